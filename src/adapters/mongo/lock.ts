@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import { isDuplicateKey } from './connection';
+import type { LockDoc } from './models/infra';
+
+/**
+ * A mutex per key in MongoDB. FerretDB 1.24 applies updates as read-modify-write without isolation
+ * (two concurrent findOneAndUpdate calls can both "win", and updates of different fields of one document
+ * can overwrite each other), so the one atomic step both it and MongoDB offer is an insert against a
+ * unique index. Every change of a shared document therefore happens inside `withLock(key)`.
+ * Lock times are wall-clock (not the business clock, which demos may move).
+ */
+export class LockBusy extends Error {
+  constructor(readonly key: string) {
+    super(`busy: ${key}`);
+  }
+}
+
+export interface LockOptions {
+  ttlMs?: number; // how long a holder may keep it before others may take over (crash safety)
+  waitMs?: number; // how long to wait for it; 0 = try once
+}
+
+export class Locks {
+  readonly owner = randomUUID();
+
+  constructor(private readonly locks: Model<LockDoc>) {}
+
+  async tryAcquire(key: string, ttlMs = 30_000): Promise<boolean> {
+    const now = Date.now();
+    try {
+      await this.locks.collection.insertOne({ _id: key, owner: this.owner, until: new Date(now + ttlMs) } as never);
+      return true;
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+    }
+    // a holder that died leaves its lock; past its time it may be taken over
+    const gone = await this.locks.collection.deleteOne({ _id: key, until: { $lt: new Date(now) } } as never);
+    if (gone.deletedCount !== 1) return false;
+    try {
+      await this.locks.collection.insertOne({ _id: key, owner: this.owner, until: new Date(now + ttlMs) } as never);
+      return true;
+    } catch (e) {
+      if (isDuplicateKey(e)) return false;
+      throw e;
+    }
+  }
+
+  async release(key: string): Promise<void> {
+    await this.locks.collection.deleteOne({ _id: key, owner: this.owner } as never);
+  }
+
+  async withLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+    const { ttlMs = 30_000, waitMs = 5_000 } = opts;
+    const until = Date.now() + waitMs;
+    let delay = 3;
+    while (!(await this.tryAcquire(key, ttlMs))) {
+      if (Date.now() >= until) throw new LockBusy(key);
+      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+      delay = Math.min(delay * 2, 100);
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.release(key).catch(() => undefined);
+    }
+  }
+
+  /** Releases everything this instance holds (graceful shutdown). */
+  async releaseAll(): Promise<void> {
+    await this.locks.collection.deleteMany({ owner: this.owner } as never);
+  }
+}

@@ -1,0 +1,54 @@
+import type { Connection, Model, Schema } from 'mongoose';
+import { groupSchema, personSchema, unitSchema, type GroupDoc, type PersonDoc, type UnitDoc } from './org';
+import { taskSchema, type TaskDoc } from './tasks';
+import { outboxSchema, type OutboxRow } from './outbox';
+import {
+  auditSchema,
+  cardMessageSchema,
+  jobRunSchema,
+  lockSchema,
+  processedEventSchema,
+  type AuditDoc,
+  type CardMessageDoc,
+  type JobRunDoc,
+  type LockDoc,
+  type ProcessedEventDoc,
+} from './infra';
+
+export interface Models {
+  units: Model<UnitDoc>;
+  groups: Model<GroupDoc>;
+  people: Model<PersonDoc>;
+  tasks: Model<TaskDoc>;
+  outbox: Model<OutboxRow>;
+  locks: Model<LockDoc>;
+  processedEvents: Model<ProcessedEventDoc>;
+  jobRuns: Model<JobRunDoc>;
+  cardMessages: Model<CardMessageDoc>;
+  audits: Model<AuditDoc>;
+}
+
+export function defineModels(conn: Connection): Models {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const m = <T>(name: string, schema: Schema<any>): Model<T> => (conn.models[name] ?? conn.model(name, schema)) as unknown as Model<T>;
+  return {
+    units: m<UnitDoc>('Unit', unitSchema),
+    groups: m<GroupDoc>('Group', groupSchema),
+    people: m<PersonDoc>('Person', personSchema),
+    tasks: m<TaskDoc>('Task', taskSchema),
+    outbox: m<OutboxRow>('Outbox', outboxSchema),
+    locks: m<LockDoc>('Lock', lockSchema),
+    processedEvents: m<ProcessedEventDoc>('ProcessedEvent', processedEventSchema),
+    jobRuns: m<JobRunDoc>('JobRun', jobRunSchema),
+    cardMessages: m<CardMessageDoc>('CardMessage', cardMessageSchema),
+    audits: m<AuditDoc>('Audit', auditSchema),
+  };
+}
+
+/** Creates every declared index (FerretDB builds them as SQL indexes; unique ones are enforced). */
+export async function ensureIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models) as Model<unknown>[]) {
+    await model.createCollection().catch(() => undefined);
+    await model.createIndexes();
+  }
+}

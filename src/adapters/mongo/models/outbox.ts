@@ -1,0 +1,71 @@
+import { Schema } from 'mongoose';
+
+/**
+ * outbox: every message the bot owes a person (SPEC §9). Rows are keyed by the Feishu `uuid` they are
+ * sent with, so putting the same item twice is a no-op. A lane is one chat or person: rows of a lane go
+ * out in `seq` order, at most at the lane's rate.
+ */
+export type OutboxKind = 'send' | 'reply' | 'patch' | 'urgent' | 'card_update';
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'superseded';
+
+export interface CardRender {
+  card: string; // renderer name, e.g. 'task'
+  ref: string; // what it shows, e.g. 'task:DB-2026-0001'
+  view: string; // whose copy, e.g. 'unit' | 'group'
+}
+
+/** What a change owes: stored on the changed document, then moved here by the relay. */
+export interface OutboxItem {
+  key: string; // idempotency key, ≤ 50 chars, sent as Feishu's uuid
+  kind: OutboxKind;
+  to?: { type: 'chat_id' | 'open_id'; id: string }; // send
+  messageId?: string; // reply / patch / urgent target
+  msgType: 'text' | 'interactive' | 'post';
+  content?: unknown; // fixed content (text or card JSON)
+  render?: CardRender; // a card rendered when sent, so it always shows the latest state
+  record?: { ref: string; view: string }; // remember the sent message as a live copy of ref
+  urgentTo?: string[]; // open_ids to buzz (加急) after sending
+  cardToken?: string; // card_update: the callback's update token
+}
+
+export interface OutboxRow extends OutboxItem {
+  _id: string;
+  lane: string;
+  seq: number;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  createdAt: Date;
+  sentAt?: Date;
+  sentMessageId?: string;
+  lastError?: { code: string; message: string; permanent: boolean };
+}
+
+export const outboxSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    key: { type: String, required: true },
+    kind: { type: String, required: true },
+    to: Schema.Types.Mixed,
+    messageId: String,
+    msgType: { type: String, required: true },
+    content: Schema.Types.Mixed,
+    render: Schema.Types.Mixed,
+    record: Schema.Types.Mixed,
+    urgentTo: [String],
+    cardToken: String,
+    lane: { type: String, required: true },
+    seq: { type: Number, required: true },
+    status: { type: String, required: true },
+    attempts: { type: Number, default: 0 },
+    nextAttemptAt: { type: Date, required: true },
+    createdAt: { type: Date, required: true },
+    sentAt: Date,
+    sentMessageId: String,
+    lastError: Schema.Types.Mixed,
+  },
+  { collection: 'outbox', versionKey: false, minimize: false },
+);
+outboxSchema.index({ status: 1, seq: 1 }); // the worker's scan
+outboxSchema.index({ status: 1, createdAt: 1 }); // admin list, cleanup
+outboxSchema.index({ lane: 1, seq: 1 });

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+
+/**
+ * Every setting comes from the environment (SPEC §8). `loadConfig` never throws past its caller:
+ * `configOrExit` turns the first problem into one line naming the variable, then exit code 2.
+ */
+
+const DURATION = /^(\d+)\s*(ms|s|m|h|d)?$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function duration(what: string) {
+  return z.string().trim().transform((v, ctx) => {
+    const m = DURATION.exec(v);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as 12h, 30m or 3600s (${what}), got "${v}"` });
+      return z.NEVER;
+    }
+    return Number(m[1]) * UNIT_MS[m[2] ?? 's'];
+  });
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const optional = (s: string | undefined) => (s === undefined || s.trim() === '' ? undefined : s);
+
+const envSchema = z.object({
+  FEISHU_APP_ID: z.string().trim().regex(/^cli_\w+$/, 'expected an app id such as cli_a1b2c3').optional(),
+  FEISHU_APP_SECRET: z.string().trim().min(8, 'expected the app secret from the developer console').optional(),
+  FEISHU_VERIFICATION_TOKEN: z.string().trim().min(8, 'expected the Verification Token from the event subscription page').optional(),
+  FEISHU_ENCRYPT_KEY: z.string().trim().min(1).optional(),
+  FEISHU_DOMAIN: z
+    .string()
+    .trim()
+    .default('feishu')
+    .refine((v) => v === 'feishu' || v === 'lark' || /^https?:\/\/[^\s/]+(:\d+)?$/.test(v), {
+      message: 'expected feishu, lark or a base URL such as http://127.0.0.1:9000 (no trailing slash)',
+    }),
+  FEISHU_EVENT_MODE: z.enum(['webhook', 'websocket'], { message: 'expected webhook or websocket' }).default('webhook'),
+  FEISHU_MAX_EVENT_AGE: duration('how old a signed request may be').default(12 * 3_600_000),
+  MONGODB_URI: z
+    .string()
+    .trim()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'expected a connection string such as mongodb://127.0.0.1:27017/dudao')
+    .optional(),
+  PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000),
+  TIMEZONE: z.string().trim().default('Asia/Shanghai').refine(isTimeZone, { message: 'expected an IANA time zone such as Asia/Shanghai' }),
+  ADMIN_TOKEN: z.string().trim().min(16, 'expected at least 16 characters (it guards /api and /admin)').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  CLOCK_START: z
+    .string()
+    .trim()
+    .refine((v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)), { message: 'expected an ISO moment such as 2026-12-15T09:00:00+08:00' })
+    .optional(),
+  // product settings (SPEC §3, §7), all with defaults
+  WORKDAY_OVERRIDES: z
+    .string()
+    .trim()
+    .default('')
+    .transform((v, ctx) => {
+      const out: Record<string, boolean> = {};
+      for (const item of v.split(/[,\s]+/).filter(Boolean)) {
+        const m = /^(\d{4}-\d{2}-\d{2}):(work|off)$/.exec(item);
+        if (!m) {
+          ctx.addIssue({ code: 'custom', message: `expected a list such as 2027-01-01:off,2027-02-07:work, got "${item}"` });
+          return z.NEVER;
+        }
+        out[m[1]] = m[2] === 'work';
+      }
+      return out;
+    }),
+  LIGHT_YELLOW_WORKDAYS: z.coerce.number().int().min(0).max(30).default(3),
+  LIGHT_LAG_POINTS: z.coerce.number().int().min(1).max(100).default(30),
+  TASK_CATEGORIES: z
+    .string()
+    .default('重点项目,问题整改,征迁,信访,巡视整改,其他')
+    .transform((v) => v.split(/[,，、]/).map((s) => s.trim()).filter(Boolean)),
+  MEETING_SOURCE_LABEL: z.enum(['调度会', '领导交办']).default('调度会'),
+  OUTBOX_CHAT_RATE: z.coerce.number().positive().default(5),
+  OUTBOX_APP_RATE: z.coerce.number().positive().default(50),
+  JOB_SCHEDULES: z.string().default(''),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  sandbox: boolean;
+  adminToken: string;
+  feishu?: { appId: string; appSecret: string; verificationToken: string; encryptKey?: string; domain: string };
+  schedules: Record<string, string>;
+}
+
+export const DEFAULT_SCHEDULES: Record<string, string> = {
+  reminders: '0 9 * * *',
+  'weekly-digest': '0 9 * * 1',
+  'monthly-summary': '0 9 1-10 * *', // runs only on the first workday of the month
+  'meeting-reminder': '0 9 20 * *',
+  cleanup: '30 3 * * *',
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(raw: NodeJS.ProcessEnv): Config {
+  const env: Record<string, string | undefined> = {};
+  for (const key of Object.keys(envSchema.shape)) env[key] = optional(raw[key]);
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? '?');
+    throw new ConfigError(`${name}: ${issue.message}${env[name] !== undefined && !/got "/.test(issue.message) && !name.includes('SECRET') && !name.includes('TOKEN') && !name.includes('KEY') ? ` (got "${env[name]}")` : ''}`);
+  }
+  const e = parsed.data;
+  const sandbox = !e.FEISHU_APP_ID;
+  let feishu: Config['feishu'];
+  if (!sandbox) {
+    for (const name of ['FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN', 'MONGODB_URI', 'ADMIN_TOKEN'] as const) {
+      if (!e[name]) throw new ConfigError(`${name}: required when FEISHU_APP_ID is set`);
+    }
+    feishu = {
+      appId: e.FEISHU_APP_ID!,
+      appSecret: e.FEISHU_APP_SECRET!,
+      verificationToken: e.FEISHU_VERIFICATION_TOKEN!,
+      encryptKey: e.FEISHU_ENCRYPT_KEY,
+      domain: e.FEISHU_DOMAIN,
+    };
+  }
+  const schedules = { ...DEFAULT_SCHEDULES };
+  for (const item of e.JOB_SCHEDULES.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z-]+)=(.+)$/.exec(item);
+    if (!m || !(m[1] in DEFAULT_SCHEDULES) || m[2].trim().split(/\s+/).length !== 5) {
+      throw new ConfigError(`JOB_SCHEDULES: expected entries such as "reminders=0 9 * * *; weekly-digest=0 9 * * 1" naming ${Object.keys(DEFAULT_SCHEDULES).join(', ')}, got "${item}"`);
+    }
+    schedules[m[1]] = m[2].trim();
+  }
+  return { ...e, sandbox, adminToken: e.ADMIN_TOKEN ?? 'sandbox-admin-token', feishu, schedules };
+}
+
+/** For main.ts and scripts: a bad environment ends the process with one clear line and exit code 2. */
+export function configOrExit(raw: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(raw);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`dudao: configuration error: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
