@@ -1,0 +1,269 @@
+import type { WorkCalendar } from './calendar';
+import type { Org, Person } from './org';
+import { refusal, type TaskAction } from './permissions';
+import { isOpen, pendingRequest, STATE_LABEL, type AuditEntry, type Evidence, type Task, type TaskRequest, type TaskState } from './task';
+import { isLocalDate, localDate, shortDate, type LocalDate } from './time';
+
+/**
+ * The closed loop of SPEC §3 as pure functions: a command on a task gives the new task, the audit entry
+ * and what people must be told — or a refusal. The caller persists and sends.
+ */
+export type TaskCommand =
+  | { type: 'accept' }
+  | { type: 'progress'; percent: number; content: string; evidence: Evidence[]; via: 'card' | 'reply' | 'command' }
+  | { type: 'submit'; content: string }
+  | { type: 'approve'; requestId?: string }
+  | { type: 'return'; reason: string; requestId?: string }
+  | { type: 'request_extension'; newDeadline: LocalDate; reason: string }
+  | { type: 'decide_extension'; approve: boolean; opinion?: string; requestId?: string }
+  | { type: 'request_escalation'; reason: string; units: string[] }
+  | { type: 'decide_escalation'; accept: boolean; opinion: string; requestId?: string }
+  | { type: 'cancel'; reason?: string }
+  | { type: 'urge'; note?: string };
+
+/** Something to tell people beyond updating the task's cards (which always happens). */
+export type Notice =
+  | { to: 'unit'; text: string; urgent?: boolean }
+  | { to: 'group'; text: string }
+  | { to: 'urge_card'; note?: string }
+  | { to: 'escalation_accepted'; request: TaskRequest; opinion: string };
+
+export interface ActionContext {
+  at: Date;
+  actor: Person;
+  org: Org;
+  tz: string;
+  cal: WorkCalendar;
+  /** The state the card showed when the button was pressed (stale-button detection), if any. */
+  expectState?: TaskState;
+}
+
+export type Refusal = { ok: false; kind: 'forbidden' | 'invalid' | 'stale'; message: string };
+export type Outcome = { ok: true; task: Task; entry: AuditEntry; notices: Notice[]; toast: string } | Refusal;
+
+const PERMISSION: Record<TaskCommand['type'], TaskAction> = {
+  accept: 'accept',
+  progress: 'progress',
+  submit: 'submit',
+  approve: 'approve',
+  return: 'return',
+  request_extension: 'request_extension',
+  decide_extension: 'decide_extension',
+  request_escalation: 'request_escalation',
+  decide_escalation: 'decide_escalation',
+  cancel: 'cancel',
+  urge: 'urge',
+};
+
+const ALLOWED_STATES: Record<TaskCommand['type'], TaskState[]> = {
+  accept: ['dispatched'],
+  progress: ['dispatched', 'in_progress'],
+  submit: ['in_progress'],
+  approve: ['submitted'],
+  return: ['submitted'],
+  request_extension: ['dispatched', 'in_progress'],
+  decide_extension: ['dispatched', 'in_progress', 'submitted'],
+  request_escalation: ['dispatched', 'in_progress'],
+  decide_escalation: ['dispatched', 'in_progress', 'submitted'],
+  cancel: ['dispatched', 'in_progress', 'submitted'],
+  urge: ['dispatched', 'in_progress', 'submitted'],
+};
+
+const invalid = (message: string): Refusal => ({ ok: false, kind: 'invalid', message });
+const stale = (message: string): Refusal => ({ ok: false, kind: 'stale', message });
+
+export function applyTaskCommand(task: Task, cmd: TaskCommand, ctx: ActionContext): Outcome {
+  const denied = refusal(ctx.actor, PERMISSION[cmd.type], task, ctx.org);
+  if (denied) return { ok: false, kind: 'forbidden', message: denied };
+  if (ctx.expectState && ctx.expectState !== task.state) {
+    return stale(`${task.code} 已是“${STATE_LABEL[task.state]}”，此按钮已失效，卡片已刷新为最新状态。`);
+  }
+  if (!ALLOWED_STATES[cmd.type].includes(task.state)) {
+    return isOpen(task) ? invalid(`${task.code} 当前为“${STATE_LABEL[task.state]}”，不能${verb(cmd)}。`) : stale(`${task.code} 已${STATE_LABEL[task.state]}，无需再${verb(cmd)}。`);
+  }
+  const r = step(task, cmd, ctx);
+  if (!r.ok) return r;
+  const next: Task = { ...task, ...r.changes, rev: task.rev + 1 };
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const k of Object.keys(r.changes) as (keyof Task)[]) {
+    if (k === 'reports' || k === 'requests' || k === 'history') continue;
+    before[k] = task[k];
+    after[k] = next[k];
+  }
+  const entry: AuditEntry = { seq: task.history.length + 1, at: ctx.at, by: ctx.actor.code, action: cmd.type, note: r.note, before, after };
+  next.history = [...task.history, entry];
+  return { ok: true, task: next, entry, notices: r.notices, toast: r.toast };
+}
+
+type Step = { ok: true; changes: Partial<Task>; notices: Notice[]; toast: string; note?: string } | Refusal;
+
+function step(t: Task, cmd: TaskCommand, ctx: ActionContext): Step {
+  const { at, actor, org } = ctx;
+  const unitName = org.unitName(t.leadUnit);
+  const who = `${actor.name}`;
+  switch (cmd.type) {
+    case 'accept':
+      return { ok: true, changes: { state: 'in_progress', acceptedAt: at, acceptedBy: actor.code }, notices: [{ to: 'group', text: `${unitName} 已签收 ${t.code}「${t.title}」（${who}）` }], toast: '已签收' };
+
+    case 'progress': {
+      if (!Number.isInteger(cmd.percent) || cmd.percent < 0 || cmd.percent > 100) return invalid('进度请填写 0 到 100 之间的整数，例如 60。');
+      const content = cmd.content.trim();
+      if (!content && !cmd.evidence.length) return invalid('请写明进展情况，例如“已完成3户签约”。');
+      const unit = actorUnit(t, actor);
+      const report = { at, by: actor.code, unit, percent: cmd.percent, content, evidence: cmd.evidence, via: cmd.via };
+      const isLead = unit === t.leadUnit;
+      const changes: Partial<Task> = { reports: [...t.reports, report] };
+      if (isLead) changes.progress = cmd.percent;
+      if (isLead && t.state === 'dispatched') Object.assign(changes, { state: 'in_progress', acceptedAt: at, acceptedBy: actor.code });
+      const note = `${org.unitName(unit)} ${cmd.percent}%：${content}${cmd.evidence.length ? `（附 ${cmd.evidence.length} 项佐证）` : ''}`;
+      return { ok: true, changes, notices: [], toast: `已记录进度 ${cmd.percent}%`, note };
+    }
+
+    case 'submit': {
+      const content = cmd.content.trim();
+      if (!content) return invalid('申请办结请写明完成情况。');
+      const req = newRequest(t, 'close', ctx, { content });
+      return {
+        ok: true,
+        changes: { state: 'submitted', submittedAt: at, requests: [...t.requests, req] },
+        notices: [{ to: 'group', text: `${unitName} 申请办结 ${t.code}「${t.title}」，请审核。完成情况：${content}` }],
+        toast: '已提交办结申请，等待督导组审核',
+        note: content,
+      };
+    }
+
+    case 'approve': {
+      const req = pendingRequest(t, 'close');
+      if (cmd.requestId && req?.id !== cmd.requestId) return stale('此办结申请已处理，卡片已刷新。');
+      return {
+        ok: true,
+        changes: { state: 'closed', closedAt: at, progress: 100, requests: decide(t, req, 'approved', ctx) },
+        notices: [{ to: 'unit', text: `${t.code}「${t.title}」审核通过，已办结销号。` }],
+        toast: '审核通过，已办结',
+      };
+    }
+
+    case 'return': {
+      const reason = cmd.reason.trim();
+      if (!reason) return invalid('退回请写明理由（reason）。');
+      const req = pendingRequest(t, 'close');
+      if (cmd.requestId && req?.id !== cmd.requestId) return stale('此办结申请已处理，卡片已刷新。');
+      return {
+        ok: true,
+        changes: { state: 'in_progress', returns: t.returns + 1, requests: decide(t, req, 'rejected', ctx, reason) },
+        notices: [{ to: 'unit', text: `${t.code}「${t.title}」办结申请被退回，请继续办理。理由：${reason}` }],
+        toast: '已退回',
+        note: reason,
+      };
+    }
+
+    case 'request_extension': {
+      const today = localDate(at, ctx.tz);
+      const reason = cmd.reason.trim();
+      if (!isLocalDate(cmd.newDeadline)) return invalid('新的截止日期格式不对，请用日期选择器或写成 2026-12-31。');
+      if (cmd.newDeadline <= t.deadline) return invalid(`新的截止日期须晚于现在的截止日期 ${t.deadline}。`);
+      if (cmd.newDeadline < today) return invalid(`新的截止日期 ${cmd.newDeadline} 已过去。`);
+      if (!reason) return invalid('申请延期请写明理由（reason）。');
+      if (pendingRequest(t, 'extension')) return invalid('已有一项延期申请等待审核，请勿重复申请。');
+      const req = newRequest(t, 'extension', ctx, { newDeadline: cmd.newDeadline, reason });
+      return {
+        ok: true,
+        changes: { requests: [...t.requests, req] },
+        notices: [{ to: 'group', text: `${unitName} 申请将 ${t.code}「${t.title}」延期至 ${shortDate(cmd.newDeadline, today)}，理由：${reason}。请审核。` }],
+        toast: '已提交延期申请，等待督导组审核',
+        note: `${t.deadline} → ${cmd.newDeadline}：${reason}`,
+      };
+    }
+
+    case 'decide_extension': {
+      const req = pendingRequest(t, 'extension');
+      if (!req || (cmd.requestId && req.id !== cmd.requestId)) return stale('此延期申请已处理，卡片已刷新。');
+      const opinion = cmd.opinion?.trim() || undefined;
+      const requests = decide(t, req, cmd.approve ? 'approved' : 'rejected', ctx, opinion);
+      if (!cmd.approve) {
+        return { ok: true, changes: { requests }, notices: [{ to: 'unit', text: `${t.code} 延期申请未获同意，仍须在 ${t.deadline} 前完成。${opinion ? `意见：${opinion}` : ''}` }], toast: '已不同意延期', note: opinion };
+      }
+      return {
+        ok: true,
+        changes: { requests, deadline: req.newDeadline! },
+        notices: [{ to: 'unit', text: `${t.code} 延期申请已同意，新的截止日期为 ${req.newDeadline}。` }],
+        toast: `已同意延期至 ${req.newDeadline}`,
+        note: `${t.deadline} → ${req.newDeadline}`,
+      };
+    }
+
+    case 'request_escalation': {
+      const reason = cmd.reason.trim();
+      if (!reason) return invalid('申请提级协调请写明理由（reason）：需要协调的问题是什么。');
+      if (pendingRequest(t, 'escalation')) return invalid('已有一项提级协调申请等待审核，请勿重复申请。');
+      const unknown = cmd.units.filter((u) => !org.unit(u));
+      if (unknown.length) return invalid(`找不到涉及单位：${unknown.join('、')}。`);
+      const req = newRequest(t, 'escalation', ctx, { reason, units: cmd.units });
+      const involved = cmd.units.map((u) => org.unitName(u)).join('、');
+      return {
+        ok: true,
+        changes: { requests: [...t.requests, req] },
+        notices: [{ to: 'group', text: `${unitName} 就 ${t.code}「${t.title}」申请提级协调${involved ? `（涉及 ${involved}）` : ''}：${reason}。请审核：有所为·提级 或 有所不为·退回自办。` }],
+        toast: '已提交提级协调申请，等待督导组审核',
+        note: reason,
+      };
+    }
+
+    case 'decide_escalation': {
+      const req = pendingRequest(t, 'escalation');
+      if (!req || (cmd.requestId && req.id !== cmd.requestId)) return stale('此提级协调申请已处理，卡片已刷新。');
+      const opinion = cmd.opinion.trim();
+      if (!opinion) return invalid(cmd.accept ? '有所为·提级请写明督导组的分析和意见建议（opinion）。' : '有所不为·退回自办请写明意见（opinion）：为什么属于本单位职责、应如何办理。');
+      const requests = decide(t, req, cmd.accept ? 'approved' : 'rejected', ctx, opinion);
+      if (cmd.accept) {
+        return { ok: true, changes: { requests }, notices: [{ to: 'escalation_accepted', request: req, opinion }, { to: 'unit', text: `${t.code} 提级协调申请已受理（有所为），已提交挂钩市领导协调。` }], toast: '有所为：已提级至挂钩市领导', note: opinion };
+      }
+      return {
+        ok: true,
+        changes: { requests, strict: true },
+        notices: [{ to: 'unit', text: `${t.code}「${t.title}」属于本单位职责范围（有所不为），请自行办理，督导组将从严督促。意见：${opinion}`, urgent: true }],
+        toast: '有所不为：已退回单位自办，从严督促',
+        note: opinion,
+      };
+    }
+
+    case 'cancel':
+      return { ok: true, changes: { state: 'cancelled', cancelledAt: at }, notices: [{ to: 'unit', text: `${t.code}「${t.title}」已由督导组撤销，无需再办理。${cmd.reason ? `说明：${cmd.reason}` : ''}` }], toast: '已撤销', note: cmd.reason };
+
+    case 'urge':
+      return { ok: true, changes: {}, notices: [{ to: 'urge_card', note: cmd.note }], toast: `已向${unitName}发出催办`, note: cmd.note };
+  }
+}
+
+function verb(cmd: TaskCommand): string {
+  const v: Record<TaskCommand['type'], string> = {
+    accept: '签收',
+    progress: '反馈进度',
+    submit: '申请办结',
+    approve: '审核',
+    return: '退回',
+    request_extension: '申请延期',
+    decide_extension: '审核延期',
+    request_escalation: '申请提级协调',
+    decide_escalation: '审核提级协调',
+    cancel: '撤销',
+    urge: '催办',
+  };
+  return v[cmd.type];
+}
+
+function actorUnit(t: Task, actor: Person): string {
+  const units = actor.roles.flatMap((r) => (r.kind === 'official' ? [r.unit] : []));
+  if (units.includes(t.leadUnit)) return t.leadUnit;
+  return t.coUnits.find((u) => units.includes(u)) ?? t.leadUnit; // admins report for the lead unit
+}
+
+function newRequest(t: Task, kind: TaskRequest['kind'], ctx: ActionContext, fields: Partial<TaskRequest>): TaskRequest {
+  return { id: `${kind}-${t.requests.length + 1}`, kind, state: 'pending', at: ctx.at, by: ctx.actor.code, ...fields };
+}
+
+function decide(t: Task, req: TaskRequest | undefined, state: 'approved' | 'rejected', ctx: ActionContext, opinion?: string): TaskRequest[] {
+  if (!req) return t.requests;
+  return t.requests.map((r) => (r.id === req.id ? { ...r, state, decidedAt: ctx.at, decidedBy: ctx.actor.code, opinion } : r));
+}
