@@ -74,6 +74,7 @@ export interface Milestone {
 export interface Task {
   code: string; // DB-2026-0001
   origin: string; // idempotency key of the step that created it
+  order?: string; // the dispatch order it came with (its group roll-up card)
   title: string;
   content: string;
   category: string;

@@ -5,7 +5,8 @@ import { Schema } from 'mongoose';
  * sent with, so putting the same item twice is a no-op. A lane is one chat or person: rows of a lane go
  * out in `seq` order, at most at the lane's rate.
  */
-export type OutboxKind = 'send' | 'reply' | 'patch' | 'urgent' | 'card_update';
+/** 'refresh' is virtual: the relay expands it into one 'patch' per live copy of `ref`. */
+export type OutboxKind = 'send' | 'reply' | 'patch' | 'urgent' | 'card_update' | 'refresh';
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'superseded';
 
 export interface CardRender {
@@ -26,6 +27,8 @@ export interface OutboxItem {
   record?: { ref: string; view: string }; // remember the sent message as a live copy of ref
   urgentTo?: string[]; // open_ids to buzz (加急) after sending
   cardToken?: string; // card_update: the callback's update token
+  lane?: string; // ordering and rate-limit lane (a chat or person); derived from `to` when absent
+  ref?: string; // refresh: whose copies to update, e.g. task:DB-2026-0001
 }
 
 export interface OutboxRow extends OutboxItem {
@@ -69,3 +72,4 @@ export const outboxSchema = new Schema(
 outboxSchema.index({ status: 1, seq: 1 }); // the worker's scan
 outboxSchema.index({ status: 1, createdAt: 1 }); // admin list, cleanup
 outboxSchema.index({ lane: 1, seq: 1 });
+outboxSchema.index({ messageId: 1, status: 1 }); // collapsing updates of one card

@@ -9,12 +9,14 @@ import type { OutboxItem } from './outbox';
  */
 export const TASK_SCHEMA_VERSION = 1;
 
-export type TaskDoc = Task & { schemaVersion: number; year: number; owed: OutboxItem[]; owedAt: Date | null };
+export type TaskDoc = Task & { schemaVersion: number; year: number; seq: number; owed: OutboxItem[]; owedAt: Date | null };
 
 export const taskSchema = new Schema(
   {
     code: { type: String, required: true },
     year: { type: Number, required: true },
+    seq: { type: Number, required: true },
+    order: String, // the dispatch order (preview) it came from: its group roll-up card
     origin: { type: String, required: true },
     title: { type: String, required: true },
     content: { type: String, default: '' },
@@ -54,7 +56,8 @@ export const taskSchema = new Schema(
 );
 taskSchema.index({ code: 1 }, { unique: true });
 taskSchema.index({ origin: 1 }, { unique: true });
-taskSchema.index({ year: 1, code: -1 }); // next code of a year
+taskSchema.index({ year: 1, seq: -1 }); // next code of a year
+taskSchema.index({ order: 1 });
 taskSchema.index({ state: 1, deadline: 1 }); // reminders, lists by state
 taskSchema.index({ leadUnit: 1, state: 1 }); // 我的任务
 taskSchema.index({ group: 1, state: 1 }); // a group's tasks

@@ -1,0 +1,152 @@
+import * as lark from '@larksuiteoapi/node-sdk';
+import axios, { type AxiosError } from 'axios';
+import { FeishuError, type Messenger, type MsgType, type ReceiveIdType } from '../../app/ports';
+
+/**
+ * The Messenger port on the official SDK's Client. Domain `feishu`, `lark` or a base URL (tests, the
+ * sandbox). Every call has a timeout (the SDK's axios has none); errors become FeishuError with the
+ * retry decision of CONTRACT §7: 429/5xx/timeouts/230020 retry, 23000x-style refusals are permanent.
+ */
+export interface FeishuClientOptions {
+  appId: string;
+  appSecret: string;
+  domain: string; // 'feishu' | 'lark' | base URL
+  timeoutMs?: number;
+}
+
+const TOKEN_ERRORS = new Set([99991661, 99991663, 99991664, 99991668]);
+const RETRY_CODES = new Set([230020, 230049, 99991400]);
+
+export function sdkDomain(domain: string): lark.Domain | string {
+  if (domain === 'feishu') return lark.Domain.Feishu;
+  if (domain === 'lark') return lark.Domain.Lark;
+  return domain.replace(/\/+$/, '');
+}
+
+export class FeishuMessenger implements Messenger {
+  readonly client: lark.Client;
+  private readonly cache = new lark.DefaultCache();
+
+  constructor(private readonly opts: FeishuClientOptions) {
+    const http = axios.create({ timeout: opts.timeoutMs ?? 10_000 });
+    http.interceptors.response.use((r) => r.data);
+    this.client = new lark.Client({
+      appId: opts.appId,
+      appSecret: opts.appSecret,
+      domain: sdkDomain(opts.domain),
+      cache: this.cache,
+      httpInstance: http as unknown as lark.HttpInstance,
+      loggerLevel: lark.LoggerLevel.error,
+    });
+  }
+
+  async send(to: { type: ReceiveIdType; id: string }, msgType: MsgType, content: unknown, uuid: string) {
+    const res = await this.call(() =>
+      this.client.im.v1.message.create({
+        params: { receive_id_type: to.type },
+        data: { receive_id: to.id, msg_type: msgType, content: JSON.stringify(content), uuid },
+      }),
+    );
+    return { messageId: res.data!.message_id!, chatId: res.data!.chat_id };
+  }
+
+  async reply(messageId: string, msgType: MsgType, content: unknown, uuid: string, inThread = false) {
+    const res = await this.call(() =>
+      this.client.im.v1.message.reply({
+        path: { message_id: messageId },
+        data: { msg_type: msgType, content: JSON.stringify(content), uuid, reply_in_thread: inThread },
+      }),
+    );
+    return { messageId: res.data!.message_id!, chatId: res.data!.chat_id };
+  }
+
+  async patch(messageId: string, card: unknown): Promise<void> {
+    await this.call(() => this.client.im.v1.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } }));
+  }
+
+  async updateCard(token: string, card: unknown): Promise<void> {
+    await this.call(() => this.client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token, card } }));
+  }
+
+  async urgent(messageId: string, openIds: string[]): Promise<void> {
+    await this.call(() =>
+      this.client.im.v1.message.urgentApp({ path: { message_id: messageId }, params: { user_id_type: 'open_id' }, data: { user_id_list: openIds } }),
+    );
+  }
+
+  async uploadImage(bytes: Buffer): Promise<string> {
+    const res = await this.call(async () => {
+      const data = await this.client.im.v1.image.create({ data: { image_type: 'message', image: bytes } });
+      if (!data?.image_key) throw new FeishuError('upload', 'image upload returned no image_key', false);
+      return { code: 0, data };
+    });
+    return res.data.image_key!;
+  }
+
+  async botInfo(): Promise<{ openId: string; name: string }> {
+    const res = await this.call(() => this.client.request<{ code: number; msg: string; bot: { open_id: string; app_name: string } }>({ method: 'GET', url: '/open-apis/bot/v3/info' }));
+    return { openId: res.bot.open_id, name: res.bot.app_name };
+  }
+
+  async resolveIds(q: { mobiles: string[]; emails: string[] }): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < Math.max(q.mobiles.length, q.emails.length); i += 50) {
+      const mobiles = q.mobiles.slice(i, i + 50);
+      const emails = q.emails.slice(i, i + 50);
+      if (!mobiles.length && !emails.length) break;
+      const res = await this.call(() =>
+        this.client.contact.v3.user.batchGetId({ params: { user_id_type: 'open_id' }, data: { mobiles, emails, include_resigned: false } }),
+      );
+      for (const u of res.data?.user_list ?? []) {
+        const key = u.mobile ?? u.email;
+        if (key && u.user_id) out.set(key, u.user_id);
+      }
+    }
+    return out;
+  }
+
+  /** Runs a call; a rejected token is dropped and the call tried once more (CONTRACT §1). */
+  private async call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return check(await fn());
+    } catch (e) {
+      const err = classify(e);
+      if (!TOKEN_ERRORS.has(Number(err.code))) throw err;
+      this.cache.set(lark.CTenantAccessToken, '', 0, { namespace: this.opts.appId });
+      try {
+        return check(await fn());
+      } catch (e2) {
+        const again = classify(e2);
+        throw TOKEN_ERRORS.has(Number(again.code)) ? new FeishuError(again.code, again.message, true, undefined, again.httpStatus) : again;
+      }
+    }
+  }
+}
+
+function check<T extends { code?: number; msg?: string }>(res: T): T {
+  if (res && typeof res.code === 'number' && res.code !== 0) throw fromBody(200, res.code, res.msg ?? '', {});
+  return res;
+}
+
+function fromBody(status: number, code: number, msg: string, headers: Record<string, unknown>): FeishuError {
+  const reset = Number(headers['x-ogw-ratelimit-reset']);
+  const retryAfterMs = Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined;
+  if (status === 429 || RETRY_CODES.has(code)) return new FeishuError(String(code || 'http_429'), msg || 'rate limited', false, retryAfterMs ?? 1000, status);
+  if (TOKEN_ERRORS.has(code)) return new FeishuError(String(code), msg, false, undefined, status);
+  if (status >= 500) return new FeishuError(`http_${status}`, msg || `HTTP ${status}`, false, undefined, status);
+  return new FeishuError(String(code || `http_${status}`), msg || `HTTP ${status}`, true, undefined, status);
+}
+
+export function classify(e: unknown): FeishuError {
+  if (e instanceof FeishuError) return e;
+  const ax = e as AxiosError<{ code?: number; msg?: string }>;
+  if (ax?.isAxiosError) {
+    if (ax.response) {
+      const body = ax.response.data ?? {};
+      return fromBody(ax.response.status, Number(body.code ?? 0), String(body.msg ?? ax.message), ax.response.headers as Record<string, unknown>);
+    }
+    const timeout = ax.code === 'ECONNABORTED' || ax.code === 'ETIMEDOUT' || /timeout/i.test(ax.message);
+    return new FeishuError(timeout ? 'timeout' : 'network', ax.message, false);
+  }
+  return new FeishuError('unknown', e instanceof Error ? e.message : String(e), false);
+}

@@ -1,0 +1,121 @@
+import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Verify-then-parse for everything Feishu POSTs to us (CONTRACT §2, §5), as one pure function over the
+ * raw bytes, the headers and `now`. Order: decrypt (when encrypted) → URL check answered → signature
+ * over the raw body with a timestamp window in both directions → verification token. Anything that
+ * fails is a 401 and nothing is applied. The SDK's own checks are not used: it hashes a re-serialised
+ * body, skips checks when keys are unset and has no time window.
+ *
+ * The window (FEISHU_MAX_EVENT_AGE, 12 h by default) is generous because Feishu re-pushes an event for
+ * about 7 hours and it is not documented whether retries are re-signed; replays inside the window are
+ * stopped by the event-id dedupe, whose retention (see jobs/cleanup.ts) is longer than the window.
+ */
+export interface VerifyOptions {
+  verificationToken: string;
+  encryptKey?: string;
+  maxAgeMs: number;
+}
+
+export type Verified =
+  | { ok: true; kind: 'challenge'; challenge: string }
+  | { ok: true; kind: 'event'; body: Record<string, unknown>; dedupeKey: string }
+  | { ok: false; status: 400 | 401; reason: string };
+
+const deny = (reason: string): Verified => ({ ok: false, status: 401, reason });
+
+export function decryptBody(encrypt: string, key: string): string {
+  const buf = Buffer.from(encrypt, 'base64');
+  if (buf.length < 32 || buf.length % 16 !== 0) throw new Error('bad ciphertext length');
+  const decipher = createDecipheriv('aes-256-cbc', createHash('sha256').update(key).digest(), buf.subarray(0, 16));
+  return Buffer.concat([decipher.update(buf.subarray(16)), decipher.final()]).toString('utf8');
+}
+
+function safeEqualHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = headers[name] ?? headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Feishu's timestamps come in seconds (signature), ms (events) or µs (some callbacks). */
+export function toMs(ts: string | number): number {
+  const n = Number(ts);
+  if (!Number.isFinite(n)) return NaN;
+  if (n > 1e14) return n / 1000;
+  if (n > 1e11) return n;
+  return n * 1000;
+}
+
+function checkSignature(raw: string, headers: Record<string, string | string[] | undefined>, secret: string, algo: 'sha256' | 'sha1', now: number, maxAgeMs: number): string | null {
+  const ts = header(headers, 'x-lark-request-timestamp');
+  const nonce = header(headers, 'x-lark-request-nonce');
+  const sig = header(headers, 'x-lark-signature');
+  if (!ts || !nonce || !sig) return 'unsigned request';
+  const expected = createHash(algo).update(ts + nonce + secret + raw).digest('hex');
+  if (!safeEqualHex(sig.toLowerCase(), expected)) return 'bad signature';
+  const at = toMs(ts);
+  if (!Number.isFinite(at) || Math.abs(now - at) > maxAgeMs) return 'timestamp outside the allowed window';
+  return null;
+}
+
+export function verifyRequest(raw: string, headers: Record<string, string | string[] | undefined>, opts: VerifyOptions, now: number): Verified {
+  let outer: Record<string, unknown>;
+  try {
+    outer = JSON.parse(raw);
+  } catch {
+    return { ok: false, status: 400, reason: 'body is not JSON' };
+  }
+  if (!outer || typeof outer !== 'object' || Array.isArray(outer)) return { ok: false, status: 400, reason: 'body is not a JSON object' };
+
+  let body = outer;
+  const encrypted = typeof outer.encrypt === 'string';
+  if (encrypted) {
+    if (!opts.encryptKey) return deny('encrypted body but no FEISHU_ENCRYPT_KEY is configured');
+    try {
+      body = JSON.parse(decryptBody(outer.encrypt as string, opts.encryptKey));
+    } catch {
+      return deny('body cannot be decrypted');
+    }
+  }
+
+  // URL check (also when it came encrypted): token only, answered within 1 s; the docs exclude it from the signature
+  if (body.type === 'url_verification') {
+    if (typeof body.token !== 'string' || !safeEqualHex(body.token, opts.verificationToken)) return deny('wrong verification token');
+    return typeof body.challenge === 'string' ? { ok: true, kind: 'challenge', challenge: body.challenge } : { ok: false, status: 400, reason: 'no challenge' };
+  }
+
+  const header2 = body.header as Record<string, unknown> | undefined;
+  const isSchema2 = body.schema === '2.0' && header2 && typeof header2 === 'object';
+  const isEvent1 = body.type === 'event_callback' && typeof body.uuid === 'string';
+  const isOldCard = !isSchema2 && !isEvent1 && typeof body.open_message_id === 'string' && typeof body.action === 'object';
+
+  if (isOldCard) {
+    // old card callbacks are never encrypted; they are signed with SHA-1 over the verification token
+    const bad = checkSignature(raw, headers, opts.verificationToken, 'sha1', now, opts.maxAgeMs);
+    if (bad) return deny(bad);
+    return { ok: true, kind: 'event', body, dedupeKey: `card1:${createHash('sha256').update(raw).digest('hex').slice(0, 32)}` };
+  }
+  if (!isSchema2 && !isEvent1) return { ok: false, status: 400, reason: 'unknown request shape' };
+
+  if (opts.encryptKey) {
+    if (!encrypted) return deny('plain body while an encrypt key is configured');
+    const bad = checkSignature(raw, headers, opts.encryptKey, 'sha256', now, opts.maxAgeMs);
+    if (bad) return deny(bad);
+  } else {
+    // without an encrypt key Feishu cannot sign; only the token and the event's own time protect us
+    const created = isSchema2 ? header2!.create_time : body.ts;
+    if (created !== undefined && Math.abs(now - toMs(created as string)) > opts.maxAgeMs) return deny('event time outside the allowed window');
+  }
+
+  const token = isSchema2 ? header2!.token : body.token;
+  if (typeof token !== 'string' || !safeEqualHex(token, opts.verificationToken)) return deny('wrong verification token');
+
+  const id = isSchema2 ? header2!.event_id : body.uuid;
+  if (typeof id !== 'string' || !id) return { ok: false, status: 400, reason: 'no event id' };
+  return { ok: true, kind: 'event', body, dedupeKey: `ev:${id}` };
+}

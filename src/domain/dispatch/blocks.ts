@@ -1,0 +1,128 @@
+import { fieldKind, KNOWN_KEYS, normKey } from './fields';
+import { numbering, type Numbering } from './text';
+import type { RawField, RawParse, RawTask } from './types';
+
+/** A `key：value` line (also `【key】value` and `key<TAB>value`), split where another known key follows inline. */
+export function keyLine(line: string): { fields: RawField[]; unknownKey: boolean } | undefined {
+  const m = /^【([^】]{1,14})】\s*(.*)$/s.exec(line) ?? /^([^:：\t]{1,14}?)\s*(?:[:：]|\t+)\s*(.*)$/s.exec(line);
+  if (!m) return undefined;
+  const key = normKey(m[1]);
+  const kind = fieldKind(key);
+  if (!kind) {
+    const keyLike = key.length > 0 && key.length <= 10 && !/[，。、；,.;()（）“”"'!?！？]/.test(key) && !line.includes('\t');
+    return keyLike ? { fields: [{ kind: 'ignored', key, value: m[2].trim() }], unknownKey: true } : undefined;
+  }
+  return { fields: splitInline(m[1].trim(), m[2]), unknownKey: false };
+}
+
+const INLINE_KEY = new RegExp(`[;；,，。\\s]+(${KNOWN_KEYS.join('|')})\\s*[:：]`, 'g');
+
+/** 责任单位：梅山镇；完成时限：12月15日前 → two fields. */
+function splitInline(key: string, value: string): RawField[] {
+  const out: RawField[] = [];
+  let curKey = key;
+  let from = 0;
+  INLINE_KEY.lastIndex = 0;
+  for (let m = INLINE_KEY.exec(value); m; m = INLINE_KEY.exec(value)) {
+    out.push({ kind: fieldKind(curKey)!, key: normKey(curKey), value: value.slice(from, m.index).trim() });
+    curKey = m[1];
+    from = m.index + m[0].length;
+  }
+  out.push({ kind: fieldKind(curKey)!, key: normKey(curKey), value: value.slice(from).trim() });
+  return out;
+}
+
+interface Block {
+  num?: Numbering;
+  title?: string;
+  description: string[];
+  fields: RawField[];
+  last?: RawField;
+}
+
+const hasFields = (b: Block): boolean => b.fields.some((f) => f.kind !== 'ignored');
+
+function addLine(b: Block, t: string, first: boolean): void {
+  const kl = keyLine(t);
+  if (first && kl?.unknownKey) setTitle(b, t); // 1. 茂盛路征迁：完成剩余3户签约
+  else if (kl && !(kl.unknownKey && b.last?.kind === 'content')) {
+    b.fields.push(...kl.fields);
+    b.last = kl.fields[kl.fields.length - 1];
+  } else if (b.last) b.last.value = b.last.value ? `${b.last.value}\n${t}` : t;
+  else if (first) setTitle(b, t);
+  else b.description.push(t);
+}
+
+/** The numbered line's text: a trailing （责任单位：…；完成时限：…） holds fields, text after the first 。 is content. */
+function setTitle(b: Block, text: string): void {
+  let title = text;
+  const paren = /[（(]([^（()）]*[:：][^（()）]*)[)）]\s*[。.;；]?$/.exec(title);
+  const inline = paren && keyLine(paren[1]);
+  if (paren && inline && !inline.unknownKey) {
+    title = title.slice(0, paren.index);
+    b.fields.push(...inline.fields);
+  }
+  const stop = title.search(/[。；;]/);
+  if (stop >= 0) {
+    const rest = title.slice(stop + 1).trim();
+    if (rest) b.description.push(rest);
+    title = title.slice(0, stop);
+  }
+  b.title = title.trim();
+}
+
+function segment(text: string): Block[] {
+  const blocks: Block[] = [];
+  let cur: Block | undefined;
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (!t) {
+      cur = undefined;
+      continue;
+    }
+    const num = numbering(t);
+    // a numbered line deeper than the block's own number, inside a 要求, is a sub-item of that 要求
+    const subItem = num && cur?.last?.kind === 'content' && num.level > (cur.num?.level ?? 0);
+    if (num && !subItem) {
+      cur = { num, description: [], fields: [] };
+      blocks.push(cur);
+      addLine(cur, num.rest, true);
+    } else if (cur) addLine(cur, t, false);
+    else {
+      cur = { description: [], fields: [] };
+      blocks.push(cur);
+      addLine(cur, t, true);
+    }
+  }
+  return blocks;
+}
+
+/**
+ * Blocks → raw tasks. A block without fields is a heading (一、重点项目推进) or preamble and is skipped, unless
+ * blocks numbered the same way carry fields: then it is a task whose fields are missing.
+ */
+export function parseBlocks(text: string, categories: string[]): RawParse {
+  const blocks = segment(text);
+  const taskStyles = new Set(blocks.filter(hasFields).map((b) => b.num?.style));
+  const headings: { level: number; category?: string }[] = [];
+  const tasks: RawTask[] = [];
+  for (const b of blocks) {
+    const isTask = hasFields(b) || (b.num && taskStyles.has(b.num.style));
+    const level = b.num?.level ?? 99;
+    while (headings.length && headings[headings.length - 1].level >= level) headings.pop();
+    if (!isTask) {
+      if (b.num) headings.push({ level, category: categories.find((c) => c !== '其他' && (b.title ?? '').includes(c)) });
+      continue;
+    }
+    const headingCategory = [...headings].reverse().find((h) => h.category)?.category;
+    tasks.push({
+      ref: `第${tasks.length + 1}项`,
+      form: 'block',
+      ...(b.title ? { title: b.title } : {}),
+      ...(b.description.length ? { description: b.description.join('\n') } : {}),
+      fields: b.fields,
+      ...(headingCategory ? { headingCategory } : {}),
+    });
+  }
+  return { tasks, problems: [] };
+}

@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+
+const prod = {
+  FEISHU_APP_ID: 'cli_a1b2c3d4',
+  FEISHU_APP_SECRET: 'secret-secret',
+  FEISHU_VERIFICATION_TOKEN: 'verification-token',
+  FEISHU_ENCRYPT_KEY: 'encrypt-key',
+  MONGODB_URI: 'mongodb://127.0.0.1:27017/dudao',
+  ADMIN_TOKEN: 'a-long-admin-token-123',
+};
+
+describe('loadConfig', () => {
+  test('sandbox mode when FEISHU_APP_ID is absent, with defaults', () => {
+    const c = loadConfig({});
+    expect(c.sandbox).toBe(true);
+    expect(c.PORT).toBe(3000);
+    expect(c.TIMEZONE).toBe('Asia/Shanghai');
+    expect(c.FEISHU_MAX_EVENT_AGE).toBe(12 * 3600_000);
+    expect(c.FEISHU_EVENT_MODE).toBe('webhook');
+    expect(c.schedules.reminders).toBe('0 9 * * *');
+  });
+
+  test('production mode reads every Feishu setting', () => {
+    const c = loadConfig({ ...prod, FEISHU_DOMAIN: 'http://127.0.0.1:9000', FEISHU_MAX_EVENT_AGE: '30m', WORKDAY_OVERRIDES: '2027-01-01:off, 2027-02-07:work' });
+    expect(c.sandbox).toBe(false);
+    expect(c.feishu).toMatchObject({ appId: 'cli_a1b2c3d4', domain: 'http://127.0.0.1:9000' });
+    expect(c.FEISHU_MAX_EVENT_AGE).toBe(30 * 60_000);
+    expect(c.WORKDAY_OVERRIDES).toEqual({ '2027-01-01': false, '2027-02-07': true });
+  });
+
+  test.each([
+    [{ PORT: 'abc' }, /^PORT: /],
+    [{ PORT: '70000' }, /^PORT: /],
+    [{ TIMEZONE: 'Mars/Olympus' }, /^TIMEZONE: expected an IANA time zone/],
+    [{ FEISHU_DOMAIN: 'open.feishu.cn' }, /^FEISHU_DOMAIN: expected feishu, lark or a base URL/],
+    [{ FEISHU_EVENT_MODE: 'poll' }, /^FEISHU_EVENT_MODE: expected webhook or websocket/],
+    [{ FEISHU_MAX_EVENT_AGE: 'soon' }, /^FEISHU_MAX_EVENT_AGE: expected a duration/],
+    [{ MONGODB_URI: 'postgres://x' }, /^MONGODB_URI: expected a connection string/],
+    [{ CLOCK_START: 'tomorrow' }, /^CLOCK_START: expected an ISO moment/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+    [{ WORKDAY_OVERRIDES: '2027-01-01' }, /^WORKDAY_OVERRIDES: expected a list/],
+    [{ JOB_SCHEDULES: 'reminders=9am' }, /^JOB_SCHEDULES: /],
+    [{ FEISHU_APP_ID: 'cli_x1', FEISHU_APP_SECRET: 'secret-secret' }, /^FEISHU_VERIFICATION_TOKEN: required when FEISHU_APP_ID is set/],
+    [{ ...prod, ADMIN_TOKEN: 'short' }, /^ADMIN_TOKEN: expected at least 16 characters/],
+  ])('%j is refused with a line naming the variable', (env, message) => {
+    expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
+  });
+
+  test('secrets are never echoed in the error line', () => {
+    expect(() => loadConfig({ ...prod, FEISHU_APP_SECRET: 'short' })).toThrow(/^FEISHU_APP_SECRET: expected the app secret/);
+    try {
+      loadConfig({ ...prod, FEISHU_APP_SECRET: 'short' });
+    } catch (e) {
+      expect(String((e as Error).message)).not.toContain('short"');
+    }
+  });
+
+  test('the service exits with code 2 and one line on a bad environment', () => {
+    const root = path.resolve(__dirname, '../..');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', "require('./src/config').configOrExit()"], {
+      cwd: root,
+      env: { PATH: process.env.PATH, PORT: 'nope' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^dudao: configuration error: PORT: /);
+  });
+});
