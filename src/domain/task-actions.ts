@@ -1,6 +1,6 @@
 import type { WorkCalendar } from './calendar';
 import type { Org, Person } from './org';
-import { refusal, type TaskAction } from './permissions';
+import { refusal, supervisesGroup, type TaskAction } from './permissions';
 import { isOpen, pendingRequest, STATE_LABEL, type AuditEntry, type Evidence, type Task, type TaskRequest, type TaskState } from './task';
 import { isLocalDate, localDate, shortDate, type LocalDate } from './time';
 
@@ -73,7 +73,9 @@ const invalid = (message: string): Refusal => ({ ok: false, kind: 'invalid', mes
 const stale = (message: string): Refusal => ({ ok: false, kind: 'stale', message });
 
 export function applyTaskCommand(task: Task, cmd: TaskCommand, ctx: ActionContext): Outcome {
-  const denied = refusal(ctx.actor, PERMISSION[cmd.type], task, ctx.org);
+  // a supervisor may raise an escalation on a task of their group (SPEC §6 step 1)
+  const action = cmd.type === 'request_escalation' && supervisesGroup(ctx.actor, task.group, ctx.org) ? 'raise_escalation' : PERMISSION[cmd.type];
+  const denied = refusal(ctx.actor, action, task, ctx.org);
   if (denied) return { ok: false, kind: 'forbidden', message: denied };
   if (ctx.expectState && ctx.expectState !== task.state) {
     return stale(`${task.code} 已是“${STATE_LABEL[task.state]}”，此按钮已失效，卡片已刷新为最新状态。`);

@@ -2,6 +2,7 @@ import type { Connection, Model, Schema } from 'mongoose';
 import { groupSchema, personSchema, unitSchema, type GroupDoc, type PersonDoc, type UnitDoc } from './org';
 import { taskSchema, type TaskDoc } from './tasks';
 import { outboxSchema, type OutboxRow } from './outbox';
+import { previewSchema, type PreviewDoc } from './previews';
 import {
   auditSchema,
   cardMessageSchema,
@@ -26,6 +27,7 @@ export interface Models {
   jobRuns: Model<JobRunDoc>;
   cardMessages: Model<CardMessageDoc>;
   audits: Model<AuditDoc>;
+  previews: Model<PreviewDoc>;
 }
 
 export function defineModels(conn: Connection): Models {
@@ -42,6 +44,7 @@ export function defineModels(conn: Connection): Models {
     jobRuns: m<JobRunDoc>('JobRun', jobRunSchema),
     cardMessages: m<CardMessageDoc>('CardMessage', cardMessageSchema),
     audits: m<AuditDoc>('Audit', auditSchema),
+    previews: m<PreviewDoc>('Preview', previewSchema),
   };
 }
 

@@ -1,0 +1,77 @@
+import type { Inbound } from '../adapters/feishu/envelope';
+import type { CardAnswer } from './card-handler';
+import type { AppDeps } from './deps';
+
+/**
+ * The one entry for everything Feishu delivers (webhook and WebSocket alike): dedupe by event id (and by
+ * message id for messages) in MongoDB, then route. Answers within Feishu's 3-second limit: work that
+ * runs longer finishes in the background after a holding answer. Handler errors are logged and answered
+ * with an error toast (cards) or nothing (events), never with a status that makes Feishu resend.
+ */
+export interface Handlers {
+  onMessage(m: Extract<Inbound, { type: 'message' }>): Promise<void>;
+  onCard(a: Extract<Inbound, { type: 'card' }>): Promise<CardAnswer>;
+  onOther?(e: Extract<Inbound, { type: 'other' }>): Promise<void>;
+}
+
+export type BotAnswer = CardAnswer | Record<string, never>;
+
+export class Bot {
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly handlers: Handlers,
+    private readonly budgetMs = 2500,
+  ) {}
+
+  /** Takes an id once across restarts and instances; false if it was taken before. */
+  private async claim(id: string, type: string): Promise<boolean> {
+    try {
+      await this.deps.models.processedEvents.collection.insertOne({ _id: id, type, at: new Date(), state: 'processing' } as never);
+      return true;
+    } catch (e) {
+      if ((e as { code?: number }).code === 11000) return false;
+      throw e;
+    }
+  }
+
+  private done(id: string): Promise<unknown> {
+    return this.deps.models.processedEvents.updateOne({ _id: id }, { $set: { state: 'done' } }).catch(() => undefined);
+  }
+
+  async receive(inb: Inbound): Promise<BotAnswer> {
+    const log = this.deps.log.child({ event: inb.eventId, kind: inb.type });
+    if (!(await this.claim(inb.eventId, inb.type))) {
+      log.info('duplicate delivery acknowledged');
+      return {};
+    }
+    if (inb.type === 'message' && inb.messageId && !(await this.claim(`msg:${inb.messageId}`, 'message'))) {
+      log.info('message already taken in under another event id');
+      await this.done(inb.eventId);
+      return {};
+    }
+    const work: Promise<BotAnswer> = (async () => {
+      switch (inb.type) {
+        case 'message':
+          await this.handlers.onMessage(inb);
+          return {};
+        case 'card':
+          return this.handlers.onCard(inb);
+        default:
+          await this.handlers.onOther?.(inb);
+          return {};
+      }
+    })()
+      .catch((err): BotAnswer => {
+        log.error({ err }, 'handler failed');
+        return inb.type === 'card' ? { toast: { type: 'error', content: '处理失败，请稍后重试；如仍失败请联系管理员。' } } : {};
+      })
+      .finally(() => this.done(inb.eventId));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), this.budgetMs)));
+    const first = await Promise.race([work, late]);
+    clearTimeout(timer);
+    if (first !== 'late') return first;
+    log.warn({ budgetMs: this.budgetMs }, 'answered before the work finished (Feishu waits 3 s at most)');
+    return inb.type === 'card' ? { toast: { type: 'info', content: '正在处理，卡片稍后更新' } } : {};
+  }
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import type { InboundCardAction } from '../adapters/feishu/envelope';
+import { cardValueSchema, type CardActionName, type CardValue } from '../cards/actions';
+import type { Person } from '../domain/org';
+import { unknownPersonMessage } from '../domain/permissions';
+import type { TaskState } from '../domain/task';
+import type { TaskCommand } from '../domain/task-actions';
+import type { AppDeps } from './deps';
+import type { DispatchService } from './dispatch-service';
+import type { TaskService } from './task-service';
+import type { Card, CardViews, TaskCardMode, TaskView } from './views';
+
+/**
+ * Card actions, routed by the action name in the button value, each with a zod schema for its form.
+ * The operator comes from the callback's open_id; the value only says what was pressed.
+ */
+export type ToastType = 'success' | 'warning' | 'error' | 'info';
+export interface CardAnswer {
+  toast: { type: ToastType; content: string };
+  card?: { type: 'raw'; data: Card };
+}
+
+export interface ActionContext {
+  action: InboundCardAction;
+  value: CardValue;
+  person: Person;
+  form: Record<string, unknown>;
+}
+
+type Handler = (ctx: ActionContext) => Promise<CardAnswer>;
+
+const text = (msg: string) => z.preprocess((v) => (v === undefined || v === null ? '' : String(v)), z.string().trim().min(1, msg));
+const optionalText = z.preprocess((v) => (v === undefined || v === null ? '' : String(v)), z.string().trim());
+
+const FORMS = {
+  progress: z.object({
+    progress: z.preprocess((v) => String(v ?? '').replace(/[%％\s]/g, ''), z.string().regex(/^\d{1,3}$/, '进度请填写 0 到 100 之间的整数').transform(Number).pipe(z.number().max(100, '进度不能超过 100'))),
+    content: text('请写明进展情况'),
+  }),
+  submit: z.object({ content: text('请写明完成情况') }),
+  extension: z.object({ new_deadline: z.preprocess((v) => String(v ?? '').slice(0, 10), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '请选择新的截止日期')), reason: text('请写明延期理由') }),
+  escalation: z.object({ reason: text('请写明需要协调的问题'), units: z.preprocess((v) => (Array.isArray(v) ? v : typeof v === 'string' && v ? v.split(/[,，、]/) : []), z.array(z.string())) }),
+  return: z.object({ reason: text('退回请填写理由') }),
+  opinion: z.object({ opinion: text('请填写意见') }),
+  optionalOpinion: z.object({ opinion: optionalText }),
+};
+
+function firstIssue(e: z.ZodError): string {
+  return e.issues[0]?.message ?? '填写有误';
+}
+
+export class CardHandler {
+  private readonly registry = new Map<CardActionName, Handler>();
+
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly views: CardViews,
+    private readonly taskService: TaskService,
+    private readonly dispatch: DispatchService,
+    extra: Partial<Record<CardActionName, Handler>> = {},
+  ) {
+    const r = this.registry;
+    r.set('task.accept', (c) => this.taskCommand(c, { type: 'accept' }));
+    r.set('task.progress', (c) => this.withForm(c, 'progress', FORMS.progress, (f) => ({ type: 'progress', percent: f.progress, content: f.content, evidence: [], via: 'card' })));
+    r.set('task.submit', (c) => this.withForm(c, 'submit', FORMS.submit, (f) => ({ type: 'submit', content: f.content })));
+    r.set('task.extension', (c) => this.withForm(c, 'extension', FORMS.extension, (f) => ({ type: 'request_extension', newDeadline: f.new_deadline, reason: f.reason })));
+    r.set('task.escalation', (c) => this.withForm(c, 'escalation', FORMS.escalation, (f) => ({ type: 'request_escalation', reason: f.reason, units: f.units })));
+    r.set('task.back', (c) => this.showTask(c, 'main'));
+    r.set('task.urge', (c) => this.taskCommand(c, { type: 'urge' }));
+    r.set('task.cancel', (c) => this.taskCommand(c, { type: 'cancel' }));
+    r.set('task.approve', (c) => this.taskCommand(c, { type: 'approve', requestId: c.value.r }));
+    r.set('task.return', (c) => this.review(c, FORMS.return, (f) => ({ type: 'return', reason: f.reason, requestId: c.value.r })));
+    r.set('task.extension_approve', (c) => this.review(c, FORMS.optionalOpinion, (f) => ({ type: 'decide_extension', approve: true, opinion: f.opinion, requestId: c.value.r })));
+    r.set('task.extension_reject', (c) => this.review(c, FORMS.optionalOpinion, (f) => ({ type: 'decide_extension', approve: false, opinion: f.opinion, requestId: c.value.r })));
+    r.set('task.escalation_accept', (c) => this.review(c, FORMS.opinion, (f) => ({ type: 'decide_escalation', accept: true, opinion: f.opinion, requestId: c.value.r })));
+    r.set('task.escalation_decline', (c) => this.review(c, FORMS.opinion, (f) => ({ type: 'decide_escalation', accept: false, opinion: f.opinion, requestId: c.value.r })));
+    r.set('dispatch.confirm', (c) => this.decidePreview(c, true));
+    r.set('dispatch.cancel', (c) => this.decidePreview(c, false));
+    r.set('dispatch.submit', (c) => this.dispatchForm(c));
+    for (const [name, h] of Object.entries(extra)) r.set(name as CardActionName, h!);
+  }
+
+  async handle(a: InboundCardAction): Promise<CardAnswer> {
+    const parsed = cardValueSchema.safeParse(a.value);
+    if (!parsed.success) return { toast: { type: 'error', content: '无法识别这个按钮，请刷新卡片后重试。' } };
+    const org = await this.deps.orgs.get();
+    const person = org.byOpenId(a.operatorOpenId);
+    if (!person) return { toast: { type: 'error', content: unknownPersonMessage(a.operatorOpenId) } };
+    const handler = this.registry.get(parsed.data.a);
+    if (!handler) return { toast: { type: 'warning', content: '这个操作暂不可用。' } };
+    // form values arrive as `form_value`; a lone input may come as input_value/option
+    const form = { ...a.formValue };
+    this.deps.log.info({ action: parsed.data.a, operator: a.operatorOpenId, code: parsed.data.c }, 'card action');
+    return handler({ action: a, value: parsed.data, person, form });
+  }
+
+  private answer(type: ToastType, content: string, card?: Card): CardAnswer {
+    return card ? { toast: { type, content }, card: { type: 'raw', data: card } } : { toast: { type, content } };
+  }
+
+  /** Which copy of the task card was pressed (unit or group), from the message it sits on. */
+  private async viewOf(messageId: string, fallback: TaskView): Promise<TaskView> {
+    const copy = await this.deps.models.cardMessages.findById(messageId, { view: 1 }).lean<{ view: string }>();
+    return copy?.view === 'group' || copy?.view === 'unit' ? copy.view : fallback;
+  }
+
+  private async currentCard(c: ActionContext, mode: TaskCardMode = 'main', note?: string): Promise<Card | undefined> {
+    if (!c.value.c) return undefined;
+    const task = await this.deps.tasks.get(c.value.c);
+    if (!task) return undefined;
+    return this.views.task(task, await this.viewOf(c.action.messageId, 'unit'), { mode, note });
+  }
+
+  private async showTask(c: ActionContext, mode: TaskCardMode): Promise<CardAnswer> {
+    const card = await this.currentCard(c, mode);
+    return card ? this.answer('info', mode === 'main' ? '已返回' : '请填写后提交', card) : this.answer('error', '找不到这个督办单。');
+  }
+
+  private async taskCommand(c: ActionContext, cmd: TaskCommand, modeOnError: TaskCardMode = 'main'): Promise<CardAnswer> {
+    if (!c.value.c) return this.answer('error', '按钮缺少督办单编号，请刷新卡片。');
+    const r = await this.taskService.act(c.value.c, cmd, c.person, c.value.s as TaskState | undefined);
+    if (r.ok) return this.answer('success', r.toast, await this.currentCard(c));
+    const type: ToastType = r.kind === 'stale' ? 'warning' : 'error';
+    const mode = r.kind === 'invalid' ? modeOnError : 'main';
+    return this.answer(type, r.message, await this.currentCard(c, mode, r.kind === 'invalid' ? r.message : undefined));
+  }
+
+  /** A unit-copy button: with its form filled in it applies; pressed alone it opens its form on the card. */
+  private async withForm<S extends z.ZodTypeAny>(c: ActionContext, mode: TaskCardMode, schema: S, toCmd: (f: z.infer<S>) => TaskCommand): Promise<CardAnswer> {
+    if (!Object.keys(c.form).length) return this.showTask(c, mode);
+    const f = schema.safeParse(c.form);
+    if (!f.success) return this.answer('error', firstIssue(f.error), await this.currentCard(c, mode, firstIssue(f.error)));
+    return this.taskCommand(c, toCmd(f.data), mode);
+  }
+
+  private async review<S extends z.ZodTypeAny>(c: ActionContext, schema: S, toCmd: (f: z.infer<S>) => TaskCommand): Promise<CardAnswer> {
+    const f = schema.safeParse(c.form);
+    if (!f.success) return this.answer('error', firstIssue(f.error), await this.currentCard(c, 'main', firstIssue(f.error)));
+    return this.taskCommand(c, toCmd(f.data));
+  }
+
+  private async decidePreview(c: ActionContext, confirm: boolean): Promise<CardAnswer> {
+    if (!c.value.p) return this.answer('error', '按钮缺少派单编号，请重新派单。');
+    const r = await this.dispatch.decide(c.value.p, c.person, confirm);
+    if (r.ok) return this.answer('success', r.toast, await this.views.preview(r.preview));
+    const type: ToastType = r.kind === 'stale' ? 'warning' : 'error';
+    return this.answer(type, r.message, r.preview ? await this.views.preview(r.preview) : undefined);
+  }
+
+  private async dispatchForm(c: ActionContext): Promise<CardAnswer> {
+    const r = await this.dispatch.fromForm(c.person, c.form, c.action.messageId);
+    if (!r.ok) return this.answer('error', r.message, await this.views.dispatchForm(c.person, { error: r.message, values: c.form }));
+    const unit = (await this.deps.orgs.get()).unitName(r.task.leadUnit);
+    return this.answer('success', `已派发 ${r.task.code}`, this.views.notice(`已派发 ${r.task.code}`, `「${r.task.title}」已派发给${unit}，截止 ${r.task.deadline}。督办卡片已发送到单位和督导组。`, 'green'));
+  }
+}

@@ -1,0 +1,36 @@
+import type { Logger } from 'pino';
+import type { Locks } from '../adapters/mongo/lock';
+import type { Models } from '../adapters/mongo/models';
+import type { OutboxStore } from '../adapters/mongo/outbox-store';
+import type { TaskStore } from '../adapters/mongo/task-store';
+import type { Clock } from '../clock';
+import type { WorkCalendar } from '../domain/calendar';
+import type { LightSettings } from '../domain/lights';
+import type { Org } from '../domain/org';
+
+/** What use cases are given. Built once in main.ts (or by a test harness). */
+export interface Settings {
+  tz: string;
+  lights: LightSettings;
+  categories: string[];
+  meetingSource: '调度会' | '领导交办';
+}
+
+export interface OrgSource {
+  get(): Promise<Org>;
+  invalidate(): void;
+}
+
+export interface AppDeps {
+  settings: Settings;
+  models: Models;
+  locks: Locks;
+  outbox: OutboxStore;
+  tasks: TaskStore;
+  orgs: OrgSource;
+  clock: Clock;
+  cal: WorkCalendar;
+  log: Logger;
+  /** The bot's own open_id (to tell whether a group message @-mentions it), once known. */
+  botOpenId(): string | undefined;
+}

@@ -1,0 +1,138 @@
+import { messageAttachments, messageText, type InboundMessage } from '../adapters/feishu/envelope';
+import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import { parseCommand, type Command } from '../domain/commands';
+import { officialUnits, type Person } from '../domain/org';
+import { refusal, supervisesGroup, leadsGroup, unknownPersonMessage } from '../domain/permissions';
+import type { Evidence, Task } from '../domain/task';
+import type { AppDeps } from './deps';
+import type { DispatchService } from './dispatch-service';
+import { replyCard, replyLiveCard, replyText } from './notify';
+import type { TaskService } from './task-service';
+import type { CardViews, TaskView } from './views';
+
+/**
+ * Messages: commands (SPEC §4) in direct chats, or with an @-mention in groups; and replies to a task
+ * card (quote or thread, with or without a mention) by an official of its units, which are progress
+ * reports with their images, files, 文号 or links as evidence.
+ */
+export type ExtraCommand = (m: InboundMessage, person: Person, cmd: Command) => Promise<OutboxItem[] | null>;
+
+const DOC_NO = /[\u4e00-\u9fa5A-Za-z]{0,12}[〔［\[(（]\d{4}[〕］\])）]\s*\d+\s*号/g;
+const LINK = /https?:\/\/[^\s，。；、)）]+/g;
+
+export function evidenceIn(m: InboundMessage, text: string): Evidence[] {
+  const out: Evidence[] = messageAttachments(m).map((a) => ({ kind: a.kind, key: a.key, name: a.name, messageId: m.messageId }));
+  for (const d of text.match(DOC_NO) ?? []) out.push({ kind: 'docno', text: d.trim(), messageId: m.messageId });
+  for (const l of text.match(LINK) ?? []) out.push({ kind: 'link', url: l, messageId: m.messageId });
+  return out;
+}
+
+export class MessageHandler {
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly views: CardViews,
+    private readonly tasks: TaskService,
+    private readonly dispatch: DispatchService,
+    private readonly extra?: ExtraCommand,
+  ) {}
+
+  private send(items: OutboxItem[]): Promise<void> {
+    return this.deps.outbox.put(items, this.deps.clock.now());
+  }
+
+  async handle(m: InboundMessage): Promise<void> {
+    if (m.senderType !== 'user' || !m.senderOpenId) return;
+    const bot = this.deps.botOpenId();
+    const mentioned = m.chatType === 'p2p' || m.mentions.some((x) => (bot ? x.openId === bot : x.key !== '@_all'));
+    const parents = [m.parentId, m.rootId].filter((x): x is string => Boolean(x));
+    const card = parents.length ? await this.deps.models.cardMessages.findOne({ _id: { $in: parents } }).lean() : null;
+    if (!mentioned && !card) return; // group talk not meant for the bot
+    const org = await this.deps.orgs.get();
+    const person = org.byOpenId(m.senderOpenId);
+    const text = messageText(m);
+    if (!person) {
+      if (mentioned) await this.send([replyText(m, unknownPersonMessage(m.senderOpenId))]);
+      return;
+    }
+    const cmd = parseCommand(text);
+    if (card?.ref.startsWith('task:') && cmd.cmd === 'unknown') {
+      await this.progressByReply(m, person, card.ref.slice(5), text, mentioned);
+      return;
+    }
+    if (!mentioned) return;
+    this.deps.log.info({ cmd: cmd.cmd, sender: m.senderOpenId, chat: m.chatId }, 'command');
+    await this.send(await this.command(m, person, cmd));
+  }
+
+  private async progressByReply(m: InboundMessage, person: Person, code: string, text: string, mentioned: boolean): Promise<void> {
+    const task = await this.deps.tasks.get(code);
+    if (!task) return;
+    const org = await this.deps.orgs.get();
+    if (refusal(person, 'progress', task, org)) {
+      if (mentioned) await this.send([replyText(m, refusal(person, 'progress', task, org)!)]);
+      return; // other people's talk in the thread is theirs
+    }
+    const pct = /(\d{1,3})\s*[%％]/.exec(text);
+    const percent = pct ? Math.min(Number(pct[1]), 100) : task.progress;
+    const evidence = evidenceIn(m, text);
+    const r = await this.tasks.act(code, { type: 'progress', percent, content: text, evidence, via: 'reply' }, person);
+    const ev = evidence.length ? `，附 ${evidence.length} 项佐证` : '';
+    await this.send([replyText(m, r.ok ? `已记录 ${code} 的进度 ${percent}%${ev}，卡片已更新。` : r.message)]);
+  }
+
+  private viewFor(person: Person, task: Task): TaskView {
+    return officialUnits(person).some((u) => u === task.leadUnit || task.coUnits.includes(u)) ? 'unit' : 'group';
+  }
+
+  private async command(m: InboundMessage, person: Person, cmd: Command): Promise<OutboxItem[]> {
+    const org = await this.deps.orgs.get();
+    switch (cmd.cmd) {
+      case 'help':
+        return [replyCard(m, await this.views.help(person))];
+      case 'usage':
+        return [replyText(m, cmd.message)];
+      case 'dispatch': {
+        if (!cmd.body) return [replyCard(m, await this.views.dispatchForm(person))];
+        const r = await this.dispatch.preview(person, cmd.body, { chatId: m.chatId, messageId: m.messageId });
+        if ('refusal' in r) return [replyText(m, r.refusal)];
+        if (!r.ok) {
+          const lines = r.problems.map((p, i) => `${i + 1}. ${p.where ? `${p.where}：` : ''}${p.message}${p.example ? `\n   例如：${p.example}` : ''}`);
+          return [replyText(m, `派单未创建，请修改后重新发送（共 ${r.problems.length} 处问题）：\n${lines.join('\n')}`)];
+        }
+        return [replyLiveCard(m, 'preview', `preview:${r.preview._id}`, 'preview')];
+      }
+      case 'my': {
+        if (!officialUnits(person).length) return [replyText(m, '“我的任务”列出您所在单位的督办事项；您不是单位联络员或负责人。督导组成员和市领导请发送“统计”。')];
+        return [replyCard(m, await this.views.myTasks(person))];
+      }
+      case 'stats':
+        if (!person.roles.some((r) => r.kind !== 'official')) return [replyText(m, '“统计”供督导组、市领导和管理员使用；单位请发送“我的任务”。')];
+        return [replyCard(m, await this.views.stats(person))];
+      case 'query': {
+        const task = await this.deps.tasks.get(cmd.code);
+        if (!task) return [replyText(m, `找不到督办单 ${cmd.code}，请核对编号。`)];
+        const denied = refusal(person, 'view', task, org);
+        if (denied) return [replyText(m, denied)];
+        const view = supervisesGroup(person, task.group, org) || leadsGroup(person, task.group, org) ? 'group' : this.viewFor(person, task);
+        return [replyLiveCard(m, 'task', `task:${task.code}`, view)];
+      }
+      case 'progress': {
+        const r = await this.tasks.act(cmd.code, { type: 'progress', percent: cmd.percent, content: cmd.text, evidence: evidenceIn(m, cmd.text), via: 'command' }, person);
+        return [replyText(m, r.ok ? `已记录 ${cmd.code} 的进度 ${cmd.percent}%，卡片已更新。` : r.message)];
+      }
+      case 'urge': {
+        const r = await this.tasks.act(cmd.code, { type: 'urge', note: cmd.note || undefined }, person);
+        return [replyText(m, r.ok ? r.toast : r.message)];
+      }
+      case 'escalate': {
+        const r = await this.tasks.act(cmd.code, { type: 'request_escalation', reason: cmd.reason, units: [] }, person);
+        return [replyText(m, r.ok ? r.toast : r.message)];
+      }
+      default: {
+        const handled = this.extra ? await this.extra(m, person, cmd) : null;
+        if (handled) return handled;
+        return [replyText(m, '没有听懂这条消息。发送“帮助”查看您可以使用的命令，例如：我的任务、查询 DB-2026-0001。')];
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import type { Person } from '../domain/org';
+import type { Task, TaskState } from '../domain/task';
+import { applyTaskCommand, type Notice, type Outcome, type TaskCommand } from '../domain/task-actions';
+import type { AppDeps } from './deps';
+import { groupReviewCard, noticeItems, refreshItems } from './notify';
+
+/**
+ * Applies a command to a task: decided by the domain, written under the task's lock together with the
+ * messages it owes (updated copies of its cards, notices). Requests that need the group's review bring
+ * the group copy of the card to the group chat when the order only showed a roll-up there.
+ */
+export type ActResult = Outcome | { ok: false; kind: 'missing'; message: string };
+
+/** Hooks for effects that live outside the task (escalations, see escalation-service.ts). */
+export interface TaskEffects {
+  onNotice?(task: Task, notice: Notice, actor: Person): Promise<OutboxItem[]> | OutboxItem[];
+}
+
+const REVIEW_REQUESTS = new Set<TaskCommand['type']>(['submit', 'request_extension', 'request_escalation']);
+
+export class TaskService {
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly effects: TaskEffects = {},
+  ) {}
+
+  async act(code: string, cmd: TaskCommand, actor: Person, expectState?: TaskState): Promise<ActResult> {
+    const { tasks, orgs, clock, settings, cal } = this.deps;
+    const org = await orgs.get();
+    const result = await tasks.change<Outcome>(code, async (task) => {
+      const out = applyTaskCommand(task, cmd, { at: clock.now(), actor, org, tz: settings.tz, cal, expectState });
+      if (!out.ok) return { result: out };
+      const owed: OutboxItem[] = [...refreshItems(out.task), ...noticeItems(out.task, out.notices, org)];
+      if (REVIEW_REQUESTS.has(cmd.type) && out.task.order) {
+        const live = await this.deps.models.cardMessages.countDocuments({ ref: `task:${task.code}`, view: 'group' });
+        if (!live) owed.push(...groupReviewCard(out.task, org));
+      }
+      for (const n of out.notices) if (this.effects.onNotice) owed.push(...(await this.effects.onNotice(out.task, n, actor)));
+      return { task: out.task, owed, result: out };
+    });
+    return result ?? { ok: false, kind: 'missing', message: `找不到督办单 ${code}，请核对编号。` };
+  }
+}

@@ -1,0 +1,18 @@
+import type { PreviewDoc } from '../adapters/mongo/models/previews';
+import type { Person } from '../domain/org';
+import type { Task } from '../domain/task';
+
+/** The cards the handlers answer with, built from current data (see card-views.ts). */
+export type Card = Record<string, unknown>;
+export type TaskView = 'unit' | 'group';
+export type TaskCardMode = 'main' | 'progress' | 'submit' | 'extension' | 'escalation';
+
+export interface CardViews {
+  task(task: Task, view: TaskView, opts?: { mode?: TaskCardMode; note?: string }): Promise<Card>;
+  preview(p: PreviewDoc): Promise<Card>;
+  dispatchForm(p: Person, opts?: { error?: string; values?: Record<string, unknown> }): Promise<Card>;
+  myTasks(p: Person): Promise<Card>;
+  stats(p: Person): Promise<Card>;
+  help(p: Person): Promise<Card>;
+  notice(title: string, text: string, color?: string): Card;
+}

@@ -1,0 +1,44 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import { errors, rawBody } from './middleware';
+
+/**
+ * The Koa application, built by a factory and started only by main.ts (tests drive `app.callback()`).
+ * Routes come in ready-made routers.
+ */
+export interface HttpOptions {
+  log: Logger;
+  ready: () => Promise<void>; // throws when the database does not answer
+  routers: Router[];
+  bodyLimit?: number;
+}
+
+export function createHttpApp(o: HttpOptions): Koa {
+  const app = new Koa();
+  app.proxy = true;
+  app.silent = true;
+  app.use(errors(o.log));
+  app.use(async (ctx, next) => {
+    const started = Date.now();
+    await next();
+    if (ctx.path !== '/healthz' && ctx.path !== '/readyz') o.log.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Date.now() - started }, 'http');
+  });
+  app.use(rawBody(o.bodyLimit ?? 1 << 20));
+  const base = new Router();
+  base.get('/healthz', (ctx) => {
+    ctx.body = { ok: true };
+  });
+  base.get('/readyz', async (ctx) => {
+    try {
+      await o.ready();
+      ctx.body = { ok: true };
+    } catch (e) {
+      ctx.status = 503;
+      ctx.body = { error: { code: 'db_unreachable', message: `database not reachable: ${(e as Error).message}` } };
+    }
+  });
+  app.use(base.routes()).use(base.allowedMethods());
+  for (const r of o.routers) app.use(r.routes()).use(r.allowedMethods());
+  return app;
+}

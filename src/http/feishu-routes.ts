@@ -1,0 +1,31 @@
+import Router from '@koa/router';
+import type { Logger } from 'pino';
+import { toInbound } from '../adapters/feishu/envelope';
+import { verifyRequest, type VerifyOptions } from '../adapters/feishu/verify';
+import type { Bot } from '../app/bot';
+
+/**
+ * POST /feishu/events and POST /feishu/card: both accept events and card callbacks in every format
+ * (Feishu may send card.action.trigger to the event URL). Verified on the raw bytes first.
+ */
+export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Bot; log: Logger; now?: () => number }): Router {
+  const router = new Router();
+  const handle = async (ctx: import('koa').Context) => {
+    const raw: Buffer = ctx.state.raw ?? Buffer.alloc(0);
+    const v = verifyRequest(raw.toString('utf8'), ctx.headers as Record<string, string>, opts.verify(), (opts.now ?? Date.now)());
+    if (!v.ok) {
+      opts.log.warn({ path: ctx.path, reason: v.reason, status: v.status }, 'feishu request refused');
+      ctx.status = v.status;
+      ctx.body = { error: { code: v.status === 401 ? 'unauthorized' : 'bad_request', message: v.reason } };
+      return;
+    }
+    if (v.kind === 'challenge') {
+      ctx.body = { challenge: v.challenge };
+      return;
+    }
+    ctx.body = await opts.bot.receive(toInbound(v.body, v.dedupeKey));
+  };
+  router.post('/feishu/events', handle);
+  router.post('/feishu/card', handle);
+  return router;
+}

@@ -1,0 +1,91 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Context, Middleware, Next } from 'koa';
+import type { Logger } from 'pino';
+
+/** Small Koa middleware: errors as JSON, raw body with a size limit, admin bearer token. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export function errors(log: Logger): Middleware {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = { error: { code: 'not_found', message: `no route for ${ctx.method} ${ctx.path}` } };
+      }
+    } catch (e) {
+      const err = e as ApiError & { expose?: boolean; status?: number };
+      const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
+      ctx.status = status;
+      if (status >= 500) {
+        log.error({ err, path: ctx.path }, 'request failed');
+        ctx.body = { error: { code: 'internal', message: 'internal error' } };
+      } else {
+        ctx.body = { error: { code: err.code && typeof err.code === 'string' ? err.code : codeFor(status), message: err.message, ...(err.details ? { details: err.details } : {}) } };
+      }
+    }
+  };
+}
+
+function codeFor(status: number): string {
+  return ({ 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type' } as Record<number, string>)[status] ?? 'error';
+}
+
+/** Reads the body once, as bytes, refusing more than `limit` with 413 (Feishu's signature covers the raw bytes). */
+export function rawBody(limit = 1 << 20): Middleware {
+  return async (ctx: Context, next: Next) => {
+    if (!['POST', 'PUT', 'PATCH'].includes(ctx.method)) return next();
+    const declared = Number(ctx.get('content-length') || 0);
+    if (declared > limit) {
+      ctx.req.resume();
+      throw new ApiError(413, 'payload_too_large', `body larger than ${limit} bytes`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of ctx.req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        ctx.req.resume();
+        throw new ApiError(413, 'payload_too_large', `body larger than ${limit} bytes`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    ctx.state.raw = Buffer.concat(chunks);
+    await next();
+  };
+}
+
+/** The parsed JSON body of an API call, or a 400 naming the problem. */
+export function jsonBody<T = unknown>(ctx: Context): T {
+  const raw: Buffer | undefined = ctx.state.raw;
+  if (!raw?.length) return {} as T;
+  try {
+    return JSON.parse(raw.toString('utf8')) as T;
+  } catch {
+    throw new ApiError(400, 'bad_json', 'the body is not valid JSON');
+  }
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+export function adminAuth(token: string): Middleware {
+  const expected = digest(token);
+  return async (ctx: Context, next: Next) => {
+    const m = /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'));
+    const given = m ? digest(m[1].trim()) : undefined;
+    if (!given || !timingSafeEqual(given, expected)) {
+      ctx.set('WWW-Authenticate', 'Bearer');
+      throw new ApiError(401, 'unauthorized', 'missing or wrong admin token (Authorization: Bearer ADMIN_TOKEN)');
+    }
+    await next();
+  };
+}

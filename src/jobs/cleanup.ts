@@ -1,0 +1,22 @@
+import type { JobDef } from './runner';
+
+/**
+ * Removes what is no longer needed (FerretDB has no TTL indexes): processed event ids older than the
+ * retention, which must exceed FEISHU_MAX_EVENT_AGE so a replay inside the signature window is still
+ * recognised; finished outbox rows; job runs and stale locks.
+ */
+export function cleanupJob(opts: { eventRetentionMs: number; outboxRetentionMs?: number; runRetentionMs?: number }): JobDef {
+  return {
+    name: 'cleanup',
+    description: '清理过期的事件记录、已发送消息和运行记录',
+    async run({ deps }) {
+      const now = Date.now(); // retention is wall-clock: it protects against real replays
+      const { models } = deps;
+      const events = await models.processedEvents.deleteMany({ at: { $lt: new Date(now - opts.eventRetentionMs) } });
+      const outbox = await models.outbox.deleteMany({ status: { $in: ['sent', 'superseded'] }, createdAt: { $lt: new Date(now - (opts.outboxRetentionMs ?? 30 * 86_400_000)) } });
+      const runs = await models.jobRuns.deleteMany({ startedAt: { $lt: new Date(now - (opts.runRetentionMs ?? 180 * 86_400_000)) } });
+      const locks = await models.locks.deleteMany({ until: { $lt: new Date(now - 3_600_000) } });
+      return { events: events.deletedCount, outbox: outbox.deletedCount, runs: runs.deletedCount, locks: locks.deletedCount };
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { CronExpressionParser } from 'cron-parser';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { JobRunDoc } from '../adapters/mongo/models/infra';
+import type { AppDeps } from '../app/deps';
+import { localDate } from '../domain/time';
+
+/**
+ * Scheduled jobs (SPEC §7). A job is `(ctx) => result` for one business moment `at`; the schedule, the
+ * catch-up at start, `npm run job` and `POST /api/jobs/NAME/run` all call `run`. Each scheduled slot runs
+ * once across instances: its run record's _id is `name@slot` (a unique insert), and a lock per job stops
+ * two runs of one job overlapping. node-cron ticks every minute; slots come from each job's cron
+ * expression evaluated on the business clock, so CLOCK_START and the sandbox's clock control apply.
+ */
+export interface JobContext {
+  at: Date;
+  today: string; // local date of `at`
+  force: boolean;
+  deps: AppDeps;
+}
+
+export interface JobDef {
+  name: string;
+  description: string;
+  /** Whether the moment is one this job acts on (e.g. workdays only); a reason in words when not. */
+  when?(ctx: JobContext): string | null;
+  run(ctx: JobContext): Promise<Record<string, unknown>>;
+}
+
+export type Trigger = JobRunDoc['trigger'];
+
+export class UnknownJob extends Error {}
+
+export const workdaysOnly = (ctx: JobContext): string | null =>
+  ctx.deps.cal.isWorkday(ctx.today) ? null : `${ctx.today} 不是工作日，按计划不发送（可用 --force 强制运行）`;
+
+export class JobRunner {
+  private task?: ScheduledTask;
+  private running = new Set<Promise<unknown>>();
+  private stopped = false;
+
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly jobs: JobDef[],
+    private readonly schedules: Record<string, string>,
+    private readonly catchUpHours = 36,
+  ) {}
+
+  names(): string[] {
+    return this.jobs.map((j) => j.name);
+  }
+
+  get(name: string): JobDef {
+    const job = this.jobs.find((j) => j.name === name);
+    if (!job) throw new UnknownJob(`unknown job "${name}"; jobs: ${this.names().join(', ')}`);
+    return job;
+  }
+
+  /** Runs a job for the moment `at`. A scheduled slot that already ran is not run again. */
+  async run(name: string, at: Date, opts: { trigger?: Trigger; force?: boolean } = {}): Promise<JobRunDoc> {
+    const job = this.get(name);
+    const trigger = opts.trigger ?? 'manual';
+    const { models, locks, settings, log } = this.deps;
+    const id = trigger === 'manual' ? `${name}@${at.toISOString()}#${Date.now().toString(36)}` : `${name}@${at.toISOString()}`;
+    const lockKey = `job:${name}`;
+    if (!(await locks.tryAcquire(lockKey, 30 * 60_000))) {
+      return { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: new Date(), status: 'skipped', result: { reason: 'another run of this job is in progress' } };
+    }
+    const p = (async () => {
+      const existing = await models.jobRuns.findById(id).lean<JobRunDoc>();
+      if (existing && existing.status !== 'running') return existing; // this slot ran already
+      const ctx: JobContext = { at, today: localDate(at, settings.tz), force: Boolean(opts.force), deps: this.deps };
+      const doc: JobRunDoc = { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: new Date(), status: 'running' };
+      if (existing) await models.jobRuns.updateOne({ _id: id }, { $set: doc }); // abandoned by a crashed instance
+      else await models.jobRuns.collection.insertOne(doc as never);
+      const skip = opts.force ? null : (job.when?.(ctx) ?? null);
+      let done: Partial<JobRunDoc>;
+      if (skip) done = { status: 'skipped', result: { reason: skip } };
+      else {
+        try {
+          done = { status: 'ok', result: await job.run(ctx) };
+        } catch (e) {
+          log.error({ err: e, job: name }, 'job failed');
+          done = { status: 'error', error: (e as Error).message };
+        }
+      }
+      done.endedAt = new Date();
+      await models.jobRuns.updateOne({ _id: id }, { $set: done });
+      log.info({ job: name, at: at.toISOString(), trigger, status: done.status }, 'job run');
+      return { ...doc, ...done } as JobRunDoc;
+    })();
+    this.running.add(p);
+    try {
+      return await p;
+    } finally {
+      this.running.delete(p);
+      await locks.release(lockKey);
+    }
+  }
+
+  /** The latest slot of a job at or before `now` (business time). */
+  latestSlot(name: string, now: Date): Date | null {
+    const expr = this.schedules[name];
+    if (!expr) return null;
+    const it = CronExpressionParser.parse(expr, { tz: this.deps.settings.tz, currentDate: new Date(now.getTime() + 1) });
+    return it.prev().toDate();
+  }
+
+  /** Runs every job whose latest slot has not run yet (and is recent enough to catch up). */
+  async tick(now = this.deps.clock.now()): Promise<void> {
+    for (const job of this.jobs) {
+      if (this.stopped) return;
+      const slot = this.latestSlot(job.name, now);
+      if (!slot || now.getTime() - slot.getTime() > this.catchUpHours * 3_600_000) continue;
+      const ran = await this.deps.models.jobRuns.exists({ _id: `${job.name}@${slot.toISOString()}` });
+      if (ran) continue;
+      const trigger: Trigger = now.getTime() - slot.getTime() > 5 * 60_000 ? 'catch-up' : 'schedule';
+      await this.run(job.name, slot, { trigger }).catch((e) => this.deps.log.error({ err: e, job: job.name }, 'scheduled run failed'));
+    }
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.task = cron.schedule('* * * * *', () => void this.tick(), { timezone: this.deps.settings.tz, noOverlap: true });
+    void this.tick(); // catch up what was missed while no instance ran
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.task?.stop();
+    await Promise.allSettled([...this.running]);
+  }
+}
