@@ -62,6 +62,12 @@ function setTitle(b: Block, text: string): void {
     title = title.slice(0, paren.index);
     b.fields.push(...inline.fields);
   }
+  INLINE_KEY.lastIndex = 0;
+  const inlineKey = INLINE_KEY.exec(title); // 1、茂盛路征迁扫尾，责任单位：梅山镇，完成时限：12月15日前
+  if (inlineKey) {
+    b.fields.push(...splitInline(inlineKey[1], title.slice(inlineKey.index + inlineKey[0].length)));
+    title = title.slice(0, inlineKey.index);
+  }
   const stop = title.search(/[。；;]/);
   if (stop >= 0) {
     const rest = title.slice(stop + 1).trim();
@@ -97,12 +103,25 @@ function segment(text: string): Block[] {
   return blocks;
 }
 
+/** `1. 推进…`, a blank line, then its untitled fields: one block. */
+function joinDetachedTitles(blocks: Block[]): Block[] {
+  const out: Block[] = [];
+  for (const b of blocks) {
+    const prev = out[out.length - 1];
+    if (prev?.num && !hasFields(prev) && !b.num && !b.title && hasFields(b) && !b.fields.some((f) => f.kind === 'title')) {
+      prev.description.push(...b.description);
+      prev.fields.push(...b.fields);
+    } else out.push(b);
+  }
+  return out;
+}
+
 /**
  * Blocks → raw tasks. A block without fields is a heading (一、重点项目推进) or preamble and is skipped, unless
  * blocks numbered the same way carry fields: then it is a task whose fields are missing.
  */
 export function parseBlocks(text: string, categories: string[]): RawParse {
-  const blocks = segment(text);
+  const blocks = joinDetachedTitles(segment(text));
   const taskStyles = new Set(blocks.filter(hasFields).map((b) => b.num?.style));
   const headings: { level: number; category?: string }[] = [];
   const tasks: RawTask[] = [];

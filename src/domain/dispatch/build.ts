@@ -26,7 +26,7 @@ export function buildTasks(raw: RawTask, ctx: ParseContext): { tasks: DraftTask[
   const content = [raw.description ?? '', ...filled('content').map((f) => f.value.trim())].filter(Boolean).join('\n');
   const title = oneLine(filled('title')[0]?.value ?? raw.title ?? '');
   if (!title) {
-    const key = of('title')[0]?.key ?? '事项';
+    const key = of('title')[0]?.key ?? (raw.form === 'table' ? '事项' : '事项标题');
     const guess = oneLine(content.split(/[，,。；;\n]/)[0] ?? '').slice(0, 20);
     say(missing(raw, key, '请在编号后写明督办事项，或加一行“事项：……”'), raw.form === 'block' ? `事项：${guess || '（督办事项名称）'}` : undefined);
   }
@@ -58,12 +58,18 @@ export function buildTasks(raw: RawTask, ctx: ParseContext): { tasks: DraftTask[
     leadUnit: lead,
     coUnits: units.co.filter((c) => c !== lead),
     deadline: dl.deadline,
-    milestones: dl.milestones,
+    milestones: dl.milestones.map((m) => ({ ...m })),
     priority,
     ...category,
     ...source,
   }));
   return { tasks, problems: [] };
+}
+
+interface Failure {
+  item: Item;
+  message: string;
+  fix?: string; // what to write instead of the item
 }
 
 function resolveUnits(raw: RawTask, ctx: ParseContext, say: Say, of: (k: FieldKind) => RawField[]): { leads: string[]; co: string[] } | undefined {
@@ -72,59 +78,71 @@ function resolveUnits(raw: RawTask, ctx: ParseContext, say: Say, of: (k: FieldKi
   const primary = items(of('leadPrimary'));
   const leadItems = primary.length ? primary : items(of('lead'));
   const coItems = items(primary.length ? [...of('lead'), ...of('co')] : of('co'));
-  if (!leadItems.length) {
+  const failures: Failure[] = [];
+  const codesOf = (it: Item): string[] | undefined => {
+    const r = resolve(it, ctx);
+    if (Array.isArray(r)) return r;
+    failures.push({ item: it, ...r });
+    return undefined;
+  };
+  let result: { leads: string[]; co: string[] } | undefined;
+  const primaryCol = of('leadPrimary')[0];
+  if (raw.form === 'table' && primaryCol && !primary.length) {
+    // a merged 牵头单位 cell copies as empty cells below it: ask rather than make 责任单位 the lead
+    say(missing(raw, primaryCol.key, ''));
+    [...leadItems, ...coItems].forEach(codesOf);
+  } else if (!leadItems.length) {
     const first = ctx.allowedUnits.map((c) => ctx.org.unit(c)?.name).find(Boolean) ?? '梅山镇';
     say(missing(raw, '责任单位', '请写明牵头办理的单位'), raw.form === 'block' ? `责任单位：${first}` : undefined);
-    for (const it of coItems) resolve(it, ctx, say);
-    return undefined;
+    coItems.forEach(codesOf);
+  } else {
+    const li = Math.max(0, leadItems.findIndex((i) => i.lead));
+    const leads = codesOf(leadItems[li]);
+    const co: string[] = [];
+    for (const it of [...leadItems.filter((_, i) => i !== li), ...coItems]) for (const c of codesOf(it) ?? []) if (!co.includes(c)) co.push(c);
+    if (leads && !failures.length) result = { leads, co };
   }
-  const li = Math.max(0, leadItems.findIndex((i) => i.lead));
-  const leads = resolve(leadItems[li], ctx, say);
-  const co: string[] = [];
-  let ok = Boolean(leads);
-  for (const it of [...leadItems.filter((_, i) => i !== li), ...coItems]) {
-    const codes = resolve(it, ctx, say);
-    if (!codes) ok = false;
-    else for (const c of codes) if (!co.includes(c)) co.push(c);
-  }
-  return ok && leads ? { leads, co } : undefined;
+  // each example is the whole line with every fixable unit of it corrected
+  for (const f of failures) say(f.message, f.fix ? exampleLine(f.item.field, failures) : undefined);
+  return result;
 }
 
-function exampleLine(item: Item, replacement: string): string {
-  const names = splitUnits(item.field.value).map((u, j) => (j === item.idx ? replacement : u.name) + (u.lead ? '（牵头）' : ''));
-  return `${item.field.key}：${names.join('、')}`;
+function exampleLine(field: RawField, failures: Failure[]): string {
+  const names: string[] = [];
+  splitUnits(field.value).forEach((u, j) => {
+    const fix = failures.find((f) => f.item.field === field && f.item.idx === j)?.fix;
+    for (const n of (fix ?? u.name).split('、')) {
+      const shown = n + (u.lead ? '（牵头）' : '');
+      if (!names.includes(shown)) names.push(shown);
+    }
+  });
+  return `${field.key}：${names.join('、')}`;
 }
 
 const KIND_LABEL = { township: '乡镇', street: '街道', department: '部门', other: '单位' } as const;
 
-/** Unit codes an item stands for, or undefined after saying what is wrong with it. */
-function resolve(item: Item, ctx: ParseContext, say: Say): string[] | undefined {
+/** Unit codes an item stands for, or what is wrong with it and, when we can tell, what to write instead. */
+function resolve(item: Item, ctx: ParseContext): string[] | { message: string; fix?: string } {
   const key = item.field.key;
   const allowed = ctx.org.units.filter((u) => ctx.allowedUnits.includes(u.code));
   if (item.kinds) {
     const codes = allowed.filter((u) => item.kinds!.includes(u.kind)).map((u) => u.code);
-    if (!codes.length) say(`${key}“${item.name}”：本督导组没有挂钩的${item.kinds.map((k) => KIND_LABEL[k]).join('、')}，请写明具体单位`);
-    return codes.length ? codes : undefined;
+    return codes.length ? codes : { message: `${key}“${item.name}”：本督导组没有挂钩的${item.kinds.map((k) => KIND_LABEL[k]).join('、')}，请写明具体单位` };
   }
   const m = matchUnit(item.name, ctx.org, ctx.allowedUnits);
   if (m.ok) {
     if (allowed.includes(m.unit)) return [m.unit.code];
     const shown = m.unit.name === item.name ? `“${item.name}”` : `“${item.name}”（${m.unit.name}）`;
-    say(`${key}${shown}不在本督导组挂钩范围，请改派本组挂钩单位，或请综合协调组派单`);
-    return undefined;
+    return { message: `${key}${shown}不在本督导组挂钩范围，请改派本组挂钩单位，或请综合协调组派单` };
   }
   if (m.reason === 'group') {
     const pool = /部门/.test(item.name) ? allowed.filter((u) => u.kind === 'department') : allowed;
-    const some = pool.slice(0, 3).map((u) => u.name);
-    say(`${key}“${item.name}”不是具体单位，请逐一写明单位名称${some.length ? `，例如：${some.join('、')}` : ''}`, some.length ? exampleLine(item, some.join('、')) : undefined);
-  } else if (m.reason === 'ambiguous') {
-    const names = m.candidates.map((u) => u.name);
-    say(`${key}“${item.name}”对应多个单位：${names.join('、')}，请写全称`, exampleLine(item, names[0]));
-  } else if (m.candidates.length) {
-    say(`找不到${key}“${item.name}”。您是不是指：${m.candidates.map((u) => u.name).join('、')}？`, exampleLine(item, m.candidates[0].name));
-  } else {
-    const some = allowed.slice(0, 3).map((u) => u.name);
-    say(`找不到${key}“${item.name}”，请核对单位名称${some.length ? `（本组挂钩单位如：${some.join('、')}等）` : ''}`);
+    const some = pool.slice(0, 3).map((u) => u.name).join('、');
+    return { message: `${key}“${item.name}”不是具体单位，请逐一写明单位名称${some ? `，例如：${some}` : ''}`, ...(some ? { fix: some } : {}) };
   }
-  return undefined;
+  const names = m.candidates.map((u) => u.name);
+  if (m.reason === 'ambiguous') return { message: `${key}“${item.name}”对应多个单位：${names.join('、')}，请写全称`, fix: names[0] };
+  if (names.length) return { message: `找不到${key}“${item.name}”。您是不是指：${names.join('、')}？`, fix: names[0] };
+  const some = allowed.slice(0, 3).map((u) => u.name);
+  return { message: `找不到${key}“${item.name}”，请核对单位名称${some.length ? `（本组挂钩单位如：${some.join('、')}等）` : ''}` };
 }

@@ -70,7 +70,7 @@ const MATCHERS: Matcher[] = [
   { re: new RegExp(String.raw`(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?` + RANGE_TAIL, 'g'), date: (m, e) => nearest(e, (y) => ymd(y, +m[1], +(m[3] ?? m[2]))) },
   { re: /(本|这个?|当|下个?)月份?\s*(底|末|内|上旬|中旬|下旬)/g, date: (m, e) => relMonthPeriod(e, m[1].startsWith('下') ? 1 : 0, m[2]) },
   { re: /(\d{1,2})\s*月份?\s*(底|末|上旬|中旬|下旬|内)/g, date: (m, e) => (+m[1] >= 1 && +m[1] <= 12 ? nearest(e, (y) => periodEnd(y, +m[1], m[2])) : 'invalid') },
-  { re: /(?<![\d.])(\d{1,2})\s*[-./]\s*(\d{1,2})(?![\d.])/g, date: (m, e) => (+m[1] >= 1 && +m[1] <= 12 && +m[2] >= 1 && +m[2] <= 31 ? nearest(e, (y) => ymd(y, +m[1], +m[2])) : undefined) },
+  { re: /(?<![\d.])(\d{1,2})\s*[-./]\s*(\d{1,2})(?=\s*(?:[日号前之以(（,，;；。]|$))/g, date: (m, e) => (+m[1] >= 1 && +m[1] <= 12 && +m[2] >= 1 && +m[2] <= 31 ? nearest(e, (y) => ymd(y, +m[1], +m[2])) : undefined) },
   { re: /(上|下)半年/g, date: (m, e) => nearest(e, (y) => quarterEnd(y, m[1] === '上' ? 2 : 4)) },
   { re: /(今|本|明|当)?年度?\s*(?:底|末|内)/g, date: (m, e) => makeDate(e.year + (m[1] === '明' ? 1 : 0), 12, 31) },
   { re: /第?([1-4])\s*季度[末底内]?/g, date: (m, e) => nearest(e, (y) => quarterEnd(y, +m[1])) },
@@ -109,7 +109,8 @@ const PLACEHOLDER = /^[【[(（]?\s*(?:待补|待补充|待定|待明确|另定|
 const CADENCE = /每(?:个)?(?:月|周|星期|季度?|年|旬|日|天|半月|两周)[^,，;；。\n]*/g;
 const RANGE_SEP = /^\s*(?:即日)?起?\s*(?:至|到|~|—+|-)\s*$/;
 
-function example(today: LocalDate): string {
+/** A concrete deadline to show in examples: the last day of the month after the dispatch month. */
+export function exampleDeadline(today: LocalDate): string {
   const [y, m] = today.split('-').map(Number);
   const d = lastDayOfMonth(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1);
   const md = `${Number(d.slice(5, 7))}月${Number(d.slice(8))}日前`;
@@ -144,24 +145,27 @@ function label(work: string, hits: Hit[], i: number): string {
   const before = work.slice(from, h.start).replace(/(?:即日)?起?\s*(?:至|到|~|—+|-)\s*$/, '').trim();
   const rest = work.slice(h.end, to).replace(/^\s*(?:之前|以前|前|底前|以内|之内|内)?/, '').trim();
   const text = `${before}${rest}`.replace(/^[\s:：]+|[\s:：,，;；。]+$/g, '');
-  return text || work.slice(segStart, segEnd).trim();
+  // the work text is half-width; a Chinese label reads better with Chinese punctuation
+  const full: Record<string, string> = { ':': '：', '(': '（', ')': '）', ',': '，', ';': '；' };
+  return (text || work.slice(segStart, segEnd).trim()).replace(/[:(),;]/g, (c) => full[c]);
 }
 
 /** A deadline as government notices write it (SPEC §4) → the deadline day, and earlier stage dates as milestones. */
 export function parseDeadline(expr: string, ctx: DeadlineContext, key = '完成时限'): DeadlineResult {
   const today = localDate(ctx.now, ctx.tz);
-  const ex = example(today);
+  const ex = exampleDeadline(today);
   const fail = (message: string): DeadlineResult => ({ ok: false, message: `${message}，例如“${key}：${ex}”`, example: `${key}：${ex}` });
   const raw = expr.trim();
   if (!raw) return fail(`缺少${key}，请写明截止日期`);
   if (PLACEHOLDER.test(raw)) return fail(`${key}“${raw}”还没有确定，请写明截止日期`);
   const work = cnNumeralsToDigits(toHalfWidth(raw))
     .replace(/[(（]\s*(?:星期|周|礼拜)[一二三四五六日天七1-7]\s*[)）]/g, (s) => ' '.repeat(s.length))
-    .replace(CADENCE, (s) => ' '.repeat(s.length));
+    .replace(CADENCE, (s) => ' '.repeat(s.length))
+    .replace(/(今|本|明|次)年(?=\s*\d{1,2}\s*月)/g, (_, w: string) => `${Number(today.slice(0, 4)) + (w === '明' || w === '次' ? 1 : 0)}年`);
   const env: Env = { today, year: Number(today.slice(0, 4)), month: Number(today.slice(5, 7)), calendar: ctx.calendar };
   const { hits } = findHits(work, env);
   const bad = hits.find((h) => h.date === 'invalid');
-  if (bad) return fail(`${key}“${raw}”中的“${bad.text.trim()}”不是有效日期，请核对年月日`);
+  if (bad) return fail(`${key}“${raw}”${bad.text.trim() === raw ? '' : `中的“${bad.text.trim()}”`}不是有效日期，请核对年月日`);
   if (!hits.length) return fail(`${key}“${raw}”不是具体日期，请写明截止日期`);
   const dated = hits as (Hit & { date: LocalDate })[];
   const latest = dated.reduce((a, b) => (b.date >= a.date ? b : a));

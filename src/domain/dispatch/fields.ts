@@ -31,8 +31,6 @@ export function fieldKind(key: string): FieldKind | undefined {
 
 export const KNOWN_KEYS = [...KIND_BY_KEY.keys()].sort((a, b) => b.length - a.length);
 
-export const isContentKind = (k: FieldKind): boolean => k === 'content';
-
 const PRIORITY_WORDS: Record<string, Priority> = {
   一般: '一般', 普通: '一般', 常规: '一般',
   重要: '重要',

@@ -1,7 +1,8 @@
 /** The dispatch-text parser (SPEC §4 清单式派单): pure, time and organisation come in the context. */
-import { localDate, lastDayOfMonth } from '../time';
+import { localDate } from '../time';
 import { parseBlocks } from './blocks';
 import { buildTasks } from './build';
+import { exampleDeadline } from './deadline';
 import { parseTable } from './table';
 import type { DraftTask, ParseContext, ParseProblem, ParseResult } from './types';
 
@@ -27,13 +28,10 @@ export function parseDispatch(text: string, ctx: ParseContext): ParseResult {
 }
 
 function nothingFound(ctx: ParseContext): ParseProblem {
-  const today = localDate(ctx.now, ctx.tz);
-  const [y, m] = today.split('-').map(Number);
-  const end = lastDayOfMonth(y, m);
   const unit = ctx.allowedUnits.map((c) => ctx.org.unit(c)?.name).find(Boolean) ?? '梅山镇';
   return {
     where: '全文',
     message: '没有找到要派发的事项：每项至少写明事项、责任单位和完成时限，可参照下面的格式',
-    example: `1. 推进某某工作\n责任单位：${unit}\n完成时限：${Number(end.slice(5, 7))}月${Number(end.slice(8))}日前\n工作要求：……`,
+    example: `1. 推进某某工作\n责任单位：${unit}\n完成时限：${exampleDeadline(localDate(ctx.now, ctx.tz))}\n工作要求：……`,
   };
 }

@@ -78,7 +78,3 @@ export function editDistance(a: string, b: string): number {
 export function sharedChars(a: string, b: string): number {
   return new Set([...a].filter((c) => b.includes(c))).size;
 }
-
-export function trimPunct(s: string): string {
-  return s.replace(/^[\s,，;；:：。.、]+|[\s,，;；:：。.、]+$/g, '');
-}

@@ -5,7 +5,7 @@ export type UnitMatch =
   | { ok: true; unit: Unit }
   | { ok: false; reason: 'unknown' | 'ambiguous' | 'group'; message: string; candidates: Unit[] };
 
-const SUFFIX = /(?:人民政府|政府|办事处)$/;
+const SUFFIX = /(?:党委政府|党工委|党委|人民政府|政府|办事处)$/;
 const CORE_SUFFIX = /(?:镇|乡|街道|局)$/;
 // words that stand for a set of units nobody named (县直有关部门, 相关部门, 各有关单位)
 const GROUP_WORD = /^(?:[县市区]直|[县市区]级|全[县市区])?(?:各|有关|相关|其他|其它|职能|涉及)*(?:部门|单位|科室|股室|站所|机关|乡镇|镇街)$/;
@@ -138,7 +138,7 @@ export function splitUnits(value: string): UnitItem[] {
     name = name.replace(/(?:等(?:单位|部门|乡镇)?)?[。.;:：]*$/, '').trim();
     const lead = LEAD_MARK.test(name);
     name = name.replace(LEAD_MARK, '').replace(OTHER_MARK, '').trim();
-    if (!name) continue;
+    if (!name || /^(?:无|暂无|\/|-+|—+)$/.test(name)) continue;
     const local = /^各/.test(name) && /^各(?:乡镇|镇|乡|街道|镇街)/.test(name) ? localKinds(name) : undefined;
     items.push({ name, lead, ...(local ? { kinds: local } : {}) });
   }
