@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { InboundCardAction } from '../adapters/feishu/envelope';
 import { cardValueSchema, type CardActionName, type CardValue } from '../cards/actions';
+import { matchUnit } from '../domain/dispatch';
 import type { Person } from '../domain/org';
 import { unknownPersonMessage } from '../domain/permissions';
 import type { TaskState } from '../domain/task';
@@ -64,7 +65,12 @@ export class CardHandler {
     r.set('task.progress', (c) => this.withForm(c, 'progress', FORMS.progress, (f) => ({ type: 'progress', percent: f.progress, content: f.content, evidence: [], via: 'card' })));
     r.set('task.submit', (c) => this.withForm(c, 'submit', FORMS.submit, (f) => ({ type: 'submit', content: f.content })));
     r.set('task.extension', (c) => this.withForm(c, 'extension', FORMS.extension, (f) => ({ type: 'request_extension', newDeadline: f.new_deadline, reason: f.reason })));
-    r.set('task.escalation', (c) => this.withForm(c, 'escalation', FORMS.escalation, (f) => ({ type: 'request_escalation', reason: f.reason, units: f.units })));
+    r.set('task.escalation', async (c) => {
+      const org = await this.deps.orgs.get();
+      // with many units the form asks for names as text instead of a select: resolve them either way
+      const units = (u: string[]) => u.map((x) => x.trim()).filter(Boolean).map((x) => org.unit(x)?.code ?? (matchUnit(x, org) as { unit?: { code: string } }).unit?.code ?? x);
+      return this.withForm(c, 'escalation', FORMS.escalation, (f) => ({ type: 'request_escalation', reason: f.reason, units: units(f.units) }));
+    });
     r.set('task.back', (c) => this.showTask(c, 'main'));
     r.set('task.urge', (c) => this.taskCommand(c, { type: 'urge' }));
     r.set('task.cancel', (c) => this.taskCommand(c, { type: 'cancel' }));
@@ -127,7 +133,7 @@ export class CardHandler {
 
   /** A unit-copy button: with its form filled in it applies; pressed alone it opens its form on the card. */
   private async withForm<S extends z.ZodTypeAny>(c: ActionContext, mode: TaskCardMode, schema: S, toCmd: (f: z.infer<S>) => TaskCommand): Promise<CardAnswer> {
-    if (!Object.keys(c.form).length) return this.showTask(c, mode);
+    if (c.value.x === 'form' || !Object.keys(c.form).length) return this.showTask(c, mode);
     const f = schema.safeParse(c.form);
     if (!f.success) return this.answer('error', firstIssue(f.error), await this.currentCard(c, mode, firstIssue(f.error)));
     return this.taskCommand(c, toCmd(f.data), mode);

@@ -37,7 +37,7 @@ export class MessageHandler {
   ) {}
 
   private send(items: OutboxItem[]): Promise<void> {
-    return this.deps.outbox.put(items, this.deps.clock.now());
+    return this.deps.outbox.put(items);
   }
 
   async handle(m: InboundMessage): Promise<void> {

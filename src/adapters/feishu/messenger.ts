@@ -14,6 +14,8 @@ export interface FeishuClientOptions {
   timeoutMs?: number;
 }
 
+type Envelope = { code?: number; msg?: string };
+
 const TOKEN_ERRORS = new Set([99991661, 99991663, 99991664, 99991668]);
 const RETRY_CODES = new Set([230020, 230049, 99991400]);
 
@@ -40,51 +42,48 @@ export class FeishuMessenger implements Messenger {
     });
   }
 
+  /**
+   * Every call goes through `client.request` (token handling included): the SDK's generated methods
+   * cannot take a domain with a port (they read `:PORT` as a path parameter, larksuite/node-sdk#220),
+   * and tests and the sandbox use exactly such a domain.
+   */
+  private req<T = Envelope>(method: 'GET' | 'POST' | 'PATCH', url: string, data?: unknown, params?: Record<string, string>): Promise<T & Envelope> {
+    return this.call(() => this.client.request<T & Envelope>({ method, url, data: data as Record<string, unknown>, params }));
+  }
+
   async send(to: { type: ReceiveIdType; id: string }, msgType: MsgType, content: unknown, uuid: string) {
-    const res = await this.call(() =>
-      this.client.im.v1.message.create({
-        params: { receive_id_type: to.type },
-        data: { receive_id: to.id, msg_type: msgType, content: JSON.stringify(content), uuid },
-      }),
-    );
-    return { messageId: res.data!.message_id!, chatId: res.data!.chat_id };
+    const res = await this.req<{ data: { message_id: string; chat_id?: string } }>('POST', '/open-apis/im/v1/messages', { receive_id: to.id, msg_type: msgType, content: JSON.stringify(content), uuid }, { receive_id_type: to.type });
+    return { messageId: res.data.message_id, chatId: res.data.chat_id };
   }
 
   async reply(messageId: string, msgType: MsgType, content: unknown, uuid: string, inThread = false) {
-    const res = await this.call(() =>
-      this.client.im.v1.message.reply({
-        path: { message_id: messageId },
-        data: { msg_type: msgType, content: JSON.stringify(content), uuid, reply_in_thread: inThread },
-      }),
-    );
-    return { messageId: res.data!.message_id!, chatId: res.data!.chat_id };
+    const res = await this.req<{ data: { message_id: string; chat_id?: string } }>('POST', `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}/reply`, { msg_type: msgType, content: JSON.stringify(content), uuid, reply_in_thread: inThread });
+    return { messageId: res.data.message_id, chatId: res.data.chat_id };
   }
 
   async patch(messageId: string, card: unknown): Promise<void> {
-    await this.call(() => this.client.im.v1.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } }));
+    await this.req('PATCH', `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}`, { content: JSON.stringify(card) });
   }
 
   async updateCard(token: string, card: unknown): Promise<void> {
-    await this.call(() => this.client.request({ method: 'POST', url: '/open-apis/interactive/v1/card/update', data: { token, card } }));
+    await this.req('POST', '/open-apis/interactive/v1/card/update', { token, card });
   }
 
   async urgent(messageId: string, openIds: string[]): Promise<void> {
-    await this.call(() =>
-      this.client.im.v1.message.urgentApp({ path: { message_id: messageId }, params: { user_id_type: 'open_id' }, data: { user_id_list: openIds } }),
-    );
+    await this.req('PATCH', `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}/urgent_app`, { user_id_list: openIds }, { user_id_type: 'open_id' });
   }
 
   async uploadImage(bytes: Buffer): Promise<string> {
-    const res = await this.call(async () => {
-      const data = await this.client.im.v1.image.create({ data: { image_type: 'message', image: bytes } });
-      if (!data?.image_key) throw new FeishuError('upload', 'image upload returned no image_key', false);
-      return { code: 0, data };
-    });
-    return res.data.image_key!;
+    const form = new FormData();
+    form.append('image_type', 'message');
+    form.append('image', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), 'image.png');
+    const res = await this.req<{ data: { image_key: string } }>('POST', '/open-apis/im/v1/images', form);
+    if (!res.data?.image_key) throw new FeishuError('upload', 'image upload returned no image_key', false);
+    return res.data.image_key;
   }
 
   async botInfo(): Promise<{ openId: string; name: string }> {
-    const res = await this.call(() => this.client.request<{ code: number; msg: string; bot: { open_id: string; app_name: string } }>({ method: 'GET', url: '/open-apis/bot/v3/info' }));
+    const res = await this.req<{ bot: { open_id: string; app_name: string } }>('GET', '/open-apis/bot/v3/info');
     return { openId: res.bot.open_id, name: res.bot.app_name };
   }
 
@@ -94,9 +93,7 @@ export class FeishuMessenger implements Messenger {
       const mobiles = q.mobiles.slice(i, i + 50);
       const emails = q.emails.slice(i, i + 50);
       if (!mobiles.length && !emails.length) break;
-      const res = await this.call(() =>
-        this.client.contact.v3.user.batchGetId({ params: { user_id_type: 'open_id' }, data: { mobiles, emails, include_resigned: false } }),
-      );
+      const res = await this.req<{ data?: { user_list?: { user_id?: string; mobile?: string; email?: string }[] } }>('POST', '/open-apis/contact/v3/users/batch_get_id', { mobiles, emails, include_resigned: false }, { user_id_type: 'open_id' });
       for (const u of res.data?.user_list ?? []) {
         const key = u.mobile ?? u.email;
         if (key && u.user_id) out.set(key, u.user_id);

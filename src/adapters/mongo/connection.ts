@@ -1,9 +1,17 @@
 import mongoose, { type Connection } from 'mongoose';
 
 /** One mongoose connection per service (tests open one per file on their own database). */
+export const DEFAULT_DB_NAME = 'dudao';
+
+/** The database named in the URI's path, else `dudao`. */
+export function dbNameOf(uri: string): string {
+  const m = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(uri);
+  return m ? decodeURIComponent(m[1]) : DEFAULT_DB_NAME;
+}
+
 export async function connectMongo(uri: string, dbName?: string): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
-    dbName,
+    dbName: dbName ?? dbNameOf(uri),
     autoIndex: false, // indexes are created once by ensureIndexes at start
     autoCreate: true,
     serverSelectionTimeoutMS: 5000,

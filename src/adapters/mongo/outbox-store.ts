@@ -28,7 +28,9 @@ export class OutboxStore {
     this.listeners.push(fn);
   }
 
-  async put(items: OutboxItem[], now = new Date()): Promise<void> {
+  /** Queues items to go out now (wall-clock time: the outbox never follows the business clock). */
+  async put(items: OutboxItem[]): Promise<void> {
+    const now = new Date();
     if (!items.length) return;
     const docs: OutboxRow[] = items.map((item) => ({
       ...item,

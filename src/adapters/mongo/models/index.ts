@@ -3,6 +3,7 @@ import { groupSchema, personSchema, unitSchema, type GroupDoc, type PersonDoc, t
 import { taskSchema, type TaskDoc } from './tasks';
 import { outboxSchema, type OutboxRow } from './outbox';
 import { previewSchema, type PreviewDoc } from './previews';
+import { letterSchema, reminderClaimSchema, type LetterDoc, type ReminderClaimDoc } from './reminders';
 import {
   auditSchema,
   cardMessageSchema,
@@ -28,6 +29,8 @@ export interface Models {
   cardMessages: Model<CardMessageDoc>;
   audits: Model<AuditDoc>;
   previews: Model<PreviewDoc>;
+  reminderClaims: Model<ReminderClaimDoc>;
+  letters: Model<LetterDoc>;
 }
 
 export function defineModels(conn: Connection): Models {
@@ -45,6 +48,8 @@ export function defineModels(conn: Connection): Models {
     cardMessages: m<CardMessageDoc>('CardMessage', cardMessageSchema),
     audits: m<AuditDoc>('Audit', auditSchema),
     previews: m<PreviewDoc>('Preview', previewSchema),
+    reminderClaims: m<ReminderClaimDoc>('ReminderClaim', reminderClaimSchema),
+    letters: m<LetterDoc>('Letter', letterSchema),
   };
 }
 

@@ -65,3 +65,5 @@ taskSchema.index({ dispatchedAt: 1 }); // monthly summary
 taskSchema.index({ closedAt: 1 }); // monthly summary
 taskSchema.index({ owedAt: 1 }); // outbox relay
 taskSchema.index({ escalationId: 1 });
+taskSchema.index({ state: 1, dispatchedAt: 1 }); // 催签
+taskSchema.index({ strict: 1, state: 1 });

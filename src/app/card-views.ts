@@ -1,0 +1,204 @@
+import type { CardRender } from '../adapters/mongo/models/outbox';
+import type { PreviewDoc } from '../adapters/mongo/models/previews';
+import type { CardRenderer } from '../adapters/feishu/outbox-worker';
+import {
+  dispatchFormCard,
+  dispatchPreviewCard,
+  helpCard,
+  myTasksCard,
+  noticeCard,
+  rollupCard,
+  statsCard,
+  taskCard,
+  urgeCard,
+  type Card,
+} from '../cards';
+import type { HeaderTemplate } from '../cards/common';
+import { lightOf } from '../domain/lights';
+import { hasRole, officialUnits, supervisedGroups, type Org, type Person } from '../domain/org';
+import { dispatchScope } from '../domain/permissions';
+import { OPEN_STATES, TASK_STATES, type Task, type TaskState } from '../domain/task';
+import { localDate } from '../domain/time';
+import type { AppDeps } from './deps';
+import type { CardViews, TaskCardMode, TaskView } from './views';
+
+/**
+ * Cards built from current data: what handlers answer with, and what the outbox renders when it sends
+ * or updates a live card (so every copy shows the latest state, however late it goes out).
+ */
+export type ExtraRenderer = (r: CardRender, org: Org) => Promise<Card | null | undefined>;
+
+export class AppCardViews implements CardViews, CardRenderer {
+  private readonly extra: ExtraRenderer[] = [];
+
+  constructor(private readonly deps: AppDeps) {}
+
+  addRenderer(r: ExtraRenderer): void {
+    this.extra.push(r);
+  }
+
+  private today(): string {
+    return localDate(this.deps.clock.now(), this.deps.settings.tz);
+  }
+
+  light(t: Pick<Task, 'state' | 'deadline' | 'dispatchedAt' | 'progress' | 'closedAt'>) {
+    const { settings, cal, clock } = this.deps;
+    return lightOf(t, clock.now(), settings.tz, cal, settings.lights);
+  }
+
+  async task(task: Task, view: TaskView, opts: { mode?: TaskCardMode; note?: string } = {}): Promise<Card> {
+    const org = await this.deps.orgs.get();
+    return taskCard(task, {
+      org,
+      view,
+      light: this.light(task),
+      today: this.today(),
+      mode: opts.mode,
+      note: opts.note,
+      tz: this.deps.settings.tz,
+      unitOptions: opts.mode === 'escalation' ? org.units.map((u) => ({ code: u.code, name: u.name })) : undefined,
+    });
+  }
+
+  async preview(p: PreviewDoc): Promise<Card> {
+    const org = await this.deps.orgs.get();
+    return dispatchPreviewCard({
+      previewId: p._id,
+      tasks: p.drafts.map((d) => ({ ref: d.ref, title: d.title, leadUnitName: org.unitName(d.leadUnit), coUnitNames: d.coUnits.map((u) => org.unitName(u)), deadline: d.deadline, priority: d.priority, category: d.categoryLabel ?? d.category, content: d.content })),
+      dispatcherName: org.personName(p.dispatcher),
+      groupName: org.group(p.group)?.name ?? p.group,
+      state: p.state,
+      codes: p.codes,
+    });
+  }
+
+  async dispatchForm(p: Person, opts: { error?: string; values?: Record<string, unknown> } = {}): Promise<Card> {
+    const org = await this.deps.orgs.get();
+    const scope = dispatchScope(p, org);
+    const units = (scope?.units ?? []).map((c) => ({ code: c, name: org.unitName(c) }));
+    return dispatchFormCard({ units, categories: this.deps.settings.categories, today: this.today(), error: opts.error, values: opts.values as never });
+  }
+
+  async myTasks(p: Person): Promise<Card> {
+    const org = await this.deps.orgs.get();
+    const units = officialUnits(p);
+    const tasks = await this.deps.tasks.find({ leadUnit: { $in: units }, state: { $in: [...OPEN_STATES] } }, { sort: { deadline: 1 }, limit: 200 });
+    return myTasksCard({
+      unitName: units.map((u) => org.unitName(u)).join('、'),
+      items: tasks.map((t) => ({ code: t.code, title: t.title, state: t.state, light: this.light(t), deadline: t.deadline, progress: t.progress })),
+      today: this.today(),
+    });
+  }
+
+  /** The caller's scope: everything for admins and observers, their group(s) for supervisors, led groups for leaders, their unit for officials. */
+  scopeOf(p: Person, org: Org): { label: string; filter: Record<string, unknown> } {
+    if (hasRole(p, 'admin') || hasRole(p, 'observer')) return { label: '全市', filter: {} };
+    const groups = supervisedGroups(p);
+    if (groups.some((g) => org.group(g)?.kind === 'coordination')) return { label: '全市（综合协调组）', filter: {} };
+    if (groups.length) return { label: groups.map((g) => org.group(g)?.name ?? g).join('、'), filter: { group: { $in: groups } } };
+    if (hasRole(p, 'cityLeader')) {
+      const led = org.groupsLedBy(p.code).map((g) => g.code);
+      return { label: `${p.name} 挂钩的督导组`, filter: { group: { $in: led } } };
+    }
+    const units = officialUnits(p);
+    return { label: units.map((u) => org.unitName(u)).join('、'), filter: { leadUnit: { $in: units } } };
+  }
+
+  async stats(p: Person): Promise<Card> {
+    const org = await this.deps.orgs.get();
+    const scope = this.scopeOf(p, org);
+    const byState = Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Record<TaskState, number>;
+    const rows = await this.deps.models.tasks.aggregate<{ _id: TaskState; n: number }>([{ $match: scope.filter }, { $group: { _id: '$state', n: { $sum: 1 } } }]);
+    for (const r of rows) byState[r._id] = r.n;
+    const byLight = { red: 0, yellow: 0, green: 0 };
+    const overdue: { code: string; title: string; unitName: string; overdueWorkdays: number }[] = [];
+    const fields = { code: 1, title: 1, state: 1, deadline: 1, dispatchedAt: 1, progress: 1, leadUnit: 1 };
+    for await (const raw of this.deps.models.tasks.collection.find({ ...scope.filter, state: { $in: [...OPEN_STATES] } }, { projection: fields, batchSize: 1000 })) {
+      const t = raw as unknown as Task;
+      const l = this.light(t);
+      if (l.color === 'red' || l.color === 'yellow' || l.color === 'green') byLight[l.color]++;
+      if (l.color === 'red') overdue.push({ code: t.code, title: t.title, unitName: org.unitName(t.leadUnit), overdueWorkdays: l.overdueWorkdays });
+    }
+    return statsCard({ scopeLabel: scope.label, byState, byLight, overdue, ranking: await this.ranking?.(p, org) });
+  }
+
+  /** Set by the leaders' side (ranking per SPEC §7) when it is wired. */
+  ranking?: (p: Person, org: Org) => Promise<{ unitName: string; score: number; formula: string }[] | undefined>;
+
+  async help(p: Person): Promise<Card> {
+    const org = await this.deps.orgs.get();
+    const roles = p.roles.map((r) => {
+      if (r.kind === 'supervisor') return `${org.group(r.group)?.name ?? r.group} ${r.position}`;
+      if (r.kind === 'official') return `${org.unitName(r.unit)} ${r.position}`;
+      return { cityLeader: '挂钩市领导', admin: '系统管理员', observer: '成果运用单位' }[r.kind];
+    });
+    return helpCard({ name: p.name, roles, commands: helpCommands(p) });
+  }
+
+  notice(title: string, text: string, color?: string): Card {
+    return noticeCard({ title, text, color: color as HeaderTemplate | undefined });
+  }
+
+  /** The outbox's renderer: live cards by reference. */
+  async render(r: CardRender): Promise<Card | null> {
+    const [kind, id] = [r.ref.slice(0, r.ref.indexOf(':')), r.ref.slice(r.ref.indexOf(':') + 1)];
+    const org = await this.deps.orgs.get();
+    if (r.card === 'task' && kind === 'task') {
+      const t = await this.deps.tasks.get(id);
+      return t ? this.task(t, r.view === 'group' ? 'group' : 'unit') : null;
+    }
+    if (r.card === 'urge' && kind === 'task') {
+      const t = await this.deps.tasks.get(id);
+      if (!t) return null;
+      const urge = [...t.history].reverse().find((h) => h.action === 'urge');
+      return urgeCard({ task: t, unitName: org.unitName(t.leadUnit), light: this.light(t), groupName: org.group(t.group)?.name ?? t.group, urgedBy: urge ? org.personName(urge.by) : '督导组', note: urge?.note, at: urge?.at, today: this.today(), tz: this.deps.settings.tz });
+    }
+    if (r.card === 'rollup' && kind === 'order') {
+      const tasks = await this.deps.tasks.find({ order: id }, { sort: { code: 1 } });
+      if (!tasks.length) return null;
+      return rollupCard({
+        orderId: id,
+        dispatcherName: org.personName(tasks[0].dispatcher),
+        groupName: org.group(tasks[0].group)?.name ?? tasks[0].group,
+        tasks: tasks.map((t) => ({ code: t.code, title: t.title, unitName: org.unitName(t.leadUnit), state: t.state, light: this.light(t), deadline: t.deadline })),
+        today: this.today(),
+      });
+    }
+    if (r.card === 'preview' && kind === 'preview') {
+      const p = await this.deps.models.previews.findById(id).lean<PreviewDoc>();
+      return p ? this.preview(p) : null;
+    }
+    for (const x of this.extra) {
+      const card = await x(r, org);
+      if (card !== undefined) return card;
+    }
+    this.deps.log.warn({ render: r }, 'no renderer for card');
+    return null;
+  }
+}
+
+export function helpCommands(p: Person): { command: string; what: string; example: string }[] {
+  const out: { command: string; what: string; example: string }[] = [];
+  const supervisor = supervisedGroups(p).length > 0;
+  const leader = hasRole(p, 'cityLeader');
+  const admin = hasRole(p, 'admin');
+  const official = officialUnits(p).length > 0;
+  if (supervisor || leader || admin) {
+    out.push({ command: '派单', what: '发送“派单”得到派单表单；或在“派单”后粘贴清单，确认后派发', example: '派单\n1. 推进茂盛路征迁扫尾\n责任单位：梅山镇\n完成时限：12月15日前\n工作要求：本周内完成剩余3户签约' });
+  }
+  if (official || admin) {
+    out.push({ command: '我的任务', what: '列出本单位在办的督办事项、红黄绿灯和截止日期', example: '我的任务' });
+    out.push({ command: '进度', what: '反馈进度（也可以直接回复督办卡片，附上照片、文件、文号或链接）', example: '进度 DB-2026-0001 60% 已完成3户签约' });
+  }
+  out.push({ command: '查询', what: '查看一个督办单的卡片', example: '查询 DB-2026-0001' });
+  if (supervisor || admin) {
+    out.push({ command: '催办', what: '立即向责任单位发出催办', example: '催办 DB-2026-0001 请本周五前反馈' });
+    out.push({ command: '提级', what: '对跨部门问题发起提级协调，督导组审核后报挂钩市领导', example: '提级 DB-2026-0001 涉及住建、资源规划多个部门' });
+    out.push({ command: '通报', what: '发布表扬或批评通报', example: '通报 批评 DB-2026-0001 超期未办结' });
+  }
+  if (leader || admin) out.push({ command: '会议纪要', what: '记录调度会纪要，每项决定生成新的督办事项', example: '会议纪要' });
+  if (official) out.push({ command: '申诉', what: '对排名扣分项或督导提示函提出申诉', example: '申诉 DB-2026-0001 超期系上级政策调整所致' });
+  if (supervisor || leader || admin || hasRole(p, 'observer')) out.push({ command: '统计', what: '本督导组（或全市）的事项统计、超期清单和排名', example: '统计' });
+  out.push({ command: '帮助', what: '显示这份说明', example: '帮助' });
+  return out;
+}

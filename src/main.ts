@@ -1,0 +1,230 @@
+import type { Server } from 'node:http';
+import * as lark from '@larksuiteoapi/node-sdk';
+import type Koa from 'koa';
+import type Router from '@koa/router';
+import type { Connection } from 'mongoose';
+import { chineseDaysSource } from './adapters/chinese-days-source';
+import { toInbound } from './adapters/feishu/envelope';
+import { FeishuMessenger, sdkDomain } from './adapters/feishu/messenger';
+import { OutboxWorker } from './adapters/feishu/outbox-worker';
+import { RateLimiter } from './adapters/feishu/rate-limit';
+import { connectMongo, ping } from './adapters/mongo/connection';
+import { Locks } from './adapters/mongo/lock';
+import { defineModels, ensureIndexes } from './adapters/mongo/models';
+import { OutboxStore } from './adapters/mongo/outbox-store';
+import { TaskStore } from './adapters/mongo/task-store';
+import { Bot } from './app/bot';
+import { CardHandler } from './app/card-handler';
+import { AppCardViews } from './app/card-views';
+import type { AppDeps } from './app/deps';
+import { DispatchService } from './app/dispatch-service';
+import { MessageHandler } from './app/message-handler';
+import { mongoOrgSource } from './app/org-source';
+import type { Messenger } from './app/ports';
+import { TaskService } from './app/task-service';
+import { AppClock, type Clock } from './clock';
+import { configOrExit, type Config } from './config';
+import { WorkCalendar } from './domain/calendar';
+import { localDate } from './domain/time';
+import { apiRoutes } from './http/api-routes';
+import { createHttpApp } from './http/app';
+import { feishuRoutes } from './http/feishu-routes';
+import { cleanupJob } from './jobs/cleanup';
+import { remindersJob } from './jobs/reminders';
+import { JobRunner } from './jobs/runner';
+import { weeklyDigestJob } from './jobs/weekly-digest';
+import { createLogger, type Logger } from './log';
+import { leadersSide } from './app/leaders';
+import { feishuResolver } from './app/feishu-resolver';
+import { seedSandbox, startSandbox, type Sandbox } from './sandbox/sandbox';
+import { webRoutes } from './http/web-routes';
+
+/**
+ * The one place that wires dudao together. `buildService` is used by `main()` and by the end-to-end
+ * tests; nothing here runs at import time.
+ */
+export interface Service {
+  config: Config;
+  deps: AppDeps;
+  app: Koa;
+  bot: Bot;
+  worker: OutboxWorker;
+  runner: JobRunner;
+  conn: Connection;
+  sandbox?: Sandbox;
+  listen(port?: number): Promise<number>;
+  /** Learns the bot's own open_id (to recognise @-mentions); retried in the background when Feishu does not answer. */
+  learnBot(): Promise<void>;
+  /** Starts the outbox worker, the relay and the job schedule. */
+  startBackground(opts?: { scheduler?: boolean }): void;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  log?: Logger;
+  clock?: Clock;
+  messenger?: Messenger;
+  dbName?: string;
+  /** Outbox tuning for tests (short locks, quick polling). */
+  outbox?: { lockTtlMs?: number; pollMs?: number; timeoutMs?: number };
+}
+
+export async function buildService(config: Config, opts: BuildOptions = {}): Promise<Service> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const closers: (() => Promise<unknown>)[] = [];
+
+  // database: MONGODB_URI, or in sandbox mode the project's own FerretDB
+  let uri = config.MONGODB_URI;
+  let sandbox: Sandbox | undefined;
+  if (config.sandbox) {
+    sandbox = await startSandbox({ config, log });
+    closers.push(() => sandbox!.stop());
+    uri ??= sandbox.mongoUri;
+  }
+  if (!uri) throw new Error('MONGODB_URI is required outside sandbox mode');
+  const conn = await connectMongo(uri, opts.dbName);
+  closers.push(() => conn.close());
+  const models = defineModels(conn);
+  await ensureIndexes(models);
+
+  const clock = opts.clock ?? new AppClock(config.CLOCK_START ? new Date(config.CLOCK_START) : undefined);
+  if (config.CLOCK_START) log.warn({ clockStart: config.CLOCK_START }, 'CLOCK_START is set: the service clock does not show the real time');
+  const cal = new WorkCalendar(chineseDaysSource(), config.WORKDAY_OVERRIDES);
+  const year = Number(localDate(clock.now(), config.TIMEZONE).slice(0, 4));
+  const uncovered = cal.uncoveredYears([year, year + 1]);
+  if (uncovered.length) log.warn({ years: uncovered }, 'no statutory holiday data for these years: Mon–Fri plus WORKDAY_OVERRIDES are used');
+
+  const feishu = config.feishu ?? sandbox!.feishu;
+  const messenger = opts.messenger ?? new FeishuMessenger({ appId: feishu.appId, appSecret: feishu.appSecret, domain: feishu.domain, timeoutMs: opts.outbox?.timeoutMs });
+  const locks = new Locks(models.locks);
+  const outbox = new OutboxStore(models);
+  const tasks = new TaskStore(models, locks, outbox);
+  let botOpenId: string | undefined;
+  const deps: AppDeps = {
+    settings: { tz: config.TIMEZONE, lights: { yellowWorkdays: config.LIGHT_YELLOW_WORKDAYS, lagPoints: config.LIGHT_LAG_POINTS }, categories: config.TASK_CATEGORIES, meetingSource: config.MEETING_SOURCE_LABEL },
+    models,
+    locks,
+    outbox,
+    tasks,
+    orgs: mongoOrgSource(models),
+    clock,
+    cal,
+    log,
+    botOpenId: () => botOpenId,
+  };
+
+  if (sandbox) await seedSandbox(deps, sandbox.fake, sandbox.resolver);
+
+  const views = new AppCardViews(deps);
+  const dispatch = new DispatchService(deps);
+  const leaders = leadersSide(deps, views, dispatch);
+  const taskService = new TaskService(deps, leaders.effects);
+  const messages = new MessageHandler(deps, views, taskService, dispatch, leaders.commands);
+  const cards = new CardHandler(deps, views, taskService, dispatch, leaders.cardActions);
+  const bot = new Bot(deps, { onMessage: (m) => messages.handle(m), onCard: (a) => cards.handle(a) });
+
+  const worker = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: views, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE), lockTtlMs: opts.outbox?.lockTtlMs, pollMs: opts.outbox?.pollMs });
+  const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window
+  const runner = new JobRunner(deps, [remindersJob(), weeklyDigestJob(), ...leaders.jobs, cleanupJob({ eventRetentionMs })], config.schedules);
+
+  const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });
+  const routers: Router[] = [
+    feishuRoutes({ verify, bot, log }),
+    apiRoutes({ deps, adminToken: config.adminToken, runner, resolver: config.sandbox ? sandbox!.resolver : feishuResolver(messenger), extend: (r) => leaders.api(r) }),
+    webRoutes({ sandbox: Boolean(sandbox) }),
+  ];
+  if (sandbox) routers.push(sandbox.routes({ deps, runner, worker, clock }));
+  const app = createHttpApp({ log, ready: () => ping(conn), routers });
+
+  let server: Server | undefined;
+  let relayTimer: NodeJS.Timeout | undefined;
+  let ws: lark.WSClient | undefined;
+  const learnBot = async () => {
+    try {
+      botOpenId = (await messenger.botInfo()).openId;
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'bot info not available yet; group mentions are recognised by any @ until it is');
+      setTimeout(() => void learnBot(), 60_000).unref();
+    }
+  };
+
+  const service: Service = {
+    config,
+    deps,
+    app,
+    bot,
+    worker,
+    runner,
+    conn,
+    sandbox,
+    async listen(port = config.PORT) {
+      server = app.listen(port, '0.0.0.0');
+      await new Promise<void>((r, j) => server!.once('listening', r).once('error', j));
+      const actual = (server.address() as { port: number }).port;
+      sandbox?.attach(actual);
+      return actual;
+    },
+    learnBot,
+    startBackground({ scheduler = true } = {}) {
+      void learnBot();
+      void tasks.relayAll().catch((e) => log.error({ err: e }, 'relay failed'));
+      relayTimer = setInterval(() => void tasks.relayAll().catch((e) => log.error({ err: e }, 'relay failed')), 30_000);
+      relayTimer.unref();
+      worker.start();
+      if (scheduler) runner.start();
+      if (config.FEISHU_EVENT_MODE === 'websocket' && config.feishu) {
+        ws = new lark.WSClient({ appId: feishu.appId, appSecret: feishu.appSecret, domain: sdkDomain(feishu.domain), loggerLevel: lark.LoggerLevel.warn });
+        // the long connection hands us the plain envelope: the same bot.receive as the webhook
+        const dispatcher = { invoke: (data: Record<string, unknown>) => bot.receive(toInbound(data, `ws:${String((data.header as Record<string, unknown>)?.event_id ?? '')}`)) };
+        void ws.start({ eventDispatcher: dispatcher as unknown as lark.EventDispatcher });
+      }
+    },
+    async close() {
+      // stop taking requests, finish in-flight work, release leases, close the database
+      if (server) await new Promise<void>((r) => server!.close(() => r()));
+      if (relayTimer) clearInterval(relayTimer);
+      ws?.close?.({ force: true });
+      await runner.stop();
+      await worker.stop();
+      await locks.releaseAll().catch(() => undefined);
+      for (const c of closers.reverse()) await c().catch((e) => log.warn({ err: e }, 'close step failed'));
+    },
+  };
+  return service;
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const log = createLogger(config.LOG_LEVEL);
+  const service = await buildService(config, { log });
+  const port = await service.listen();
+  service.startBackground();
+  log.info({ port, mode: config.sandbox ? 'sandbox' : 'feishu', events: config.FEISHU_EVENT_MODE }, 'dudao is listening');
+  if (config.sandbox) {
+    process.stdout.write(`\n  dudao sandbox: http://127.0.0.1:${port}/sandbox   admin: http://127.0.0.1:${port}/admin (token: ${config.ADMIN_TOKEN ? 'ADMIN_TOKEN' : config.adminToken})\n\n`);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 20_000);
+    force.unref();
+    service.close().then(
+      () => process.exit(0),
+      (e) => {
+        log.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`dudao: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  });
+}

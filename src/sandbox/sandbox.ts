@@ -1,0 +1,225 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Router from '@koa/router';
+import { z } from 'zod';
+import { mongoForScripts, SANDBOX_DB_DIR } from '../../scripts/ferretdb';
+// The stand-in is the same fake Feishu the tests trust: sandbox mode runs the product's real Messenger
+// and ingress code against it, in process.
+import { FakeFeishu, botMention, signRequest } from '../../test/fake-feishu';
+import type { OutboxWorker } from '../adapters/feishu/outbox-worker';
+import type { AppDeps } from '../app/deps';
+import { findButton } from '../cards/inspect';
+import type { AppClock, Clock } from '../clock';
+import type { Config } from '../config';
+import type { JobRunner } from '../jobs/runner';
+import type { Logger } from '../log';
+import { importOrg, loadOrg, parseOrg, sandboxResolver, type ContactResolver } from '../org';
+import { ApiError, jsonBody } from '../http/middleware';
+
+/**
+ * Sandbox mode (no FEISHU_APP_ID): an in-process Feishu stand-in and the demo organisation, so every
+ * flow can be tried without a tenant — from the browser console at /sandbox, `npm run sandbox`, or the
+ * small API below (`/api/sandbox/...`, sandbox mode only). Messages and clicks go through the product's
+ * real ingress: signed and encrypted exactly as Feishu sends them.
+ */
+export interface Sandbox {
+  mongoUri: string;
+  feishu: { appId: string; appSecret: string; verificationToken: string; encryptKey: string; domain: string };
+  resolver: ContactResolver;
+  fake: FakeFeishu;
+  attach(port: number): void;
+  routes(o: { deps: AppDeps; runner: JobRunner; worker: OutboxWorker; clock: Clock }): Router;
+  stop(): Promise<void>;
+}
+
+export const SANDBOX_APP = { appId: 'cli_sandbox', appSecret: 'sandbox-secret', verificationToken: 'sandbox-verification-token', encryptKey: 'sandbox-encrypt-key' };
+const DEMO_ORG = path.resolve(__dirname, '../../scripts/demo-org.yaml');
+
+export async function startSandbox(o: { config: Config; log: Logger; fakePort?: number }): Promise<Sandbox> {
+  const db = o.config.MONGODB_URI ? undefined : await mongoForScripts();
+  const fake = await FakeFeishu.start({ appId: SANDBOX_APP.appId, appSecret: SANDBOX_APP.appSecret, port: o.fakePort ?? 0, botName: '督导助手' });
+  o.log.warn({ fake: fake.url, db: db ? SANDBOX_DB_DIR : 'MONGODB_URI' }, 'sandbox mode: no FEISHU_APP_ID, using the in-process Feishu stand-in and the demo organisation');
+  let port = 0;
+  const resolver = sandboxResolver();
+  return {
+    mongoUri: db?.uri ?? o.config.MONGODB_URI!,
+    feishu: { ...SANDBOX_APP, domain: fake.url },
+    resolver,
+    fake,
+    attach(p) {
+      port = p;
+    },
+    routes: (r) => sandboxRoutes({ ...r, fake, port: () => port, resolver }),
+    async stop() {
+      await fake.stop();
+      await db?.stop();
+    },
+  };
+}
+
+/** Loads the demo organisation when the database has none, and tells the stand-in about its people and chats. */
+export async function seedSandbox(deps: AppDeps, fake: FakeFeishu, resolver: ContactResolver): Promise<void> {
+  if (!(await deps.models.units.estimatedDocumentCount())) {
+    const src = await parseOrg(fs.readFileSync(DEMO_ORG), 'demo-org.yaml');
+    await importOrg(deps.models, deps.locks, src, { resolver, by: 'sandbox', now: new Date() });
+    deps.orgs.invalidate();
+  }
+  const org = await loadOrg(deps.models);
+  for (const p of org.people) if (p.openId) fake.addUser({ openId: p.openId, name: p.name, mobile: p.mobile, email: p.email });
+  const ids = (list: { openId?: string }[]) => list.flatMap((p) => (p.openId ? [p.openId] : []));
+  for (const u of org.units) if (u.chatId) fake.addChat({ chatId: u.chatId, name: `${u.name}督办工作群`, members: ids(org.officialsOf(u.code)) });
+  for (const g of org.groups) {
+    const leader = org.person(g.cityLeader);
+    if (g.chatId) fake.addChat({ chatId: g.chatId, name: `${g.name}工作群`, members: ids([...org.supervisorsOf(g.code), ...(leader ? [leader] : [])]) });
+  }
+}
+
+interface RouteOptions {
+  deps: AppDeps;
+  runner: JobRunner;
+  worker: OutboxWorker;
+  clock: Clock;
+  fake: FakeFeishu;
+  port: () => number;
+  resolver: ContactResolver;
+}
+
+const sayBody = z.object({ as: z.string().min(1), chatId: z.string().optional(), text: z.string().optional(), replyTo: z.string().optional(), imageBase64: z.string().optional(), mention: z.boolean().optional() }).strict();
+const clickBody = z.object({ as: z.string().min(1), messageId: z.string().min(1), button: z.string().optional(), value: z.record(z.string(), z.unknown()).optional(), form: z.record(z.string(), z.unknown()).optional() }).strict();
+
+function body<T extends z.ZodTypeAny>(schema: T, v: unknown): z.infer<T> {
+  const r = schema.safeParse(v);
+  if (!r.success) throw new ApiError(400, 'invalid_body', `${r.error.issues[0].path.join('.') || 'body'}: ${r.error.issues[0].message}`);
+  return r.data;
+}
+
+function sandboxRoutes(o: RouteOptions): Router {
+  const { deps, fake } = o;
+  const router = new Router({ prefix: '/api/sandbox' });
+  let seeded: Promise<void> | undefined;
+  router.use(async (_ctx, next) => {
+    seeded ??= seedSandbox(deps, fake, o.resolver);
+    await seeded;
+    await next();
+  });
+
+  const post = async (path: string, envelope: object) => {
+    const signed = signRequest(envelope, { verificationToken: 'sandbox-verification-token', encryptKey: 'sandbox-encrypt-key' });
+    const res = await fetch(`http://127.0.0.1:${o.port()}${path}`, { method: 'POST', headers: signed.headers, body: signed.body });
+    return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+  };
+  const person = async (code: string) => {
+    const org = await deps.orgs.get();
+    const p = org.person(code) ?? org.byOpenId(code);
+    if (!p?.openId) throw new ApiError(404, 'unknown_person', `no demo person ${code}; GET /api/sandbox/people lists them`);
+    return p;
+  };
+  const settle = () => o.worker.drain(15_000).catch(() => undefined);
+
+  router.get('/people', async (ctx) => {
+    const org = await deps.orgs.get();
+    ctx.body = {
+      items: org.people.map((p) => ({
+        code: p.code,
+        name: p.name,
+        openId: p.openId,
+        roles: p.roles.map((r) => (r.kind === 'supervisor' ? `${org.group(r.group)?.name} ${r.position}` : r.kind === 'official' ? `${org.unitName(r.unit)} ${r.position}` : { cityLeader: '挂钩市领导', admin: '管理员', observer: '成果运用' }[r.kind])),
+        chats: [
+          ...(p.openId ? [{ chatId: fake.p2pChatOf(p.openId), name: '督导助手（私聊）', type: 'p2p' }] : []),
+          ...org.units.filter((u) => u.chatId && org.officialsOf(u.code).includes(p)).map((u) => ({ chatId: u.chatId!, name: `${u.name}督办工作群`, type: 'group' })),
+          ...org.groups.filter((g) => g.chatId && (org.supervisorsOf(g.code).includes(p) || g.cityLeader === p.code)).map((g) => ({ chatId: g.chatId!, name: `${g.name}工作群`, type: 'group' })),
+        ],
+      })),
+    };
+  });
+
+  router.get('/chats/:chatId/messages', async (ctx) => {
+    const org = await deps.orgs.get();
+    ctx.body = {
+      items: fake.messagesIn(ctx.params.chatId).map((m) => ({
+        id: m.message_id,
+        fromBot: m.fromBot,
+        sender: m.fromBot ? '督导助手' : (org.byOpenId(m.sender.id)?.name ?? m.sender.id),
+        type: m.msg_type,
+        content: m.content,
+        parentId: m.parent_id,
+        rootId: m.root_id,
+        time: Number(m.create_time),
+        updated: m.updated,
+      })),
+    };
+  });
+
+  router.post('/say', async (ctx) => {
+    const b = body(sayBody, jsonBody(ctx));
+    const p = await person(b.as);
+    const chatId = b.chatId ?? fake.p2pChatOf(p.openId!);
+    const group = !chatId.startsWith('oc_p2p_');
+    const parent = b.replyTo ? fake.message(b.replyTo) : undefined;
+    if (b.replyTo && !parent) throw new ApiError(404, 'unknown_message', `no message ${b.replyTo}`);
+    let content: unknown;
+    let messageType = 'text';
+    if (b.imageBase64) {
+      messageType = 'image';
+      content = { image_key: fake.addResource(Buffer.from(b.imageBase64, 'base64'), { type: 'image' }) };
+    }
+    if (!b.text && !b.imageBase64) throw new ApiError(400, 'invalid_body', 'text: say something (or send imageBase64)');
+    const mention = b.mention ?? (group && !parent);
+    const env = fake.userMessage({
+      senderOpenId: p.openId!,
+      chatType: group ? 'group' : 'p2p',
+      chatId,
+      text: messageType === 'text' ? b.text : undefined,
+      messageType,
+      content,
+      mentions: mention ? [botMention('ou_bot')] : [],
+      parentId: parent?.message_id,
+      rootId: parent ? (parent.root_id ?? parent.message_id) : undefined,
+    });
+    const before = fake.messagesIn(chatId).length;
+    const res = await post('/feishu/events', env);
+    await settle();
+    ctx.body = { status: res.status, messageId: env.event.message.message_id, replies: fake.messagesIn(chatId).slice(before).filter((m) => m.fromBot).map((m) => ({ id: m.message_id, type: m.msg_type, content: m.content })) };
+  });
+
+  router.post('/click', async (ctx) => {
+    const b = body(clickBody, jsonBody(ctx));
+    const p = await person(b.as);
+    const msg = fake.message(b.messageId);
+    if (!msg || msg.msg_type !== 'interactive') throw new ApiError(404, 'unknown_card', `no card message ${b.messageId}`);
+    let value = b.value;
+    if (!value && b.button) {
+      const btn = findButton(msg.content, b.button);
+      if (!btn?.value) throw new ApiError(404, 'unknown_button', `the card has no button “${b.button}”`);
+      if (btn.disabled) throw new ApiError(409, 'button_disabled', `the button “${b.button}” is disabled`);
+      value = btn.value;
+    }
+    if (!value) throw new ApiError(400, 'invalid_body', 'button: name the button text (or give its value)');
+    const env = fake.cardAction({ operatorOpenId: p.openId!, value, formValue: b.form, openMessageId: msg.message_id, openChatId: msg.chat_id });
+    const res = await post('/feishu/card', env);
+    await settle();
+    ctx.body = { status: res.status, toast: res.json.toast, card: (res.json.card as { data?: unknown } | undefined)?.data ?? null };
+  });
+
+  router.get('/clock', (ctx) => {
+    ctx.body = { now: o.clock.now().toISOString(), tz: deps.settings.tz };
+  });
+
+  router.post('/clock', async (ctx) => {
+    const b = body(z.object({ at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO moment such as 2026-12-15T09:00:00+08:00') }).strict(), jsonBody(ctx));
+    (o.clock as AppClock).set(new Date(b.at));
+    ctx.body = { now: o.clock.now().toISOString() };
+  });
+
+  router.post('/jobs/:name/run', async (ctx) => {
+    const b = body(z.object({ at: z.string().optional(), force: z.boolean().optional() }).strict(), jsonBody(ctx));
+    if (!o.runner.names().includes(ctx.params.name)) throw new ApiError(404, 'unknown_job', `unknown job ${ctx.params.name}; jobs: ${o.runner.names().join(', ')}`);
+    const at = b.at ? new Date(b.at) : o.clock.now();
+    if (Number.isNaN(at.getTime())) throw new ApiError(400, 'invalid_body', 'at: expected an ISO moment');
+    const run = await o.runner.run(ctx.params.name, at, { trigger: 'manual', force: b.force });
+    await settle();
+    ctx.body = run;
+  });
+
+  return router;
+}
