@@ -133,7 +133,8 @@ export class CardHandler {
 
   /** A unit-copy button: with its form filled in it applies; pressed alone it opens its form on the card. */
   private async withForm<S extends z.ZodTypeAny>(c: ActionContext, mode: TaskCardMode, schema: S, toCmd: (f: z.infer<S>) => TaskCommand): Promise<CardAnswer> {
-    if (c.value.x === 'form' || !Object.keys(c.form).length) return this.showTask(c, mode);
+    // pressed alone (no form values) it opens its form; with values, wherever they come from, it applies
+    if (!Object.keys(c.form).length) return this.showTask(c, mode);
     const f = schema.safeParse(c.form);
     if (!f.success) return this.answer('error', firstIssue(f.error), await this.currentCard(c, mode, firstIssue(f.error)));
     return this.taskCommand(c, toCmd(f.data), mode);

@@ -197,6 +197,7 @@ function sandboxRoutes(o: RouteOptions): Router {
     if (!value) throw new ApiError(400, 'invalid_body', 'button: name the button text (or give its value)');
     const env = fake.cardAction({ operatorOpenId: p.openId!, value, formValue: b.form, openMessageId: msg.message_id, openChatId: msg.chat_id });
     const res = await post('/feishu/card', env);
+    fake.applyCallbackAnswer(msg.message_id, res.json);
     await settle();
     ctx.body = { status: res.status, toast: res.json.toast, card: (res.json.card as { data?: unknown } | undefined)?.data ?? null };
   });

@@ -182,6 +182,18 @@ export class FakeFeishu extends EventEmitter<FakeFeishuEvents> {
     });
   }
 
+  /**
+   * What Feishu does with a card callback's answer: the card in the answer (`{card:{type:'raw',data}}`)
+   * replaces the message's card. Tests and the sandbox call this with the product's answer.
+   */
+  applyCallbackAnswer(messageId: string, answer: unknown): void {
+    const card = (answer as { card?: { type?: string; data?: unknown } } | undefined)?.card;
+    const msg = this.store.messages.get(messageId);
+    if (!msg || card?.type !== 'raw' || !card.data) return;
+    const version = this.store.updateContent(msg, card.data, 'card_update');
+    this.emit('patch', { message: msg, version });
+  }
+
   // --- inspection --------------------------------------------------------------------------------
 
   calls(filter?: CallFilter | ((c: CallRecord) => boolean)): CallRecord[] {

@@ -96,6 +96,7 @@ export async function startHarness(opts: { org?: OrgData; now?: string; encrypt?
       const env = fake.cardAction({ operatorOpenId: openId, value: b.value, formValue: form, openMessageId: messageId, openChatId: msg.chat_id, createTime: clock.now().getTime() });
       const signed = signRequest(env, signOpts);
       const r = await post('/feishu/card', signed.body, signed.headers);
+      fake.applyCallbackAnswer(messageId, r.json);
       const card = (r.json.card as { data?: unknown } | undefined)?.data;
       return { status: r.status, toast: r.json.toast as { type: string; content: string } | undefined, card };
     },
