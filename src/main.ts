@@ -84,48 +84,20 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   if (!uri) throw new Error('MONGODB_URI is required outside sandbox mode');
   const conn = await connectMongo(uri, opts.dbName);
   closers.push(() => conn.close());
-  const models = defineModels(conn);
-  await ensureIndexes(models);
-
-  const clock = opts.clock ?? new AppClock(config.CLOCK_START ? new Date(config.CLOCK_START) : undefined);
-  if (config.CLOCK_START) log.warn({ clockStart: config.CLOCK_START }, 'CLOCK_START is set: the service clock does not show the real time');
-  const cal = new WorkCalendar(chineseDaysSource(), config.WORKDAY_OVERRIDES);
-  const year = Number(localDate(clock.now(), config.TIMEZONE).slice(0, 4));
-  const uncovered = cal.uncoveredYears([year, year + 1]);
-  if (uncovered.length) log.warn({ years: uncovered }, 'no statutory holiday data for these years: Mon–Fri plus WORKDAY_OVERRIDES are used');
 
   const feishu = config.feishu ?? sandbox!.feishu;
   const messenger = opts.messenger ?? new FeishuMessenger({ appId: feishu.appId, appSecret: feishu.appSecret, domain: feishu.domain, timeoutMs: opts.outbox?.timeoutMs });
-  const locks = new Locks(models.locks);
-  const outbox = new OutboxStore(models);
-  const tasks = new TaskStore(models, locks, outbox);
   let botOpenId: string | undefined;
-  const deps: AppDeps = {
-    settings: { tz: config.TIMEZONE, lights: { yellowWorkdays: config.LIGHT_YELLOW_WORKDAYS, lagPoints: config.LIGHT_LAG_POINTS }, categories: config.TASK_CATEGORIES, meetingSource: config.MEETING_SOURCE_LABEL },
-    models,
-    locks,
-    outbox,
-    tasks,
-    orgs: mongoOrgSource(models),
-    clock,
-    cal,
-    log,
-    botOpenId: () => botOpenId,
-  };
-
+  const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId });
+  const { deps, views, dispatch, leaders, runner } = core;
+  const { models, locks, outbox, tasks, clock } = deps;
   if (sandbox) await seedSandbox(deps, sandbox.fake, sandbox.resolver);
 
-  const views = new AppCardViews(deps);
-  const dispatch = new DispatchService(deps);
-  const leaders = leadersSide(deps, views, dispatch);
   const taskService = new TaskService(deps, leaders.effects);
   const messages = new MessageHandler(deps, views, taskService, dispatch, leaders.commands);
   const cards = new CardHandler(deps, views, taskService, dispatch, leaders.cardActions);
   const bot = new Bot(deps, { onMessage: (m) => messages.handle(m), onCard: (a) => cards.handle(a) });
-
   const worker = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: views, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE), lockTtlMs: opts.outbox?.lockTtlMs, pollMs: opts.outbox?.pollMs });
-  const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window
-  const runner = new JobRunner(deps, [remindersJob(), weeklyDigestJob(), ...leaders.jobs, cleanupJob({ eventRetentionMs })], config.schedules);
 
   const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });
   const routers: Router[] = [
@@ -191,6 +163,56 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     },
   };
   return service;
+}
+
+
+/**
+ * The application without transports: dependencies, card views, services and jobs on one database.
+ * Used by the service and by command-line scripts (`npm run job`), which run jobs against the same
+ * database while the service's outbox worker sends what they queue.
+ */
+export interface Core {
+  deps: AppDeps;
+  views: AppCardViews;
+  dispatch: DispatchService;
+  leaders: ReturnType<typeof leadersSide>;
+  runner: JobRunner;
+}
+
+export async function buildCore(config: Config, o: { conn: Connection; log: Logger; clock?: Clock; botOpenId?: () => string | undefined }): Promise<Core> {
+  const { log, conn } = o;
+  const models = defineModels(conn);
+  await ensureIndexes(models);
+  const clock = o.clock ?? new AppClock(config.CLOCK_START ? new Date(config.CLOCK_START) : undefined);
+  if (config.CLOCK_START) log.warn({ clockStart: config.CLOCK_START }, 'CLOCK_START is set: the service clock does not show the real time');
+  const cal = new WorkCalendar(chineseDaysSource(), config.WORKDAY_OVERRIDES);
+  const year = Number(localDate(clock.now(), config.TIMEZONE).slice(0, 4));
+  const uncovered = cal.uncoveredYears([year, year + 1]);
+  if (uncovered.length) log.warn({ years: uncovered }, 'no statutory holiday data for these years: Mon–Fri plus WORKDAY_OVERRIDES are used');
+
+  const locks = new Locks(models.locks);
+  const outbox = new OutboxStore(models);
+  const tasks = new TaskStore(models, locks, outbox);
+  const deps: AppDeps = {
+    settings: { tz: config.TIMEZONE, lights: { yellowWorkdays: config.LIGHT_YELLOW_WORKDAYS, lagPoints: config.LIGHT_LAG_POINTS }, categories: config.TASK_CATEGORIES, meetingSource: config.MEETING_SOURCE_LABEL },
+    models,
+    locks,
+    outbox,
+    tasks,
+    orgs: mongoOrgSource(models),
+    clock,
+    cal,
+    log,
+    botOpenId: o.botOpenId ?? (() => undefined),
+  };
+
+  const views = new AppCardViews(deps);
+  const dispatch = new DispatchService(deps);
+  const leaders = leadersSide(deps, views, dispatch);
+  const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window
+  const runner = new JobRunner(deps, [remindersJob(), weeklyDigestJob(), ...leaders.jobs, cleanupJob({ eventRetentionMs })], config.schedules);
+
+  return { deps, views, dispatch, leaders, runner };
 }
 
 async function main(): Promise<void> {

@@ -1,0 +1,61 @@
+/**
+ * `npm run job -- NAME [--at 2026-12-15T09:00:00+08:00] [--force]`: runs a job for a moment, the same
+ * code the schedule runs. Messages it owes go to the outbox; the running service sends them.
+ * Uses MONGODB_URI, or the sandbox's database (started by `npm start`, or for this run).
+ */
+import { configOrExit } from '../src/config';
+import { connectMongo } from '../src/adapters/mongo/connection';
+import { createLogger } from '../src/log';
+import { buildCore } from '../src/main';
+import { UnknownJob } from '../src/jobs/runner';
+import { mongoForScripts } from './ferretdb';
+
+const USAGE = 'usage: npm run job -- NAME [--at ISO-moment] [--force]   e.g. npm run job -- reminders --at 2026-12-15T09:00:00+08:00';
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name.startsWith('-')) {
+    console.error(USAGE);
+    return 2;
+  }
+  const atIdx = rest.indexOf('--at');
+  const atText = atIdx >= 0 ? rest[atIdx + 1] : undefined;
+  if (atIdx >= 0 && (!atText || Number.isNaN(Date.parse(atText)) || !/^\d{4}-\d{2}-\d{2}T/.test(atText))) {
+    console.error(`--at: expected an ISO moment such as 2026-12-15T09:00:00+08:00, got "${atText ?? ''}"`);
+    return 2;
+  }
+  const unknown = rest.filter((a, i) => a.startsWith('--') && !['--at', '--force'].includes(a) && rest[i - 1] !== '--at');
+  if (unknown.length) {
+    console.error(`unknown option ${unknown[0]}\n${USAGE}`);
+    return 2;
+  }
+  const config = configOrExit();
+  const log = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const db = await mongoForScripts();
+  const conn = await connectMongo(db.uri);
+  try {
+    const core = await buildCore(config, { conn, log });
+    const at = atText ? new Date(atText) : core.deps.clock.now();
+    const run = await core.runner.run(name, at, { trigger: 'manual', force: rest.includes('--force') });
+    console.log(`${name} @ ${at.toISOString()}: ${run.status}`);
+    console.log(JSON.stringify(run.result ?? run.error ?? {}, null, 2));
+    return run.status === 'error' ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UnknownJob) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
+  } finally {
+    await conn.close();
+    await db.stop();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error((e as Error).message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,97 @@
+/**
+ * Talk to a running sandbox (`npm start` without FEISHU_APP_ID) from the command line:
+ *   npm run sandbox -- people
+ *   npm run sandbox -- as P-SUP-1 say "帮助"                     (direct chat with the bot)
+ *   npm run sandbox -- as P-SUP-1 in oc_demo_g1 say "派单 …"      (a group chat; @督导助手 added)
+ *   npm run sandbox -- as P-OFF-1 reply om_xxx "已完成3户签约 60%"  (a reply in a card's thread)
+ *   npm run sandbox -- as P-OFF-1 click om_xxx 签收 [field=value …] (a card button, with form values)
+ *   npm run sandbox -- chat oc_demo_msz                           (what is in a chat)
+ *   npm run sandbox -- clock [2026-12-16T09:00:00+08:00]          (show or move the clock)
+ *   npm run sandbox -- job reminders [--at ISO]                   (run a job now)
+ * SANDBOX_URL (default http://127.0.0.1:$PORT, PORT default 3000) says where the service listens.
+ */
+const base = process.env.SANDBOX_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+
+async function call(method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).catch(() => {
+    throw new Error(`no sandbox answers at ${base}: start it with "npm start" (without FEISHU_APP_ID)`);
+  });
+  const json: any = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${res.status} ${json?.error?.message ?? ''}`);
+  return json;
+}
+
+function show(msg: { id: string; fromBot?: boolean; sender?: string; type: string; content: any }): void {
+  const who = msg.fromBot === false ? msg.sender : '督导助手';
+  if (msg.type === 'text') return console.log(`[${msg.id}] ${who}: ${msg.content?.text}`);
+  const card = msg.content ?? {};
+  const title = card.header?.title?.content ?? '';
+  const sub = card.header?.subtitle?.content ?? '';
+  const texts: string[] = [];
+  const buttons: string[] = [];
+  const walk = (v: any): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    if (v.tag === 'markdown' && typeof v.content === 'string') texts.push(v.content);
+    if (v.tag === 'button' && v.text?.content) buttons.push(v.disabled ? `(${v.text.content})` : `[${v.text.content}]`);
+    for (const k of ['elements', 'columns']) if (v[k]) walk(v[k]);
+  };
+  walk(card.body?.elements);
+  console.log(`[${msg.id}] ${who} 卡片「${title}」${sub ? ` ${sub}` : ''}\n  ${texts.join('\n  ').replace(/<[^>]+>/g, '')}${buttons.length ? `\n  ${buttons.join(' ')}` : ''}`);
+}
+
+async function main(args: string[]): Promise<void> {
+  const [cmd, ...rest] = args;
+  if (cmd === 'people') {
+    const { items } = await call('GET', '/api/sandbox/people');
+    for (const p of items) console.log(`${p.code.padEnd(12)} ${p.name}\t${p.roles.join('、')}\t${p.chats.map((c: any) => c.chatId).join(' ')}`);
+    return;
+  }
+  if (cmd === 'chat') {
+    const { items } = await call('GET', `/api/sandbox/chats/${rest[0]}/messages`);
+    items.forEach(show);
+    return;
+  }
+  if (cmd === 'clock') {
+    console.log((await call(rest[0] ? 'POST' : 'GET', '/api/sandbox/clock', rest[0] ? { at: rest[0] } : undefined)).now);
+    return;
+  }
+  if (cmd === 'job') {
+    const at = rest.indexOf('--at') >= 0 ? rest[rest.indexOf('--at') + 1] : undefined;
+    console.log(JSON.stringify(await call('POST', `/api/sandbox/jobs/${rest[0]}/run`, { at, force: rest.includes('--force') }), null, 2));
+    return;
+  }
+  if (cmd === 'as') {
+    const [who, verb, ...more] = rest;
+    let chatId: string | undefined;
+    let v = verb;
+    let m = more;
+    if (verb === 'in') [chatId, v, ...m] = more;
+    if (v === 'say') {
+      const r = await call('POST', '/api/sandbox/say', { as: who, chatId, text: m.join(' ') });
+      r.replies.forEach((x: any) => show({ ...x, fromBot: true }));
+      return;
+    }
+    if (v === 'reply') {
+      const [messageId, ...text] = m;
+      const r = await call('POST', '/api/sandbox/say', { as: who, chatId, replyTo: messageId, text: text.join(' ') });
+      r.replies.forEach((x: any) => show({ ...x, fromBot: true }));
+      return;
+    }
+    if (v === 'click') {
+      const [messageId, button, ...fields] = m;
+      const form = Object.fromEntries(fields.map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]));
+      const r = await call('POST', '/api/sandbox/click', { as: who, messageId, button, form: fields.length ? form : undefined });
+      console.log(`${r.toast?.type ?? ''}: ${r.toast?.content ?? ''}`);
+      if (r.card) show({ id: messageId, type: 'interactive', content: r.card });
+      return;
+    }
+  }
+  console.error('usage: npm run sandbox -- people | chat CHAT_ID | clock [ISO] | job NAME [--at ISO] | as PERSON [in CHAT_ID] say TEXT | as PERSON reply MESSAGE_ID TEXT | as PERSON click MESSAGE_ID BUTTON [field=value …]');
+  process.exit(2);
+}
+
+main(process.argv.slice(2)).catch((e) => {
+  console.error((e as Error).message);
+  process.exit(1);
+});
