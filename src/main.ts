@@ -4,8 +4,8 @@ import type Koa from 'koa';
 import type Router from '@koa/router';
 import type { Connection } from 'mongoose';
 import { chineseDaysSource } from './adapters/chinese-days-source';
-import { toInbound } from './adapters/feishu/envelope';
-import { FeishuMessenger, sdkDomain } from './adapters/feishu/messenger';
+import { FeishuMessenger } from './adapters/feishu/messenger';
+import { startLongConnection } from './adapters/feishu/ws';
 import { OutboxWorker } from './adapters/feishu/outbox-worker';
 import { RateLimiter } from './adapters/feishu/rate-limit';
 import { connectMongo, ping } from './adapters/mongo/connection';
@@ -96,7 +96,13 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const taskService = new TaskService(deps, leaders.effects);
   const messages = new MessageHandler(deps, views, taskService, dispatch, leaders.commands);
   const cards = new CardHandler(deps, views, taskService, dispatch, leaders.cardActions);
-  const bot = new Bot(deps, { onMessage: (m) => messages.handle(m), onCard: (a) => cards.handle(a) });
+  const bot = new Bot(deps, {
+    onMessage: (m) => messages.handle(m),
+    onCard: (a) => cards.handle(a),
+    onOther: async (e) => {
+      if (e.eventType === 'im.chat.member.bot.added_v1' && e.chatId) await messages.greet(e.chatId, e.eventId);
+    },
+  });
   const worker = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: views, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE), lockTtlMs: opts.outbox?.lockTtlMs, pollMs: opts.outbox?.pollMs });
 
   const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });
@@ -145,10 +151,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
       worker.start();
       if (scheduler) runner.start();
       if (config.FEISHU_EVENT_MODE === 'websocket' && config.feishu) {
-        ws = new lark.WSClient({ appId: feishu.appId, appSecret: feishu.appSecret, domain: sdkDomain(feishu.domain), loggerLevel: lark.LoggerLevel.warn });
-        // the long connection hands us the plain envelope: the same bot.receive as the webhook
-        const dispatcher = { invoke: (data: Record<string, unknown>) => bot.receive(toInbound(data, `ws:${String((data.header as Record<string, unknown>)?.event_id ?? '')}`)) };
-        void ws.start({ eventDispatcher: dispatcher as unknown as lark.EventDispatcher });
+        ws = startLongConnection(bot, feishu);
       }
     },
     async close() {

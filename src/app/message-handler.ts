@@ -1,4 +1,5 @@
 import { messageAttachments, messageText, type InboundMessage } from '../adapters/feishu/envelope';
+import { messageKey } from '../adapters/mongo/keys';
 import type { OutboxItem } from '../adapters/mongo/models/outbox';
 import { parseCommand, type Command } from '../domain/commands';
 import { officialUnits, type Person } from '../domain/org';
@@ -38,6 +39,12 @@ export class MessageHandler {
 
   private send(items: OutboxItem[]): Promise<void> {
     return this.deps.outbox.put(items);
+  }
+
+  /** Added to a chat: say who the bot is and how to start. */
+  async greet(chatId: string, eventId: string): Promise<void> {
+    const text = '大家好，我是督导助手。督导组可 @我 发送“派单”派发督办事项；单位可在督办卡片上签收、反馈进度，或直接回复卡片报送进展。@我 发送“帮助”查看全部用法。';
+    await this.send([{ key: messageKey('hello', chatId, eventId), kind: 'send', to: { type: 'chat_id', id: chatId }, msgType: 'text', content: { text } }]);
   }
 
   async handle(m: InboundMessage): Promise<void> {
