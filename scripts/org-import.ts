@@ -11,7 +11,10 @@ import os from 'node:os';
 import { connectMongo } from '../src/adapters/mongo/connection';
 import { Locks } from '../src/adapters/mongo/lock';
 import { defineModels, ensureIndexes } from '../src/adapters/mongo/models';
-import { formatImportReport, importOrg, OrgImportError, readOrgFiles, resolverFromEnv, sandboxResolver, type ContactResolver } from '../src/org';
+import { formatImportReport, importOrg, OrgImportError, readOrgFiles, sandboxResolver, type ContactResolver } from '../src/org';
+import { configOrExit } from '../src/config';
+import { FeishuMessenger } from '../src/adapters/feishu/messenger';
+import { feishuResolver } from '../src/app/feishu-resolver';
 import { mongoForScripts } from './ferretdb';
 
 const USAGE = 'usage: npm run org:import -- FILE [FILE…] [--dry-run] [--by NAME]';
@@ -34,14 +37,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  let resolver: ContactResolver | undefined = sandboxResolver();
-  if (process.env.FEISHU_APP_ID) {
-    resolver = resolverFromEnv();
-    if (!resolver) {
-      console.log('提示 note: 手机号/邮箱 → open_id 的解析由服务完成 (Feishu contact resolution is done by the service);');
-      console.log('  people given only by mobile/email are imported as unresolved (an open_id the service found before is kept).');
-    }
-  }
+  // with a Feishu app, mobiles and emails are resolved by the contact API (batch_get_id); in sandbox mode by a stable stand-in
+  const config = configOrExit();
+  const resolver: ContactResolver = config.feishu ? feishuResolver(new FeishuMessenger(config.feishu)) : sandboxResolver();
 
   const source = await readOrgFiles(files); // a bad file stops here, before any database work
   const db = await mongoForScripts();

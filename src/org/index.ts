@@ -6,5 +6,5 @@ export { validateOrg, type ValidOrg } from './validate';
 export { importOrg, IMPORT_LOCK, type ImportOptions, type ImportReport, type UnresolvedPerson } from './import';
 export { exportOrg, loadOrg, loadOrgData, orgToYaml } from './export';
 export { formatImportReport, summaryLine } from './report';
-export { sandboxResolver, resolverFromEnv, contactKey, type ContactResolver, type ContactQuery } from './resolver';
+export { sandboxResolver, contactKey, type ContactResolver, type ContactQuery } from './resolver';
 export type { OrgFile, FileRole, FileUnit, FileGroup, FilePerson, UnitIn, GroupIn, PersonIn } from './schema';

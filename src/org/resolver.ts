@@ -36,13 +36,3 @@ export function sandboxResolver(opts: { unknown?: string[] } = {}): ContactResol
     },
   };
 }
-
-/**
- * Hook: the contact resolver for a real tenant (FEISHU_APP_ID set). Feishu resolution is done by the
- * service, which holds the app credentials and the rate limits; until the Feishu adapter plugs its
- * resolver in here this answers undefined, and the CLI keeps such people as unresolved (or keeps the
- * open_id the service resolved earlier).
- */
-export function resolverFromEnv(_env: NodeJS.ProcessEnv = process.env): ContactResolver | undefined {
-  return undefined;
-}
