@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseWeights } from './domain/ranking';
 
 /**
  * Every setting comes from the environment (SPEC §8). `loadConfig` never throws past its caller:
@@ -85,6 +86,18 @@ const envSchema = z.object({
   OUTBOX_CHAT_RATE: z.coerce.number().positive().default(5),
   OUTBOX_APP_RATE: z.coerce.number().positive().default(50),
   JOB_SCHEDULES: z.string().default(''),
+  // 晾晒比拼 score weights (src/domain/ranking.ts), e.g. "onTime=2,overdueDay=1,overdueCap=10,return=3,letter=5"
+  RANKING_WEIGHTS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      try {
+        return parseWeights(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -100,7 +113,7 @@ export const DEFAULT_SCHEDULES: Record<string, string> = {
   reminders: '0 9 * * *',
   'weekly-digest': '0 9 * * 1',
   'monthly-summary': '0 9 1-10 * *', // runs only on the first workday of the month
-  'meeting-reminder': '0 9 20 * *',
+  'meeting-reminder': '0 9 20-27 * *', // acts only on the first workday on or after the 20th
   cleanup: '30 3 * * *',
 };
 

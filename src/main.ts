@@ -197,7 +197,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   const outbox = new OutboxStore(models);
   const tasks = new TaskStore(models, locks, outbox);
   const deps: AppDeps = {
-    settings: { tz: config.TIMEZONE, lights: { yellowWorkdays: config.LIGHT_YELLOW_WORKDAYS, lagPoints: config.LIGHT_LAG_POINTS }, categories: config.TASK_CATEGORIES, meetingSource: config.MEETING_SOURCE_LABEL },
+    settings: { tz: config.TIMEZONE, lights: { yellowWorkdays: config.LIGHT_YELLOW_WORKDAYS, lagPoints: config.LIGHT_LAG_POINTS }, categories: config.TASK_CATEGORIES, meetingSource: config.MEETING_SOURCE_LABEL, ranking: config.RANKING_WEIGHTS },
     models,
     locks,
     outbox,

@@ -7,6 +7,7 @@ import type { Clock } from '../clock';
 import type { WorkCalendar } from '../domain/calendar';
 import type { LightSettings } from '../domain/lights';
 import type { Org } from '../domain/org';
+import type { RankingWeights } from '../domain/ranking';
 
 /** What use cases are given. Built once in main.ts (or by a test harness). */
 export interface Settings {
@@ -14,6 +15,8 @@ export interface Settings {
   lights: LightSettings;
   categories: string[];
   meetingSource: '调度会' | '领导交办';
+  /** 晾晒比拼 weights (config RANKING_WEIGHTS); the defaults of domain/ranking.ts when absent. */
+  ranking?: RankingWeights;
 }
 
 export interface OrgSource {

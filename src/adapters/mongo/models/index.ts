@@ -4,6 +4,7 @@ import { taskSchema, type TaskDoc } from './tasks';
 import { outboxSchema, type OutboxRow } from './outbox';
 import { previewSchema, type PreviewDoc } from './previews';
 import { letterSchema, reminderClaimSchema, type LetterDoc, type ReminderClaimDoc } from './reminders';
+import { appealSchema, bulletinSchema, escalationSchema, meetingSchema, minutesFormSchema, type AppealDoc, type BulletinDoc, type EscalationDoc, type MeetingDoc, type MinutesFormDoc } from './leaders';
 import {
   auditSchema,
   cardMessageSchema,
@@ -31,6 +32,11 @@ export interface Models {
   previews: Model<PreviewDoc>;
   reminderClaims: Model<ReminderClaimDoc>;
   letters: Model<LetterDoc>;
+  escalations: Model<EscalationDoc>;
+  meetings: Model<MeetingDoc>;
+  minutesForms: Model<MinutesFormDoc>;
+  bulletins: Model<BulletinDoc>;
+  appeals: Model<AppealDoc>;
 }
 
 export function defineModels(conn: Connection): Models {
@@ -50,6 +56,11 @@ export function defineModels(conn: Connection): Models {
     previews: m<PreviewDoc>('Preview', previewSchema),
     reminderClaims: m<ReminderClaimDoc>('ReminderClaim', reminderClaimSchema),
     letters: m<LetterDoc>('Letter', letterSchema),
+    escalations: m<EscalationDoc>('Escalation', escalationSchema),
+    meetings: m<MeetingDoc>('Meeting', meetingSchema),
+    minutesForms: m<MinutesFormDoc>('MinutesForm', minutesFormSchema),
+    bulletins: m<BulletinDoc>('Bulletin', bulletinSchema),
+    appeals: m<AppealDoc>('Appeal', appealSchema),
   };
 }
 

@@ -1,0 +1,206 @@
+import type Router from '@koa/router';
+import ExcelJS from 'exceljs';
+import { z } from 'zod';
+import { messageKey } from '../../adapters/mongo/keys';
+import { APPEAL_STATES, ESCALATION_STATES } from '../../adapters/mongo/models/leaders';
+import { hasRole, type Person } from '../../domain/org';
+import { formulaText, scoreTerms } from '../../domain/ranking';
+import { parsePeriod } from '../../domain/summary';
+import { localDate } from '../../domain/time';
+import { ApiError, jsonBody } from '../../http/middleware';
+import type { AppDeps } from '../deps';
+import type { AppealService } from './appeals';
+import type { BulletinService } from './bulletins';
+import type { EscalationService } from './escalation-service';
+import type { MeetingService } from './meeting-service';
+import type { SummaryService } from './summary-service';
+
+/**
+ * The leaders' side of the admin API: escalations, meetings (minutes by API), ranking, bulletins,
+ * appeals and the yearly evaluation export for 纪委/组织部. Every input is checked with zod: a 400 names
+ * the field and the problem, and nothing changes.
+ */
+interface Services {
+  deps: AppDeps;
+  escalations: EscalationService;
+  meetings: MeetingService;
+  summary: SummaryService;
+  bulletins: BulletinService;
+  appeals: AppealService;
+}
+
+function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new ApiError(400, `invalid_${what}`, `${i.path.join('.') || what}: ${i.message}`);
+  }
+  return r.data;
+}
+
+const page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
+const code = z.string().trim().min(1).max(40);
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const periodParam = z.string().refine((s) => parsePeriod(s) !== null, 'expected a month such as 2026-11 or a year such as 2026');
+
+export function leadersApi(router: Router, s: Services): void {
+  const { deps } = s;
+  const org = () => deps.orgs.get();
+  const person = async (codeOrOpenId: string, field: string, ok: (p: Person) => boolean, what: string): Promise<Person> => {
+    const o = await org();
+    const p = o.person(codeOrOpenId) ?? o.byOpenId(codeOrOpenId);
+    if (!p) throw new ApiError(400, `unknown_${field}`, `${field}: no person ${codeOrOpenId}`);
+    if (!ok(p)) throw new ApiError(403, 'forbidden', `${field}: ${p.code} ${what}`);
+    return p;
+  };
+  const apiAdmin: Person = { code: 'api', name: '管理接口', roles: [{ kind: 'admin' }], active: true };
+
+  router.get('/escalations', async (ctx) => {
+    const q = parse(z.object({ state: z.enum(ESCALATION_STATES).optional(), leader: code.optional(), group: code.optional(), code: code.optional(), ...page }).strict(), ctx.query, 'query');
+    const filter: Record<string, unknown> = {};
+    if (q.state) filter.state = q.state;
+    if (q.leader) filter.leader = q.leader;
+    if (q.group) filter.group = q.group;
+    if (q.code) filter.code = q.code.toUpperCase();
+    ctx.body = await s.escalations.list(filter, q.limit, q.offset);
+  });
+
+  router.get('/meetings', async (ctx) => {
+    const q = parse(z.object({ leader: code.optional(), month: z.string().regex(/^\d{4}-\d{2}$/, 'expected YYYY-MM').optional(), ...page }).strict(), ctx.query, 'query');
+    const filter: Record<string, unknown> = {};
+    if (q.leader) filter.leader = q.leader;
+    if (q.month) filter.month = q.month;
+    ctx.body = await s.meetings.list(filter, q.limit, q.offset);
+  });
+
+  router.post('/meetings', async (ctx) => {
+    const body = parse(
+      z
+        .object({
+          leader: code,
+          date,
+          attendees: text(500),
+          items: z.array(z.object({ escalationId: code, decision: text(1000), units: z.array(z.string().trim().min(1)).min(1, 'name at least one unit'), deadline: date }).strict()).min(1, 'give at least one decision').max(50),
+        })
+        .strict(),
+      jsonBody(ctx),
+      'body',
+    );
+    const leader = await person(body.leader, 'leader', (p) => hasRole(p, 'cityLeader'), 'is not a city leader');
+    const o = await org();
+    const unknown = body.items.flatMap((it) => s.meetings.resolveUnits(it.units, o)).filter((u) => !o.unit(u));
+    if (unknown.length) throw new ApiError(400, 'unknown_unit', `items.units: no unit ${unknown.join(', ')}`);
+    const items = body.items.map((it) => ({ ...it, units: s.meetings.resolveUnits(it.units, o) }));
+    const id = messageKey('mtg', leader.code, body.date, JSON.stringify(items));
+    const r = await s.meetings.record({ leader, by: apiAdmin, id, via: 'api', input: { date: body.date, attendees: body.attendees, items } });
+    if (!r.ok) throw new ApiError(400, 'invalid_minutes', r.problems.join('; '));
+    ctx.status = r.created ? 201 : 200;
+    ctx.body = { meeting: r.meeting, tasks: r.tasks.map((t) => t.code), created: r.created };
+  });
+
+  router.get('/ranking', async (ctx) => {
+    const q = parse(z.object({ period: periodParam, group: code.optional(), leader: code.optional() }).strict(), ctx.query, 'query');
+    const o = await org();
+    if (q.group && !o.group(q.group)) throw new ApiError(400, 'unknown_group', `group: no group ${q.group}`);
+    const scope = q.leader ? s.summary.leaderScope(await person(q.leader, 'leader', (p) => hasRole(p, 'cityLeader'), 'is not a city leader'), o) : q.group ? s.summary.groupsScope([q.group], o) : s.summary.cityScope(o);
+    const period = parsePeriod(q.period)!;
+    const { rows } = await s.summary.ranking(scope, period, localDate(deps.clock.now(), deps.settings.tz));
+    const w = s.summary.weights;
+    ctx.body = { period: period.label, scope: scope.label, formula: formulaText(w), weights: w, items: rows.map((r) => ({ ...r, unitName: o.unitName(r.unit), terms: scoreTerms(r, w) })), total: rows.length };
+  });
+
+  router.get('/evaluation/export', async (ctx) => {
+    const q = parse(z.object({ year: z.string().regex(/^\d{4}$/, 'expected a year such as 2026').refine((y) => parsePeriod(y) !== null, 'expected a year between 2000 and 2100') }).strict(), ctx.query, 'query');
+    const o = await org();
+    const period = parsePeriod(q.year)!;
+    const { rows } = await s.summary.ranking(s.summary.cityScope(o), period, localDate(deps.clock.now(), deps.settings.tz));
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet(`${q.year}年督导评价`);
+    sheet.columns = [
+      { header: '名次', key: 'rank', width: 6 },
+      { header: '单位', key: 'unit', width: 20 },
+      { header: '派发事项', key: 'dispatched', width: 10 },
+      { header: '办结事项', key: 'closed', width: 10 },
+      { header: '按期办结', key: 'onTime', width: 10 },
+      { header: '按期办结率', key: 'rate', width: 12 },
+      { header: '超期工作日', key: 'overdue', width: 12 },
+      { header: '退回次数', key: 'returns', width: 10 },
+      { header: '督导提示函', key: 'letters', width: 12 },
+      { header: '得分', key: 'score', width: 8 },
+    ];
+    for (const r of rows) sheet.addRow({ rank: r.rank, unit: o.unitName(r.unit), dispatched: r.dispatched, closed: r.closed, onTime: r.onTime, rate: r.onTimeRate === null ? '—' : Math.round(r.onTimeRate * 1000) / 10 + '%', overdue: r.overdueWorkdays, returns: r.returns, letters: r.letters, score: r.score });
+    sheet.getRow(1).font = { bold: true };
+    const about = book.addWorksheet('计分方法');
+    about.addRow([formulaText(s.summary.weights)]);
+    about.addRow([`统计期间：${period.from} 至 ${period.to}；只计办理结果，不计在线时长、点击等活动。`]);
+    ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    ctx.attachment(`evaluation-${q.year}.xlsx`);
+    ctx.body = Buffer.from(await book.xlsx.writeBuffer());
+  });
+
+  router.get('/bulletins', async (ctx) => {
+    const q = parse(z.object(page).strict(), ctx.query, 'query');
+    ctx.body = await s.bulletins.list(q.limit, q.offset);
+  });
+
+  router.post('/bulletins', async (ctx) => {
+    const body = parse(
+      z
+        .object({
+          kind: z.enum(['表扬', '批评']),
+          title: z.string().trim().max(100).optional(),
+          body: text(3000),
+          tasks: z.array(code).max(30).default([]),
+          units: z.array(code).max(30).default([]),
+          to: z.object({ units: z.array(code).default([]), groups: z.array(code).default([]) }).strict(),
+          by: code.optional(),
+        })
+        .strict()
+        .refine((b) => b.tasks.length + b.units.length > 0, 'name at least one task or unit in tasks or units')
+        .refine((b) => b.to.units.length + b.to.groups.length > 0, 'to: name at least one unit or group to publish to'),
+      jsonBody(ctx),
+      'body',
+    );
+    const o = await org();
+    const bad = [...body.units, ...body.to.units].filter((u) => !o.unit(u));
+    if (bad.length) throw new ApiError(400, 'unknown_unit', `no unit ${bad.join(', ')}`);
+    const badGroups = body.to.groups.filter((g) => !o.group(g));
+    if (badGroups.length) throw new ApiError(400, 'unknown_group', `to.groups: no group ${badGroups.join(', ')}`);
+    const by = body.by ? await person(body.by, 'by', (p) => s.bulletins.mayPublish(p), 'may not publish bulletins') : apiAdmin;
+    const built = await s.bulletins.build({ kind: body.kind, title: body.title, body: body.body, tasks: body.tasks.map((t) => t.toUpperCase()), units: body.units }, by);
+    if (!built.ok) throw new ApiError(400, 'invalid_bulletin', built.message);
+    const targets = s.bulletins.targetsOf({ units: body.to.units, groups: body.to.groups, here: false }, o);
+    if (!targets.length) throw new ApiError(400, 'no_targets', 'to: none of these units or groups has a chat or a registered person to send to');
+    const r = await s.bulletins.publish(messageKey('bul', by.code, JSON.stringify(body)), built, targets);
+    ctx.status = r.created ? 201 : 200;
+    ctx.body = { ...r.doc, created: r.created };
+  });
+
+  router.get('/appeals', async (ctx) => {
+    const q = parse(z.object({ state: z.enum(APPEAL_STATES).optional(), code: code.optional(), ...page }).strict(), ctx.query, 'query');
+    const filter: Record<string, unknown> = {};
+    if (q.state) filter.state = q.state;
+    if (q.code) filter.code = q.code.toUpperCase();
+    ctx.body = await s.appeals.list(filter, q.limit, q.offset);
+  });
+
+  const outcome = (r: Awaited<ReturnType<AppealService['file']>>) => {
+    if (r.ok) return r.doc;
+    const status = { forbidden: 403, invalid: 400, stale: 409, missing: 404 }[r.kind];
+    throw new ApiError(status, r.kind === 'invalid' ? 'invalid_appeal' : r.kind === 'missing' ? 'not_found' : r.kind === 'stale' ? 'already_decided' : 'forbidden', r.message);
+  };
+
+  router.post('/appeals', async (ctx) => {
+    const body = parse(z.object({ code, reason: text(1000), by: code }).strict(), jsonBody(ctx), 'body');
+    const by = await person(body.by, 'by', () => true, '');
+    ctx.status = 201;
+    ctx.body = outcome(await s.appeals.file(body.code.toUpperCase(), by, body.reason));
+  });
+
+  router.post('/appeals/:id/decide', async (ctx) => {
+    const body = parse(z.object({ decision: z.enum(['upheld', 'rejected']), opinion: z.string().max(1000).default(''), by: code }).strict(), jsonBody(ctx), 'body');
+    const by = await person(body.by, 'by', () => true, '');
+    ctx.body = outcome(await s.appeals.decide(ctx.params.id, by, body.decision, body.opinion));
+  });
+}

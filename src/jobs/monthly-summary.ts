@@ -1,0 +1,43 @@
+import { messageKey } from '../adapters/mongo/keys';
+import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import { groupTargets, personTarget, type Target } from '../app/notify';
+import type { Scope, SummaryService } from '../app/leaders/summary-service';
+import { checkCard, monthlySummaryCard } from '../cards';
+import { hasRole } from '../domain/org';
+import { isFirstWorkdayOfMonth, monthOf, previousPeriod } from '../domain/summary';
+import type { JobDef } from './runner';
+
+/**
+ * `monthly-summary` (SPEC §7): on the first workday of a month, each city leader gets last month's
+ * summary for their groups; admins and the coordination group get the city-wide one. The schedule fires
+ * on the 1st–10th; only the first workday acts (a holiday start of the month moves it).
+ */
+export function monthlySummaryJob(summary: SummaryService, relay: () => Promise<unknown>): JobDef {
+  return {
+    name: 'monthly-summary',
+    description: '每月第一个工作日：向挂钩市领导推送上月督办汇总（全市汇总发管理员和综合协调组）',
+    when: ({ deps, today }) => {
+      if (!deps.cal.isWorkday(today)) return `${today} 不是工作日，按计划不发送（可用 --force 强制运行）`;
+      return isFirstWorkdayOfMonth(today, deps.cal) ? null : `${today} 不是本月第一个工作日，月度汇总已在当月第一个工作日发送（可用 --force 强制运行）`;
+    },
+    async run({ deps, at, today }) {
+      await relay();
+      const org = await deps.orgs.get();
+      const month = previousPeriod(monthOf(today));
+      const items: OutboxItem[] = [];
+      const send = async (scope: Scope, targets: Target[]) => {
+        if (!targets.length) return;
+        const card = monthlySummaryCard(await summary.monthly(scope, month, at));
+        const problems = checkCard(card);
+        if (problems.length) deps.log.warn({ scope: scope.key, problems }, 'monthly summary card exceeds a limit');
+        for (const to of targets) items.push({ key: messageKey('monthly', scope.key, month.label, to.id), kind: 'send', to, msgType: 'interactive', content: card });
+      };
+      const leaders = org.people.filter((p) => hasRole(p, 'cityLeader') && org.groupsLedBy(p.code).length);
+      for (const leader of leaders) await send(summary.leaderScope(leader, org), personTarget(org, leader.code));
+      const coordination = org.coordinationGroup();
+      await send(summary.cityScope(org), [...org.admins().flatMap((p) => personTarget(org, p.code)), ...(coordination ? groupTargets(org, coordination.code) : [])]);
+      await deps.outbox.put(items);
+      return { month: month.label, leaders: leaders.length, messages: items.length };
+    },
+  };
+}
