@@ -10,7 +10,7 @@ import type { EscalationService } from './escalation-service';
 
 /**
  * Figures for the monthly summary and the ranking, from queries FerretDB answers correctly: one `$sum`
- * per `$group`, `$unwind` + `$match` for returns, and projections streamed in batches for everything
+ * per `$group`, and projections streamed in batches for everything
  * that compares dates (closed on time, workdays overdue), which the pure PeriodTally counts.
  */
 export interface Scope {
@@ -85,13 +85,12 @@ export class SummaryService {
         { ...f, state: { $in: [...OPEN_STATES] }, deadline: { $lt: t.asOf } }, // still open and overdue within it
       ];
       for (const q of streams) for await (const raw of models.tasks.collection.find(q, { projection: FACTS, batchSize: 2000 })) t.addTask(raw as unknown as TaskFacts);
-      const returns = models.tasks.aggregate<{ code: string; leadUnit: string }>([
-        { $match: { ...f, returns: { $gt: 0 } } },
-        { $unwind: '$history' },
-        { $match: { 'history.action': 'return', 'history.at': { $gte: from, $lt: to } } },
-        { $project: { _id: 0, code: 1, leadUnit: 1 } },
-      ]);
-      for (const r of await returns) t.addReturn(r.leadUnit, r.code);
+      // FerretDB 1.24's $unwind keeps only _id and the unwound field, so returns are counted in code over
+      // the (few) tasks that ever had one
+      const returned = models.tasks.collection.find({ ...f, returns: { $gt: 0 } }, { projection: { code: 1, leadUnit: 1, history: 1 }, batchSize: 500 });
+      for await (const r of returned) {
+        for (const h of (r.history ?? []) as { action: string; at: Date }[]) if (h.action === 'return' && h.at >= from && h.at < to) t.addReturn(r.leadUnit as string, r.code as string);
+      }
       const letters = models.letters.collection.find({ issuedOn: { $gte: period.from, $lte: period.to }, ...(scope.groups ? { group: { $in: scope.groups } } : {}) }, { projection: { unit: 1, code: 1 } });
       for await (const l of letters) t.addLetter(l.unit as string, l.code as string);
     }
