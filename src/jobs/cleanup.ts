@@ -16,7 +16,9 @@ export function cleanupJob(opts: { eventRetentionMs: number; outboxRetentionMs?:
       const outbox = await models.outbox.deleteMany({ status: { $in: ['sent', 'superseded'] }, createdAt: { $lt: new Date(now - (opts.outboxRetentionMs ?? 30 * 86_400_000)) } });
       const runs = await models.jobRuns.deleteMany({ startedAt: { $lt: new Date(now - (opts.runRetentionMs ?? 180 * 86_400_000)) } });
       const locks = await models.locks.deleteMany({ until: { $lt: new Date(now - 3_600_000) } });
-      return { events: events.deletedCount, outbox: outbox.deletedCount, runs: runs.deletedCount, locks: locks.deletedCount };
+      // previews nobody confirmed: a confirmed one stays, it records which order made which tasks
+      const previews = await models.previews.deleteMany({ state: { $in: ['pending', 'cancelled'] }, createdAt: { $lt: new Date(now - 30 * 86_400_000) } });
+      return { events: events.deletedCount, outbox: outbox.deletedCount, runs: runs.deletedCount, locks: locks.deletedCount, previews: previews.deletedCount };
     },
   };
 }
