@@ -222,5 +222,47 @@ function sandboxRoutes(o: RouteOptions): Router {
     ctx.body = run;
   });
 
+  // --- for the browser console (web/sandbox) ---------------------------------------------------
+
+  router.get('/jobs', (ctx) => {
+    ctx.body = { jobs: o.runner.names() };
+  });
+
+  /** Per chat: how many messages and the last one, for the console's chat list and unread marks. */
+  router.get('/chats', async (ctx) => {
+    const ids = String(ctx.query.ids ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (!ids.length || ids.length > 50 || ids.some((id) => !/^oc_[\w-]{1,80}$/.test(id))) throw new ApiError(400, 'invalid_query', 'ids: give 1 to 50 chat ids (oc_…) separated by commas');
+    const org = await deps.orgs.get();
+    ctx.body = {
+      items: ids.map((chatId) => {
+        const all = fake.messagesIn(chatId);
+        const m = all.at(-1);
+        return { chatId, count: all.length, last: m ? { id: m.message_id, fromBot: m.fromBot, sender: m.fromBot ? '督导助手' : (org.byOpenId(m.sender.id)?.name ?? m.sender.id), preview: previewOf(m.msg_type, m.content) } : null };
+      }),
+    };
+  });
+
+  /** An image or file a person sent (evidence), fetched from the stand-in as the bot would. */
+  router.get('/messages/:messageId/resources/:key', async (ctx) => {
+    const msg = fake.message(ctx.params.messageId);
+    if (!msg) throw new ApiError(404, 'unknown_message', `no message ${ctx.params.messageId}`);
+    const auth = await fetch(`${fake.url}/open-apis/auth/v3/tenant_access_token/internal`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: SANDBOX_APP.appId, app_secret: SANDBOX_APP.appSecret }) });
+    const token = ((await auth.json()) as { tenant_access_token?: string }).tenant_access_token;
+    const type = msg.msg_type === 'image' ? 'image' : 'file';
+    const res = await fetch(`${fake.url}/open-apis/im/v1/messages/${encodeURIComponent(msg.message_id)}/resources/${encodeURIComponent(ctx.params.key)}?type=${type}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new ApiError(404, 'unknown_resource', `message ${msg.message_id} has no resource ${ctx.params.key}`);
+    ctx.type = res.headers.get('content-type') ?? 'application/octet-stream';
+    ctx.set('Cache-Control', 'private, max-age=3600');
+    ctx.body = Buffer.from(await res.arrayBuffer());
+  });
+
   return router;
+}
+
+/** One line for a chat list: the text, or what kind of message it is. */
+function previewOf(type: string, content: unknown): string {
+  const c = (content ?? {}) as { text?: string; header?: { title?: { content?: string }; subtitle?: { content?: string } } };
+  if (type === 'text') return String(c.text ?? '').replace(/@_user_\d+\s?/g, '@督导助手 ').replace(/\s+/g, ' ').trim().slice(0, 60);
+  if (type === 'interactive') return `[卡片] ${[c.header?.title?.content, c.header?.subtitle?.content].filter(Boolean).join(' · ')}`.slice(0, 60);
+  return ({ image: '[图片]', file: '[文件]', post: '[富文本]' } as Record<string, string>)[type] ?? `[${type}]`;
 }
