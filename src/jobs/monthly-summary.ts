@@ -24,18 +24,21 @@ export function monthlySummaryJob(summary: SummaryService, relay: () => Promise<
       await relay();
       const org = await deps.orgs.get();
       const month = previousPeriod(monthOf(today));
+      const leaders = org.people.filter((p) => hasRole(p, 'cityLeader') && org.groupsLedBy(p.code).length);
+      const coordination = org.coordinationGroup();
+      const sends: { scope: Scope; targets: Target[] }[] = [
+        ...leaders.map((l) => ({ scope: summary.leaderScope(l, org), targets: personTarget(org, l.code) })),
+        { scope: summary.cityScope(org), targets: [...org.admins().flatMap((p) => personTarget(org, p.code)), ...(coordination ? groupTargets(org, coordination.code) : [])] },
+      ].filter((x) => x.targets.length);
+      // every card from one scan of the tasks (see SummaryService.scan)
+      const inputs = await summary.monthlyMany(sends.map((x) => x.scope), month, at);
       const items: OutboxItem[] = [];
-      const send = async (scope: Scope, targets: Target[]) => {
-        if (!targets.length) return;
-        const card = monthlySummaryCard(await summary.monthly(scope, month, at));
+      sends.forEach(({ scope, targets }, i) => {
+        const card = monthlySummaryCard(inputs[i]);
         const problems = checkCard(card);
         if (problems.length) deps.log.warn({ scope: scope.key, problems }, 'monthly summary card exceeds a limit');
         for (const to of targets) items.push({ key: messageKey('monthly', scope.key, month.label, to.id), kind: 'send', to, msgType: 'interactive', content: card });
-      };
-      const leaders = org.people.filter((p) => hasRole(p, 'cityLeader') && org.groupsLedBy(p.code).length);
-      for (const leader of leaders) await send(summary.leaderScope(leader, org), personTarget(org, leader.code));
-      const coordination = org.coordinationGroup();
-      await send(summary.cityScope(org), [...org.admins().flatMap((p) => personTarget(org, p.code)), ...(coordination ? groupTargets(org, coordination.code) : [])]);
+      });
       await deps.outbox.put(items);
       return { month: month.label, leaders: leaders.length, messages: items.length };
     },

@@ -1,17 +1,17 @@
 import type { AppealDoc, EscalationDoc } from '../../adapters/mongo/models/leaders';
-import type { MonthlySummaryInput, OverdueItem } from '../../cards';
+import type { MonthlySummaryInput } from '../../cards';
 import { hasRole, supervisedGroups, type Org, type Person } from '../../domain/org';
 import { DEFAULT_WEIGHTS, rankMap, rankUnits, type RankedUnit, type RankingWeights, type UnitTally } from '../../domain/ranking';
 import { monthlySummary, PeriodTally, previousPeriod, type Period, type TaskFacts } from '../../domain/summary';
-import { OPEN_STATES } from '../../domain/task';
-import { addDays, localDate, startOfDay, type LocalDate } from '../../domain/time';
+import { OPEN_STATES, type Task } from '../../domain/task';
+import { localDate, startOfDay, type LocalDate } from '../../domain/time';
 import type { AppDeps } from '../deps';
 import type { EscalationService } from './escalation-service';
 
 /**
- * Figures for the monthly summary and the ranking, from queries FerretDB answers correctly: one `$sum`
- * per `$group`, and projections streamed in batches for everything
- * that compares dates (closed on time, workdays overdue), which the pure PeriodTally counts.
+ * Figures for the monthly summary and the ranking: the tasks are streamed once with a projection and
+ * counted in code by the pure PeriodTally (FerretDB cannot compare dates in a pipeline, gives wrong
+ * numbers with several accumulators, and its $unwind drops the other fields).
  */
 export interface Scope {
   key: string; // city | leader:PL | groups:G1,G2 (message keys)
@@ -21,7 +21,14 @@ export interface Scope {
   leader?: string;
 }
 
-const FACTS = { _id: 0, code: 1, leadUnit: 1, state: 1, deadline: 1, closedAt: 1 } as const;
+const SCAN = { _id: 0, code: 1, title: 1, leadUnit: 1, group: 1, state: 1, deadline: 1, dispatchedAt: 1, closedAt: 1, returns: 1, history: 1 } as const;
+type ScannedTask = TaskFacts & Pick<Task, 'title' | 'group' | 'dispatchedAt' | 'returns'> & { history?: { action: string; at: Date | string }[] };
+
+export interface ScopeFigures {
+  scope: Scope;
+  tallies: PeriodTally[]; // one per period asked for
+  overdue: { code: string; title: string; unit: string; overdueWorkdays: number }[];
+}
 
 export class SummaryService {
   constructor(
@@ -60,61 +67,67 @@ export class SummaryService {
     return null;
   }
 
-  private filter(scope: Scope): Record<string, unknown> {
-    return scope.groups ? { group: { $in: scope.groups } } : {};
-  }
-
   /** Task codes whose deductions an upheld appeal removed. */
   private async excluded(): Promise<Set<string>> {
     const rows = await this.deps.models.appeals.find({ state: 'upheld' }, { code: 1 }).lean<Pick<AppealDoc, 'code'>[]>();
     return new Set(rows.map((r) => r.code));
   }
 
-  async tally(scope: Scope, period: Period, today: LocalDate, excluded?: Set<string>): Promise<UnitTally[]> {
+  /**
+   * One pass over the tasks feeds every scope and period asked for. FerretDB 1.24 (SQLite) reads and
+   * decodes every document of the collection for a date-range query whatever the indexes, so one scan
+   * costs about as much as one query: the monthly job makes all its cards (each leader's and the
+   * city-wide one, this month and the month before, overdue now) from a single scan.
+   */
+  async scan(scopes: Scope[], periods: Period[], today: LocalDate, withOverdue = false): Promise<ScopeFigures[]> {
     const { models, settings, cal } = this.deps;
     const tz = settings.tz;
-    const t = new PeriodTally(period, today, tz, cal, this.weights, excluded ?? (await this.excluded()));
-    const from = startOfDay(period.from, tz);
-    const to = startOfDay(addDays(period.to, 1), tz);
-    const f = this.filter(scope);
-    const dispatched = await models.tasks.aggregate<{ _id: string; n: number }>([{ $match: { ...f, dispatchedAt: { $gte: from, $lt: to } } }, { $group: { _id: '$leadUnit', n: { $sum: 1 } } }]);
-    for (const d of dispatched) t.addDispatched(d._id, d.n);
-    if (period.from <= t.asOf) {
-      const streams = [
-        { ...f, state: 'closed', closedAt: { $gte: from } }, // closed in (or after) the period: counted, and overdue until closed
-        { ...f, state: { $in: [...OPEN_STATES] }, deadline: { $lt: t.asOf } }, // still open and overdue within it
-      ];
-      for (const q of streams) for await (const raw of models.tasks.collection.find(q, { projection: FACTS, batchSize: 2000 })) t.addTask(raw as unknown as TaskFacts);
-      // FerretDB 1.24's $unwind keeps only _id and the unwound field, so returns are counted in code over
-      // the (few) tasks that ever had one
-      const returned = models.tasks.collection.find({ ...f, returns: { $gt: 0 } }, { projection: { code: 1, leadUnit: 1, history: 1 }, batchSize: 500 });
-      for await (const r of returned) {
-        for (const h of (r.history ?? []) as { action: string; at: Date }[]) if (h.action === 'return' && h.at >= from && h.at < to) t.addReturn(r.leadUnit as string, r.code as string);
+    const excluded = await this.excluded();
+    const out: ScopeFigures[] = scopes.map((scope) => ({ scope, tallies: periods.map((p) => new PeriodTally(p, today, tz, cal, this.weights, excluded)), overdue: [] }));
+    const earliest = periods.reduce((m, p) => (p.from < m ? p.from : m), periods[0]?.from ?? today);
+    const since = startOfDay(earliest, tz);
+    const groups = scopes.every((s) => s.groups) ? [...new Set(scopes.flatMap((s) => s.groups!))] : null;
+    // anything that can count: dispatched or closed since the earliest period, or still open
+    const filter = { ...(groups ? { group: { $in: groups } } : {}), $or: [{ state: { $in: [...OPEN_STATES] } }, { dispatchedAt: { $gte: since } }, { closedAt: { $gte: since } }] };
+    const overdueMemo = new Map<string, number>();
+    for await (const raw of models.tasks.collection.find(filter, { projection: SCAN, batchSize: 2000 })) {
+      const t = raw as unknown as ScannedTask;
+      const dispatchedOn = localDate(t.dispatchedAt, tz);
+      const returned = t.returns > 0 ? (t.history ?? []).filter((h) => h.action === 'return').map((h) => localDate(new Date(h.at), tz)) : [];
+      const overdueNow = withOverdue && OPEN_STATES.includes(t.state) && t.deadline < today;
+      let n = overdueNow ? overdueMemo.get(t.deadline) : undefined;
+      if (overdueNow && n === undefined) overdueMemo.set(t.deadline, (n = cal.workdaysBetween(t.deadline, today)));
+      for (const f of out) {
+        if (f.scope.groups && !f.scope.groups.includes(t.group)) continue;
+        for (const tally of f.tallies) {
+          const p = tally.period;
+          if (dispatchedOn >= p.from && dispatchedOn <= p.to) tally.addDispatched(t.leadUnit, 1);
+          tally.addTask(t);
+          for (const d of returned) if (d >= p.from && d <= p.to) tally.addReturn(t.leadUnit, t.code);
+        }
+        if (overdueNow) f.overdue.push({ code: t.code, title: t.title, unit: t.leadUnit, overdueWorkdays: n! });
       }
-      const letters = models.letters.collection.find({ issuedOn: { $gte: period.from, $lte: period.to }, ...(scope.groups ? { group: { $in: scope.groups } } : {}) }, { projection: { unit: 1, code: 1 } });
-      for await (const l of letters) t.addLetter(l.unit as string, l.code as string);
     }
-    return t.tallies(scope.units);
+    const latest = periods.reduce((m, p) => (p.to > m ? p.to : m), earliest);
+    for await (const l of models.letters.collection.find({ issuedOn: { $gte: earliest, $lte: latest } }, { projection: { unit: 1, code: 1, group: 1, issuedOn: 1 } })) {
+      for (const f of out) {
+        if (f.scope.groups && !f.scope.groups.includes(l.group as string)) continue;
+        for (const tally of f.tallies) if (l.issuedOn >= tally.period.from && l.issuedOn <= tally.period.to) tally.addLetter(l.unit as string, l.code as string);
+      }
+    }
+    return out;
+  }
+
+  async tally(scope: Scope, period: Period, today: LocalDate): Promise<UnitTally[]> {
+    const [f] = await this.scan([scope], [period], today);
+    return f.tallies[0].tallies(scope.units);
   }
 
   /** The period's ranking, with each unit's move since the period before. */
   async ranking(scope: Scope, period: Period, today: LocalDate): Promise<{ rows: RankedUnit[]; previous: RankedUnit[] }> {
-    const excluded = await this.excluded();
-    const [now, before] = await Promise.all([this.tally(scope, period, today, excluded), this.tally(scope, previousPeriod(period), today, excluded)]);
-    const previous = rankUnits(before, this.weights);
-    return { rows: rankUnits(now, this.weights, rankMap(previous)), previous };
-  }
-
-  async overdueNow(scope: Scope, now: Date, org: Org): Promise<OverdueItem[]> {
-    const { models, settings, cal } = this.deps;
-    const today = localDate(now, settings.tz);
-    const out: OverdueItem[] = [];
-    const q = { ...this.filter(scope), state: { $in: [...OPEN_STATES] }, deadline: { $lt: today } };
-    for await (const raw of models.tasks.collection.find(q, { projection: { code: 1, title: 1, leadUnit: 1, deadline: 1 }, batchSize: 2000 })) {
-      const n = cal.workdaysBetween(raw.deadline as string, today);
-      out.push({ code: raw.code as string, title: raw.title as string, unitName: org.unitName(raw.leadUnit as string), overdueWorkdays: n });
-    }
-    return out;
+    const [f] = await this.scan([scope], [period, previousPeriod(period)], today);
+    const previous = rankUnits(f.tallies[1].tallies(scope.units), this.weights);
+    return { rows: rankUnits(f.tallies[0].tallies(scope.units), this.weights, rankMap(previous)), previous };
   }
 
   async agenda(scope: Scope): Promise<EscalationDoc[]> {
@@ -122,20 +135,26 @@ export class SummaryService {
     return scope.groups && !scope.leader ? all.filter((e) => scope.groups!.includes(e.group)) : all;
   }
 
-  /** The monthly summary of `month` for a scope, as the card shows it (overdue and agenda as of `now`). */
-  async monthly(scope: Scope, month: Period, now: Date): Promise<MonthlySummaryInput> {
+  /** The monthly summaries of `month` for several scopes from one scan (overdue and agenda as of `now`). */
+  async monthlyMany(scopes: Scope[], month: Period, now: Date): Promise<MonthlySummaryInput[]> {
     const org = await this.deps.orgs.get();
     const today = localDate(now, this.deps.settings.tz);
-    const excluded = await this.excluded();
-    const [tallies, prevTallies, overdueNow, agenda] = await Promise.all([
-      this.tally(scope, month, today, excluded),
-      this.tally(scope, previousPeriod(month), today, excluded),
-      this.overdueNow(scope, now, org),
-      this.agenda(scope),
-    ]);
-    return monthlySummary(
-      { scopeLabel: scope.label, month, tallies, prevTallies, overdueNow, agenda: agenda.map((e) => ({ code: e.code, title: e.title, unitName: org.unitName(e.unit) })), unitName: (c) => org.unitName(c) },
-      this.weights,
-    );
+    const figures = await this.scan(scopes, [month, previousPeriod(month)], today, true);
+    const out: MonthlySummaryInput[] = [];
+    for (const f of figures) {
+      const agenda = await this.agenda(f.scope);
+      const overdueNow = f.overdue.map((o) => ({ code: o.code, title: o.title, unitName: org.unitName(o.unit), overdueWorkdays: o.overdueWorkdays }));
+      out.push(
+        monthlySummary(
+          { scopeLabel: f.scope.label, month, tallies: f.tallies[0].tallies(f.scope.units), prevTallies: f.tallies[1].tallies(f.scope.units), overdueNow, agenda: agenda.map((e) => ({ code: e.code, title: e.title, unitName: org.unitName(e.unit) })), unitName: (c) => org.unitName(c) },
+          this.weights,
+        ),
+      );
+    }
+    return out;
+  }
+
+  async monthly(scope: Scope, month: Period, now: Date): Promise<MonthlySummaryInput> {
+    return (await this.monthlyMany([scope], month, now))[0];
   }
 }
