@@ -38,6 +38,7 @@ maybe('sandbox console and admin dashboard in a browser', () => {
   }, 120_000);
 
   afterAll(async () => {
+    if (page) await shot(page, 'zz-last').catch(() => undefined); // where it stood, for a failure
     await browser?.close();
     await svc?.stop();
   }, 60_000);
@@ -88,8 +89,17 @@ maybe('sandbox console and admin dashboard in a browser', () => {
     expect(await toastOf(page, '已记录进度 60%')).toBe('success');
     await card.filter({ hasText: '已完成3户签约，剩余2户本周内完成' }).waitFor();
     await card.filter({ hasText: '60%' }).waitFor();
+
+    // a reply in the card's thread is a progress report as well, and the card shows it
+    await card.getByRole('button', { name: '回复', exact: true }).click();
+    await page.locator('.reply-bar', { hasText: 'DB-2026-0001' }).waitFor();
+    await page.getByTestId('composer-input').fill('又完成1户签约 80%');
+    await page.getByTestId('composer-input').press('Enter');
+    await page.locator('.msg-mine', { hasText: '又完成1户签约' }).locator('.quote', { hasText: '督办单' }).waitFor();
+    await message(page, '已记录 DB-2026-0001 的进度 80%').waitFor(); // the bot answers in the thread
+    await card.filter({ hasText: '80%' }).filter({ hasText: '又完成1户签约' }).waitFor();
     await card.scrollIntoViewIfNeeded();
-    await shot(page, '04-progress');
+    await shot(page, '04-progress', { clean: true });
 
     // 申请办结 with the form's content
     await card.getByRole('button', { name: '申请办结' }).click();
@@ -133,10 +143,26 @@ maybe('sandbox console and admin dashboard in a browser', () => {
     await notice.scrollIntoViewIfNeeded();
     await shot(page, '08-overdue-notice');
 
+    // the supervisor looks the open task up: 撤销 asks first (and is called off here), 催办 goes at once
+    await become('P-SUP-1', '第一专项督导组工作群');
+    await page.getByTestId('composer-input').fill('查询 DB-2026-0002');
+    await page.getByTestId('send').click();
+    const lookup = taskCard(page, 'DB-2026-0002');
+    await lookup.getByRole('button', { name: '撤销' }).click();
+    const dialog = page.getByRole('dialog', { name: '撤销督办事项' });
+    expect(await dialog.textContent()).toContain('确定撤销 DB-2026-0002');
+    await dialog.getByRole('button', { name: '取消' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await lookup.getByRole('button', { name: '催办' }).click();
+    expect(await toastOf(page, '已向梅山镇发出催办')).toBe('success');
+    expect(await lookup.locator('.fc-header').textContent()).toContain('待签收'); // not cancelled
+    await shot(page, '09-lookup-urge');
+
     // on a phone-width window the chat list and the chat stack
+    await become('P-OFF-1', '梅山镇督办工作群');
     await page.setViewportSize({ width: 390, height: 844 });
     await card.scrollIntoViewIfNeeded();
-    await shot(page, '09-phone-card');
+    await shot(page, '10-phone-card');
     await page.locator('.chat .back').click();
     await page.locator('.chat-list').waitFor();
     expect(await page.locator('.chat').isVisible()).toBe(false);
@@ -155,26 +181,41 @@ maybe('sandbox console and admin dashboard in a browser', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('已办结');
     expect(await admin.locator('[data-testid="task-table"] tr[data-code="DB-2026-0002"]').textContent()).toContain('已超期');
-    await shot(admin, '10-admin-tasks');
+    await shot(admin, '11-admin-tasks', { clean: true });
 
     await row.locator('a').click();
     const detail = admin.getByTestId('task-detail');
     await detail.waitFor();
     expect(await detail.getAttribute('data-state')).toBe('closed');
     const actions = await admin.locator('[data-testid="task-history"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
-    expect(actions).toEqual(['dispatch', 'accept', 'progress', 'submit', 'approve']);
-    await shot(admin, '11-admin-task', true);
+    expect(actions).toEqual(['dispatch', 'accept', 'progress', 'progress', 'submit', 'approve']);
+    await shot(admin, '12-admin-task', { fullPage: true });
+
+    // filters narrow the list; the URL keeps them
+    await admin.locator('a.tab[data-tab="tasks"]').click();
+    await admin.locator('select[name="state"]').selectOption('closed');
+    await admin.getByRole('button', { name: '筛选' }).click();
+    await admin.getByTestId('task-total').filter({ hasText: '共 1 项' }).waitFor();
+    expect(admin.url()).toContain('#tasks?state=closed');
+
+    // org import: a broken file is refused line by line, and nothing can be imported from it
+    await admin.locator('a.tab[data-tab="org"]').click();
+    await admin.locator('textarea.code').fill('units:\n  - { code: MSZ, kind: township }\n');
+    await admin.getByTestId('org-dry-run').click();
+    await admin.getByTestId('import-problems').waitFor();
+    expect(await admin.getByTestId('org-import').isDisabled()).toBe(true);
+    await shot(admin, '13-admin-org-problems');
 
     await admin.locator('a.tab[data-tab="overview"]').click();
     await admin.locator('.tiles .tile').first().waitFor();
-    await shot(admin, '12-admin-overview');
+    await shot(admin, '14-admin-overview');
     await admin.close();
 
     if (process.env.UPDATE_SCREENSHOTS === '1') {
       const docs = path.join(ROOT, 'docs/screenshots');
       fs.mkdirSync(docs, { recursive: true });
       fs.copyFileSync(path.join(ROOT, 'test-results/browser/04-progress.png'), path.join(docs, 'console.png'));
-      fs.copyFileSync(path.join(ROOT, 'test-results/browser/10-admin-tasks.png'), path.join(docs, 'admin.png'));
+      fs.copyFileSync(path.join(ROOT, 'test-results/browser/11-admin-tasks.png'), path.join(docs, 'admin.png'));
     }
   }, 240_000);
 

@@ -101,10 +101,13 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
   };
 }
 
-export async function shot(page: Page, name: string, fullPage = false): Promise<string> {
+const CLEAN = '.toasts, .msg-actions { visibility: hidden !important; } .msg { animation: none !important; } :focus { box-shadow: none !important; outline: none !important; }';
+
+/** A screenshot under test-results/browser/; `clean` hides the toasts and hover-only links (for the README). */
+export async function shot(page: Page, name: string, o: { fullPage?: boolean; clean?: boolean } = {}): Promise<string> {
   fs.mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage });
+  await page.screenshot({ path: file, fullPage: o.fullPage, style: o.clean ? CLEAN : undefined });
   return file;
 }
 

@@ -24,6 +24,10 @@ describe('web pages', () => {
   beforeAll(() => {
     bundle = buildWeb();
   });
+  afterAll(async () => {
+    await bundle.catch(() => undefined);
+    (await import('esbuild')).stop(); // its service process would keep the worker alive
+  });
 
   test('the web sources type-check under their own tsconfig (DOM lib)', () => {
     const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', path.resolve(__dirname, '../../web/tsconfig.json')], { encoding: 'utf8' });

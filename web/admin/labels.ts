@@ -51,3 +51,11 @@ export class Names {
   group = (c: string) => this.groups.get(c) ?? c;
   person = (c: string) => (c === 'system' ? '系统' : (this.people.get(c) ?? c));
 }
+
+/** Marks a table to stack into label–value lines on a phone: each cell gets its column's title. */
+export function stackable(table: HTMLTableElement): HTMLTableElement {
+  const titles = [...table.querySelectorAll('thead th')].map((th) => th.textContent ?? '');
+  for (const tr of table.querySelectorAll('tbody tr')) [...tr.children].forEach((td, i) => titles[i] && td.setAttribute('data-label', titles[i]));
+  table.classList.add('stack');
+  return table;
+}

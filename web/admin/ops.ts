@@ -3,7 +3,7 @@ import { clear, h, toast } from '../lib/dom';
 import { HttpError } from '../lib/http';
 import { wallToIso } from '../lib/time';
 import { api } from './api';
-import { JOB_LABEL, OUTBOX_STATUS, RUN_STATUS, TRIGGER_LABEL, when, zone } from './labels';
+import { JOB_LABEL, OUTBOX_STATUS, RUN_STATUS, stackable, TRIGGER_LABEL, when, zone } from './labels';
 import type { AdminCtx } from './main';
 
 const PAGE = 50;
@@ -21,7 +21,7 @@ export async function outboxView(ctx: AdminCtx, mount: HTMLElement, _arg: string
     h('section.panel', null,
       h('div.list-head', null, `共 ${total} 条${total > PAGE ? `，显示最新 ${PAGE} 条` : ''}`),
       items.length
-        ? h('div.table-scroll', null, h('table.grid', { 'data-testid': 'outbox-table' },
+        ? h('div.table-scroll', null, stackable(h('table.grid', { 'data-testid': 'outbox-table' },
             h('thead', null, h('tr', null, ['时间', '类型', '发往', '内容', '尝试', '错误', ''].map((x) => h('th', null, x)))),
             h('tbody', null, items.map((r) => h('tr', null,
               h('td.nowrap', null, when(r.createdAt)),
@@ -41,7 +41,7 @@ export async function outboxView(ctx: AdminCtx, mount: HTMLElement, _arg: string
                   b.disabled = false;
                   toast((x as Error).message, 'error');
                 }
-              } }, '重试') : null))))))
+              } }, '重试') : null)))))))
         : h('p.muted.empty', null, status === 'failed' ? '没有发送失败的消息 👍' : '没有消息')));
 }
 
@@ -80,7 +80,7 @@ export async function jobsView(ctx: AdminCtx, mount: HTMLElement, _arg: string, 
     h('section.panel', null,
       h('h2', null, `运行记录（${data.total}）`),
       data.items.length
-        ? h('div.table-scroll', null, h('table.grid', { 'data-testid': 'job-runs' },
+        ? h('div.table-scroll', null, stackable(h('table.grid', { 'data-testid': 'job-runs' },
             h('thead', null, h('tr', null, ['任务', '时刻', '方式', '结果', '开始', '详情'].map((x) => h('th', null, x)))),
             h('tbody', null, data.items.map((r) => h('tr', null,
               h('td.nowrap', null, JOB_LABEL[r.name] ?? r.name),
@@ -88,7 +88,7 @@ export async function jobsView(ctx: AdminCtx, mount: HTMLElement, _arg: string, 
               h('td.nowrap', null, TRIGGER_LABEL[r.trigger] ?? r.trigger),
               h('td.nowrap', null, h(`span.run.run-${r.status}`, null, RUN_STATUS[r.status] ?? r.status)),
               h('td.nowrap', null, when(r.startedAt)),
-              h('td.small', null, r.error ?? (r.result === undefined ? '' : JSON.stringify(r.result))))))))
+              h('td.small', null, r.error ?? (r.result === undefined ? '' : JSON.stringify(r.result)))))))))
         : h('p.muted.empty', null, '还没有运行记录'),
       pages > 1 ? h('nav.pager', null, page > 1 ? h('a.btn.btn-small', { href: `#jobs?page=${page - 1}` }, '上一页') : null, h('span', null, `第 ${page} / ${pages} 页`), page < pages ? h('a.btn.btn-small', { href: `#jobs?page=${page + 1}` }, '下一页') : null) : null));
 }

@@ -86,9 +86,12 @@ export async function orgView(ctx: AdminCtx, mount: HTMLElement): Promise<void> 
     } catch (e) {
       invalidate();
       const details = e instanceof HttpError && Array.isArray(e.details) ? (e.details as string[]) : [];
+      // the message repeats the problems after its first line; they are listed one per line below
+      const headline = details.length ? (e as Error).message.split(/:\s*-\s|\n/)[0] : (e as Error).message;
       clear(out, h('div.report.report-bad', { 'data-testid': 'import-problems' },
-        h('div.report-title.error', null, `✕ ${e instanceof HttpError && e.status === 422 ? '校验未通过，未写入任何数据' : '导入失败'}：${(e as Error).message}`),
-        details.length ? h('ol.problems', null, details.map((d) => h('li', null, d))) : null));
+        h('div.report-title.error', null, `✕ ${e instanceof HttpError && e.status === 422 ? '校验未通过，未写入任何数据' : '导入失败'}：${headline}`),
+        details.length ? h('ol.problems', null, details.slice(0, 100).map((d) => h('li', null, d))) : null,
+        details.length > 100 ? h('div.muted', null, `……还有 ${details.length - 100} 处`) : null));
     }
   };
   importBtn.addEventListener('click', () => void send(false));

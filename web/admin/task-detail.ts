@@ -1,7 +1,7 @@
 /** One task: its fields, progress reports, requests and the audit history (oldest first). */
 import { clear, h } from '../lib/dom';
 import { api } from './api';
-import { ACTION_LABEL, lightDot, Names, STATE_LABEL, stateBadge, when } from './labels';
+import { ACTION_LABEL, lightDot, Names, stackable, STATE_LABEL, stateBadge, when } from './labels';
 import type { AdminCtx } from './main';
 
 const KIND: Record<string, string> = { close: '办结申请', extension: '延期申请', escalation: '提级协调申请' };
@@ -70,12 +70,12 @@ export async function taskDetailView(ctx: AdminCtx, mount: HTMLElement, code: st
       : null,
     h('section.panel', null,
       h('h2', null, '处理记录'),
-      h('div.table-scroll', null, h('table.grid', { 'data-testid': 'task-history' },
+      h('div.table-scroll', null, stackable(h('table.grid', { 'data-testid': 'task-history' },
         h('thead', null, h('tr', null, ['时间', '操作人', '操作', '说明', '变更'].map((x) => h('th', null, x)))),
         h('tbody', null, (t.history ?? []).map((e) => h('tr', { 'data-action': e.action },
           h('td.nowrap', null, when(e.at)),
           h('td.nowrap', null, n.person(e.by)),
           h('td.nowrap', null, ACTION_LABEL[e.action] ?? e.action),
           h('td', null, e.note ?? ''),
-          h('td.small', null, change(n, e.before, e.after)))))))));
+          h('td.small', null, change(n, e.before, e.after))))))))));
 }

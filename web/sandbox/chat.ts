@@ -23,7 +23,7 @@ export class ChatView {
   private timer?: number;
   private inflight?: AbortController;
 
-  constructor(private readonly o: { person: () => Person | undefined; back: () => void; nameOf: (openId: string) => string | undefined }) {
+  constructor(private readonly o: { person: () => Person | undefined; back: () => void; nameOf: (openId: string) => string | undefined; loaded: (chatId: string, items: Message[]) => void }) {
     this.composer = new Composer({ person: o.person, chat: () => this.chat, sent: () => this.refresh(true), messageOf: (id) => this.messages.find((m) => m.id === id) });
     this.el = h('section.chat', { 'aria-label': '聊天' },
       h('header.chat-head', null, h('button.back', { type: 'button', 'aria-label': '返回会话列表', onclick: () => o.back() }, '‹'), this.title),
@@ -68,6 +68,7 @@ export class ChatView {
     if (chat !== this.chat) return;
     const nearEnd = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 120;
     this.messages = items;
+    this.o.loaded(chat.chatId, items);
     if (!items.length) {
       clear(this.list, h('div.empty', null, chat.type === 'p2p' ? '还没有消息。试试发送「帮助」。' : '还没有消息。在群里 @督导助手 发送「帮助」看看能做什么。'));
       this.rendered.clear();

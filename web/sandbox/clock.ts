@@ -23,6 +23,7 @@ export class ClockControl {
   private tz = 'Asia/Shanghai';
   private offset = 0; // business now − browser now, ms
   private readonly dateEl = h('span.clock-date');
+  private readonly shortDateEl = h('span.clock-date-short');
   private readonly timeEl = h('span.clock-time', { 'data-testid': 'clock-time' });
   private readonly panel = h('div.clock-panel', { hidden: true, 'data-testid': 'clock-panel' });
   private readonly clockInput = h('input.input', { type: 'datetime-local', step: 60, 'data-testid': 'clock-input', 'aria-label': '业务时间' });
@@ -32,7 +33,7 @@ export class ClockControl {
   private readonly result = h('div.job-result', { 'data-testid': 'job-result', 'aria-live': 'polite' });
 
   constructor(private readonly onChange: () => void) {
-    const toggle = h('button.clock-btn', { type: 'button', 'data-testid': 'clock-toggle', title: '业务时间：点此调整时间、运行定时任务', onclick: () => this.toggle() }, h('span.clock-icon', { 'aria-hidden': 'true' }, '🕘'), this.dateEl, this.timeEl);
+    const toggle = h('button.clock-btn', { type: 'button', 'data-testid': 'clock-toggle', title: '业务时间：点此调整时间、运行定时任务', onclick: () => this.toggle() }, h('span.clock-icon', { 'aria-hidden': 'true' }, '🕘'), this.dateEl, this.shortDateEl, this.timeEl);
     const quick = (label: string, ms: (now: Date) => Date) => h('button.btn.btn-default', { type: 'button', onclick: () => void this.set(ms(this.now()).toISOString()) }, label);
     const tomorrowNine = (now: Date) => {
       const next = new Date(now.getTime() + 86_400_000);
@@ -81,6 +82,7 @@ export class ClockControl {
   private paint(): void {
     const w = wallTime(this.now(), this.tz);
     this.dateEl.textContent = `${w.date} ${w.weekday}`;
+    this.shortDateEl.textContent = `${w.date.slice(5)} ${w.weekday}`;
     this.timeEl.textContent = w.time;
   }
 

@@ -100,7 +100,7 @@ export class Composer {
     this.sendBtn.setAttribute('disabled', '');
     try {
       const fromBox = text === this.input.value.trim();
-      await api.say({ as: p.code, chatId: chat.chatId, text: text || undefined, imageBase64, replyTo: this.reply?.id, mention: chat.type === 'group' && this.mention.checked });
+      await api.say({ as: p.code, chatId: chat.chatId, text: text || undefined, imageBase64, replyTo: this.reply?.id, mention: chat.type === 'group' && this.mention.checked && !imageBase64 }); // an image message cannot @ anyone
       if (fromBox) {
         this.input.value = '';
         this.grow();

@@ -5,9 +5,10 @@
  * a reload keeps them. On a narrow screen the chat list and the chat stack.
  */
 import { $, clear, h, toast } from '../lib/dom';
-import { api, type Chat, type ChatSummary, type Person } from './api';
+import { api, type Chat, type ChatSummary, type Message, type Person } from './api';
 import { ChatView } from './chat';
 import { ClockControl } from './clock';
+import { previewOf } from './preview';
 
 const SUMMARY_MS = 4000;
 
@@ -20,7 +21,7 @@ class Console {
   private readonly picker = h('select.input.person-select', { 'data-testid': 'person-select', 'aria-label': '当前身份' });
   private readonly who = h('div.who');
   private readonly chatList = h('nav.chat-list', { 'aria-label': '会话' });
-  private readonly view = new ChatView({ person: () => this.person, back: () => this.showList(), nameOf: (id) => this.people.find((p) => p.openId === id)?.name });
+  private readonly view = new ChatView({ person: () => this.person, back: () => this.showList(), nameOf: (id) => this.people.find((p) => p.openId === id)?.name, loaded: (id, items) => this.loaded(id, items) });
   private readonly clock = new ClockControl(() => void this.view.refresh(false));
   private readonly root: HTMLElement;
 
@@ -108,6 +109,16 @@ class Console {
   private showList(): void {
     this.root.classList.remove('show-chat');
     void this.pollSummaries();
+  }
+
+  /** The open chat's list entry follows its transcript at once, not at the next summary poll. */
+  private loaded(chatId: string, items: Message[]): void {
+    const last = items[items.length - 1];
+    const before = this.summaries.get(chatId);
+    if (before?.count === items.length && before.last?.id === last?.id) return;
+    this.summaries.set(chatId, { chatId, count: items.length, last: last ? { id: last.id, fromBot: last.fromBot, sender: last.sender, preview: previewOf(last) } : null });
+    this.seen.set(chatId, items.length);
+    this.paintChats();
   }
 
   private markSeen(chatId: string): void {
