@@ -42,6 +42,8 @@ export const BULLETIN_USAGE = `通报的写法：
 例如：
 ${BULLETIN_EXAMPLE}`;
 
+const RANKING_CACHE_MS = 5 * 60_000;
+
 type Outcome = { ok: true; toast: string } | { ok: false; kind: string; message: string };
 
 export function leadersSide(deps: AppDeps, views: AppCardViews, dispatch: DispatchService): LeadersSide {
@@ -62,13 +64,21 @@ export function leadersSide(deps: AppDeps, views: AppCardViews, dispatch: Dispat
     return undefined;
   });
 
-  // 统计 shows the ranking of the current month for the caller's scope, each score written out
+  // 统计 shows the ranking of the current month for the caller's scope, each score written out. It
+  // costs a scan of the tasks, so a scope's ranking is reused for a few minutes (machine time).
+  const rankingCache = new Map<string, { until: number; rows: { unitName: string; score: number; formula: string }[] }>();
   views.ranking = async (p, org) => {
     const scope = summary.scopeOf(p, org);
     if (!scope) return undefined;
     const today = localDate(deps.clock.now(), deps.settings.tz);
+    const key = `${scope.key}|${today}`;
+    const hit = rankingCache.get(key);
+    if (hit && hit.until > Date.now()) return hit.rows;
     const { rows } = await summary.ranking(scope, monthOf(today), today);
-    return rows.map((r) => ({ unitName: org.unitName(r.unit), score: r.score, formula: scoreTerms(r, summary.weights) }));
+    const out = rows.map((r) => ({ unitName: org.unitName(r.unit), score: r.score, formula: scoreTerms(r, summary.weights) }));
+    if (rankingCache.size > 200) rankingCache.clear();
+    rankingCache.set(key, { until: Date.now() + RANKING_CACHE_MS, rows: out });
+    return out;
   };
 
   const answer = (out: Outcome, card?: Record<string, unknown>): CardAnswer => {

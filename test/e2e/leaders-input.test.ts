@@ -123,6 +123,29 @@ describe('card actions', () => {
     expect(await models.meetings.countDocuments()).toBe(0);
     expect((await models.escalations.findById('DB-2026-0001-E1').lean())!.state).toBe('pending');
   });
+
+  test('已批示 records the instruction and tells the group and the unit', async () => {
+    const { models } = h.service.deps;
+    await models.escalations.insertMany([esc('DB-2026-0001-E2', { requestId: 'escalation-2' })]);
+    const any = h.botMessages('oc_g1').at(-1)!;
+    const r = await rawClick('ou_leader', any.message_id, { a: 'escalation.instruct', v: 1, e: 'DB-2026-0001-E2', s: 'pending' }, { instruction: '请住建局牵头，一周内拿出方案' });
+    expect(r).toMatchObject({ type: 'success' });
+    const e = (await models.escalations.findById('DB-2026-0001-E2').lean())!;
+    expect(e).toMatchObject({ state: 'instructed', instruction: '请住建局牵头，一周内拿出方案' });
+    await h.drain();
+    for (const chat of ['oc_g1', 'oc_msz']) expect(lastText(chat)).toContain('请住建局牵头，一周内拿出方案');
+    expect(await rawClick('ou_leader', any.message_id, { a: 'escalation.instruct', v: 1, e: 'DB-2026-0001-E2', s: 'pending' }, { instruction: '再批' })).toMatchObject({ type: 'warning' });
+    await models.escalations.deleteOne({ _id: 'DB-2026-0001-E2' });
+  });
+
+  test('统计 shows the ranking with each score written out', async () => {
+    await h.say('ou_sup1', '统计');
+    await h.drain();
+    const card = h.botMessages(p2p('ou_sup1')).filter((m) => m.msg_type === 'interactive').at(-1)!;
+    const json = JSON.stringify(card.content);
+    expect(json).toContain('单位排名');
+    expect(json).toMatch(/"formula":"100[^"]*= \d+"/);
+  });
 });
 
 describe('jobs', () => {
