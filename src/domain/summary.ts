@@ -2,7 +2,7 @@ import type { MonthlySummaryInput, OverdueItem } from '../cards/stats-cards';
 import type { WorkCalendar } from './calendar';
 import { emptyTally, formulaText, onTimeRate, rankMap, rankUnits, type RankingWeights, type UnitTally } from './ranking';
 import type { Task } from './task';
-import { addDays, isLocalDate, lastDayOfMonth, localDate, makeDate, type LocalDate } from './time';
+import { addDays, daysBetween, isLocalDate, lastDayOfMonth, localDate, makeDate, type LocalDate } from './time';
 
 /**
  * The figures of the monthly summary and of the ranking, pure: periods, and per-unit tallies fed with
@@ -45,11 +45,38 @@ export function isFirstWorkdayFrom(d: LocalDate, from: LocalDate, cal: WorkCalen
   return isLocalDate(from) && d >= from && cal.nextWorkday(from) === d;
 }
 
+/**
+ * Workdays in (a, b] as WorkCalendar.workdaysBetween counts them, from a running count per day: a scan
+ * asks this for every task, and a day-by-day walk each time would dominate a year's ranking.
+ */
+export class WorkdayCounter {
+  private base: LocalDate | undefined;
+  private cum: number[] = [];
+
+  constructor(private readonly cal: WorkCalendar) {}
+
+  private at(d: LocalDate): number {
+    if (this.base === undefined || d < this.base) {
+      this.base = addDays(d, -400);
+      this.cum = [0];
+    }
+    const i = daysBetween(this.base, d);
+    for (let k = this.cum.length; k <= i; k++) this.cum.push(this.cum[k - 1] + (this.cal.isWorkday(addDays(this.base, k)) ? 1 : 0));
+    return this.cum[i];
+  }
+
+  between(a: LocalDate, b: LocalDate): number {
+    if (a === b) return 0;
+    return b > a ? this.at(b) - this.at(a) : -(this.at(a) - this.at(b));
+  }
+}
+
 /** Workdays a deadline is overdue within [from, to], counting up to `end` (the day it closed, or today). */
-export function overdueWorkdaysWithin(deadline: LocalDate, end: LocalDate, p: Pick<Period, 'from' | 'to'>, cal: WorkCalendar): number {
+export function overdueWorkdaysWithin(deadline: LocalDate, end: LocalDate, p: Pick<Period, 'from' | 'to'>, cal: WorkCalendar | WorkdayCounter): number {
   const start = deadline > addDays(p.from, -1) ? deadline : addDays(p.from, -1);
   const stop = end < p.to ? end : p.to;
-  return stop > start ? cal.workdaysBetween(start, stop) : 0;
+  if (stop <= start) return 0;
+  return cal instanceof WorkdayCounter ? cal.between(start, stop) : cal.workdaysBetween(start, stop);
 }
 
 export type TaskFacts = Pick<Task, 'code' | 'leadUnit' | 'state' | 'deadline'> & { closedAt?: Date | null };
@@ -60,7 +87,7 @@ export type TaskFacts = Pick<Task, 'code' | 'leadUnit' | 'state' | 'deadline'> &
  */
 export class PeriodTally {
   private readonly byUnit = new Map<string, UnitTally>();
-  private readonly memo = new Map<string, number>();
+  private readonly days: WorkdayCounter;
   readonly asOf: LocalDate;
 
   constructor(
@@ -70,8 +97,10 @@ export class PeriodTally {
     private readonly cal: WorkCalendar,
     private readonly w: RankingWeights,
     private readonly excluded: ReadonlySet<string> = new Set(),
+    counter?: WorkdayCounter,
   ) {
     this.asOf = today < period.to ? today : period.to;
+    this.days = counter ?? new WorkdayCounter(cal);
   }
 
   private of(unit: string): UnitTally {
@@ -84,20 +113,18 @@ export class PeriodTally {
     this.of(unit).dispatched += n;
   }
 
-  /** A task closed on or after the period's start, or open with its deadline before the period's end. */
-  addTask(t: TaskFacts): void {
+  /** A task closed on or after the period's start, or open with its deadline before the period's end. `closedOn` may be given (a scan works it out once per task). */
+  addTask(t: TaskFacts, closedOnGiven?: LocalDate | null): void {
     if (t.state === 'cancelled') return;
-    const closedOn = t.state === 'closed' && t.closedAt ? localDate(t.closedAt, this.tz) : null;
+    const closedOn = t.state === 'closed' && t.closedAt ? (closedOnGiven ?? localDate(t.closedAt, this.tz)) : null;
     if (closedOn && closedOn >= this.period.from && closedOn <= this.period.to) {
       const u = this.of(t.leadUnit);
       u.closed++;
       if (closedOn <= t.deadline) u.onTime++;
     }
     if (this.excluded.has(t.code)) return;
-    const end = closedOn ?? this.asOf;
-    const key = `${t.deadline}|${end < this.asOf ? end : this.asOf}`;
-    let n = this.memo.get(key);
-    if (n === undefined) this.memo.set(key, (n = overdueWorkdaysWithin(t.deadline, end < this.asOf ? end : this.asOf, this.period, this.cal)));
+    const end = closedOn && closedOn < this.asOf ? closedOn : this.asOf;
+    const n = overdueWorkdaysWithin(t.deadline, end, this.period, this.days);
     if (n > 0) this.of(t.leadUnit).overdueWorkdays += Math.min(n, this.w.overdueCap);
   }
 

@@ -2,7 +2,8 @@ import { parseBulletin } from '../../src/domain/bulletin';
 import { WorkCalendar } from '../../src/domain/calendar';
 import { planMinutes, splitDecisions } from '../../src/domain/minutes';
 import { DEFAULT_WEIGHTS, formulaText, parseWeights, rankUnits, scoreOf, scoreTerms, emptyTally } from '../../src/domain/ranking';
-import { isFirstWorkdayFrom, isFirstWorkdayOfMonth, overdueWorkdaysWithin, parsePeriod, PeriodTally, previousPeriod } from '../../src/domain/summary';
+import { isFirstWorkdayFrom, isFirstWorkdayOfMonth, overdueWorkdaysWithin, parsePeriod, PeriodTally, previousPeriod, WorkdayCounter } from '../../src/domain/summary';
+import { addDays } from '../../src/domain/time';
 import { loadConfig } from '../../src/config';
 import { org } from '../support/factories';
 
@@ -83,6 +84,13 @@ describe('periods and workdays overdue', () => {
     expect(overdueWorkdaysWithin('2026-11-25', '2026-12-04', nov, monFri)).toBe(3); // to Nov 30
     expect(overdueWorkdaysWithin('2026-11-25', '2026-11-25', nov, monFri)).toBe(0);
     expect(overdueWorkdaysWithin('2026-12-10', '2026-12-20', nov, monFri)).toBe(0);
+  });
+
+  test('the running workday count agrees with the calendar, in both directions and across a rebuild', () => {
+    const counter = new WorkdayCounter(holidays);
+    const days = Array.from({ length: 60 }, (_, i) => addDays('2026-06-01', i * 7 - 200));
+    for (const a of days) for (const b of days.slice(0, 20)) expect(counter.between(a, b)).toBe(holidays.workdaysBetween(a, b));
+    expect(counter.between('2020-01-01', '2020-01-08')).toBe(holidays.workdaysBetween('2020-01-01', '2020-01-08'));
   });
 
   test('a tally caps each task, skips cancelled ones and appealed deductions', () => {

@@ -2,7 +2,7 @@ import type { AppealDoc, EscalationDoc } from '../../adapters/mongo/models/leade
 import type { MonthlySummaryInput } from '../../cards';
 import { hasRole, supervisedGroups, type Org, type Person } from '../../domain/org';
 import { DEFAULT_WEIGHTS, rankMap, rankUnits, type RankedUnit, type RankingWeights, type UnitTally } from '../../domain/ranking';
-import { monthlySummary, PeriodTally, previousPeriod, type Period, type TaskFacts } from '../../domain/summary';
+import { monthlySummary, PeriodTally, previousPeriod, WorkdayCounter, type Period, type TaskFacts } from '../../domain/summary';
 import { OPEN_STATES, type Task } from '../../domain/task';
 import { localDate, startOfDay, type LocalDate } from '../../domain/time';
 import type { AppDeps } from '../deps';
@@ -83,29 +83,29 @@ export class SummaryService {
     const { models, settings, cal } = this.deps;
     const tz = settings.tz;
     const excluded = await this.excluded();
-    const out: ScopeFigures[] = scopes.map((scope) => ({ scope, tallies: periods.map((p) => new PeriodTally(p, today, tz, cal, this.weights, excluded)), overdue: [] }));
+    const days = new WorkdayCounter(cal);
+    const out: ScopeFigures[] = scopes.map((scope) => ({ scope, tallies: periods.map((p) => new PeriodTally(p, today, tz, cal, this.weights, excluded, days)), overdue: [] }));
     const earliest = periods.reduce((m, p) => (p.from < m ? p.from : m), periods[0]?.from ?? today);
     const since = startOfDay(earliest, tz);
     const groups = scopes.every((s) => s.groups) ? [...new Set(scopes.flatMap((s) => s.groups!))] : null;
     // anything that can count: dispatched or closed since the earliest period, or still open
     const filter = { ...(groups ? { group: { $in: groups } } : {}), $or: [{ state: { $in: [...OPEN_STATES] } }, { dispatchedAt: { $gte: since } }, { closedAt: { $gte: since } }] };
-    const overdueMemo = new Map<string, number>();
     for await (const raw of models.tasks.collection.find(filter, { projection: SCAN, batchSize: 2000 })) {
       const t = raw as unknown as ScannedTask;
       const dispatchedOn = localDate(t.dispatchedAt, tz);
+      const closedOn = t.state === 'closed' && t.closedAt ? localDate(t.closedAt, tz) : null;
       const returned = t.returns > 0 ? (t.history ?? []).filter((h) => h.action === 'return').map((h) => localDate(new Date(h.at), tz)) : [];
       const overdueNow = withOverdue && OPEN_STATES.includes(t.state) && t.deadline < today;
-      let n = overdueNow ? overdueMemo.get(t.deadline) : undefined;
-      if (overdueNow && n === undefined) overdueMemo.set(t.deadline, (n = cal.workdaysBetween(t.deadline, today)));
+      const n = overdueNow ? days.between(t.deadline, today) : 0;
       for (const f of out) {
         if (f.scope.groups && !f.scope.groups.includes(t.group)) continue;
         for (const tally of f.tallies) {
           const p = tally.period;
           if (dispatchedOn >= p.from && dispatchedOn <= p.to) tally.addDispatched(t.leadUnit, 1);
-          tally.addTask(t);
+          tally.addTask(t, closedOn);
           for (const d of returned) if (d >= p.from && d <= p.to) tally.addReturn(t.leadUnit, t.code);
         }
-        if (overdueNow) f.overdue.push({ code: t.code, title: t.title, unit: t.leadUnit, overdueWorkdays: n! });
+        if (overdueNow) f.overdue.push({ code: t.code, title: t.title, unit: t.leadUnit, overdueWorkdays: n });
       }
     }
     const latest = periods.reduce((m, p) => (p.to > m ? p.to : m), earliest);
