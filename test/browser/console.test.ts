@@ -34,7 +34,7 @@ maybe('sandbox console and admin dashboard in a browser', () => {
     svc = await startService({ mongoUri: uniqueDbUri(process.env.MONGODB_URI!), clockStart: '2026-12-01T09:30:00+08:00' });
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    page.setDefaultTimeout(20_000);
+    page.setDefaultTimeout(30_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -209,6 +209,11 @@ maybe('sandbox console and admin dashboard in a browser', () => {
     await admin.locator('a.tab[data-tab="overview"]').click();
     await admin.locator('.tiles .tile').first().waitFor();
     await shot(admin, '14-admin-overview');
+
+    // the ranking, when the service offers it (or a clear note when it does not)
+    await admin.locator('a.tab[data-tab="ranking"]').click();
+    await admin.locator('[data-testid="ranking-table"], [data-testid="ranking-unavailable"]').first().waitFor();
+    await shot(admin, '15-admin-ranking');
     await admin.close();
 
     if (process.env.UPDATE_SCREENSHOTS === '1') {
