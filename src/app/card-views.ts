@@ -194,7 +194,7 @@ export function helpCommands(p: Person): { command: string; what: string; exampl
   if (supervisor || admin) {
     out.push({ command: '催办', what: '立即向责任单位发出催办', example: '催办 DB-2026-0001 请本周五前反馈' });
     out.push({ command: '提级', what: '对跨部门问题发起提级协调，督导组审核后报挂钩市领导', example: '提级 DB-2026-0001 涉及住建、资源规划多个部门' });
-    out.push({ command: '通报', what: '发布表扬或批评通报', example: '通报 批评 DB-2026-0001 超期未办结' });
+    out.push({ command: '通报', what: '表扬或批评通报：先写督办单编号或单位，再写内容；另起一行写“发送到：各单位”（或单位、督导组、本群）即发布，不写只预览。单发“通报”看写法', example: '通报 批评 DB-2026-0001 梅山镇 超期未办结\n发送到：各单位' });
   }
   if (leader || admin) out.push({ command: '会议纪要', what: '记录调度会纪要，每项决定生成新的督办事项', example: '会议纪要' });
   if (official) out.push({ command: '申诉', what: '对排名扣分项或督导提示函提出申诉', example: '申诉 DB-2026-0001 超期系上级政策调整所致' });

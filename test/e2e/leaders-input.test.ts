@@ -56,6 +56,9 @@ describe('commands', () => {
   test('通报: who may, usage, problems, preview, publish', async () => {
     expect(await say('ou_off1', '通报 表扬 梅山镇 好')).toContain('通报由督导组成员发布');
     expect(await say('ou_sup1', '通报')).toContain('发送到：');
+    await h.say('ou_sup1', '帮助');
+    await h.drain();
+    expect(cardText(h.botMessages(p2p('ou_sup1')).filter((m) => m.msg_type === 'interactive').at(-1)!.content)).toContain('发送到：各单位');
     expect(await say('ou_sup1', '通报 嘉奖 梅山镇 好')).toContain('请写明通报的种类');
     expect(await say('ou_sup1', '通报 批评 DB-2026-0099 超期')).toContain('找不到督办单 DB-2026-0099');
     expect(await say('ou_sup1', '通报 批评 DB-2026-0003 超期')).toContain('无权查看'); // a G2 task
