@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { chineseDaysSource } from '../src/adapters/chinese-days-source';
+import { connectMongo } from '../src/adapters/mongo/connection';
+import { Locks } from '../src/adapters/mongo/lock';
+import { defineModels, ensureIndexes } from '../src/adapters/mongo/models';
+import { OutboxStore } from '../src/adapters/mongo/outbox-store';
+import { TaskStore } from '../src/adapters/mongo/task-store';
+import { AppCardViews } from '../src/app/card-views';
+import type { AppDeps } from '../src/app/deps';
+import { DispatchService } from '../src/app/dispatch-service';
+import { leadersSide } from '../src/app/leaders';
+import { EscalationService } from '../src/app/leaders/escalation-service';
+import { SummaryService } from '../src/app/leaders/summary-service';
+import { FixedClock } from '../src/clock';
+import { checkCard, monthlySummaryCard } from '../src/cards';
+import { WorkCalendar } from '../src/domain/calendar';
+import { hasRole } from '../src/domain/org';
+import { parsePeriod } from '../src/domain/summary';
+import { JobRunner } from '../src/jobs/runner';
+import { startFerretDB } from '../scripts/ferretdb';
+import { orgForSeeding, parseSeedArgs, seedTasks } from '../scripts/seed-tasks';
+
+/**
+ * The monthly summary over 100,000 tasks on FerretDB (SQLite): seeds them (scripts/seed-tasks.ts), then
+ * times the city-wide summary, one leader's, the whole `monthly-summary` job (every leader's card and
+ * the city-wide one from one scan) and the year ranking, with the peak RSS of the process while each
+ * runs. BENCH_TASKS changes the count.
+ */
+const COUNT = Number(process.env.BENCH_TASKS ?? 100_000);
+const NOW = new Date('2026-12-01T09:00:00+08:00');
+
+const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
+
+/** Wall time and the highest RSS sampled while `fn` runs. */
+async function measure<T>(label: string, fn: () => Promise<T>): Promise<{ ms: number; peak: number; value: T }> {
+  global.gc?.();
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  const t0 = performance.now();
+  const value = await fn();
+  const ms = performance.now() - t0;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  console.log(`${label.padEnd(42)} ${ms.toFixed(0).padStart(7)} ms   peak RSS ${mb(peak).padStart(5)} MB (+${mb(peak - before)} MB)`);
+  return { ms, peak, value };
+}
+
+export async function run(): Promise<void> {
+  const external = process.env.MONGODB_URI;
+  const dir = path.resolve(__dirname, '..', '.data', `bench-summary-${process.pid}`);
+  const db = external ? { uri: external, stop: async () => undefined } : await startFerretDB({ dir });
+  const conn = await connectMongo(db.uri, `bench_summary_${Date.now().toString(36)}`);
+  try {
+    const models = defineModels(conn);
+    await ensureIndexes(models);
+    const org = await orgForSeeding(models);
+    const seeded = await measure(`seed ${COUNT} tasks`, () => seedTasks(models, org, parseSeedArgs(['--count', String(COUNT), '--now', NOW.toISOString(), '--back', '120', '--seed', '7'])));
+    console.log(`  ${Object.entries(seeded.value.byState).map(([s, n]) => `${s} ${n}`).join(', ')}`);
+    const locks = new Locks(models.locks);
+    const outbox = new OutboxStore(models);
+    const deps: AppDeps = {
+      settings: { tz: 'Asia/Shanghai', lights: { yellowWorkdays: 3, lagPoints: 30 }, categories: ['其他'], meetingSource: '调度会' },
+      models,
+      locks,
+      outbox,
+      tasks: new TaskStore(models, locks, outbox),
+      orgs: { get: async () => org, invalidate: () => undefined },
+      clock: new FixedClock(NOW),
+      cal: new WorkCalendar(chineseDaysSource()),
+      log: pino({ level: 'silent' }),
+      botOpenId: () => undefined,
+    };
+    const summary = new SummaryService(deps, new EscalationService(deps));
+    const nov = parsePeriod('2026-11')!;
+    const city = await measure('city-wide monthly summary (2026-11)', () => summary.monthly(summary.cityScope(org), nov, NOW));
+    const card = monthlySummaryCard(city.value);
+    console.log(`  dispatched ${city.value.dispatched}, closed ${city.value.closed}, on time ${((city.value.onTimeRate ?? 0) * 100).toFixed(1)}%, overdue now ${city.value.overdueNow.length}, units ranked ${city.value.ranking.length}; card ${JSON.stringify(card).length} bytes, checkCard: ${checkCard(card).join('; ') || 'ok'}`);
+    const leaders = org.people.filter((p) => hasRole(p, 'cityLeader') && org.groupsLedBy(p.code).length);
+    const one = await measure(`one leader's summary (${leaders[0]?.name ?? '—'})`, () => summary.monthly(summary.leaderScope(leaders[0], org), nov, NOW));
+    const side = leadersSide(deps, new AppCardViews(deps), new DispatchService(deps));
+    const runner = new JobRunner(deps, side.jobs, {});
+    const job = await measure('monthly-summary job (all cards queued)', () => runner.run('monthly-summary', NOW));
+    const year = await measure('year ranking (2026, city-wide)', () => summary.ranking(summary.cityScope(org), parsePeriod('2026')!, '2026-12-01'));
+    console.log(`\n  tasks per second, city-wide summary: ${((COUNT / city.ms) * 1000).toFixed(0)}`);
+    console.log(`  job / city-wide summary: ${(job.ms / city.ms).toFixed(2)}×; one leader / city-wide: ${(one.ms / city.ms).toFixed(2)}×; year ranking / city-wide: ${(year.ms / city.ms).toFixed(2)}×`);
+    console.log(`  job result: ${JSON.stringify(job.value.result)}`);
+  } finally {
+    await conn.dropDatabase().catch(() => undefined);
+    await conn.close();
+    await db.stop();
+    if (!external) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  run().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
