@@ -19,6 +19,8 @@ export interface Harness {
   service: Service;
   clock: FixedClock;
   base: string;
+  /** The database's name: pass it to another startHarness to restart on the same data. */
+  dbName: string;
   post(path: string, body: string, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }>;
   /** A person writes; in a group the bot is @-mentioned unless it is a reply or mention is false. */
   say(openId: string, text: string, o?: { chatId?: string; replyTo?: string; mention?: boolean; messageType?: string; content?: unknown }): Promise<{ status: number; messageId: string; eventId: string; signed: { body: string; headers: Record<string, string> } }>;
@@ -29,8 +31,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { org?: OrgData; now?: string; encrypt?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
-  const fake = await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret });
+/**
+ * `dbName` + `fake` restart the service on an earlier harness's data and Feishu (a restart: stop the old
+ * one with `h.service.close()`, which keeps the database); the organisation is then not seeded again,
+ * and `close()` leaves the fake running for its owner.
+ */
+export async function startHarness(opts: { org?: OrgData; now?: string; encrypt?: boolean; env?: Record<string, string>; dbName?: string; fake?: FakeFeishu } = {}): Promise<Harness> {
+  const fake = opts.fake ?? (await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret }));
   const config = loadConfig({
     FEISHU_APP_ID: TEST_APP.appId,
     FEISHU_APP_SECRET: TEST_APP.appSecret,
@@ -43,18 +50,21 @@ export async function startHarness(opts: { org?: OrgData; now?: string; encrypt?
     ...opts.env,
   });
   const clock = new FixedClock(new Date(opts.now ?? '2026-12-01T10:00:00+08:00'));
-  const service = await buildService(config, { clock, dbName: `e2e_${randomBytes(5).toString('hex')}`, log: createLogger(process.env.TEST_LOG ?? 'silent'), outbox: { lockTtlMs: 3000, pollMs: 20, timeoutMs: 1500 } });
+  const dbName = opts.dbName ?? `e2e_${randomBytes(5).toString('hex')}`;
+  const service = await buildService(config, { clock, dbName, log: createLogger(process.env.TEST_LOG ?? 'silent'), outbox: { lockTtlMs: 3000, pollMs: 20, timeoutMs: 1500 } });
   const port = await service.listen(0);
   await service.learnBot();
   const org = opts.org ?? defaultOrg;
   const { models } = service.deps;
-  await models.units.insertMany(org.units);
-  await models.groups.insertMany(org.groups);
-  await models.people.insertMany(org.people);
-  service.deps.orgs.invalidate();
-  for (const p of org.people) if (p.openId) fake.addUser({ openId: p.openId, name: p.name });
-  for (const u of org.units) if (u.chatId) fake.addChat({ chatId: u.chatId, name: u.name, members: org.people.filter((p) => p.roles.some((r) => r.kind === 'official' && r.unit === u.code)).map((p) => p.openId!) });
-  for (const g of org.groups) if (g.chatId) fake.addChat({ chatId: g.chatId, name: g.name, members: org.people.filter((p) => p.roles.some((r) => r.kind === 'supervisor' && r.group === g.code)).map((p) => p.openId!) });
+  if (!(await models.units.countDocuments())) {
+    await models.units.insertMany(org.units);
+    await models.groups.insertMany(org.groups);
+    await models.people.insertMany(org.people);
+    service.deps.orgs.invalidate();
+  }
+  if (!opts.fake) for (const p of org.people) if (p.openId) fake.addUser({ openId: p.openId, name: p.name });
+  if (!opts.fake) for (const u of org.units) if (u.chatId) fake.addChat({ chatId: u.chatId, name: u.name, members: org.people.filter((p) => p.roles.some((r) => r.kind === 'official' && r.unit === u.code)).map((p) => p.openId!) });
+  if (!opts.fake) for (const g of org.groups) if (g.chatId) fake.addChat({ chatId: g.chatId, name: g.name, members: org.people.filter((p) => p.roles.some((r) => r.kind === 'supervisor' && r.group === g.code)).map((p) => p.openId!) });
   const base = `http://127.0.0.1:${port}`;
   const signOpts = { verificationToken: TEST_APP.verificationToken, encryptKey: opts.encrypt === false ? undefined : TEST_APP.encryptKey };
   const post = async (path: string, body: string, headers: Record<string, string>) => {
@@ -66,6 +76,7 @@ export async function startHarness(opts: { org?: OrgData; now?: string; encrypt?
     service,
     clock,
     base,
+    dbName,
     post,
     async say(openId, text, o = {}) {
       const chatId = o.chatId ?? fake.p2pChatOf(openId);
@@ -105,7 +116,7 @@ export async function startHarness(opts: { org?: OrgData; now?: string; encrypt?
     async close() {
       await service.conn.dropDatabase().catch(() => undefined);
       await service.close();
-      await fake.stop();
+      if (!opts.fake) await fake.stop();
     },
   };
   return h;

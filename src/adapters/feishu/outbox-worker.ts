@@ -3,8 +3,10 @@ import { FeishuError, type Messenger } from '../../app/ports';
 import type { Locks } from '../mongo/lock';
 import type { Models } from '../mongo/models';
 import type { CardRender, OutboxRow } from '../mongo/models/outbox';
-import type { OutboxStore } from '../mongo/outbox-store';
+import type { OutboxHead, OutboxStore } from '../mongo/outbox-store';
+import { CardCopies } from './card-copies';
 import { classify } from './messenger';
+import { OutboxLanes } from './outbox-lanes';
 import { RateLimiter } from './rate-limit';
 
 /**
@@ -14,6 +16,10 @@ import { RateLimiter } from './rate-limit';
  * retried with exponential backoff and jitter (honouring the rate-limit reset header); permanent errors
  * are recorded for admins. Card updates render the latest state when sent, so pending updates of one
  * card collapse into one.
+ *
+ * Lanes run independently: a lane waiting for a hung call, a backoff or its rate never holds up the
+ * others (a pass does not wait for the rows it started). What is pending is kept in memory (see
+ * outbox-lanes.ts for why), so sending a row costs the database only reads and writes by `_id`.
  */
 export interface CardRenderer {
   /** The card as it should look now; null when what it shows no longer exists. */
@@ -28,34 +34,54 @@ export interface OutboxWorkerOptions {
   renderer: CardRenderer;
   log: Logger;
   limiter?: RateLimiter;
+  /** Lanes in flight at once (each mostly waits for its rate). */
   concurrency?: number;
   pollMs?: number;
+  /** How often to look in the database for rows other processes put (a whole-collection read on FerretDB). */
+  scanMs?: number;
+  /** How long a claimed row stays claimed if this process dies; longer than a call's timeout. */
   lockTtlMs?: number;
   maxAttempts?: number;
   editWindowMs?: number; // Feishu lets a message be edited for 14 days
+  /** Machine time (never the business clock): retries, sentAt and the edit window. */
   now?: () => number;
 }
 
-const EDIT_WINDOW_EXPIRED = new Set(['230031', '230011']);
+/** The app's own credentials refused: a configuration fault for all rows, not one message's fate. */
+const APP_AUTH = new Set(['10003', '10014']);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What became of a row: done (sent, failed for good, superseded, or not ours to send) or due again at a time. */
+type Outcome = { done: true } | { done: false; retryAt?: Date };
 
 export class OutboxWorker {
   private running = false;
   private timer?: NodeJS.Timeout;
-  private ticking?: Promise<void>;
+  private ticking?: Promise<unknown>;
   private wakeRequested = false;
-  private readonly inflight = new Set<Promise<void>>();
+  /** lane → the row being delivered in it (one per lane, so a lane keeps its order). */
+  private readonly busy = new Map<string, Promise<void>>();
+  private readonly lanes = new OutboxLanes();
+  private lastScan = 0;
+  private scanSoon = true;
   private readonly limiter: RateLimiter;
   private readonly now: () => number;
+  private readonly copies: CardCopies;
 
   constructor(private readonly o: OutboxWorkerOptions) {
     this.limiter = o.limiter ?? new RateLimiter();
     this.now = o.now ?? Date.now;
-    o.store.onPut(() => this.wake());
+    this.copies = new CardCopies({ models: o.models, messenger: o.messenger, log: o.log, now: this.now, editWindowMs: o.editWindowMs });
+    o.store.onPut((rows) => {
+      this.lanes.add(rows);
+      this.wake();
+    });
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.scanSoon = true;
     this.schedule(0);
   }
 
@@ -64,7 +90,7 @@ export class OutboxWorker {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
-    await Promise.allSettled([...this.inflight]);
+    await Promise.allSettled([...this.busy.values()]);
   }
 
   wake(): void {
@@ -77,7 +103,6 @@ export class OutboxWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.ticking = this.tick()
-        .then(() => undefined)
         .catch((e) => this.o.log.error({ err: e }, 'outbox tick failed'))
         .finally(() => {
           this.ticking = undefined;
@@ -90,62 +115,96 @@ export class OutboxWorker {
     this.timer.unref?.();
   }
 
-  /** Sends everything that is due, lane by lane, until nothing due is left (for tests and scripts). */
+  /** Sends everything pending, retries included, until the database holds nothing pending (for tests and scripts). */
   async drain(timeoutMs = 60_000): Promise<void> {
     const until = Date.now() + timeoutMs;
+    await this.scan();
     while (Date.now() < until) {
-      if (await this.tick()) continue;
-      if (!(await this.o.store.pending(1)).length) return;
-      await new Promise((r) => setTimeout(r, 20)); // rows wait for their retry time
+      await this.tick();
+      if (this.busy.size) {
+        await Promise.race([...this.busy.values(), sleep(20)]);
+        continue;
+      }
+      if (!this.lanes.size) {
+        await this.scan(); // what this process does not know of: other processes' rows
+        if (!this.lanes.size) return;
+        continue;
+      }
+      await sleep(Math.min(50, Math.max(5, (this.lanes.nextDue() ?? 0) - this.now()))); // rows wait for their retry time
     }
     throw new Error('outbox did not drain in time');
   }
 
-  /** One pass: the first row of each lane, if due, sent concurrently across lanes. Returns whether anything was attempted. */
-  async tick(): Promise<boolean> {
-    const rows = await this.o.store.pending(500);
-    const heads = new Map<string, OutboxRow>();
-    for (const r of rows) if (!heads.has(r.lane)) heads.set(r.lane, r);
-    const now = this.now();
-    const due = [...heads.values()].filter((r) => new Date(r.nextAttemptAt).getTime() <= now);
-    if (!due.length) return false;
-    const limit = this.o.concurrency ?? 8;
-    let i = 0;
-    const runOne = async (): Promise<void> => {
-      while (i < due.length) {
-        const row = due[i++];
-        const p = this.process(row).catch((e) => this.o.log.error({ err: e, row: row._id }, 'outbox row failed'));
-        this.inflight.add(p);
-        await p;
-        this.inflight.delete(p);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, due.length) }, runOne));
-    return true;
+  /** Reads the pending rows from the database into the lanes. */
+  private async scan(): Promise<void> {
+    this.lastScan = Date.now();
+    this.scanSoon = false;
+    const { rows, truncated } = await this.o.store.scanPending();
+    this.lanes.add(rows);
+    // rows beyond the scan's page show up when the lanes run low
+    if (truncated) this.scanSoon = this.lanes.size < 100;
   }
 
-  private async process(head: OutboxRow): Promise<void> {
+  /** One pass: starts the due head of every lane not already in flight. Returns whether it started any. */
+  async tick(): Promise<boolean> {
+    if (this.scanSoon || Date.now() - this.lastScan >= (this.o.scanMs ?? 10_000)) await this.scan();
+    const limit = (this.o.concurrency ?? 32) - this.busy.size;
+    if (limit <= 0) return false;
+    // synchronous from here: two passes at once cannot start the same lane twice
+    const heads = this.lanes.takeDue(this.now(), (lane) => this.busy.has(lane), limit);
+    for (const head of heads) {
+      const p = this.process(head)
+        .then((out) => {
+          if (out.done) this.lanes.remove(head._id);
+          else if (out.retryAt) this.lanes.retryAt(head._id, out.retryAt);
+        })
+        .catch((e) => {
+          // the database failed us (the row could not even be marked): look again in a second, not at once
+          this.o.log.error({ err: e, row: head._id }, 'outbox row failed');
+          this.lanes.retryAt(head._id, new Date(this.now() + 1000));
+        })
+        .finally(() => {
+          this.busy.delete(head.lane);
+          this.wake();
+        });
+      this.busy.set(head.lane, p);
+    }
+    return heads.length > 0;
+  }
+
+  private async process(head: OutboxHead): Promise<Outcome> {
+    // wait for the rate before claiming, so a long wait never outlives the claim
+    await this.limiter.ready(head.lane);
     const key = `outbox:${head._id}`;
-    if (!(await this.o.locks.tryAcquire(key, this.o.lockTtlMs ?? 20_000))) return;
+    if (!(await this.o.locks.tryAcquire(key, this.o.lockTtlMs ?? 20_000))) {
+      await sleep(50); // another worker has it (or had it and died: its claim runs out); ask again later
+      return { done: false };
+    }
     try {
       const row = await this.o.store.get(head._id);
-      if (!row || row.status !== 'pending' || new Date(row.nextAttemptAt).getTime() > this.now()) return;
-      await this.deliver(row);
+      if (!row || row.status !== 'pending') return { done: true };
+      const at = new Date(row.nextAttemptAt);
+      if (at.getTime() > this.now()) return { done: false, retryAt: at };
+      return await this.deliver(row);
     } finally {
       await this.o.locks.release(key);
     }
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
+  private async deliver(row: OutboxRow): Promise<Outcome> {
     const { messenger, store } = this.o;
     try {
       if (row.kind === 'patch' && row.messageId) {
-        for (const id of await store.pendingPatchesOf(row.messageId, row._id)) await store.update(id, { status: 'superseded' });
+        // later updates of this card: rendering now shows their state too (rows this process knows of)
+        for (const id of this.lanes.patchesOf(row.messageId, row._id)) {
+          await store.update(id, { status: 'superseded' });
+          this.lanes.remove(id);
+        }
       }
       const content = row.render ? await this.o.renderer.render(row.render) : row.content;
       if (content === null || content === undefined) {
         await store.update(row._id, { status: 'superseded', lastError: { code: 'gone', message: 'nothing left to show', permanent: true } });
-        return;
+        return { done: true };
       }
       await this.limiter.acquire(row.lane);
       let sentMessageId: string | undefined;
@@ -153,17 +212,17 @@ export class OutboxWorker {
         case 'send': {
           const r = await messenger.send(row.to!, row.msgType, content, row._id);
           sentMessageId = r.messageId;
-          if (row.record) await this.recordCard(r.messageId, row, r.chatId);
+          if (row.record) await this.copies.record(r.messageId, row, r.chatId);
           break;
         }
         case 'reply': {
           const r = await messenger.reply(row.messageId!, row.msgType, content, row._id);
           sentMessageId = r.messageId;
-          if (row.record) await this.recordCard(r.messageId, row, r.chatId);
+          if (row.record) await this.copies.record(r.messageId, row, r.chatId);
           break;
         }
         case 'patch':
-          sentMessageId = await this.patchOrResend(row, content);
+          sentMessageId = await this.copies.patchOrResend(row, content);
           break;
         case 'urgent':
           await messenger.urgent(row.messageId!, row.urgentTo ?? []);
@@ -171,57 +230,30 @@ export class OutboxWorker {
         case 'card_update':
           await messenger.updateCard(row.cardToken!, content);
           break;
+        default:
+          throw new FeishuError('bad_row', `outbox row of kind ${String(row.kind)} cannot be sent`, true);
       }
       if (row.urgentTo?.length && row.kind !== 'urgent' && sentMessageId) {
         // 加急 needs its own scope; without it the card has been delivered anyway
         await messenger.urgent(sentMessageId, row.urgentTo).catch((e) => this.o.log.warn({ code: classify(e).code, row: row._id }, 'urgent (加急) not sent; normal card delivered'));
       }
       await store.update(row._id, { status: 'sent', sentAt: new Date(this.now()), sentMessageId, attempts: row.attempts + 1 });
+      return { done: true };
     } catch (e) {
-      await this.failed(row, classify(e));
+      return this.failed(row, classify(e));
     }
   }
 
-  /** Feishu edits a message for 14 days only: after that a fresh card goes to the same place, replacing the old copy. */
-  private async patchOrResend(row: OutboxRow, content: unknown): Promise<string | undefined> {
-    const copy = await this.o.models.cardMessages.findById(row.messageId).lean();
-    const target = copy?.replacedBy ?? row.messageId!;
-    const expired = copy && this.now() - new Date(copy.sentAt).getTime() > (this.o.editWindowMs ?? 14 * 86_400_000 - 3_600_000);
-    if (!expired) {
-      try {
-        await this.o.messenger.patch(target, content);
-        return target;
-      } catch (e) {
-        const err = classify(e);
-        if (!EDIT_WINDOW_EXPIRED.has(err.code) || !copy) throw err;
-      }
-    }
-    if (!copy?.to && !copy?.chatId) throw new FeishuError('no_target', 'card copy has no chat to resend to', true);
-    const to = copy.to ?? { type: 'chat_id' as const, id: copy.chatId! };
-    const r = await this.o.messenger.send(to, 'interactive', content, `${row._id}`.slice(0, 44) + ':fresh');
-    await this.o.models.cardMessages.updateOne({ _id: copy._id }, { $set: { replacedBy: r.messageId } });
-    await this.o.models.cardMessages.collection
-      .insertOne({ _id: r.messageId, ref: copy.ref, view: copy.view, chatId: r.chatId ?? copy.chatId, to: copy.to, sentAt: new Date(this.now()), replaces: copy._id } as never)
-      .catch(() => undefined);
-    return r.messageId;
-  }
-
-  private async recordCard(messageId: string, row: OutboxRow, chatId?: string): Promise<void> {
-    await this.o.models.cardMessages.collection
-      .insertOne({ _id: messageId, ref: row.record!.ref, view: row.record!.view, chatId: chatId ?? (row.to?.type === 'chat_id' ? row.to.id : undefined), to: row.to, sentAt: new Date(this.now()) } as never)
-      .catch((e: { code?: number }) => {
-        if (e?.code !== 11000) throw e; // the same uuid sent twice gives the same message: already recorded
-      });
-  }
-
-  private async failed(row: OutboxRow, err: FeishuError): Promise<void> {
+  private async failed(row: OutboxRow, err: FeishuError): Promise<Outcome> {
     const attempts = row.attempts + 1;
     const max = this.o.maxAttempts ?? 12;
-    const lastError = { code: err.code, message: err.message.slice(0, 300), permanent: err.permanent };
-    if (err.permanent || attempts >= max) {
+    const permanent = err.permanent && !APP_AUTH.has(err.code);
+    const lastError = { code: err.code, message: err.message.slice(0, 300), permanent };
+    if (APP_AUTH.has(err.code)) this.o.log.error({ code: err.code }, 'Feishu refuses the app credentials (FEISHU_APP_ID / FEISHU_APP_SECRET): messages wait');
+    if (permanent || attempts >= max) {
       this.o.log.warn({ row: row._id, lane: row.lane, code: err.code, attempts }, 'outbox message failed permanently');
       await this.o.store.update(row._id, { status: 'failed', attempts, lastError });
-      return;
+      return { done: true };
     }
     const backoff = Math.min(2 ** (attempts - 1) * 500, 10 * 60_000);
     const wait = Math.max(err.retryAfterMs ?? 0, backoff * (0.75 + Math.random() * 0.5));
@@ -230,6 +262,8 @@ export class OutboxWorker {
       else this.limiter.app.pause(err.retryAfterMs);
     }
     this.o.log.info({ row: row._id, code: err.code, attempts, waitMs: Math.round(wait) }, 'outbox retry scheduled');
-    await this.o.store.update(row._id, { attempts, lastError, nextAttemptAt: new Date(this.now() + wait) });
+    const retryAt = new Date(this.now() + wait);
+    await this.o.store.update(row._id, { attempts, lastError, nextAttemptAt: retryAt });
+    return { done: false, retryAt };
   }
 }

@@ -4,6 +4,10 @@ import type { OutboxItem, OutboxRow, OutboxStatus } from './models/outbox';
 /**
  * The outbox's rows. `put` is safe to repeat: a row's _id is the item's idempotency key, so the relay
  * may put the same owed item twice after a crash and still one message goes out.
+ *
+ * On FerretDB only a filter that is exactly `{_id}` avoids reading the whole collection (measured:
+ * `{status:'pending'}` and even `{_id, status}` read every row, and sent rows are kept for a month), so
+ * the worker is told of new rows by `onPut` and scans for pending ones only now and then.
  */
 let lastSeq = 0;
 /** Increasing numbers that order rows within a lane (wall-clock based, so roughly ordered across instances). */
@@ -19,19 +23,49 @@ export function laneOf(item: OutboxItem): string {
   return `msg:${item.messageId}`;
 }
 
+/** What the worker needs to pick a lane's next row; the row itself is read after it is claimed. */
+export type OutboxHead = Pick<OutboxRow, '_id' | 'lane' | 'seq' | 'nextAttemptAt' | 'kind' | 'messageId'>;
+const HEAD_FIELDS = { _id: 1, lane: 1, seq: 1, nextAttemptAt: 1, kind: 1, messageId: 1 } as const;
+
+const KINDS = new Set(['send', 'reply', 'patch', 'urgent', 'card_update']);
+const MSG_TYPES = new Set(['text', 'interactive', 'post']);
+const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/** What is wrong with an item, or null. Feishu's uuid is at most 50 characters. */
+export function itemProblem(item: OutboxItem): string | null {
+  if (!item || typeof item !== 'object') return 'not an object';
+  if (!str(item.key) || item.key.length > 50) return `key must be 1–50 characters (Feishu's uuid), got ${JSON.stringify(item.key)}`;
+  if (!KINDS.has(item.kind)) return `kind ${JSON.stringify(item.kind)} cannot be sent (send, reply, patch, urgent, card_update; a refresh is expanded before it is put)`;
+  if (!MSG_TYPES.has(item.msgType)) return `msgType ${JSON.stringify(item.msgType)} is not text, interactive or post`;
+  if (item.kind === 'send' && !(item.to && (item.to.type === 'chat_id' || item.to.type === 'open_id') && str(item.to.id))) return 'a send needs to: {type: chat_id|open_id, id}';
+  if ((item.kind === 'reply' || item.kind === 'patch' || item.kind === 'urgent') && !str(item.messageId)) return `a ${item.kind} needs the messageId it acts on`;
+  if (item.kind === 'card_update' && !str(item.cardToken)) return 'a card_update needs the callback’s cardToken';
+  if (item.kind === 'urgent' && !(Array.isArray(item.urgentTo) && item.urgentTo.length)) return 'an urgent needs urgentTo open_ids';
+  if (item.kind !== 'urgent' && item.content === undefined && !item.render) return `a ${item.kind} needs content or a render`;
+  return null;
+}
+
 export class OutboxStore {
-  private listeners: (() => void)[] = [];
+  private listeners: ((rows: OutboxHead[]) => void)[] = [];
 
   constructor(private readonly models: Models) {}
 
-  onPut(fn: () => void): void {
+  /** Called with the rows that became pending in this process (new ones, and failed ones retried). */
+  onPut(fn: (rows: OutboxHead[]) => void): void {
     this.listeners.push(fn);
   }
 
-  /** Queues items to go out now (wall-clock time: the outbox never follows the business clock). */
+  /**
+   * Queues items to go out now (wall-clock time: the outbox never follows the business clock). A bad
+   * item refuses the whole batch, naming the item and what is wrong, and nothing is queued.
+   */
   async put(items: OutboxItem[]): Promise<void> {
-    const now = new Date();
     if (!items.length) return;
+    items.forEach((item, i) => {
+      const problem = itemProblem(item);
+      if (problem) throw new Error(`outbox item ${i + 1} of ${items.length} (${String(item?.key)}): ${problem}; nothing was queued`);
+    });
+    const now = new Date();
     const docs: OutboxRow[] = items.map((item) => ({
       ...item,
       _id: item.key,
@@ -42,27 +76,60 @@ export class OutboxStore {
       nextAttemptAt: now,
       createdAt: now,
     }));
+    const skipped = new Set<number>();
     try {
       await this.models.outbox.collection.insertMany(docs as never[], { ordered: false });
     } catch (e) {
-      const err = e as { code?: number; writeErrors?: { code?: number }[] };
-      const onlyDuplicates = err.code === 11000 && (err.writeErrors ?? []).every((w) => w.code === 11000);
+      const err = e as { code?: number; writeErrors?: { code?: number; index?: number }[] };
+      const writeErrors = err.writeErrors ?? [];
+      const onlyDuplicates = (err.code === 11000 || writeErrors.length > 0) && writeErrors.every((w) => w.code === 11000);
       if (!onlyDuplicates) throw e;
+      // duplicates are rows already queued (or sent): the worker must not see them as new
+      for (const w of writeErrors) if (typeof w.index === 'number') skipped.add(w.index);
+      if (!writeErrors.length) docs.forEach((_, i) => skipped.add(i));
     }
-    for (const fn of this.listeners) fn();
+    const fresh = docs.filter((_, i) => !skipped.has(i)).map(headOf);
+    if (fresh.length) this.notify(fresh);
   }
 
-  /** The oldest rows not yet final, in lane order (the worker keeps the first of each lane). */
+  /** The oldest rows not yet final, in lane order (a whole-collection read on FerretDB: not for hot paths). */
   async pending(limit: number): Promise<OutboxRow[]> {
     return this.models.outbox.find({ status: 'pending' }).sort({ seq: 1 }).limit(limit).lean<OutboxRow[]>();
+  }
+
+  /**
+   * Pending rows, light (no content), oldest first: up to `limit` of them, then the first row of each lane
+   * not yet seen (asking again without the lanes already found), so a backlog of thousands of rows to
+   * one chat never hides the other chats. `truncated` says some lanes' later rows were left out.
+   */
+  async scanPending(limit = 5000): Promise<{ rows: OutboxHead[]; truncated: boolean }> {
+    const rows = await this.models.outbox.find({ status: 'pending' }, HEAD_FIELDS).sort({ seq: 1 }).limit(limit).lean<OutboxHead[]>();
+    if (rows.length < limit) return { rows, truncated: false };
+    const lanes = new Set(rows.map((r) => r.lane));
+    for (let page = 0; page < 10; page++) {
+      const more = await this.models.outbox.find({ status: 'pending' as const, lane: { $nin: [...lanes] } }, HEAD_FIELDS).sort({ seq: 1 }).limit(500).lean<OutboxHead[]>();
+      for (const r of more) {
+        if (lanes.has(r.lane)) continue;
+        lanes.add(r.lane);
+        rows.push(r);
+      }
+      if (more.length < 500) break;
+    }
+    return { rows, truncated: true };
   }
 
   async get(id: string): Promise<OutboxRow | null> {
     return this.models.outbox.findById(id).lean<OutboxRow>();
   }
 
+  /** Changes one row by its _id (the one filter FerretDB answers without a full read). */
   async update(id: string, set: Partial<OutboxRow>): Promise<void> {
     await this.models.outbox.updateOne({ _id: id }, { $set: set });
+    if (set.status === 'pending') {
+      // a failed row retried (admin API): the worker learns of it now, not at its next scan
+      const row = await this.get(id);
+      if (row?.status === 'pending') this.notify([headOf(row)]);
+    }
   }
 
   async list(status: OutboxStatus | undefined, limit: number, offset: number): Promise<{ items: OutboxRow[]; total: number }> {
@@ -74,9 +141,11 @@ export class OutboxStore {
     return { items, total };
   }
 
-  /** Other pending updates of the same card: one send of the latest state covers them all. */
-  async pendingPatchesOf(messageId: string, except: string): Promise<string[]> {
-    const rows = await this.models.outbox.find({ messageId, status: 'pending' }, { _id: 1, kind: 1 }).lean<Pick<OutboxRow, '_id' | 'kind'>[]>();
-    return rows.filter((r) => r._id !== except && r.kind === 'patch').map((r) => r._id);
+  private notify(rows: OutboxHead[]): void {
+    for (const fn of this.listeners) fn(rows);
   }
+}
+
+function headOf(r: OutboxRow): OutboxHead {
+  return { _id: r._id, lane: r.lane, seq: r.seq, nextAttemptAt: r.nextAttemptAt, kind: r.kind, messageId: r.messageId };
 }

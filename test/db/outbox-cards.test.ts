@@ -1,0 +1,110 @@
+/** Live cards through the outbox: updates of one card collapse to the latest; past Feishu's 14-day edit limit a fresh copy replaces the old one. */
+import { OutboxWorker } from '../../src/adapters/feishu/outbox-worker';
+import { Locks } from '../../src/adapters/mongo/lock';
+import type { CardMessageDoc } from '../../src/adapters/mongo/models/infra';
+import { cardText } from '../../src/cards/inspect';
+import { createLogger } from '../../src/log';
+import { FeishuMessenger } from '../../src/adapters/feishu/messenger';
+import { startHarness, TEST_APP, type Harness } from '../support/harness';
+
+const DAY = 86_400_000;
+const ORDER = `派单
+1. 推进茂盛路征迁扫尾
+责任单位：梅山镇
+完成时限：12月15日前
+工作要求：本周内完成剩余3户签约`;
+
+let h: Harness;
+let unitCard: string;
+let groupCard: string;
+beforeAll(async () => {
+  h = await startHarness({ now: '2026-12-01T10:00:00+08:00' });
+  await h.say('ou_sup1', ORDER, { chatId: 'oc_g1' });
+  await h.drain();
+  const preview = h.botMessages('oc_g1').at(-1)!;
+  await h.click('ou_sup1', preview.message_id, '确认派发');
+  await h.drain();
+  unitCard = h.botMessages('oc_msz').find((m) => cardText(m.content).includes('推进茂盛路征迁扫尾'))!.message_id;
+  groupCard = h.botMessages('oc_g1').at(-1)!.message_id; // the group's live copy (task or roll-up card)
+  await h.click('ou_off1', unitCard, '签收');
+  await h.drain();
+}, 60_000);
+afterAll(() => h.close());
+
+const patches = (messageId: string) => h.fake.calls({ method: 'PATCH', path: `/open-apis/im/v1/messages/${messageId}` }).filter((c) => c.status === 200);
+const report = (text: string) => h.say('ou_off1', text, { chatId: 'oc_msz', replyTo: unitCard });
+const copy = (id: string) => h.service.deps.models.cardMessages.findById(id).lean<CardMessageDoc>();
+const cards = (chatId: string) => h.botMessages(chatId).filter((m) => m.msg_type === 'interactive');
+
+describe('card updates', () => {
+  test('5 quick task changes: fewer PATCHes than changes, and the card shows the last one', async () => {
+    const before = patches(unitCard).length;
+    const groupCardBefore = patches(groupCard).length;
+    for (let i = 1; i <= 5; i++) expect((await report(`第${i}次进展 ${i * 10}%`)).status).toBe(200);
+    expect((await h.service.deps.tasks.get('DB-2026-0001'))?.progress).toBe(50);
+    await h.drain();
+    const made = patches(unitCard).length - before;
+    expect(made).toBeGreaterThanOrEqual(1);
+    expect(made).toBeLessThan(5);
+    expect(cardText(h.fake.cardOf(unitCard))).toContain('第5次进展');
+    expect(patches(groupCard).length - groupCardBefore).toBeLessThan(5);
+    expect(await h.service.deps.models.outbox.countDocuments({ kind: 'patch', status: 'superseded' })).toBeGreaterThanOrEqual(4);
+  });
+
+  test('a patch queued before a replacement follows it to the fresh copy (no second fresh card)', async () => {
+    // a worker whose machine clock is 15 days on: the group's copy is past the edit window before Feishu says so
+    const { models, outbox } = h.service.deps;
+    const later = new OutboxWorker({
+      models, store: outbox, locks: new Locks(models.locks), log: createLogger('silent'),
+      renderer: h.service.worker['o'].renderer, // the service's own card views
+      messenger: new FeishuMessenger({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret, domain: h.fake.url, timeoutMs: 1500 }),
+      now: () => Date.now() + 15 * DAY,
+    });
+    const c0 = (await copy(groupCard))!;
+    const row = (key: string) => ({ key, kind: 'patch' as const, messageId: groupCard, msgType: 'interactive' as const, render: { card: c0.ref.startsWith('order:') ? 'rollup' : 'task', ref: c0.ref, view: c0.view }, lane: `msg:${groupCard}` });
+    const cardsBefore = cards('oc_g1').length;
+
+    await outbox.put([row('chain-1')]);
+    await later.drain(20_000);
+    const fresh = (await copy(groupCard))!.replacedBy!;
+    expect(fresh).toBeDefined();
+    expect(cards('oc_g1')).toHaveLength(cardsBefore + 1);
+
+    // queued before the replacement was known: it names the old copy
+    await outbox.put([row('chain-2')]);
+    await later.drain(20_000);
+    expect(cards('oc_g1')).toHaveLength(cardsBefore + 1);
+    expect(patches(fresh)).toHaveLength(1);
+    expect((await copy(fresh))?.replacedBy).toBeUndefined();
+  });
+
+  test('past 14 days Feishu refuses the PATCH (230031): a fresh card replaces the old copy, later updates go to it', async () => {
+    const realNow = h.fake.config.now;
+    h.fake.config.now = () => realNow() + 15 * DAY; // Feishu's clock: every card is now older than 14 days
+    try {
+      const mszBefore = cards('oc_msz').length;
+      await report('第6次进展 60%');
+      await h.drain();
+      expect(h.fake.calls({ method: 'PATCH', path: `/open-apis/im/v1/messages/${unitCard}` }).some((c) => c.code === 230031)).toBe(true);
+      const replacedBy = (await copy(unitCard))?.replacedBy;
+      expect(replacedBy).toBeDefined();
+      const fresh = h.fake.message(replacedBy!)!;
+      expect(fresh.chat_id).toBe('oc_msz');
+      expect(cards('oc_msz')).toHaveLength(mszBefore + 1);
+      expect(cardText(fresh.content)).toContain('第6次进展');
+      expect(await copy(replacedBy!)).toMatchObject({ ref: 'task:DB-2026-0001', view: 'unit', chatId: 'oc_msz' });
+      expect(await h.service.deps.models.outbox.countDocuments({ status: 'failed' })).toBe(0);
+
+      // the next change patches the fresh copy; the old one is left alone
+      const oldPatches = h.fake.calls({ method: 'PATCH', path: `/open-apis/im/v1/messages/${unitCard}` }).length;
+      await report('第7次进展 70%');
+      await h.drain();
+      expect(cardText(h.fake.cardOf(replacedBy!))).toContain('第7次进展');
+      expect(patches(replacedBy!).length).toBeGreaterThanOrEqual(1);
+      expect(h.fake.calls({ method: 'PATCH', path: `/open-apis/im/v1/messages/${unitCard}` })).toHaveLength(oldPatches);
+      expect(cards('oc_msz')).toHaveLength(mszBefore + 1);
+    } finally {
+      h.fake.config.now = realNow;
+    }
+  });
+});
