@@ -111,7 +111,7 @@ export interface Config extends Env {
 
 export const DEFAULT_SCHEDULES: Record<string, string> = {
   reminders: '0 9 * * *',
-  'weekly-digest': '0 9 * * 1',
+  'weekly-digest': '0 9 * * 1-5', // runs only on the week's first workday (Monday unless a holiday)
   'monthly-summary': '0 9 1-10 * *', // runs only on the first workday of the month
   'meeting-reminder': '0 9 20-27 * *', // acts only on the first workday on or after the 20th
   cleanup: '30 3 * * *',

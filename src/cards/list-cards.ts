@@ -128,7 +128,8 @@ export interface WeeklyUnit {
   red: number;
   yellow: number;
   green: number;
-  items: { code: string; title: string; light: LightColor | Pick<Light, 'color'> }[];
+  /** The worst items (a job may pass only those the card can show; the counts above give the rest). */
+  items: { code: string; title: string; light: LightColor | (Pick<Light, 'color'> & Partial<Pick<Light, 'reason'>>) }[];
 }
 
 export interface WeeklyDigestInput {
@@ -172,8 +173,8 @@ export function weeklyDigestCard(input: WeeklyDigestInput): Card {
         yellow: u.yellow,
         green: u.green,
         expanded: u.red > 0,
-        items: shown.map((t) => ({ emoji: LIGHT_EMOJI[color(t.light)], code: t.code, title: cut(t.title, 40, true) })),
-        hidden: items.length - shown.length,
+        items: shown.map((t) => ({ emoji: LIGHT_EMOJI[color(t.light)], code: t.code, title: cut(t.title, 40, true), reason: typeof t.light === 'string' || !t.light.reason ? '' : `　${t.light.reason}` })),
+        hidden: Math.max(items.length, u.red + u.yellow + u.green) - shown.length,
       };
     }),
   });

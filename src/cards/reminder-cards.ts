@@ -1,7 +1,7 @@
 import { LIGHT_EMOJI, type Light } from '../domain/lights';
 import { STATE_LABEL, type Task, type TaskState } from '../domain/task';
-import { shortDate, type LocalDate } from '../domain/time';
-import { cnDate, cut, DEFAULT_TZ, lightOrder, lightTag, momentText, summaryText } from './common';
+import type { LocalDate } from '../domain/time';
+import { cnDate, cut, dayText, DEFAULT_TZ, lightOrder, lightTag, momentText, summaryText } from './common';
 import { renderCard, type Card } from './template';
 
 /** What the bot pushes without being asked (SPEC §7): 催办, the daily digest, 督导提示函, the 7-day leader report. */
@@ -50,15 +50,22 @@ export interface ReminderItem {
   code: string;
   title: string;
   kind: ReminderKind;
+  /** The light now: each line shows its reason (`今日到期`, `剩 1 个工作日`, `已超期 4 个工作日`), which is
+   * right on a Friday, before a holiday and for strict tasks, where fixed words such as 明天 would not be. */
   light: Light;
   deadline: LocalDate;
+  /** 从严督促 (有所不为): reminded a workday earlier, copied to the group 组长. */
+  strict?: boolean;
+  /** In a copy for the group, whose item it is. */
+  unitName?: string;
 }
 
 export interface ReminderDigestInput {
+  /** The unit the card is for; for a group copy, the group (or groups) it is copied to. */
   unitName: string;
   date: LocalDate;
   items: ReminderItem[];
-  /** The copy sent to the supervision group's chat. */
+  /** The copy sent to the supervision group (its chat, or its 组长). */
   copyForGroup?: boolean;
 }
 
@@ -66,29 +73,30 @@ const DIGEST_MAX = 30;
 const KIND_ORDER: ReminderKind[] = ['overdue', 'due0', 'due1', 'due3', 'sign'];
 
 export function reminderDigestCard(input: ReminderDigestInput): Card {
-  const sorted = [...input.items].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || b.light.overdueWorkdays - a.light.overdueWorkdays || lightOrder(a.light.color) - lightOrder(b.light.color));
+  const sorted = [...input.items].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || b.light.overdueWorkdays - a.light.overdueWorkdays || lightOrder(a.light.color) - lightOrder(b.light.color) || a.code.localeCompare(b.code));
   const shown = sorted.slice(0, DIGEST_MAX);
   const line = (t: ReminderItem) => ({
     emoji: LIGHT_EMOJI[t.light.color],
     code: t.code,
     title: cut(t.title, 40, true),
-    deadline: shortDate(t.deadline, input.date),
-    overdue: t.light.overdueWorkdays,
+    deadline: dayText(t.deadline, input.date),
+    reason: t.light.reason,
+    unit: input.copyForGroup && t.unitName ? `【${t.unitName}】` : '',
+    strict: t.strict ? '　〔从严督促〕' : '',
   });
-  const of = (k: ReminderKind) => shown.filter((t) => t.kind === k).map(line);
-  const count = (k: ReminderKind) => input.items.filter((t) => t.kind === k).length;
-  const color = count('overdue') ? 'red' : count('due0') || count('due1') ? 'orange' : count('due3') ? 'yellow' : 'blue';
-  const parts = [count('overdue') && `超期 ${count('overdue')}`, count('due0') && `今天到期 ${count('due0')}`, count('due1') && `明天到期 ${count('due1')}`, count('due3') && `临期 ${count('due3')}`, count('sign') && `待签收 ${count('sign')}`].filter(Boolean);
+  const of = (...kinds: ReminderKind[]) => shown.filter((t) => kinds.includes(t.kind)).map(line);
+  const count = (...kinds: ReminderKind[]) => input.items.filter((t) => kinds.includes(t.kind)).length;
+  const color = count('overdue') ? 'red' : count('due0', 'due1') ? 'orange' : count('due3') ? 'yellow' : 'blue';
+  const parts = [count('overdue') && `超期 ${count('overdue')}`, count('due0', 'due1', 'due3') && `即将到期 ${count('due0', 'due1', 'due3')}`, count('sign') && `待签收 ${count('sign')}`].filter(Boolean);
   return renderCard('reminder-digest', {
     summary: summaryText(`${input.copyForGroup ? '【抄送】' : ''}${input.unitName} 督办提醒：${parts.join('，') || '无'}`),
     unitName: input.unitName,
     date: input.date,
     color,
     copyForGroup: Boolean(input.copyForGroup),
+    forUnit: !input.copyForGroup,
     overdue: of('overdue'),
-    due0: of('due0'),
-    due1: of('due1'),
-    due3: of('due3'),
+    due: of('due0', 'due1', 'due3'),
     sign: of('sign'),
     hidden: sorted.length - shown.length,
   });

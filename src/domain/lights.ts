@@ -1,6 +1,6 @@
 import type { WorkCalendar } from './calendar';
 import type { Task } from './task';
-import { localDate, shortDate, type LocalDate } from './time';
+import { isLocalDate, localDate, shortDate, type LocalDate } from './time';
 
 /**
  * The warning light of SPEC §3, with its reason in words. Derived, never stored:
@@ -27,9 +27,20 @@ export interface Light {
 export const LIGHT_EMOJI: Record<LightColor, string> = { red: '🔴', yellow: '🟡', green: '🟢', none: '⚪' };
 export const LIGHT_LABEL: Record<LightColor, string> = { red: '红灯', yellow: '黄灯', green: '绿灯', none: '—' };
 
-export type LightInput = Pick<Task, 'state' | 'deadline' | 'dispatchedAt' | 'progress' | 'closedAt'>;
+export type LightInput = Pick<Task, 'state' | 'deadline' | 'dispatchedAt' | 'progress' | 'closedAt'> & Partial<Pick<Task, 'code'>>;
+
+/** A task whose stored dates cannot give a light (a deadline that is not YYYY-MM-DD, a missing dispatch time). */
+export class LightInputError extends Error {}
+
+function checkInput(t: LightInput): void {
+  const who = t.code ? `${t.code}: ` : '';
+  if (typeof t.deadline !== 'string' || !isLocalDate(t.deadline)) throw new LightInputError(`${who}deadline ${JSON.stringify(t.deadline)} is not a date (YYYY-MM-DD)`);
+  const open = t.state !== 'closed' && t.state !== 'cancelled';
+  if (open && (!(t.dispatchedAt instanceof Date) || Number.isNaN(t.dispatchedAt.getTime()))) throw new LightInputError(`${who}dispatchedAt ${JSON.stringify(t.dispatchedAt)} is not a moment`);
+}
 
 export function lightOf(t: LightInput, now: Date, tz: string, cal: WorkCalendar, s: LightSettings = DEFAULT_LIGHT_SETTINGS): Light {
+  checkInput(t);
   const today = localDate(now, tz);
   if (t.state === 'cancelled') return { color: 'none', reason: '已撤销', overdueWorkdays: 0, workdaysLeft: 0, lag: 0 };
   if (t.state === 'closed') {
@@ -58,7 +69,7 @@ export function progressLag(t: Pick<Task, 'dispatchedAt' | 'deadline' | 'progres
   const total = cal.workdaysBetween(start, t.deadline);
   if (total <= 0) return 0;
   const elapsed = Math.min(Math.max(cal.workdaysBetween(start, today), 0), total);
-  return Math.round((elapsed / total) * 100) - t.progress;
+  return Math.round((elapsed / total) * 100) - (t.progress ?? 0);
 }
 
 /** On time = closed on or before the deadline in force. */

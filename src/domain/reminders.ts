@@ -1,19 +1,24 @@
 import type { WorkCalendar } from './calendar';
 import type { Task } from './task';
-import { localDate, type LocalDate } from './time';
+import { isLocalDate, localDate, type LocalDate } from './time';
 
 /**
- * The reminder ladder of SPEC §7, pure: which reminders a task is owed on a given (work)day.
- * - 催签 (sign): not signed one workday after dispatch; every workday until signed.
- * - due3 / due1 / due0: 3 and 1 workdays before the deadline, and on the due day (or the last workday
+ * The reminder ladder of SPEC §7, pure: which reminders a task is owed on a given day.
+ * - sign 催签: not signed one workday after dispatch; every workday until signed.
+ * - due3 / due1 / due0: 3 and 1 workdays before the deadline, and on the due day (the last workday
  *   before it when the deadline falls on a day off).
- * - overdue: every workday once the deadline has passed, to the unit with a copy to the group.
- * - letter (督导提示函): once, at 3 workdays overdue (or later, if the job missed that day).
+ * - overdue: every day the job runs once the deadline has passed; to the unit, copied to the group.
+ * - letter 督导提示函: once, at 3 workdays overdue (or later, if the job missed that day).
  * - leader: once, at 7 workdays overdue, a report to the linked city leader.
- * Strict urging (有所不为): every rung one workday earlier, and the group 组长 is copied.
- * `once` reminders are owed once per deadline in force: an approved extension resets the ladder.
+ * A task is N workdays overdue on the Nth workday after its deadline day.
+ * Strict urging (有所不为, task.strict): every rung one workday earlier (T-4, T-2, T-1 and the due day;
+ * the letter at 2 and the leader at 6 workdays overdue), and the group 组长 is copied.
+ * Daily kinds are owed once per task per day; once-kinds once per deadline in force, so an approved
+ * extension starts the ladder again. Tasks waiting for review (submitted), closed or cancelled owe nothing.
  */
 export type ReminderKind = 'sign' | 'due3' | 'due1' | 'due0' | 'overdue' | 'letter' | 'leader';
+export const DAILY_KINDS: readonly ReminderKind[] = ['sign', 'due3', 'due1', 'due0', 'overdue'];
+export const ONCE_KINDS: readonly ReminderKind[] = ['letter', 'leader'];
 
 export interface DueReminder {
   kind: ReminderKind;
@@ -32,16 +37,23 @@ export const DEFAULT_LADDER: LadderSettings = { letterAt: 3, leaderAt: 7 };
 
 export type ReminderInput = Pick<Task, 'code' | 'state' | 'deadline' | 'dispatchedAt' | 'strict'>;
 
+export class ReminderInputError extends Error {}
+
+function check(t: ReminderInput, today: LocalDate): void {
+  if (!isLocalDate(today)) throw new ReminderInputError(`the day ${JSON.stringify(today)} is not a date (YYYY-MM-DD)`);
+  if (typeof t.deadline !== 'string' || !isLocalDate(t.deadline)) throw new ReminderInputError(`${t.code}: deadline ${JSON.stringify(t.deadline)} is not a date (YYYY-MM-DD)`);
+  if (!(t.dispatchedAt instanceof Date) || Number.isNaN(t.dispatchedAt.getTime())) throw new ReminderInputError(`${t.code}: dispatchedAt ${JSON.stringify(t.dispatchedAt)} is not a moment`);
+}
+
 export function remindersDue(t: ReminderInput, today: LocalDate, tz: string, cal: WorkCalendar, ladder: LadderSettings = DEFAULT_LADDER): DueReminder[] {
-  if (t.state !== 'dispatched' && t.state !== 'in_progress' && t.state !== 'submitted') return [];
+  if (t.state !== 'dispatched' && t.state !== 'in_progress') return [];
+  check(t, today);
   const early = t.strict ? 1 : 0;
   const out: DueReminder[] = [];
-  const daily = (kind: ReminderKind, overdueWorkdays = 0, workdaysLeft = 0) => out.push({ kind, key: `${t.code}:${kind}:${today}`, overdueWorkdays, workdaysLeft });
-  const once = (kind: ReminderKind, overdueWorkdays: number) => out.push({ kind, key: `${t.code}:${kind}:${t.deadline}`, overdueWorkdays, workdaysLeft: -overdueWorkdays });
+  const daily = (kind: ReminderKind, overdueWorkdays: number, workdaysLeft: number) => out.push({ kind, key: claimKey(t.code, kind, today), overdueWorkdays, workdaysLeft });
+  const once = (kind: ReminderKind, n: number) => out.push({ kind, key: claimKey(t.code, kind, t.deadline), overdueWorkdays: n, workdaysLeft: -n });
 
-  if (t.state === 'dispatched' && cal.workdaysBetween(localDate(t.dispatchedAt, tz), today) >= 1) daily('sign');
-  if (t.state === 'submitted') return out; // waiting for the group's review: nothing to urge the unit about
-
+  if (t.state === 'dispatched' && cal.workdaysBetween(localDate(t.dispatchedAt, tz), today) >= 1) daily('sign', 0, 0);
   if (today > t.deadline) {
     const n = cal.workdaysBetween(t.deadline, today);
     daily('overdue', n, -n);
@@ -52,11 +64,21 @@ export function remindersDue(t: ReminderInput, today: LocalDate, tz: string, cal
   const left = cal.workdaysBetween(today, t.deadline);
   if (left === 3 + early) daily('due3', 0, left);
   else if (left === 1 + early) daily('due1', 0, left);
-  else if (left === 0 + early || (left === 0 && early)) daily('due0', 0, left);
+  else if (left === early || left === 0) daily('due0', 0, left);
   return out;
 }
 
-/** The horizon for the job's query: tasks whose deadline is on or before this date can be owed a due reminder. */
-export function reminderHorizon(today: LocalDate, cal: WorkCalendar): LocalDate {
-  return cal.addWorkdays(today, 5);
+/** `DB-2026-0001:overdue:2026-10-12` (daily) or `DB-2026-0001:letter:2026-09-30` (per deadline). */
+export function claimKey(code: string, kind: ReminderKind, dayOrDeadline: LocalDate): string {
+  return `${code}:${kind}:${dayOrDeadline}`;
+}
+
+/**
+ * Bounds for the job's query. Due reminders reach at most 4 workdays ahead (strict due3), so a task
+ * can be owed something only when its deadline is before the 5th workday from today; a task not yet
+ * signed is owed 催签 when a workday has passed since its dispatch day, i.e. when it was dispatched
+ * before the latest workday on or before today.
+ */
+export function reminderWindow(today: LocalDate, cal: WorkCalendar): { deadlineBefore: LocalDate; signDispatchedBefore: LocalDate } {
+  return { deadlineBefore: cal.addWorkdays(today, 5), signDispatchedBefore: cal.isWorkday(today) ? today : cal.addWorkdays(today, -1) };
 }

@@ -103,7 +103,9 @@ describe('reminders', () => {
     const items = [item('A', 'sign', green), item('B', 'due3', yellow), item('C', 'due1', yellow), item('D', 'due0', yellow), item('E', 'overdue', red)];
     const card = ok(reminderDigestCard({ unitName: '梅山镇', date: '2026-11-20', items }));
     const t = cardText(card);
-    for (const w of ['催签：请尽快签收', '还有3个工作日到期', '明天到期', '今天到期', '已超期 4 个工作日']) expect(t).toContain(w);
+    // each line shows its light's reason: fixed words (明天, 还有3个工作日) are wrong on Fridays and for strict tasks
+    for (const w of ['尚未签收，请尽快签收', '**即将到期**', '已超期 4 个工作日', '剩 2 个工作日']) expect(t).toContain(w);
+    for (const w of ['明天到期', '还有3个工作日']) expect(t).not.toContain(w);
     expect(header(card).template).toBe('red');
     const copy = ok(reminderDigestCard({ unitName: '梅山镇', date: '2026-11-20', items, copyForGroup: true }));
     expect(header(copy).text_tag_list!.map((x) => x.text.content)).toEqual(['抄送督导组']);

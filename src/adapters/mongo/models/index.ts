@@ -3,7 +3,7 @@ import { groupSchema, personSchema, unitSchema, type GroupDoc, type PersonDoc, t
 import { taskSchema, type TaskDoc } from './tasks';
 import { outboxSchema, type OutboxRow } from './outbox';
 import { previewSchema, type PreviewDoc } from './previews';
-import { letterSchema, reminderClaimSchema, type LetterDoc, type ReminderClaimDoc } from './reminders';
+import { letterSchema, reminderClaimSchema, reminderRunSchema, type LetterDoc, type ReminderClaimDoc, type ReminderRunDoc } from './reminders';
 import { appealSchema, bulletinSchema, escalationSchema, meetingSchema, minutesFormSchema, type AppealDoc, type BulletinDoc, type EscalationDoc, type MeetingDoc, type MinutesFormDoc } from './leaders';
 import {
   auditSchema,
@@ -31,6 +31,7 @@ export interface Models {
   audits: Model<AuditDoc>;
   previews: Model<PreviewDoc>;
   reminderClaims: Model<ReminderClaimDoc>;
+  reminderRuns: Model<ReminderRunDoc>;
   letters: Model<LetterDoc>;
   escalations: Model<EscalationDoc>;
   meetings: Model<MeetingDoc>;
@@ -55,6 +56,7 @@ export function defineModels(conn: Connection): Models {
     audits: m<AuditDoc>('Audit', auditSchema),
     previews: m<PreviewDoc>('Preview', previewSchema),
     reminderClaims: m<ReminderClaimDoc>('ReminderClaim', reminderClaimSchema),
+    reminderRuns: m<ReminderRunDoc>('ReminderRun', reminderRunSchema),
     letters: m<LetterDoc>('Letter', letterSchema),
     escalations: m<EscalationDoc>('Escalation', escalationSchema),
     meetings: m<MeetingDoc>('Meeting', meetingSchema),
