@@ -38,6 +38,7 @@ import { leadersSide } from './app/leaders';
 import { feishuResolver } from './app/feishu-resolver';
 import { seedSandbox, startSandbox, type Sandbox } from './sandbox/sandbox';
 import { webRoutes } from './http/web-routes';
+import { dashboardRoutes } from './http/dashboard-routes';
 
 /**
  * The one place that wires dudao together. `buildService` is used by `main()` and by the end-to-end
@@ -109,7 +110,8 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const routers: Router[] = [
     feishuRoutes({ verify, bot, log }),
     apiRoutes({ deps, adminToken: config.adminToken, runner, resolver: config.sandbox ? sandbox!.resolver : feishuResolver(messenger), extend: (r) => leaders.api(r) }),
-    webRoutes({ sandbox: Boolean(sandbox) }),
+    dashboardRoutes({ deps, runner, adminToken: config.adminToken }),
+    webRoutes({ sandbox: Boolean(sandbox), log }),
   ];
   if (sandbox) routers.push(sandbox.routes({ deps, runner, worker, clock }));
   const app = createHttpApp({ log, ready: () => ping(conn), routers });
@@ -146,7 +148,8 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     startBackground({ scheduler = true } = {}) {
       void learnBot();
       void tasks.relayAll().catch((e) => log.error({ err: e }, 'relay failed'));
-      relayTimer = setInterval(() => void tasks.relayAll().catch((e) => log.error({ err: e }, 'relay failed')), 30_000);
+      // the relay normally runs right after each change; this pass only finds what a crash left owed
+      relayTimer = setInterval(() => void tasks.relayAll().catch((e) => log.error({ err: e }, 'relay failed')), 5 * 60_000);
       relayTimer.unref();
       worker.start();
       if (scheduler) runner.start();

@@ -14,6 +14,9 @@ export interface Handlers {
   onOther?(e: Extract<Inbound, { type: 'other' }>): Promise<void>;
 }
 
+/** A claim older than this while still 'processing' belongs to an instance that died. */
+const STALE_CLAIM_MS = 2 * 60_000;
+
 export type BotAnswer = CardAnswer | Record<string, never>;
 
 export class Bot {
@@ -23,19 +26,27 @@ export class Bot {
     private readonly budgetMs = 2500,
   ) {}
 
-  /** Takes an id once across restarts and instances; false if it was taken before. */
+  /**
+   * Takes an id once across restarts and instances; false if it was taken before. A claim left
+   * 'processing' by an instance that died mid-way is taken over after a while, so Feishu's retry of
+   * that event is applied instead of being lost.
+   */
   private async claim(id: string, type: string): Promise<boolean> {
+    const models = this.deps.models;
     try {
-      await this.deps.models.processedEvents.collection.insertOne({ _id: id, type, at: new Date(), state: 'processing' } as never);
+      await models.processedEvents.collection.insertOne({ _id: id, type, at: new Date(), state: 'processing' } as never);
       return true;
     } catch (e) {
-      if ((e as { code?: number }).code === 11000) return false;
-      throw e;
+      if ((e as { code?: number }).code !== 11000) throw e;
     }
+    const existing = await models.processedEvents.findById(id).lean<{ state: string; at: Date }>();
+    if (existing?.state !== 'processing' || Date.now() - new Date(existing.at).getTime() < STALE_CLAIM_MS) return false;
+    return this.deps.locks.tryAcquire(`event:${id}`, STALE_CLAIM_MS);
   }
 
-  private done(id: string): Promise<unknown> {
-    return this.deps.models.processedEvents.updateOne({ _id: id }, { $set: { state: 'done' } }).catch(() => undefined);
+  /** Not awaited: it only matters to a later takeover, and Feishu is waiting for our answer. */
+  private done(id: string): void {
+    void this.deps.models.processedEvents.updateOne({ _id: id }, { $set: { state: 'done' } }).catch(() => undefined);
   }
 
   async receive(inb: Inbound): Promise<BotAnswer> {
@@ -46,7 +57,7 @@ export class Bot {
     }
     if (inb.type === 'message' && inb.messageId && !(await this.claim(`msg:${inb.messageId}`, 'message'))) {
       log.info('message already taken in under another event id');
-      await this.done(inb.eventId);
+      this.done(inb.eventId);
       return {};
     }
     const work: Promise<BotAnswer> = (async () => {

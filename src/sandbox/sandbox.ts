@@ -37,7 +37,8 @@ const DEMO_ORG = path.resolve(__dirname, '../../scripts/demo-org.yaml');
 
 export async function startSandbox(o: { config: Config; log: Logger; fakePort?: number }): Promise<Sandbox> {
   const db = o.config.MONGODB_URI ? undefined : await mongoForScripts();
-  const fake = await FakeFeishu.start({ appId: SANDBOX_APP.appId, appSecret: SANDBOX_APP.appSecret, port: o.fakePort ?? 0, botName: '督导助手' });
+  // message ids stay unique across restarts: the database (and its dedupe records) outlives the stand-in
+  const fake = await FakeFeishu.start({ appId: SANDBOX_APP.appId, appSecret: SANDBOX_APP.appSecret, port: o.fakePort ?? 0, botName: '督导助手', idPrefix: `${Date.now().toString(36)}_` });
   o.log.warn({ fake: fake.url, db: db ? SANDBOX_DB_DIR : 'MONGODB_URI' }, 'sandbox mode: no FEISHU_APP_ID, using the in-process Feishu stand-in and the demo organisation');
   let port = 0;
   const resolver = sandboxResolver();

@@ -35,6 +35,8 @@ export interface FakeFeishuOptions {
   tokenTtlSec?: number;
   /** The fake's clock in ms; every expiry, window and timestamp reads it. */
   now?: () => number;
+  /** Makes message ids unique across restarts (the sandbox keeps its database): `om_<idPrefix>N`. */
+  idPrefix?: string;
 }
 
 export interface CallFilter {
@@ -70,6 +72,7 @@ export class FakeFeishu extends EventEmitter<FakeFeishuEvents> {
       tokenTtlSec: opts.tokenTtlSec ?? 7200,
       limits: { ...DEFAULT_LIMITS, ...opts.limits },
       now: opts.now ?? Date.now,
+      idPrefix: opts.idPrefix ?? '',
     };
     this.store = new FakeStore(this.config);
     this.limiter = new RateLimiter(this.config.limits);

@@ -50,7 +50,7 @@ export class FakeStore {
   }
 
   next(prefix: string): string {
-    return `${prefix}${++this.seq}`;
+    return `${prefix}${prefix ? this.config.idPrefix : ''}${++this.seq}`;
   }
 
   // --- directory ---------------------------------------------------------------------------------

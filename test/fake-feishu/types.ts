@@ -115,6 +115,8 @@ export interface FakeConfig {
   tokenTtlSec: number;
   limits: Limits;
   now: () => number;
+  /** Put between a message id's prefix and its number (`om_<idPrefix>12`): unique ids across restarts. */
+  idPrefix: string;
 }
 
 /** What `FakeFeishu` emits, for a live view (the sandbox console) or a test that waits for traffic. */

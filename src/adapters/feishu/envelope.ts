@@ -143,7 +143,8 @@ export function messageText(m: InboundMessage): string {
   let text = '';
   if (m.messageType === 'text') text = String(m.content.text ?? '');
   else if (m.messageType === 'post') text = postText(m.content);
-  for (const { key } of m.mentions) {
+  // longest keys first: removing @_user_1 must not eat the start of @_user_10
+  for (const key of m.mentions.map((x) => x.key).sort((a, b) => b.length - a.length)) {
     if (!key) continue;
     text = text.split(`${key} `).join('').split(` ${key}`).join('').split(key).join('');
   }

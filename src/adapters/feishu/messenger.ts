@@ -39,6 +39,8 @@ export class FeishuMessenger implements Messenger {
       cache: this.cache,
       httpInstance: http as unknown as lark.HttpInstance,
       loggerLevel: lark.LoggerLevel.error,
+      // the SDK prints every refused call; the outbox records and logs them itself
+      logger: { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined, trace: () => undefined },
     });
   }
 

@@ -109,7 +109,10 @@ export function verifyRequest(raw: string, headers: Record<string, string | stri
   } else {
     // without an encrypt key Feishu cannot sign; only the token and the event's own time protect us
     const created = isSchema2 ? header2!.create_time : body.ts;
-    if (created !== undefined && Math.abs(now - toMs(created as string)) > opts.maxAgeMs) return deny('event time outside the allowed window');
+    if (created !== undefined) {
+      const at = toMs(created as string);
+      if (!Number.isFinite(at) || Math.abs(now - at) > opts.maxAgeMs) return deny('event time outside the allowed window');
+    }
   }
 
   const token = isSchema2 ? header2!.token : body.token;
