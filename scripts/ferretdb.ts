@@ -95,6 +95,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
 export async function waitForHello(uri: string, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
@@ -132,6 +140,9 @@ export interface StartOptions {
 export async function startFerretDB(opts: StartOptions): Promise<RunningFerretDB> {
   const bin = await ensureFerretDB();
   const handler = opts.handler ?? ((process.env.DUDAO_FERRETDB_HANDLER as 'sqlite' | 'postgresql') || 'sqlite');
+  if (opts.port !== undefined && !(await portIsFree(opts.port))) {
+    throw new Error(`port ${opts.port} is already in use (another FerretDB?); choose another --port or leave it out for a free one`);
+  }
   const port = opts.port ?? (await freePort());
   const dir = path.resolve(opts.dir);
   const data = path.join(dir, 'data');
