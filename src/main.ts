@@ -148,6 +148,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     startBackground({ scheduler = true } = {}) {
       void learnBot();
       void tasks.relayAll().catch((e) => log.error({ err: e }, 'relay failed'));
+      void leaders.relayAll().catch((e) => log.error({ err: e }, 'relay failed'));
       // the relay normally runs right after each change; this pass only finds what a crash left owed
       relayTimer = setInterval(() => void tasks.relayAll().catch((e) => log.error({ err: e }, 'relay failed')), 5 * 60_000);
       relayTimer.unref();

@@ -31,6 +31,8 @@ export interface LeadersSide {
   cardActions: Partial<Record<CardActionName, (c: ActionContext) => Promise<CardAnswer>>>;
   jobs: JobDef[];
   api(router: Router): void;
+  /** Sends on what a crash left owed on escalations and appeals (run at start, like the task relay). */
+  relayAll(): Promise<unknown>;
 }
 
 export const BULLETIN_USAGE = `通报的写法：
@@ -170,6 +172,7 @@ export function leadersSide(deps: AppDeps, views: AppCardViews, dispatch: Dispat
     cardActions,
     jobs: [monthlySummaryJob(summary, relayAll), meetingReminderJob(escalations, relayAll)],
     api: (router) => leadersApi(router, { deps, escalations, meetings, summary, bulletins, appeals }),
+    relayAll,
   };
 }
 
