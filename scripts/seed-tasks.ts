@@ -153,7 +153,10 @@ export async function seedTasks(models: Models, org: Org, o: SeedOptions, onProg
   const at = (d: string, hour: number) => zonedInstant(d, `${String(hour).padStart(2, '0')}:00:00`, o.tz);
   const seqs = new Map<number, number>();
   const nextCode = async (year: number) => {
-    if (!seqs.has(year)) seqs.set(year, (await models.tasks.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number }>())?.seq ?? 0);
+    if (!seqs.has(year)) {
+      const counter = await models.counters.findById(`task:${year}`).lean<{ seq: number }>();
+      seqs.set(year, counter?.seq ?? (await models.tasks.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number }>())?.seq ?? 0);
+    }
     const seq = seqs.get(year)! + 1;
     seqs.set(year, seq);
     return { year, seq, code: taskCode(year, seq) };
@@ -196,7 +199,7 @@ export async function seedTasks(models: Models, org: Org, o: SeedOptions, onProg
     if (state === 'closed') progress = 100;
     const { year, seq, code } = await nextCode(Number(dispatchedOn.slice(0, 4)));
     batch.push({
-      code, year, seq, origin: `${run}:${i}`, title: `${pick(TITLES)}（${i + 1}）`, content: '按期完成并反馈佐证材料', category: pick(CATEGORIES), source: pick(SOURCES), priority: pick(PRIORITIES),
+      _id: code, code, year, seq, origin: `${run}:${i}`, title: `${pick(TITLES)}（${i + 1}）`, content: '按期完成并反馈佐证材料', category: pick(CATEGORIES), source: pick(SOURCES), priority: pick(PRIORITIES),
       leadUnit: unit, coUnits: [], group, dispatcher, dispatchedAt, deadline, originalDeadline: deadline, milestones: [], state,
       acceptedAt: state !== 'dispatched' && state !== 'cancelled' ? new Date(dispatchedAt.getTime() + 3_600_000) : undefined,
       submittedAt: state === 'submitted' ? o.now : undefined, closedAt, cancelledAt: state === 'cancelled' ? new Date(dispatchedAt.getTime() + 86_400_000) : undefined,
@@ -207,6 +210,8 @@ export async function seedTasks(models: Models, org: Org, o: SeedOptions, onProg
       // undefined fields are left out, as mongoose would store them
       const docs = batch.map((d) => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)));
       await models.tasks.collection.insertMany(docs, { ordered: false });
+      // the code counters continue after the seeded tasks (TaskStore takes codes from them)
+      for (const [year, seq] of seqs) await models.counters.updateOne({ _id: `task:${year}` }, { $set: { seq } }, { upsert: true });
       inserted += batch.length;
       batch = [];
       onProgress?.(inserted);

@@ -52,7 +52,8 @@ export class MessageHandler {
     const bot = this.deps.botOpenId();
     const mentioned = m.chatType === 'p2p' || m.mentions.some((x) => (bot ? x.openId === bot : x.key !== '@_all'));
     const parents = [m.parentId, m.rootId].filter((x): x is string => Boolean(x));
-    const card = parents.length ? await this.deps.models.cardMessages.findOne({ _id: { $in: parents } }).lean() : null;
+    let card: { ref: string } | null = null;
+    for (const id of parents) card ??= await this.deps.models.cardMessages.findById(id, { ref: 1 }).lean<{ ref: string }>();
     if (!mentioned && !card) return; // group talk not meant for the bot
     const org = await this.deps.orgs.get();
     const person = org.byOpenId(m.senderOpenId);

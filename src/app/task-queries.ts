@@ -24,12 +24,18 @@ export type TaskItem = Task & { light: Pick<Light, 'color' | 'reason'>; overdue:
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** A task as the API shows it: with its light (derived on read). */
+export function withLight(deps: AppDeps, t: Task, now = deps.clock.now()): TaskItem {
+  const l = lightOf(t, now, deps.settings.tz, deps.cal, deps.settings.lights);
+  return { ...t, light: { color: l.color, reason: l.reason }, overdue: l.color === 'red' };
+}
+
 export async function taskQuery(deps: AppDeps, q: TaskQuery): Promise<{ items: TaskItem[]; total: number }> {
   const { settings, cal, clock } = deps;
   const now = clock.now();
   const today = localDate(now, settings.tz);
   const and: Record<string, unknown>[] = [];
-  if (q.code) and.push({ code: q.code.toUpperCase() });
+  if (q.code) and.push({ _id: q.code.toUpperCase() });
   if (q.state === 'open') and.push({ state: { $in: [...OPEN_STATES] } });
   else if (q.state) and.push({ state: q.state });
   if (q.unit) and.push({ $or: [{ leadUnit: q.unit }, { coUnits: q.unit }] });
@@ -41,10 +47,7 @@ export async function taskQuery(deps: AppDeps, q: TaskQuery): Promise<{ items: T
   if (q.q) and.push({ $or: [{ title: { $regex: escapeRegex(q.q) } }, { code: { $regex: escapeRegex(q.q.toUpperCase()) } }] });
   if (q.light) and.push({ state: { $in: [...OPEN_STATES] } });
   const filter = and.length ? { $and: and } : {};
-  const decorate = (t: Task): TaskItem => {
-    const l = lightOf(t, now, settings.tz, cal, settings.lights);
-    return { ...t, light: { color: l.color, reason: l.reason }, overdue: l.color === 'red' };
-  };
+  const decorate = (t: Task) => withLight(deps, t, now);
   const sort = { year: -1, seq: -1 } as const;
   if (!q.light) {
     const [tasks, total] = await Promise.all([deps.tasks.find(filter, { sort, skip: q.offset, limit: q.limit }), deps.tasks.count(filter)]);

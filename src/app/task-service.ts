@@ -1,3 +1,4 @@
+import { CardRefs } from '../adapters/mongo/card-refs';
 import type { OutboxItem } from '../adapters/mongo/models/outbox';
 import type { Person } from '../domain/org';
 import type { Task, TaskState } from '../domain/task';
@@ -33,8 +34,8 @@ export class TaskService {
       if (!out.ok) return { result: out };
       const owed: OutboxItem[] = [...refreshItems(out.task), ...noticeItems(out.task, out.notices, org)];
       if (REVIEW_REQUESTS.has(cmd.type) && out.task.order) {
-        const live = await this.deps.models.cardMessages.countDocuments({ ref: `task:${task.code}`, view: 'group' });
-        if (!live) owed.push(...groupReviewCard(out.task, org));
+        const copies = await new CardRefs(this.deps.models, this.deps.locks).copies(`task:${task.code}`);
+        if (!copies.some((c) => c.view === 'group')) owed.push(...groupReviewCard(out.task, org));
       }
       for (const n of out.notices) if (this.effects.onNotice) owed.push(...(await this.effects.onNotice(out.task, n, actor)));
       return { task: out.task, owed, result: out };

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { AppDeps } from '../app/deps';
-import { taskQuery, tasksToCsv, tasksToXlsx, type TaskQuery } from '../app/task-queries';
+import { taskQuery, tasksToCsv, tasksToXlsx, withLight, type TaskQuery } from '../app/task-queries';
 import { exportOrg, importOrg, OrgImportError, parseOrg, formatProblem, type ContactResolver } from '../org';
 import type { JobRunner } from '../jobs/runner';
 import { UnknownJob } from '../jobs/runner';
@@ -91,9 +91,9 @@ export function apiRoutes(o: ApiOptions): Router {
   });
 
   router.get('/tasks/:code', async (ctx) => {
-    const { items } = await taskQuery(deps, { code: ctx.params.code, limit: 1, offset: 0 });
-    if (!items.length) throw new ApiError(404, 'task_not_found', `no task ${ctx.params.code}`);
-    const t = items[0];
+    const task = await deps.tasks.get(ctx.params.code);
+    if (!task) throw new ApiError(404, 'task_not_found', `no task ${ctx.params.code}`);
+    const t = withLight(deps, task);
     ctx.body = { ...t, history: [...t.history].sort((a, b) => a.seq - b.seq) };
   });
 

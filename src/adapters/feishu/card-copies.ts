@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { FeishuError, type Messenger } from '../../app/ports';
+import { CardRefs } from '../mongo/card-refs';
+import type { Locks } from '../mongo/lock';
 import type { Models } from '../mongo/models';
 import type { CardMessageDoc } from '../mongo/models/infra';
 import type { OutboxRow } from '../mongo/models/outbox';
@@ -13,7 +15,11 @@ const EDIT_WINDOW_EXPIRED = new Set(['230031', '230011']);
  * recorded so later changes reach it, and a copy past Feishu's edit window is replaced by a fresh one.
  */
 export class CardCopies {
-  constructor(private readonly o: { models: Models; messenger: Messenger; log: Logger; now: () => number; editWindowMs?: number }) {}
+  private readonly refs: CardRefs;
+
+  constructor(private readonly o: { models: Models; locks: Locks; messenger: Messenger; log: Logger; now: () => number; editWindowMs?: number }) {
+    this.refs = new CardRefs(o.models, o.locks);
+  }
 
   /**
    * Feishu edits a message for 14 days only: after that a fresh card goes to the same place, replacing
@@ -50,12 +56,14 @@ export class CardCopies {
       .catch((e: { code?: number }) => {
         if (e?.code !== 11000) throw e;
       });
+    await this.refs.replace(where.ref, where._id, { messageId: r.messageId, view: where.view });
     await cardMessages.updateOne({ _id: where._id }, { $set: { replacedBy: r.messageId } });
     this.o.log.info({ old: where._id, fresh: r.messageId, ref: where.ref }, 'card past its edit window: a fresh copy replaces it');
     return r.messageId;
   }
 
   async record(messageId: string, row: OutboxRow, chatId?: string): Promise<void> {
+    await this.refs.add(row.record!.ref, { messageId, view: row.record!.view });
     await this.o.models.cardMessages.collection
       .insertOne({ _id: messageId, ref: row.record!.ref, view: row.record!.view, chatId: chatId ?? (row.to?.type === 'chat_id' ? row.to.id : undefined), to: row.to, sentAt: new Date(this.o.now()) } as never)
       .catch((e: { code?: number }) => {

@@ -71,7 +71,7 @@ export class OutboxWorker {
   constructor(private readonly o: OutboxWorkerOptions) {
     this.limiter = o.limiter ?? new RateLimiter();
     this.now = o.now ?? Date.now;
-    this.copies = new CardCopies({ models: o.models, messenger: o.messenger, log: o.log, now: this.now, editWindowMs: o.editWindowMs });
+    this.copies = new CardCopies({ models: o.models, locks: o.locks, messenger: o.messenger, log: o.log, now: this.now, editWindowMs: o.editWindowMs });
     o.store.onPut((rows) => {
       this.lanes.add(rows);
       this.wake();

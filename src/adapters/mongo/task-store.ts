@@ -1,16 +1,20 @@
 import type { Task } from '../../domain/task';
 import { taskCode } from '../../domain/task';
+import { insertNew } from './insert-new';
+import { messageKey } from './keys';
 import type { Locks } from './lock';
 import type { Models } from './models';
 import type { OutboxItem } from './models/outbox';
 import type { TaskDoc } from './models/tasks';
 import type { OutboxStore } from './outbox-store';
-import { messageKey } from './keys';
 
 /**
  * Tasks, changed one at a time under the task's lock (see lock.ts for why), with the messages a change
  * owes written in the same document write and then relayed to the outbox (SPEC §9). The relay is safe
  * to repeat: outbox rows are keyed by the item's key.
+ *
+ * A task's `_id` is its code, and every read or write of one task, its code counter and its creation
+ * claim goes by `_id`: FerretDB reads the whole collection for any other filter, indexed or not.
  */
 export type NewTask = Omit<Task, 'code' | 'rev' | 'history'> & { history?: Task['history'] };
 
@@ -19,8 +23,6 @@ export interface Change<R> {
   owed?: OutboxItem[];
   result: R;
 }
-
-const FIELDS_NOT_SAVED = new Set(['_id']);
 
 function toTask(doc: TaskDoc & { _id?: unknown }): Task {
   const { _id, owed, owedAt, schemaVersion, year, seq, ...task } = doc as TaskDoc & { _id?: unknown };
@@ -36,7 +38,7 @@ export class TaskStore {
   ) {}
 
   async get(code: string): Promise<Task | null> {
-    const doc = await this.models.tasks.findOne({ code: code.toUpperCase() }).lean<TaskDoc>();
+    const doc = await this.models.tasks.findById(code.toUpperCase()).lean<TaskDoc>();
     return doc ? toTask(doc) : null;
   }
 
@@ -54,59 +56,71 @@ export class TaskStore {
 
   /** Reads, decides and writes one task under its lock. `fn` is pure: it gets the current task. */
   async change<R>(code: string, fn: (task: Task) => Change<R> | Promise<Change<R>>, waitMs = 5000): Promise<R | null> {
-    const key = `task:${code.toUpperCase()}`;
+    const id = code.toUpperCase();
     return this.locks.withLock(
-      key,
+      `task:${id}`,
       async () => {
-        const doc = await this.models.tasks.findOne({ code: code.toUpperCase() }).lean<TaskDoc>();
+        const doc = await this.models.tasks.findById(id).lean<TaskDoc>();
         if (!doc) return null;
         const current = toTask(doc);
         const change = await fn(current);
-        if (change.task) await this.save(current.rev, change.task, [...(doc.owed ?? []), ...(change.owed ?? [])]);
-        else if (change.owed?.length) await this.save(current.rev, current, [...(doc.owed ?? []), ...change.owed], false);
-        await this.relayLocked(code.toUpperCase());
+        const owed = [...(doc.owed ?? []), ...(change.owed ?? [])];
+        if (change.task) await this.save(id, change.task, owed);
+        else if (change.owed?.length) await this.save(id, current, owed);
+        await this.relayLocked(id);
         return change.result;
       },
       { waitMs },
     );
   }
 
-  private async save(expectRev: number, task: Task, owed: OutboxItem[], bump = true): Promise<void> {
-    const set: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(task)) if (!FIELDS_NOT_SAVED.has(k)) set[k] = v;
-    set.owed = owed;
-    set.owedAt = owed.length ? new Date() : null;
-    if (!bump) set.rev = expectRev;
-    const res = await this.models.tasks.updateOne({ code: task.code, rev: expectRev }, { $set: set });
-    if (res.matchedCount !== 1) throw new Error(`task ${task.code} changed under its lock (rev ${expectRev})`);
+  /** Under the task's lock: the whole task and what it owes, in one write. */
+  private async save(id: string, task: Task, owed: OutboxItem[]): Promise<void> {
+    const set: Record<string, unknown> = { ...task, owed, owedAt: owed.length ? new Date() : null };
+    delete set._id;
+    const res = await this.models.tasks.updateOne({ _id: id }, { $set: set });
+    if (res.matchedCount !== 1) throw new Error(`task ${id} vanished under its lock`);
   }
 
   /**
-   * Creates tasks with the next codes of their year (under the year's lock), each carrying what it owes.
-   * Idempotent by `origin`: tasks already created for an origin are returned, not created again.
+   * Creates tasks with the next codes of their year, each carrying what it owes. Idempotent by `origin`:
+   * the creating step claims its origin (a unique insert naming the code it takes) before the task is
+   * written, so a retry after a crash finishes that task instead of making another.
    */
   async create(items: { task: NewTask; owed: (code: string) => OutboxItem[] }[], year: number): Promise<Task[]> {
-    const created = await this.locks.withLock(`seq:task:${year}`, async () => {
-      const origins = items.map((i) => i.task.origin);
-      const existing = await this.models.tasks.find({ origin: { $in: origins } }).lean<TaskDoc[]>();
-      const byOrigin = new Map(existing.map((d) => [d.origin, d]));
-      const last = await this.models.tasks.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number }>();
-      let seq = last?.seq ?? 0;
-      const docs: TaskDoc[] = [];
-      for (const { task, owed } of items) {
-        if (byOrigin.has(task.origin)) continue;
-        seq += 1;
-        const code = taskCode(year, seq);
-        const full: Task = { ...task, code, rev: 1, history: task.history ?? [] };
-        const o = owed(code);
-        docs.push({ ...full, year, seq, owed: o, owedAt: o.length ? new Date() : null, schemaVersion: 1 });
-      }
-      if (docs.length) await this.models.tasks.insertMany(docs, { ordered: true });
-      return [...existing, ...docs];
-    });
-    const byOrigin = new Map(created.map((d) => [d.origin, toTask(d as TaskDoc)]));
-    for (const d of created) if ((d as TaskDoc).owedAt) await this.relay(d.code);
-    return items.map((i) => byOrigin.get(i.task.origin)!).filter(Boolean);
+    const { models } = this;
+    const out: Task[] = [];
+    await this.locks.withLock(
+      `seq:task:${year}`,
+      async () => {
+        const counterId = `task:${year}`;
+        let seq = (await models.counters.findById(counterId).lean<{ seq: number }>())?.seq;
+        // a database from before the counter existed: start after the highest code of the year, once
+        if (seq === undefined) seq = (await models.tasks.findOne({ year }, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number }>())?.seq ?? 0;
+        for (const { task, owed } of items) {
+          const claimed = await models.taskOrigins.findById(task.origin).lean<{ code: string }>();
+          let code = claimed?.code;
+          if (!code) {
+            code = taskCode(year, ++seq);
+            await insertNew(models.taskOrigins, [{ _id: task.origin, code }]);
+            await models.counters.updateOne({ _id: counterId }, { $set: { seq } }, { upsert: true });
+          }
+          const existing = await models.tasks.findById(code).lean<TaskDoc>();
+          if (existing) {
+            out.push(toTask(existing));
+            continue;
+          }
+          const full: Task = { ...task, code, rev: 1, history: task.history ?? [] };
+          const o = owed(code);
+          const seqOfCode = Number(code.slice(code.lastIndexOf('-') + 1));
+          await models.tasks.collection.insertOne({ _id: code, ...full, year, seq: seqOfCode, owed: o, owedAt: o.length ? new Date() : null, schemaVersion: 1 } as never);
+          out.push(full);
+        }
+      },
+      { waitMs: 30_000 },
+    );
+    for (const t of out) await this.relay(t.code);
+    return out;
   }
 
   /** Moves what a task owes into the outbox. */
@@ -114,40 +128,40 @@ export class TaskStore {
     await this.locks.withLock(`task:${code}`, () => this.relayLocked(code));
   }
 
-  private async relayLocked(code: string): Promise<void> {
-    const doc = await this.models.tasks.findOne({ code }, { owed: 1, rev: 1 }).lean<Pick<TaskDoc, 'owed' | 'rev'>>();
+  private async relayLocked(id: string): Promise<void> {
+    const doc = await this.models.tasks.findById(id, { owed: 1 }).lean<Pick<TaskDoc, 'owed'>>();
     if (!doc?.owed?.length) return;
     await this.outbox.put(await this.expand(doc.owed));
-    await this.models.tasks.updateOne({ code, rev: doc.rev }, { $set: { owed: [], owedAt: null } });
+    await this.models.tasks.updateOne({ _id: id }, { $set: { owed: [], owedAt: null } });
   }
 
   /** A 'refresh' item becomes one patch per live copy of what it names. */
-  private async expand(items: OutboxItem[]): Promise<OutboxItem[]> {
+  async expand(items: OutboxItem[]): Promise<OutboxItem[]> {
     const out: OutboxItem[] = [];
     for (const item of items) {
       if (item.kind !== 'refresh') {
         out.push(item);
         continue;
       }
-      const copies = await this.models.cardMessages.find({ ref: item.ref, replacedBy: { $exists: false } }).lean();
-      for (const c of copies) {
+      const ref = await this.models.cardRefs.findById(item.ref!).lean<{ copies: { messageId: string; view: string }[] }>();
+      for (const c of ref?.copies ?? []) {
         out.push({
-          key: messageKey('patch', item.key, c._id),
+          key: messageKey('patch', item.key, c.messageId),
           kind: 'patch',
-          messageId: c._id,
+          messageId: c.messageId,
           msgType: 'interactive',
           render: { card: item.render?.card ?? item.ref!.split(':')[0], ref: item.ref!, view: c.view },
-          lane: `msg:${c._id}`,
+          lane: `msg:${c.messageId}`,
         });
       }
     }
     return out;
   }
 
-  /** Relays everything left owed (after a crash); run at start and by the outbox loop. */
+  /** Relays everything left owed (after a crash); run at start and now and then. */
   async relayAll(): Promise<number> {
-    const docs = await this.models.tasks.find({ owedAt: { $ne: null } }, { code: 1 }).limit(500).lean<{ code: string }[]>();
-    for (const d of docs) await this.relay(d.code);
+    const docs = await this.models.tasks.find({ owedAt: { $ne: null } }, { _id: 1 }).limit(500).lean<{ _id: string }[]>();
+    for (const d of docs) await this.relay(d._id);
     return docs.length;
   }
 }

@@ -93,19 +93,9 @@ export class OwedDocs<T extends OwedDoc> {
   private async relayLocked(id: string): Promise<void> {
     const doc = await this.model.findById(id, { owed: 1, rev: 1 }).lean<OwedDoc>();
     if (!doc?.owed?.length) return;
-    const out: OutboxItem[] = [];
-    for (const item of doc.owed) {
-      if (item.kind !== 'refresh') {
-        out.push(item);
-        continue;
-      }
-      const copies = await this.deps.models.cardMessages.find({ ref: item.ref, replacedBy: { $exists: false } }).lean();
-      for (const c of copies) {
-        out.push({ key: messageKey('patch', item.key, c._id), kind: 'patch', messageId: c._id, msgType: 'interactive', render: { card: item.render!.card, ref: item.ref!, view: c.view }, lane: `msg:${c._id}` });
-      }
-    }
-    await this.deps.outbox.put(out);
-    await this.model.updateOne({ _id: id, rev: doc.rev }, { $set: { owed: [], owedAt: null } });
+    // a 'refresh' becomes one patch per live copy, as for tasks
+    await this.deps.outbox.put(await this.deps.tasks.expand(doc.owed));
+    await this.model.updateOne({ _id: id }, { $set: { owed: [], owedAt: null } });
   }
 
   /** Relays whatever a crash left owed (run by the leaders' jobs). */

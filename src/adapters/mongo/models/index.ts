@@ -8,11 +8,17 @@ import { appealSchema, bulletinSchema, escalationSchema, meetingSchema, minutesF
 import {
   auditSchema,
   cardMessageSchema,
+  cardRefSchema,
+  counterSchema,
+  taskOriginSchema,
   jobRunSchema,
   lockSchema,
   processedEventSchema,
   type AuditDoc,
   type CardMessageDoc,
+  type CardRefDoc,
+  type CounterDoc,
+  type TaskOriginDoc,
   type JobRunDoc,
   type LockDoc,
   type ProcessedEventDoc,
@@ -28,6 +34,9 @@ export interface Models {
   processedEvents: Model<ProcessedEventDoc>;
   jobRuns: Model<JobRunDoc>;
   cardMessages: Model<CardMessageDoc>;
+  cardRefs: Model<CardRefDoc>;
+  counters: Model<CounterDoc>;
+  taskOrigins: Model<TaskOriginDoc>;
   audits: Model<AuditDoc>;
   previews: Model<PreviewDoc>;
   reminderClaims: Model<ReminderClaimDoc>;
@@ -53,6 +62,9 @@ export function defineModels(conn: Connection): Models {
     processedEvents: m<ProcessedEventDoc>('ProcessedEvent', processedEventSchema),
     jobRuns: m<JobRunDoc>('JobRun', jobRunSchema),
     cardMessages: m<CardMessageDoc>('CardMessage', cardMessageSchema),
+    cardRefs: m<CardRefDoc>('CardRef', cardRefSchema),
+    counters: m<CounterDoc>('Counter', counterSchema),
+    taskOrigins: m<TaskOriginDoc>('TaskOrigin', taskOriginSchema),
     audits: m<AuditDoc>('Audit', auditSchema),
     previews: m<PreviewDoc>('Preview', previewSchema),
     reminderClaims: m<ReminderClaimDoc>('ReminderClaim', reminderClaimSchema),

@@ -106,3 +106,27 @@ export const auditSchema = new Schema(
 );
 auditSchema.index({ entity: 1, at: 1 });
 auditSchema.index({ at: 1 });
+
+/** card_refs: per card ref (task:…, order:…), its live copies; see card-refs.ts. */
+export interface CardRefDoc {
+  _id: string;
+  copies: { messageId: string; view: string }[];
+}
+export const cardRefSchema = new Schema(
+  { _id: { type: String, required: true }, copies: { type: [Schema.Types.Mixed], default: [] } },
+  { collection: 'card_refs', versionKey: false },
+);
+
+/** counters: the last number taken per series (task codes of a year), read and written by _id under the series' lock. */
+export interface CounterDoc {
+  _id: string;
+  seq: number;
+}
+export const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, required: true } }, { collection: 'counters', versionKey: false });
+
+/** task_origins: the step that created a task (preview:ID:i, form:…, meeting:…) → the code it took; makes creation idempotent. */
+export interface TaskOriginDoc {
+  _id: string;
+  code: string;
+}
+export const taskOriginSchema = new Schema({ _id: { type: String, required: true }, code: { type: String, required: true } }, { collection: 'task_origins', versionKey: false });

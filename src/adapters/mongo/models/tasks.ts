@@ -13,6 +13,7 @@ export type TaskDoc = Task & { schemaVersion: number; year: number; seq: number;
 
 export const taskSchema = new Schema(
   {
+    _id: { type: String, required: true }, // = code: single-task reads and writes go by _id
     code: { type: String, required: true },
     year: { type: Number, required: true },
     seq: { type: Number, required: true },
@@ -54,6 +55,10 @@ export const taskSchema = new Schema(
   },
   { collection: 'tasks', versionKey: false, minimize: false },
 );
+// documents written through the model take their _id from the code
+taskSchema.pre('validate', function () {
+  if (!this._id && this.code) this._id = this.code;
+});
 taskSchema.index({ code: 1 }, { unique: true });
 taskSchema.index({ origin: 1 }, { unique: true });
 taskSchema.index({ year: 1, seq: -1 }); // next code of a year
