@@ -45,9 +45,16 @@ function check(t: ReminderInput, today: LocalDate): void {
   if (!(t.dispatchedAt instanceof Date) || Number.isNaN(t.dispatchedAt.getTime())) throw new ReminderInputError(`${t.code}: dispatchedAt ${JSON.stringify(t.dispatchedAt)} is not a moment`);
 }
 
-export function remindersDue(t: ReminderInput, today: LocalDate, tz: string, cal: WorkCalendar, ladder: LadderSettings = DEFAULT_LADDER): DueReminder[] {
+/**
+ * `since`: the last day a run went through the whole ladder. A once-kind is then offered only when its
+ * threshold may have been crossed after that day, so a task long overdue is not offered its letter and
+ * leader report again every day (each offer is an insert the database refuses). The test uses the
+ * ordinary threshold, which is never below the strict one: a task made strict on the way is not missed.
+ */
+export function remindersDue(t: ReminderInput, today: LocalDate, tz: string, cal: WorkCalendar, ladder: LadderSettings = DEFAULT_LADDER, since?: LocalDate): DueReminder[] {
   if (t.state !== 'dispatched' && t.state !== 'in_progress') return [];
   check(t, today);
+  if (since !== undefined && !isLocalDate(since)) throw new ReminderInputError(`the day ${JSON.stringify(since)} is not a date (YYYY-MM-DD)`);
   const early = t.strict ? 1 : 0;
   const out: DueReminder[] = [];
   const daily = (kind: ReminderKind, overdueWorkdays: number, workdaysLeft: number) => out.push({ kind, key: claimKey(t.code, kind, today), overdueWorkdays, workdaysLeft });
@@ -57,8 +64,9 @@ export function remindersDue(t: ReminderInput, today: LocalDate, tz: string, cal
   if (today > t.deadline) {
     const n = cal.workdaysBetween(t.deadline, today);
     daily('overdue', n, -n);
-    if (n >= ladder.letterAt - early) once('letter', n);
-    if (n >= ladder.leaderAt - early) once('leader', n);
+    const before = since !== undefined && since > t.deadline && since <= today ? cal.workdaysBetween(t.deadline, since) : 0;
+    if (n >= ladder.letterAt - early && before < ladder.letterAt) once('letter', n);
+    if (n >= ladder.leaderAt - early && before < ladder.leaderAt) once('leader', n);
     return out;
   }
   const left = cal.workdaysBetween(today, t.deadline);

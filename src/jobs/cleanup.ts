@@ -1,3 +1,4 @@
+import { pruneDailyClaims } from './reminders';
 import type { JobDef } from './runner';
 
 /**
@@ -19,9 +20,9 @@ export function cleanupJob(opts: { eventRetentionMs: number; outboxRetentionMs?:
       // previews nobody confirmed: a confirmed one stays, it records which order made which tasks
       const previews = await models.previews.deleteMany({ state: { $in: ['pending', 'cancelled'] }, createdAt: { $lt: new Date(now - 30 * 86_400_000) } });
       // daily reminder claims only matter on their day (keys name it); per-deadline ones (leader reports) stay
-      const claims = await models.reminderClaims.deleteMany({ once: false, createdAt: { $lt: new Date(now - 14 * 86_400_000) } });
+      const claims = await pruneDailyClaims(models, new Date(now - 14 * 86_400_000));
       await models.reminderRuns.deleteMany({ state: { $ne: 'started' }, startedAt: { $lt: new Date(now - 90 * 86_400_000) } });
-      return { events: events.deletedCount, outbox: outbox.deletedCount, runs: runs.deletedCount, locks: locks.deletedCount, previews: previews.deletedCount, claims: claims.deletedCount };
+      return { events: events.deletedCount, outbox: outbox.deletedCount, runs: runs.deletedCount, locks: locks.deletedCount, previews: previews.deletedCount, claims };
     },
   };
 }

@@ -11,7 +11,7 @@ import { claimKey } from '../../src/domain/reminders';
 import type { Task } from '../../src/domain/task';
 import { localDate, zonedInstant } from '../../src/domain/time';
 import { cleanupJob } from '../../src/jobs/cleanup';
-import { remindersJob, RemindersOptionsError } from '../../src/jobs/reminders';
+import { remindersJob, RemindersOptionsError, scanPlanOf } from '../../src/jobs/reminders';
 import { createLogger } from '../../src/log';
 import { buildCore, type Core } from '../../src/main';
 import { openTestDb, type TestDb } from '../support/db';
@@ -114,6 +114,18 @@ describe('a run that stopped half-way is finished by the next one', () => {
     expect(await a.deps.models.reminderRuns.countDocuments({ state: 'started' })).toBe(0);
   }, 60_000);
 
+  test('a letter claimed by a run that stopped is issued later, even after other runs finished', async () => {
+    const [x] = await dispatch(1, { progress: 90 });
+    await run(a.deps, '2026-10-09'); // 2 overdue: no letter yet
+    await stopped('2026-10-10:dead', '2026-10-10', 5); // claimed x's letter, then stopped; too recent to be taken as stopped
+    await a.deps.models.reminderClaims.collection.insertOne(claim(x, 'letter', '2026-09-30', '2026-10-10:dead') as never);
+    expect(await run(a.deps, '2026-10-10')).toMatchObject({ letters: 0, recovered: 0 });
+    await a.deps.models.reminderRuns.collection.updateOne({ _id: '2026-10-10:dead' } as never, { $set: { startedAt: new Date(Date.now() - 3_600_000) } });
+    expect(await run(a.deps, '2026-10-12')).toMatchObject({ letters: 1, recovered: 1, since: '2026-10-09' });
+    expect((await rows()).flatMap(lines).filter((l) => l.includes('letter'))).toEqual([`ou_off1h letter 〔2026〕第1号 ${x}`, `ou_sup1 letter 〔2026〕第1号 ${x}`]);
+    expect(await run(a.deps, '2026-10-13')).toMatchObject({ letters: 0, since: '2026-10-12' });
+  });
+
   test("yesterday's daily claims are not sent late; a run younger than the lease is left alone", async () => {
     const [x] = await dispatch(1, { deadline: '2026-10-09' }); // 2 workdays overdue on 10-12: no letter yet
     await stopped('2026-10-09:dead', '2026-10-09', 24 * 60);
@@ -124,6 +136,20 @@ describe('a run that stopped half-way is finished by the next one', () => {
     expect(await rows()).toEqual([]);
     expect(await a.deps.models.reminderRuns.findById('2026-10-12:alive').lean()).toMatchObject({ state: 'started' });
   });
+});
+
+test('both ways of reading the tasks owe the same reminders; the database says which to use', async () => {
+  await dispatch(3, { deadline: '2026-10-13' }); // due1 on 10-12
+  await dispatch(3, { deadline: '2026-09-30', state: 'dispatched' }); // overdue and unsigned
+  await dispatch(3, { deadline: '2026-12-31', state: 'dispatched' }); // unsigned only
+  await dispatch(3, { deadline: '2026-09-30', state: 'submitted' }); // nothing
+  const counts = (r: Record<string, unknown>) => ({ tasks: r.tasks, sign: r.sign, due1: r.due1, overdue: r.overdue, letters: r.letters, leaders: r.leaders });
+  const one = await remindersJob({ scan: 'one' }).run({ at: at('2026-10-12'), today: '2026-10-12', force: false, deps: a.deps });
+  for (const m of [a.deps.models.reminderClaims, a.deps.models.reminderRuns, a.deps.models.letters]) await m.collection.deleteMany({});
+  const split = await remindersJob({ scan: 'split' }).run({ at: at('2026-10-12'), today: '2026-10-12', force: false, deps: a.deps });
+  expect(counts(split)).toEqual(counts(one));
+  expect(counts(one)).toEqual({ tasks: 9, sign: 6, due1: 3, overdue: 3, letters: 3, leaders: 0 });
+  expect(await scanPlanOf(a.deps)).toBe(process.env.DUDAO_FERRETDB_HANDLER === 'postgresql' ? 'split' : 'one');
 });
 
 test('a task with a broken deadline is skipped and named; the others are reminded', async () => {
@@ -155,4 +181,5 @@ test('bad job options are refused with a clear error', () => {
   expect(() => remindersJob({ ladder: { letterAt: 3, leaderAt: 3 } })).toThrow('leaderAt must be a whole number of workdays after letterAt (3), got 3');
   expect(() => remindersJob({ batch: 0 })).toThrow('batch must be a whole number from 1 to 10000, got 0');
   expect(() => remindersJob({ leaseMs: 10 })).toThrow('leaseMs must be at least 1000, got 10');
+  expect(() => remindersJob({ scan: 'fast' as never })).toThrow('scan must be auto, one or split, got "fast"');
 });

@@ -3,7 +3,7 @@ import { WorkCalendar } from '../../src/domain/calendar';
 import { reminderWindow, ReminderInputError, remindersDue, type ReminderInput } from '../../src/domain/reminders';
 import type { TaskState } from '../../src/domain/task';
 import { addDays, localDate, startOfDay, zonedInstant } from '../../src/domain/time';
-import { reminderQuery } from '../../src/jobs/reminders';
+import { reminderQueries } from '../../src/jobs/reminders';
 
 /**
  * The ladder (SPEC §7) through 2026-09-14 … 10-31: 中秋 09-25..27 off, 国庆 10-01..07 off, and the
@@ -112,6 +112,29 @@ describe('the ladder through the National Day holiday', () => {
   });
 });
 
+describe('letters and leader reports are offered only past the last day a run went through', () => {
+  const kinds = (t: ReminderInput, today: string, since?: string) => remindersDue(t, today, TZ, cal, undefined, since).map((d) => d.kind);
+  const late = base({ deadline: '2026-09-30' }); // 3 overdue on 10-10, 7 on 10-15
+
+  test('a long-overdue task is not offered them again every day', () => {
+    expect(kinds(late, '2026-10-20')).toEqual(['overdue', 'letter', 'leader']);
+    expect(kinds(late, '2026-10-20', '2026-10-19')).toEqual(['overdue']);
+    expect(kinds(late, '2026-10-15', '2026-10-14')).toEqual(['overdue', 'leader']); // 6 on 10-14: the leader's day is today
+    expect(kinds(late, '2026-10-10', '2026-10-09')).toEqual(['overdue', 'letter']);
+    expect(kinds(late, '2026-10-10', '2026-10-10')).toEqual(['overdue']); // run again the same day
+  });
+
+  test('after an outage both are offered; a task made strict on the way is not missed', () => {
+    expect(kinds(late, '2026-10-16', '2026-10-08')).toEqual(['overdue', 'letter', 'leader']);
+    // strict from 10-10: its letter was due at 2 (10-09), when the task was not strict yet
+    expect(kinds({ ...late, strict: true }, '2026-10-10', '2026-10-09')).toEqual(['overdue', 'letter']);
+  });
+
+  test('a bad day is refused', () => {
+    expect(() => remindersDue(late, '2026-10-20', TZ, cal, undefined, '10-19')).toThrow('the day "10-19" is not a date (YYYY-MM-DD)');
+  });
+});
+
 describe('the job reads every task that can be owed something', () => {
   /** A tiny evaluator of the job's filter ($or, $in, $lt, equality), to check the window against the ladder. */
   const matches = (doc: Record<string, unknown>, q: Record<string, unknown>): boolean =>
@@ -125,17 +148,21 @@ describe('the job reads every task that can be owed something', () => {
       return v === cond;
     });
 
-  test('no task that the ladder owes something is left out, on any day of the two months', () => {
+  test('no task that the ladder owes something is left out, on any day of the two months, by either plan', () => {
     let owed = 0;
     for (let today = '2026-09-01'; today <= '2026-10-31'; today = addDays(today, 1)) {
-      const q = reminderQuery(today, cal, TZ);
+      const one = reminderQueries(today, cal, TZ, 'one');
+      const split = reminderQueries(today, cal, TZ, 'split');
       for (let d = -12; d <= 12; d++) {
-        for (const state of ['dispatched', 'in_progress'] as const) {
+        for (const state of ['dispatched', 'in_progress', 'submitted'] as const) {
           for (const strict of [false, true]) {
             const t = base({ state, strict, deadline: addDays(today, d), dispatchedAt: at(addDays(today, -((d + 40) % 5)), '16:00') });
+            const doc = t as unknown as Record<string, unknown>;
+            const read = one.some((q) => matches(doc, q));
+            expect({ today, t, split: split.some((q) => matches(doc, q)) }).toEqual({ today, t, split: read }); // the same tasks either way
             if (!remindersDue(t, today, TZ, cal).length) continue;
             owed++;
-            expect({ today, t, read: matches(t as unknown as Record<string, unknown>, q) }).toMatchObject({ read: true });
+            expect({ today, t, read }).toMatchObject({ read: true });
           }
         }
       }

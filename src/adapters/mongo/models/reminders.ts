@@ -40,6 +40,7 @@ export const reminderClaimSchema = new Schema(
 );
 reminderClaimSchema.index({ run: 1 }); // what an unfinished run had claimed
 reminderClaimSchema.index({ once: 1, createdAt: 1 }); // cleanup of old daily claims
+reminderClaimSchema.index({ day: 1, once: 1 }); // today's claims, when the job runs again the same day
 reminderClaimSchema.index({ code: 1 });
 
 /** reminder_runs: one document per run of the job; `started` until its messages are in the outbox. */
@@ -67,7 +68,8 @@ export const reminderRunSchema = new Schema(
   },
   { collection: 'reminder_runs', versionKey: false },
 );
-reminderRunSchema.index({ state: 1, startedAt: 1 });
+reminderRunSchema.index({ state: 1, startedAt: 1 }); // runs that stopped half-way
+reminderRunSchema.index({ state: 1, day: 1 }); // the last day a run finished
 
 /**
  * letters: 督导提示函, numbered 〔YYYY〕第N号 without gaps per year (taken under the year's lock), one per
