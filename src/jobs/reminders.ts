@@ -208,15 +208,27 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
   await put(digests.items);
   await put(groupCopies(mc, owed));
   const letters = [...issued, ...stoppedLetters];
-  for (let i = 0; i < letters.length; i += 250) await put(letters.slice(i, i + 250).flatMap((l) => letterItems(org, l)));
-  for (let i = 0; i < leaderOwed.length; i += 250) await put(leaderOwed.slice(i, i + 250).flatMap((o) => leaderItems(mc, o, lettersOf.get(`${o.task.code}|${o.task.deadline}`))));
+  const undeliverable = [...digests.undeliverable];
+  for (let i = 0; i < letters.length; i += 250) {
+    const slice = letters.slice(i, i + 250);
+    const items = slice.map((l) => letterItems(org, l));
+    items.forEach((x, j) => x.length || undeliverable.push(`letter ${slice[j]._id} ${slice[j].code}`));
+    await put(items.flat());
+  }
+  for (let i = 0; i < leaderOwed.length; i += 250) {
+    const slice = leaderOwed.slice(i, i + 250);
+    const items = slice.map((o) => leaderItems(mc, o, lettersOf.get(`${o.task.code}|${o.task.deadline}`)));
+    items.forEach((x, j) => x.length || undeliverable.push(slice[j].due.key));
+    await put(items.flat());
+  }
   ms.queue = took(t0);
-  if (digests.undeliverable.length) log.warn({ claims: digests.undeliverable.slice(0, 20), count: digests.undeliverable.length }, 'reminders: units with no chat and no official with an open_id');
+  // nobody to send to: a unit with no chat and no official with an open_id, a leader without one
+  if (undeliverable.length) log.warn({ claims: undeliverable.slice(0, 20), count: undeliverable.length }, 'reminders: owed but nobody to send them to');
   await models.reminderRuns.updateOne({ _id: r.runId }, { $set: { state: 'done', endedAt: new Date() } });
   if (r.stopped.length) await models.reminderRuns.updateMany({ _id: { $in: r.stopped } }, { $set: { state: 'recovered', recoveredBy: r.runId } });
 
   const count = (k: string) => owed.filter((o) => o.due.kind === k).length;
-  return { plan: r.plan, since: r.since ?? null, tasks, sign: count('sign'), due3: count('due3'), due1: count('due1'), due0: count('due0'), overdue: count('overdue'), letters: issued.length, leaders: leaderOwed.length, messages, skipped, undeliverable: digests.undeliverable.length, recovered: r.stopped.length, ms };
+  return { plan: r.plan, since: r.since ?? null, tasks, sign: count('sign'), due3: count('due3'), due1: count('due1'), due0: count('due0'), overdue: count('overdue'), letters: issued.length, leaders: leaderOwed.length, messages, skipped, undeliverable: undeliverable.length, recovered: r.stopped.length, ms };
 }
 
 /**

@@ -160,6 +160,25 @@ test('a task with a broken deadline is skipped and named; the others are reminde
   expect(r).toMatchObject({ skipped: 1, overdue: 1 });
 });
 
+test('owed with nobody to send to is counted and logged, not lost silently', async () => {
+  const { units, groups, people } = a.deps.models;
+  await units.collection.insertOne({ code: 'NOC', name: '无群单位', kind: 'township', aliases: [], active: true } as never);
+  await people.collection.insertMany([{ code: 'PX', name: '无号联络员', roles: [{ kind: 'official', unit: 'NOC', position: '联络员' }], active: true }, { code: 'PL3', name: '无号市领导', roles: [{ kind: 'cityLeader' }], active: true }] as never[]);
+  await groups.collection.insertOne({ code: 'G3', name: '第三专项督导组', kind: 'special', cityLeader: 'PL3', units: ['NOC'], active: true } as never);
+  a.deps.orgs.invalidate();
+  try {
+    await dispatch(1, { leadUnit: 'NOC', group: 'G3', deadline: '2026-09-10', dispatchedAt: at('2026-09-01', '10:00') }); // 11 workdays overdue on 10-12
+    const r = await run(a.deps, '2026-10-12');
+    // the unit's overdue notice, its letter (no 负责人, 联络员 or 组长 with an open_id) and the leader report
+    expect(r).toMatchObject({ overdue: 1, letters: 1, leaders: 1, undeliverable: 3 });
+  } finally {
+    await units.collection.deleteOne({ code: 'NOC' });
+    await people.collection.deleteMany({ code: { $in: ['PX', 'PL3'] } });
+    await groups.collection.deleteOne({ code: 'G3' });
+    a.deps.orgs.invalidate();
+  }
+});
+
 test('a new year numbers from 〔2027〕第1号', async () => {
   await a.deps.models.letters.collection.insertOne({ _id: '2026-7', year: 2026, number: 7, code: 'DB-2026-0999', title: 't', deadline: '2026-12-01', unit: 'MSZ', group: 'G1', issuedOn: '2026-12-04', overdueWorkdays: 3, run: 'r', createdAt: new Date() } as never);
   const [x] = await dispatch(1, { deadline: '2026-12-30' });
