@@ -119,3 +119,12 @@ export function leaderItems(c: MessageContext, o: Owed, letter?: Pick<LetterDoc,
   const card = leaderOverdueCard({ leaderName: leader.name, task: t, unitName: c.org.unitName(t.leadUnit), groupName: g?.name ?? t.group, overdueWorkdays: o.due.overdueWorkdays, letterNumber: letter ? letterNumber(letter) : undefined, today: c.today, tz: c.tz });
   return personTarget(c.org, leader.code).map((to) => ({ key: messageKey('leader', t.code, t.deadline, to.id), kind: 'send', to, msgType: 'interactive', content: card }));
 }
+
+/**
+ * The task cards of everything reminded today are patched once a day: their light and "剩 N 个工作日"
+ * move with time alone, and no edit bumps the task's rev to refresh them.
+ */
+export function cardRefreshes(owed: Owed[], today: LocalDate): OutboxItem[] {
+  const codes = new Set(owed.filter((o) => o.due.kind !== 'letter' && o.due.kind !== 'leader').map((o) => o.task.code));
+  return [...codes].map((code) => ({ key: messageKey('refresh', code, 'day', today), kind: 'refresh', ref: `task:${code}`, msgType: 'interactive', render: { card: 'task', ref: `task:${code}`, view: '' } }));
+}

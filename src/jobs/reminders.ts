@@ -7,7 +7,7 @@ import { lightOf } from '../domain/lights';
 import type { WorkCalendar } from '../domain/calendar';
 import { DEFAULT_LADDER, ONCE_KINDS, reminderWindow, remindersDue, type LadderSettings } from '../domain/reminders';
 import { addDays, startOfDay, type LocalDate } from '../domain/time';
-import { groupCopies, leaderItems, letterItems, TASK_FIELDS, unitDigests, type Brief, type MessageContext, type Owed } from './reminder-messages';
+import { cardRefreshes, groupCopies, leaderItems, letterItems, TASK_FIELDS, unitDigests, type Brief, type MessageContext, type Owed } from './reminder-messages';
 import type { JobContext, JobDef } from './runner';
 import { workdaysOnly } from './runner';
 
@@ -207,6 +207,8 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
   const digests = unitDigests(mc, owed);
   await put(digests.items);
   await put(groupCopies(mc, owed));
+  const refreshes = cardRefreshes(owed, today);
+  for (let i = 0; i < refreshes.length; i += 250) await put(await deps.tasks.expand(refreshes.slice(i, i + 250)));
   const letters = [...issued, ...stoppedLetters];
   const undeliverable = [...digests.undeliverable];
   for (let i = 0; i < letters.length; i += 250) {

@@ -147,6 +147,15 @@ test('罗东镇 (no chat) gets them in its 联络员’s direct chat; 〔2026〕
   ]);
 });
 
+test('the task card itself moves with time: patched on each reminded day, it shows 已超期 10 个工作日 at the end', () => {
+  const card = h.botMessages('oc_msz').find((m) => JSON.stringify(m.content).includes('推进茂盛路征迁扫尾') && h.fake.patchesOf(m.message_id).length)!;
+  expect(JSON.stringify(h.fake.cardOf(card.message_id))).toContain('已超期 10 个工作日');
+  // 09-15's reminder; 签收 and 反馈进度 answered on the card, and the refresh every copy is owed after an
+  // edit; then one patch for each of the other 13 reminded days (09-24 … 10-20), never two on a day
+  // though the job ran three times a day
+  expect(h.fake.patchesOf(card.message_id).map((v) => v.via)).toEqual(['patch', 'card_update', 'card_update', ...Array(14).fill('patch')]);
+});
+
 test('the urgent task’s due and overdue cards and every letter are sent 加急', () => {
   const urgents = h.fake.urgents();
   const to = (openId: string) => urgents.filter((u) => u.userIds.includes(openId)).length;
