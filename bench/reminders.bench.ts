@@ -13,6 +13,7 @@ import { createLogger } from '../src/log';
 import { buildCore } from '../src/main';
 import { startFerretDB } from '../scripts/ferretdb';
 import { orgForSeeding, parseSeedArgs, seedTasks } from '../scripts/seed-tasks';
+import { mb, measure, type Measured } from './measure';
 
 /**
  * The `reminders` job over 100,000 tasks seeded by scripts/seed-tasks.ts (75% open, 15% of those
@@ -28,27 +29,6 @@ const COUNT = Number(process.env.BENCH_TASKS ?? 100_000);
 const NOW = new Date('2026-10-15T09:00:00+08:00'); // Thursday, a week after 国庆
 const NEXT = new Date('2026-10-16T09:00:00+08:00');
 const TZ = 'Asia/Shanghai';
-const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
-
-interface Measured<T> {
-  ms: number;
-  peak: number;
-  value: T;
-}
-
-async function measure<T>(label: string, fn: () => Promise<T>, note: (v: T) => string = () => ''): Promise<Measured<T>> {
-  global.gc?.();
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
-  const t0 = performance.now();
-  const value = await fn();
-  const ms = performance.now() - t0;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  console.log(`  ${label.padEnd(46)} ${ms.toFixed(0).padStart(8)} ms   peak RSS ${mb(peak).padStart(7)} (+${mb(peak - before)})  ${note(value)}`);
-  return { ms, peak, value };
-}
 
 /** What a plan says about index use: SQLite (FerretDB), PostgreSQL (FerretDB) or MongoDB. */
 function planSummary(e: Record<string, unknown>): string {

@@ -21,6 +21,7 @@ import { parsePeriod } from '../src/domain/summary';
 import { JobRunner } from '../src/jobs/runner';
 import { startFerretDB } from '../scripts/ferretdb';
 import { orgForSeeding, parseSeedArgs, seedTasks } from '../scripts/seed-tasks';
+import { mb, measure } from './measure';
 
 /**
  * The monthly summary over 100,000 tasks on FerretDB (SQLite): seeds them (scripts/seed-tasks.ts), then
@@ -31,22 +32,6 @@ import { orgForSeeding, parseSeedArgs, seedTasks } from '../scripts/seed-tasks';
 const COUNT = Number(process.env.BENCH_TASKS ?? 100_000);
 const NOW = new Date('2026-12-01T09:00:00+08:00');
 
-const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
-
-/** Wall time and the highest RSS sampled while `fn` runs. */
-async function measure<T>(label: string, fn: () => Promise<T>): Promise<{ ms: number; peak: number; value: T }> {
-  global.gc?.();
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
-  const t0 = performance.now();
-  const value = await fn();
-  const ms = performance.now() - t0;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  console.log(`${label.padEnd(42)} ${ms.toFixed(0).padStart(7)} ms   peak RSS ${mb(peak).padStart(5)} MB (+${mb(peak - before)} MB)`);
-  return { ms, peak, value };
-}
 
 export async function run(): Promise<void> {
   const external = process.env.MONGODB_URI;
