@@ -1,4 +1,7 @@
-/** Live cards through the outbox: updates of one card collapse to the latest; past Feishu's 14-day edit limit a fresh copy replaces the old one. */
+/**
+ * Live cards through the outbox: updates of one card collapse to the latest; past Feishu's 14-day edit limit
+ * a fresh copy replaces the old one, as a reply quoting it (a plain send when the old card is gone).
+ */
 import { OutboxWorker } from '../../src/adapters/feishu/outbox-worker';
 import { Locks } from '../../src/adapters/mongo/lock';
 import type { CardMessageDoc } from '../../src/adapters/mongo/models/infra';
@@ -51,27 +54,42 @@ describe('card updates', () => {
     expect(await h.service.deps.models.outbox.countDocuments({ kind: 'patch', status: 'superseded' })).toBeGreaterThanOrEqual(4);
   });
 
-  test('a patch queued before a replacement follows it to the fresh copy (no second fresh card)', async () => {
-    // a worker whose machine clock is 15 days on: the group's copy is past the edit window before Feishu says so
+  // a worker whose machine clock is `days` on: copies older than that are past the edit window before Feishu says so
+  const workerAt = (days: number) => {
     const { models, outbox } = h.service.deps;
-    const later = new OutboxWorker({
+    return new OutboxWorker({
       models, store: outbox, locks: new Locks(models.locks), log: createLogger('silent'),
       renderer: h.service.worker['o'].renderer, // the service's own card views
       messenger: new FeishuMessenger({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret, domain: h.fake.url, timeoutMs: 1500 }),
-      now: () => Date.now() + 15 * DAY,
+      now: () => Date.now() + days * DAY,
     });
+  };
+  const groupRow = async (key: string) => {
     const c0 = (await copy(groupCard))!;
-    const row = (key: string) => ({ key, kind: 'patch' as const, messageId: groupCard, msgType: 'interactive' as const, render: { card: c0.ref.startsWith('order:') ? 'rollup' : 'task', ref: c0.ref, view: c0.view }, lane: `msg:${groupCard}` });
+    return { key, kind: 'patch' as const, messageId: groupCard, msgType: 'interactive' as const, render: { card: c0.ref.startsWith('order:') ? 'rollup' : 'task', ref: c0.ref, view: c0.view }, lane: `msg:${groupCard}` };
+  };
+  const liveCopies = async (ref: string) => (await h.service.deps.models.cardRefs.findById(ref).lean<{ copies: { messageId: string }[] }>())?.copies.map((c) => c.messageId) ?? [];
+
+  test('a patch queued before a replacement follows it to the fresh copy (no second fresh card)', async () => {
+    const { outbox } = h.service.deps;
+    const later = workerAt(15);
+    const row = groupRow;
+    const c0 = (await copy(groupCard))!;
     const cardsBefore = cards('oc_g1').length;
 
-    await outbox.put([row('chain-1')]);
+    await outbox.put([await row('chain-1')]);
     await later.drain(20_000);
     const fresh = (await copy(groupCard))!.replacedBy!;
     expect(fresh).toBeDefined();
     expect(cards('oc_g1')).toHaveLength(cardsBefore + 1);
+    // the fresh card quotes the old one, so it shows under it in the chat, not in a side thread
+    expect(h.fake.message(fresh)).toMatchObject({ parent_id: groupCard, root_id: groupCard, chat_id: 'oc_g1' });
+    expect(h.fake.message(fresh)?.thread_id).toBeUndefined();
+    expect(await liveCopies(c0.ref)).toContain(fresh);
+    expect(await liveCopies(c0.ref)).not.toContain(groupCard);
 
     // queued before the replacement was known: it names the old copy
-    await outbox.put([row('chain-2')]);
+    await outbox.put([await row('chain-2')]);
     await later.drain(20_000);
     expect(cards('oc_g1')).toHaveLength(cardsBefore + 1);
     expect(patches(fresh)).toHaveLength(1);
@@ -90,6 +108,9 @@ describe('card updates', () => {
       expect(replacedBy).toBeDefined();
       const fresh = h.fake.message(replacedBy!)!;
       expect(fresh.chat_id).toBe('oc_msz');
+      expect(fresh.parent_id).toBe(unitCard); // a reply quoting the card it replaces
+      expect(await liveCopies('task:DB-2026-0001')).toContain(replacedBy);
+      expect(await liveCopies('task:DB-2026-0001')).not.toContain(unitCard);
       expect(cards('oc_msz')).toHaveLength(mszBefore + 1);
       expect(cardText(fresh.content)).toContain('第6次进展');
       expect(await copy(replacedBy!)).toMatchObject({ ref: 'task:DB-2026-0001', view: 'unit', chatId: 'oc_msz' });
@@ -105,6 +126,42 @@ describe('card updates', () => {
       expect(cards('oc_msz')).toHaveLength(mszBefore + 1);
     } finally {
       h.fake.config.now = realNow;
+    }
+  });
+  test('an old card that cannot be replied to (withdrawn) gets its fresh copy by plain send; later updates patch that one', async () => {
+    const { outbox } = h.service.deps;
+    const ref = (await copy(groupCard))!.ref;
+    let old = groupCard;
+    while ((await copy(old))?.replacedBy) old = (await copy(old))!.replacedBy!;
+    expect(await liveCopies(ref)).toContain(old);
+    h.fake.message(old)!.deleted = true; // someone withdrew the live copy: Feishu refuses both PATCH and reply to it
+    const cardsBefore = cards('oc_g1').length;
+    const replies = () => h.fake.calls({ method: 'POST', path: `/open-apis/im/v1/messages/${old}/reply` });
+    try {
+      const later = workerAt(30); // the copy sent "15 days on" is past the edit window again
+      await outbox.put([await groupRow('gone-1')]);
+      await later.drain(20_000);
+      expect(replies().length).toBeGreaterThanOrEqual(1);
+      expect(replies().every((c) => c.status !== 200)).toBe(true);
+      const fresh = (await copy(old))?.replacedBy;
+      expect(fresh).toBeDefined();
+      const msg = h.fake.message(fresh!)!;
+      expect(msg).toMatchObject({ chat_id: 'oc_g1', fromBot: true, msg_type: 'interactive' });
+      expect(msg.parent_id).toBeUndefined();
+      expect(cards('oc_g1')).toHaveLength(cardsBefore + 1);
+      expect(await copy(fresh!)).toMatchObject({ ref, chatId: 'oc_g1' });
+      expect(await liveCopies(ref)).toContain(fresh);
+      expect(await liveCopies(ref)).not.toContain(old);
+      expect(await h.service.deps.models.outbox.countDocuments({ status: 'failed' })).toBe(0);
+
+      // the next refresh patches the fresh copy: no third card, nothing sent to the withdrawn one
+      const before = patches(fresh!).length;
+      await outbox.put([await groupRow('gone-2')]);
+      await later.drain(20_000);
+      expect(patches(fresh!)).toHaveLength(before + 1);
+      expect(cards('oc_g1')).toHaveLength(cardsBefore + 1);
+    } finally {
+      h.fake.message(old)!.deleted = false;
     }
   });
 });

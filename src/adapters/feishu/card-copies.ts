@@ -23,7 +23,8 @@ export class CardCopies {
 
   /**
    * Feishu edits a message for 14 days only: after that a fresh card goes to the same place, replacing
-   * the old copy, and later updates go to the fresh one. A patch queued before a replacement names an
+   * the old copy, and later updates go to the fresh one. The fresh card quotes the old one (a reply),
+   * so it shows under the card it replaces, linked to it. A patch queued before a replacement names an
    * older copy, so the chain of replacements is followed to the live copy first.
    */
   async patchOrResend(row: OutboxRow, content: unknown): Promise<string | undefined> {
@@ -46,10 +47,7 @@ export class CardCopies {
       }
     }
     const where = live ?? first!;
-    if (!where.to && !where.chatId) throw new FeishuError('no_target', 'card copy has no chat to resend to', true);
-    const to = where.to ?? { type: 'chat_id' as const, id: where.chatId! };
-    // the same uuid on a retry: Feishu hands back the fresh card already sent
-    const r = await this.o.messenger.send(to, 'interactive', content, `${row._id}`.slice(0, 44) + ':fresh');
+    const r = await this.fresh(row, where, content);
     // recorded before the old copy points to it: a refresh in between then finds one of them, never neither
     await cardMessages.collection
       .insertOne({ _id: r.messageId, ref: where.ref, view: where.view, chatId: r.chatId ?? where.chatId, to: where.to, sentAt: new Date(this.o.now()), replaces: where._id } as never)
@@ -60,6 +58,24 @@ export class CardCopies {
     await cardMessages.updateOne({ _id: where._id }, { $set: { replacedBy: r.messageId } });
     this.o.log.info({ old: where._id, fresh: r.messageId, ref: where.ref }, 'card past its edit window: a fresh copy replaces it');
     return r.messageId;
+  }
+
+  /**
+   * The fresh copy as a reply quoting the old card (not in a thread: it must show in the chat itself;
+   * a chat in topic mode threads it anyway). An old card that cannot be replied to (recalled, deleted)
+   * gets a plain send to its chat instead. Each way keeps its own uuid, so a retry returns the same card.
+   */
+  private async fresh(row: OutboxRow, old: CardMessageDoc, content: unknown): Promise<{ messageId: string; chatId?: string }> {
+    const uuid = `${row._id}`.slice(0, 40);
+    try {
+      return await this.o.messenger.reply(old._id, 'interactive', content, `${uuid}:fresh`);
+    } catch (e) {
+      const err = classify(e);
+      if (!err.permanent) throw err; // rate limit, timeout: the outbox retries with the same uuid
+      if (!old.to && !old.chatId) throw new FeishuError('no_target', 'card copy has no chat to resend to', true);
+      this.o.log.warn({ old: old._id, code: err.code, err: err.message }, 'cannot reply to the old card: the fresh copy goes to its chat unlinked');
+      return this.o.messenger.send(old.to ?? { type: 'chat_id', id: old.chatId! }, 'interactive', content, `${uuid}:fresh-send`);
+    }
   }
 
   async record(messageId: string, row: OutboxRow, chatId?: string): Promise<void> {
