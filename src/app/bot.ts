@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Inbound } from '../adapters/feishu/envelope';
 import type { CardAnswer } from './card-handler';
 import type { AppDeps } from './deps';
@@ -49,8 +50,32 @@ export class Bot {
     void this.deps.models.processedEvents.updateOne({ _id: id }, { $set: { state: 'done' } }).catch(() => undefined);
   }
 
+  /**
+   * The budget counts from the moment the delivery arrives, so the database claims spend it too: a slow
+   * claim (a busy database) gets the holding answer at the budget like slow work does, and the claim and
+   * the work go on in the background and are applied once. A claim that fails inside the budget throws
+   * (nothing was applied, so the non-2xx answer lets Feishu deliver it again); one that fails after the
+   * answer is logged.
+   */
   async receive(inb: Inbound): Promise<BotAnswer> {
     const log = this.deps.log.child({ event: inb.eventId, kind: inb.type });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), this.budgetMs)));
+    const work = this.claimAndRun(inb, log);
+    let first: BotAnswer | 'late';
+    try {
+      first = await Promise.race([work, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (first !== 'late') return first;
+    work.catch((err) => log.error({ err }, 'claiming the delivery failed after it was answered'));
+    log.warn({ budgetMs: this.budgetMs }, 'answered before the work finished (Feishu waits 3 s at most)');
+    return inb.type === 'card' ? { toast: { type: 'info', content: '正在处理，卡片稍后更新' } } : {};
+  }
+
+  /** Claims, then runs the handler; rejects only when a claim fails (handler errors become answers). */
+  private async claimAndRun(inb: Inbound, log: Logger): Promise<BotAnswer> {
     if (!(await this.claim(inb.eventId, inb.type))) {
       log.info('duplicate delivery acknowledged');
       return {};
@@ -60,7 +85,7 @@ export class Bot {
       this.done(inb.eventId);
       return {};
     }
-    const work: Promise<BotAnswer> = (async () => {
+    return (async (): Promise<BotAnswer> => {
       switch (inb.type) {
         case 'message':
           await this.handlers.onMessage(inb);
@@ -77,12 +102,5 @@ export class Bot {
         return inb.type === 'card' ? { toast: { type: 'error', content: '处理失败，请稍后重试；如仍失败请联系管理员。' } } : {};
       })
       .finally(() => this.done(inb.eventId));
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), this.budgetMs)));
-    const first = await Promise.race([work, late]);
-    clearTimeout(timer);
-    if (first !== 'late') return first;
-    log.warn({ budgetMs: this.budgetMs }, 'answered before the work finished (Feishu waits 3 s at most)');
-    return inb.type === 'card' ? { toast: { type: 'info', content: '正在处理，卡片稍后更新' } } : {};
   }
 }

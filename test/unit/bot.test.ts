@@ -1,0 +1,157 @@
+/**
+ * Bot.receive: the answer budget counts from the moment a delivery arrives, database claims included,
+ * and what runs past it still finishes, once. Claims go to an in-memory stand-in for processedEvents
+ * that behaves like MongoDB's unique _id (E11000), with a delay to play a busy database.
+ */
+import pino from 'pino';
+import type { Inbound } from '../../src/adapters/feishu/envelope';
+import { Bot, type Handlers } from '../../src/app/bot';
+import type { AppDeps } from '../../src/app/deps';
+
+const BUDGET = 150;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function fakeDeps(opts: { claimDelayMs?: number; claimError?: Error } = {}) {
+  const rows = new Map<string, { state: string; at: Date }>();
+  const inserts: string[] = [];
+  const errors: unknown[] = [];
+  const ctl = { delayMs: opts.claimDelayMs ?? 0 };
+  const processedEvents = {
+    collection: {
+      async insertOne(doc: { _id: string; at: Date; state: string }) {
+        inserts.push(doc._id);
+        await sleep(ctl.delayMs);
+        if (opts.claimError) throw opts.claimError;
+        if (rows.has(doc._id)) throw Object.assign(new Error('E11000 duplicate key'), { code: 11000 });
+        rows.set(doc._id, { state: doc.state, at: doc.at });
+      },
+    },
+    findById: (id: string) => ({ lean: async () => rows.get(id) ?? null }),
+    updateOne: async (q: { _id: string }, u: { $set: { state: string } }) => {
+      const row = rows.get(q._id);
+      if (row) row.state = u.$set.state;
+    },
+  };
+  const log = pino({ level: 'silent' });
+  const spy = Object.assign(Object.create(log), {
+    child: () => spy,
+    error: (o: unknown) => void errors.push(o),
+    warn: () => undefined,
+    info: () => undefined,
+  });
+  const deps = { models: { processedEvents }, locks: { tryAcquire: async () => true }, log: spy } as unknown as AppDeps;
+  return { deps, rows, inserts, errors, ctl };
+}
+
+const card = (id = 'ev-card-1'): Inbound => ({ type: 'card', eventId: id } as unknown as Inbound);
+const message = (id = 'ev-msg-1', messageId = 'om_1'): Inbound => ({ type: 'message', eventId: id, messageId } as unknown as Inbound);
+
+function handlers(o: { workMs?: number } = {}) {
+  const seen: string[] = [];
+  const h: Handlers = {
+    async onMessage(m) {
+      await sleep(o.workMs ?? 0);
+      seen.push(`message:${m.eventId}`);
+    },
+    async onCard(a) {
+      await sleep(o.workMs ?? 0);
+      seen.push(`card:${a.eventId}`);
+      return { toast: { type: 'success', content: 'done' } };
+    },
+  };
+  return { h, seen };
+}
+
+async function timed<T>(p: Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = Date.now();
+  const value = await p;
+  return { value, ms: Date.now() - t0 };
+}
+
+async function until(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
+describe('Bot.receive: the budget includes the claims', () => {
+  test('fast claim and fast work: the handler’s own answer', async () => {
+    const { deps, rows } = fakeDeps();
+    const { h, seen } = handlers();
+    const { value, ms } = await timed(new Bot(deps, h, BUDGET).receive(card()));
+    expect(value).toEqual({ toast: { type: 'success', content: 'done' } });
+    expect(ms).toBeLessThan(BUDGET);
+    expect(seen).toEqual(['card:ev-card-1']);
+    await until(() => rows.get('ev-card-1')?.state === 'done');
+  });
+
+  test('a claim slower than the budget: the holding answer comes at the budget, the work still runs once', async () => {
+    const { deps, rows, ctl } = fakeDeps({ claimDelayMs: 3 * BUDGET });
+    const { h, seen } = handlers();
+    const bot = new Bot(deps, h, BUDGET);
+    const { value, ms } = await timed(bot.receive(card()));
+    expect(value).toEqual({ toast: { type: 'info', content: '正在处理，卡片稍后更新' } });
+    expect(ms).toBeGreaterThanOrEqual(BUDGET - 5);
+    expect(ms).toBeLessThan(2 * BUDGET); // before the claim itself is done
+    expect(seen).toEqual([]);
+    await until(() => rows.get('ev-card-1')?.state === 'done');
+    expect(seen).toEqual(['card:ev-card-1']);
+    // Feishu's retry of the same event, the database quick again: acknowledged, not applied again
+    ctl.delayMs = 0;
+    expect(await bot.receive(card())).toEqual({});
+    await sleep(50);
+    expect(seen).toEqual(['card:ev-card-1']);
+  });
+
+  test('claim time and work time add up against one budget (each alone fits)', async () => {
+    const { deps, rows } = fakeDeps({ claimDelayMs: 0.7 * BUDGET });
+    const { h, seen } = handlers({ workMs: 0.7 * BUDGET });
+    const { value, ms } = await timed(new Bot(deps, h, BUDGET).receive(card()));
+    expect(value).toEqual({ toast: { type: 'info', content: '正在处理，卡片稍后更新' } });
+    expect(ms).toBeLessThan(1.3 * BUDGET);
+    await until(() => rows.get('ev-card-1')?.state === 'done');
+    expect(seen).toEqual(['card:ev-card-1']);
+  });
+
+  test('a message whose two claims (event id, message id) outlast the budget: answered, then applied once', async () => {
+    const { deps, rows, inserts } = fakeDeps({ claimDelayMs: 0.6 * BUDGET });
+    const { h, seen } = handlers();
+    const bot = new Bot(deps, h, BUDGET);
+    const { value, ms } = await timed(bot.receive(message()));
+    expect(value).toEqual({});
+    expect(ms).toBeLessThan(1.1 * BUDGET);
+    await until(() => rows.get('ev-msg-1')?.state === 'done');
+    expect(inserts).toEqual(['ev-msg-1', 'msg:om_1']);
+    expect(seen).toEqual(['message:ev-msg-1']);
+    // the same message under another event id is not applied twice
+    await bot.receive(message('ev-msg-2', 'om_1'));
+    await sleep(2 * BUDGET);
+    expect(seen).toEqual(['message:ev-msg-1']);
+  });
+
+  test('a claim that fails inside the budget rejects (nothing applied, Feishu may resend)', async () => {
+    const { deps } = fakeDeps({ claimError: new Error('db down') });
+    const { h, seen } = handlers();
+    await expect(new Bot(deps, h, BUDGET).receive(card())).rejects.toThrow('db down');
+    expect(seen).toEqual([]);
+  });
+
+  test('a claim that fails after the budget: answered at the budget, the failure logged, nothing applied', async () => {
+    const { deps, errors } = fakeDeps({ claimDelayMs: 2 * BUDGET, claimError: new Error('db down') });
+    const { h, seen } = handlers();
+    const { value, ms } = await timed(new Bot(deps, h, BUDGET).receive(card()));
+    expect(value).toEqual({ toast: { type: 'info', content: '正在处理，卡片稍后更新' } });
+    expect(ms).toBeLessThan(1.5 * BUDGET);
+    await until(() => errors.length > 0);
+    expect(seen).toEqual([]);
+  });
+
+  test('a handler that throws: an error toast, the event marked done', async () => {
+    const { deps, rows } = fakeDeps();
+    const bot = new Bot(deps, { onMessage: async () => undefined, onCard: async () => { throw new Error('boom'); } }, BUDGET);
+    expect(await bot.receive(card())).toMatchObject({ toast: { type: 'error' } });
+    await until(() => rows.get('ev-card-1')?.state === 'done');
+  });
+});
