@@ -1,4 +1,4 @@
-import { signRequest, signStale, signUndecryptable, signWithWrongKey, signWithWrongToken, flipByte, urlVerification, oldCardAction, botMention } from '../fake-feishu';
+import { feishuCrypto, signRequest, signStale, signUndecryptable, signWithWrongKey, signWithWrongToken, flipByte, urlVerification, oldCardAction, botMention } from '../fake-feishu';
 import { startHarness, TEST_APP, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -50,6 +50,34 @@ describe('ingress: verified, deduplicated, answered once', () => {
     expect(r.status).toBe(401);
     await h.drain();
     expect(h.fake.calls({ method: 'POST', path: '/open-apis/im/v1/messages*' }).length).toBe(before);
+  });
+
+  test.each([
+    ['not JSON, unsigned', '<xml>帮助</xml>'],
+    ['an unknown shape, unsigned', JSON.stringify({ hello: 'world', token: TEST_APP.verificationToken })],
+    ['JSON but not an object, unsigned', '[1,2]'],
+  ])('%s → 401 with the stable error shape, on both URLs, nothing applied', async (_name, body) => {
+    const before = h.fake.calls({ method: 'POST', path: '/open-apis/im/v1/messages*' }).length;
+    for (const path of ['/feishu/events', '/feishu/card']) {
+      const r = await h.post(path, body, {});
+      expect(r.status).toBe(401);
+      expect(r.json).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+    }
+    await h.drain();
+    expect(h.fake.calls({ method: 'POST', path: '/open-apis/im/v1/messages*' }).length).toBe(before);
+  });
+
+  test('the same malformed bodies signed with the encrypt key → 400 bad_request (not forged, just unreadable)', async () => {
+    for (const body of ['<xml>帮助</xml>', JSON.stringify({ hello: 'world' })]) {
+      const ts = String(Math.floor(Date.now() / 1000));
+      const headers = { 'X-Lark-Request-Timestamp': ts, 'X-Lark-Request-Nonce': 'n1', 'X-Lark-Signature': feishuCrypto.eventSignature(ts, 'n1', TEST_APP.encryptKey, body) };
+      const r = await h.post('/feishu/events', body, headers);
+      expect(r.status).toBe(400);
+      expect(r.json).toEqual({ error: { code: 'bad_request', message: expect.any(String) } });
+      // a byte changed after signing is forged again
+      const forged = await h.post('/feishu/events', body + ' ', headers);
+      expect(forged.status).toBe(401);
+    }
   });
 
   test('a replay with a fresh event_id but the old signature is refused', async () => {

@@ -21,6 +21,7 @@ const signed = (env: object, opts: Partial<{ encryptKey: string; timestamp: stri
 // Node (and so Koa) hands headers over with lower-case names
 const lower = (h: Record<string, string>) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 const verify = (r: SignedRequest, opts = withKey, now = NOW) => verifyRequest(r.body, lower(r.headers), opts, now);
+const flipSig = (r: SignedRequest): SignedRequest => ({ ...r, headers: { ...r.headers, 'X-Lark-Signature': createHash('sha256').update('other').digest('hex') } });
 
 describe('verifyRequest: encrypted and signed (an Encrypt Key is configured)', () => {
   test('a good request decrypts, and its event id is the dedupe key', () => {
@@ -178,19 +179,56 @@ describe('verifyRequest: old card callbacks (SHA-1 over the verification token)'
   });
 });
 
-describe('verifyRequest: malformed input', () => {
-  test.each([['{"a":'], [''], ['<xml/>']])('%j is not JSON → 400', (raw) => {
-    expect(verifyRequest(raw, {}, withKey, NOW)).toEqual({ ok: false, status: 400, reason: 'body is not JSON' });
+describe('verifyRequest: malformed input (401 unless signed, or carrying the token where nothing is signed)', () => {
+  // raw bytes signed as Feishu signs events (SHA-256 with the encrypt key) or old card callbacks (SHA-1 with the token)
+  const sign256 = (raw: string, key = KEY, ts = SEC(NOW)) => ({ 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'n', 'x-lark-signature': feishuCrypto.eventSignature(ts, 'n', key, raw) });
+  const sign1 = (raw: string, token = TOKEN) => ({ 'x-lark-request-timestamp': SEC(NOW), 'x-lark-request-nonce': 'n', 'x-lark-signature': feishuCrypto.oldCardSignature(SEC(NOW), 'n', token, raw) });
+  const NOT_JSON = ['{"a":', '', '<xml/>'];
+  const NOT_OBJECT = ['[]', 'null', '42', '"s"'];
+
+  test.each(NOT_JSON)('%j, not JSON: unsigned or badly signed → 401; correctly signed → 400', (raw) => {
+    expect(verifyRequest(raw, {}, withKey, NOW)).toEqual({ ok: false, status: 401, reason: 'body is not JSON; unsigned request' });
+    expect(verifyRequest(raw, {}, noKey, NOW)).toEqual({ ok: false, status: 401, reason: 'body is not JSON; unsigned request' });
+    expect(verifyRequest(raw, sign256(raw, 'other-key'), withKey, NOW)).toEqual({ ok: false, status: 401, reason: 'body is not JSON; bad signature' });
+    expect(verifyRequest(raw, sign256(raw, KEY, SEC(NOW - 13 * HOUR)), withKey, NOW)).toEqual({ ok: false, status: 401, reason: 'body is not JSON; timestamp outside the allowed window' });
+    expect(verifyRequest(raw, sign256(raw), withKey, NOW)).toEqual({ ok: false, status: 400, reason: 'body is not JSON' });
+    expect(verifyRequest(raw, sign1(raw), noKey, NOW)).toEqual({ ok: false, status: 400, reason: 'body is not JSON' });
+    expect(verifyRequest(raw, sign1(raw, 'other'), noKey, NOW)).toMatchObject({ ok: false, status: 401 });
   });
 
-  test.each([['[]'], ['null'], ['42'], ['"s"']])('%s is not an object → 400', (raw) => {
-    expect(verifyRequest(raw, {}, withKey, NOW)).toEqual({ ok: false, status: 400, reason: 'body is not a JSON object' });
+  test.each(NOT_OBJECT)('%s, not an object: unsigned → 401; correctly signed → 400', (raw) => {
+    expect(verifyRequest(raw, {}, withKey, NOW)).toEqual({ ok: false, status: 401, reason: 'body is not a JSON object; unsigned request' });
+    expect(verifyRequest(raw, sign256(raw), withKey, NOW)).toEqual({ ok: false, status: 400, reason: 'body is not a JSON object' });
   });
 
-  test('an unknown shape → 400, also when it came encrypted and signed', () => {
-    expect(verifyRequest(JSON.stringify({ hello: 'world' }), {}, withKey, NOW)).toEqual({ ok: false, status: 400, reason: 'unknown request shape' });
+  test('an unknown shape, plain and unsigned → 401, with a key or without (no token)', () => {
+    expect(verifyRequest(JSON.stringify({ hello: 'world' }), {}, withKey, NOW)).toEqual({ ok: false, status: 401, reason: 'unknown request shape; unsigned request' });
+    // a token alone does not vouch for a plain body while a key is configured: Feishu would have signed it
+    expect(verifyRequest(JSON.stringify({ hello: 'world', token: TOKEN }), {}, withKey, NOW)).toMatchObject({ ok: false, status: 401 });
+    expect(verifyRequest(JSON.stringify({ schema: '2.0' }), {}, noKey, NOW)).toEqual({ ok: false, status: 401, reason: 'unknown request shape; no verification token' });
+    expect(verifyRequest(JSON.stringify({ schema: '2.0', header: 'x', token: 'nope' }), {}, noKey, NOW)).toMatchObject({ ok: false, status: 401 });
+  });
+
+  test('an unknown shape that proves its origin → 400: encrypted and signed, signed plain, or (no key) carrying the token', () => {
     expect(verify(signed({ hello: 'world', token: TOKEN }))).toEqual({ ok: false, status: 400, reason: 'unknown request shape' });
-    expect(verifyRequest(JSON.stringify({ schema: '2.0' }), {}, noKey, NOW)).toEqual({ ok: false, status: 400, reason: 'unknown request shape' });
+    const plain = JSON.stringify({ hello: 'world' });
+    expect(verifyRequest(plain, sign256(plain), withKey, NOW)).toEqual({ ok: false, status: 400, reason: 'unknown request shape' });
+    expect(verifyRequest(JSON.stringify({ schema: '2.0', token: TOKEN }), {}, noKey, NOW)).toEqual({ ok: false, status: 400, reason: 'unknown request shape' });
+    expect(verifyRequest(JSON.stringify({ schema: '1.5', header: { token: TOKEN } }), {}, noKey, NOW)).toEqual({ ok: false, status: 400, reason: 'unknown request shape' });
+  });
+
+  test('an encrypted unknown shape with a bad signature → 401 (decrypting is not enough)', () => {
+    const r = signed({ hello: 'world', token: TOKEN });
+    expect(verify({ ...r, headers: {} })).toEqual({ ok: false, status: 401, reason: 'unknown request shape; unsigned request' });
+    expect(verify(flipSig(r))).toEqual({ ok: false, status: 401, reason: 'unknown request shape; bad signature' });
+  });
+
+  test('a ciphertext of something other than an object: 401 unless signed, 400 if signed (never a crash)', () => {
+    for (const plain of ['null', '[]', '7']) {
+      const body = JSON.stringify({ encrypt: feishuCrypto.encrypt(plain, KEY) });
+      expect(verifyRequest(body, {}, withKey, NOW)).toEqual({ ok: false, status: 401, reason: 'decrypted body is not a JSON object; unsigned request' });
+      expect(verifyRequest(body, sign256(body), withKey, NOW)).toEqual({ ok: false, status: 400, reason: 'decrypted body is not a JSON object' });
+    }
   });
 });
 

@@ -4,8 +4,9 @@ import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
  * Verify-then-parse for everything Feishu POSTs to us (CONTRACT §2, §5), as one pure function over the
  * raw bytes, the headers and `now`. Order: decrypt (when encrypted) → URL check answered → signature
  * over the raw body with a timestamp window in both directions → verification token. Anything that
- * fails is a 401 and nothing is applied. The SDK's own checks are not used: it hashes a re-serialised
- * body, skips checks when keys are unset and has no time window.
+ * fails is a 401 and nothing is applied; so is a body we cannot read, unless it is signed (or, with no
+ * encrypt key, carries the token): only then is it a 400 (see `malformed`). The SDK's own checks are not
+ * used: it hashes a re-serialised body, skips checks when keys are unset and has no time window.
  *
  * The window (FEISHU_MAX_EVENT_AGE, 12 h by default) is generous because Feishu re-pushes an event for
  * about 7 hours and it is not documented whether retries are re-signed; replays inside the window are
@@ -63,24 +64,49 @@ function checkSignature(raw: string, headers: Record<string, string | string[] |
   return null;
 }
 
+/**
+ * A body we cannot read as a Feishu request (not JSON, not an object, no known shape) is malformed (400)
+ * only when it proves where it came from: a good `X-Lark-Signature` (SHA-256 with the encrypt key, or
+ * SHA-1 with the verification token as old card callbacks sign), or — with no encrypt key, when nothing
+ * is signed — the verification token in it. Anything else is forged or unsigned: 401, like every other
+ * request that fails verification.
+ */
+function malformed(reason: string, raw: string, headers: Record<string, string | string[] | undefined>, opts: VerifyOptions, now: number, body?: Record<string, unknown>): Verified {
+  const signedBad = opts.encryptKey ? checkSignature(raw, headers, opts.encryptKey, 'sha256', now, opts.maxAgeMs) : 'unsigned request';
+  if (!signedBad) return { ok: false, status: 400, reason };
+  if (!checkSignature(raw, headers, opts.verificationToken, 'sha1', now, opts.maxAgeMs)) return { ok: false, status: 400, reason };
+  if (!opts.encryptKey && body) {
+    const h = body.header as Record<string, unknown> | null | undefined;
+    const token = typeof body.token === 'string' ? body.token : h && typeof h === 'object' ? h.token : undefined;
+    if (typeof token === 'string' && safeEqualHex(token, opts.verificationToken)) return { ok: false, status: 400, reason };
+    return deny(`${reason}; no verification token`);
+  }
+  return deny(`${reason}; ${signedBad}`);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
 export function verifyRequest(raw: string, headers: Record<string, string | string[] | undefined>, opts: VerifyOptions, now: number): Verified {
-  let outer: Record<string, unknown>;
+  let outer: unknown;
   try {
     outer = JSON.parse(raw);
   } catch {
-    return { ok: false, status: 400, reason: 'body is not JSON' };
+    return malformed('body is not JSON', raw, headers, opts, now);
   }
-  if (!outer || typeof outer !== 'object' || Array.isArray(outer)) return { ok: false, status: 400, reason: 'body is not a JSON object' };
+  if (!isObject(outer)) return malformed('body is not a JSON object', raw, headers, opts, now);
 
   let body = outer;
   const encrypted = typeof outer.encrypt === 'string';
   if (encrypted) {
     if (!opts.encryptKey) return deny('encrypted body but no FEISHU_ENCRYPT_KEY is configured');
+    let inner: unknown;
     try {
-      body = JSON.parse(decryptBody(outer.encrypt as string, opts.encryptKey));
+      inner = JSON.parse(decryptBody(outer.encrypt as string, opts.encryptKey));
     } catch {
       return deny('body cannot be decrypted');
     }
+    if (!isObject(inner)) return malformed('decrypted body is not a JSON object', raw, headers, opts, now);
+    body = inner;
   }
 
   // URL check (also when it came encrypted): token only, answered within 1 s; the docs exclude it from the signature
@@ -100,7 +126,7 @@ export function verifyRequest(raw: string, headers: Record<string, string | stri
     if (bad) return deny(bad);
     return { ok: true, kind: 'event', body, dedupeKey: `card1:${createHash('sha256').update(raw).digest('hex').slice(0, 32)}` };
   }
-  if (!isSchema2 && !isEvent1) return { ok: false, status: 400, reason: 'unknown request shape' };
+  if (!isSchema2 && !isEvent1) return malformed('unknown request shape', raw, headers, opts, now, body);
 
   if (opts.encryptKey) {
     if (!encrypted) return deny('plain body while an encrypt key is configured');
