@@ -3,6 +3,7 @@ import type { WorkCalendar } from './calendar';
 import { emptyTally, formulaText, onTimeRate, rankMap, rankUnits, type RankingWeights, type UnitTally } from './ranking';
 import type { Task } from './task';
 import { addDays, daysBetween, isLocalDate, lastDayOfMonth, localDate, makeDate, type LocalDate } from './time';
+import { NO_EXCLUSIONS, type Exclusions } from './appeal';
 
 /**
  * The figures of the monthly summary and of the ranking, pure: periods, and per-unit tallies fed with
@@ -83,7 +84,7 @@ export type TaskFacts = Pick<Task, 'code' | 'leadUnit' | 'state' | 'deadline'> &
 
 /**
  * Accumulates a period's tallies. `asOf` is the last day that has happened (today, or the period's end
- * if that is earlier); `excluded` holds task codes whose deductions an upheld appeal removed.
+ * if that is earlier); `excluded` holds the deductions upheld appeals removed.
  */
 export class PeriodTally {
   private readonly byUnit = new Map<string, UnitTally>();
@@ -96,7 +97,7 @@ export class PeriodTally {
     private readonly tz: string,
     private readonly cal: WorkCalendar,
     private readonly w: RankingWeights,
-    private readonly excluded: ReadonlySet<string> = new Set(),
+    private readonly excluded: Exclusions = NO_EXCLUSIONS,
     counter?: WorkdayCounter,
   ) {
     this.asOf = today < period.to ? today : period.to;
@@ -122,18 +123,19 @@ export class PeriodTally {
       u.closed++;
       if (closedOn <= t.deadline) u.onTime++;
     }
-    if (this.excluded.has(t.code)) return;
+    if (this.excluded.overdue.has(t.code)) return;
     const end = closedOn && closedOn < this.asOf ? closedOn : this.asOf;
     const n = overdueWorkdaysWithin(t.deadline, end, this.period, this.days);
     if (n > 0) this.of(t.leadUnit).overdueWorkdays += Math.min(n, this.w.overdueCap);
   }
 
   addReturn(unit: string, code: string): void {
-    if (!this.excluded.has(code)) this.of(unit).returns++;
+    if (!this.excluded.returns.has(code)) this.of(unit).returns++;
   }
 
-  addLetter(unit: string, code: string): void {
-    if (!this.excluded.has(code)) this.of(unit).letters++;
+  /** A 督导提示函 by its id (`2026-3`). */
+  addLetter(unit: string, id: string): void {
+    if (!this.excluded.letters.has(id)) this.of(unit).letters++;
   }
 
   /** Tallies of the given units (those with nothing get zeros) and of any other unit seen. */

@@ -81,10 +81,17 @@ describe('commands', () => {
     expect(await say('ou_off1', '申诉 DB-2026-0099 理由')).toContain('找不到督办单');
     expect(await say('ou_sup1', '申诉 DB-2026-0001 理由')).toContain('只有责任单位梅山镇的联络员或负责人');
     expect(await say('ou_off1', '申诉 DB-2026-0002 理由')).toContain('无需申诉');
-    expect(await say('ou_off1', '申诉 DB-2026-0001 超期系上级规划调整所致')).toContain('已提交申诉 AP-DB-2026-0001-1');
+    // 〔2026〕第1号 was issued for DB-2026-0001; the unit appeals its overdue workdays only
+    await h.service.deps.models.letters.collection.insertOne({ _id: '2026-1', year: 2026, number: 1, code: 'DB-2026-0001', title: '推进茂盛路征迁扫尾', deadline: '2026-11-20', unit: 'MSZ', group: 'G1', issuedOn: '2026-11-25', overdueWorkdays: 3, run: 'r', createdAt: new Date() } as never);
+    expect(await say('ou_off1', '申诉 DB-2026-0001 退回 理由')).toContain('DB-2026-0001 没有被退回，无需对退回申诉。');
+    expect(await say('ou_off1', '申诉 DB-2026-0001 第2号 理由')).toContain('没有督导提示函第2号（该事项的提示函：〔2026〕第1号）');
+    expect(await say('ou_off1', '申诉 DB-2026-0001 超期')).toContain('请写明申诉理由');
+    expect(await h.service.deps.models.appeals.countDocuments()).toBe(0);
+    expect(await say('ou_off1', '申诉 DB-2026-0001 超期 系上级规划调整所致')).toContain('已提交申诉 AP-DB-2026-0001-1（超期 7 个工作日）');
     expect(await say('ou_off1', '申诉 DB-2026-0001 再次申诉')).toContain('已有一项申诉等待裁定');
     const card = h.botMessages('oc_g0').filter((m) => findButton(m.content, '申诉成立')).at(-1)!;
     expect(cardText(card.content)).toContain('超期 7 个工作日');
+    expect(cardText(card.content)).not.toContain('提示函〔');
     expect((await h.click('ou_sup1', card.message_id, '申诉成立')).toast?.type).toBe('error'); // not the coordination group
     const noReason = await h.click('ou_sup0', card.message_id, '维持原评', { opinion: '' });
     expect(noReason.toast).toMatchObject({ type: 'error', content: expect.stringContaining('维持原评请写明理由') });
@@ -98,9 +105,11 @@ describe('commands', () => {
     expect(lastText('oc_msz')).toContain('申诉成立');
     const audits = await h.service.deps.models.audits.find({ entity: 'appeal:AP-DB-2026-0001-1' }).lean();
     expect(audits.map((a) => a.action)).toEqual(['file', 'upheld']);
-    // the appealed task no longer costs the unit anything in the ranking
+    // the appealed item no longer costs the unit anything in the ranking; the letter, not appealed, still does
     const ranking = (await api('GET', '/api/ranking?period=2026-11')).json;
-    expect(ranking.items.find((r: any) => r.unit === 'MSZ')).toMatchObject({ overdueWorkdays: 0, score: 100 });
+    const msz = ranking.items.find((r: any) => r.unit === 'MSZ');
+    expect(msz).toMatchObject({ overdueWorkdays: 0, letters: 1 });
+    expect(msz.score).toBeLessThan(100);
   });
 });
 
@@ -240,6 +249,13 @@ describe('API', () => {
     expect((await api('POST', '/api/appeals', { code: 'DB-2026-0003', reason: 'r', by: 'O1' })).status).toBe(403);
     expect((await api('POST', '/api/appeals/NOPE/decide', { decision: 'upheld', by: 'P0' })).status).toBe(404);
     expect((await api('POST', '/api/appeals/AP-DB-2026-0001-1/decide', { decision: 'rejected', opinion: 'x', by: 'P0' })).status).toBe(409);
+    const bad = await api('POST', '/api/appeals', { code: 'DB-2026-0001', item: '全部', reason: 'r', by: 'O1' });
+    expect(bad.json.error).toMatchObject({ code: 'invalid_body', message: expect.stringContaining('item: expected 超期, 退回, 提示函 or one letter') });
+    const one = await api('POST', '/api/appeals', { code: 'DB-2026-0001', item: '〔2026〕第1号', reason: '已按期报送整改情况', by: 'O1' });
+    expect(one.status).toBe(201);
+    expect(one.json).toMatchObject({ _id: 'AP-DB-2026-0001-2', reason: '已按期报送整改情况', items: { overdueWorkdays: 0, returns: 0, letters: ['2026-1'] } });
+    await api('POST', '/api/appeals/AP-DB-2026-0001-2/decide', { decision: 'upheld', by: 'P0' });
+    expect((await api('GET', '/api/ranking?period=2026-11')).json.items.find((r: any) => r.unit === 'MSZ')).toMatchObject({ overdueWorkdays: 0, letters: 0, score: 100 });
   });
 
   test('ranking and the yearly evaluation export', async () => {

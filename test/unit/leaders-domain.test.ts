@@ -6,6 +6,7 @@ import { isFirstWorkdayFrom, isFirstWorkdayOfMonth, overdueWorkdaysWithin, parse
 import { addDays } from '../../src/domain/time';
 import { loadConfig } from '../../src/config';
 import { org } from '../support/factories';
+import { appealItems, appealItemsText, exclusionsOf, splitAppealItem } from '../../src/domain/appeal';
 
 const monFri = new WorkCalendar({ lookup: () => undefined, hasYear: () => false });
 // 2026-10-01..08 off (National Day), 2026-10-10 a Saturday worked (调休)
@@ -93,20 +94,46 @@ describe('periods and workdays overdue', () => {
     expect(counter.between('2020-01-01', '2020-01-08')).toBe(holidays.workdaysBetween('2020-01-01', '2020-01-08'));
   });
 
-  test('a tally caps each task, skips cancelled ones and appealed deductions', () => {
-    const t = new PeriodTally(parsePeriod('2026-11')!, '2026-12-01', 'Asia/Shanghai', monFri, DEFAULT_WEIGHTS, new Set(['X']));
+  test('a tally caps each task, skips cancelled ones and appealed deductions, item by item', () => {
+    // X's overdue and 〔2026〕第1号 were appealed with success; its return and 第2号 were not
+    const excluded = exclusionsOf([{ code: 'X', items: { overdueWorkdays: 6, returns: 0, letters: ['2026-1'] } }]);
+    const t = new PeriodTally(parsePeriod('2026-11')!, '2026-12-01', 'Asia/Shanghai', monFri, DEFAULT_WEIGHTS, excluded);
     t.addTask({ code: 'A', leadUnit: 'U', state: 'in_progress', deadline: '2026-10-01' }); // 21 workdays in Nov → 10
     t.addTask({ code: 'B', leadUnit: 'U', state: 'cancelled', deadline: '2026-10-01' });
     t.addTask({ code: 'X', leadUnit: 'U', state: 'closed', deadline: '2026-11-02', closedAt: new Date('2026-11-10T10:00:00+08:00') });
     t.addTask({ code: 'C', leadUnit: 'V', state: 'closed', deadline: '2026-11-30', closedAt: new Date('2026-11-30T23:30:00+08:00') });
     t.addReturn('U', 'X');
     t.addReturn('U', 'A');
-    t.addLetter('U', 'X');
+    t.addLetter('U', '2026-1');
+    t.addLetter('U', '2026-2');
     expect(t.tallies(['W'])).toEqual([
-      { unit: 'U', dispatched: 0, closed: 1, onTime: 0, overdueWorkdays: 10, returns: 1, letters: 0 },
+      { unit: 'U', dispatched: 0, closed: 1, onTime: 0, overdueWorkdays: 10, returns: 2, letters: 1 },
       { unit: 'V', dispatched: 0, closed: 1, onTime: 1, overdueWorkdays: 0, returns: 0, letters: 0 },
       { unit: 'W', dispatched: 0, closed: 0, onTime: 0, overdueWorkdays: 0, returns: 0, letters: 0 },
     ]);
+  });
+});
+
+describe('appeals: one item or all of a task', () => {
+  const d = { overdueWorkdays: 4, returns: 0, letters: [{ id: '2026-3', year: 2026, number: 3 }, { id: '2026-9', year: 2026, number: 9 }] };
+
+  test('an item stands alone at the front of the reason; else the whole task is appealed', () => {
+    expect(splitAppealItem('超期 系上级规划调整所致')).toEqual({ choice: { kind: 'overdue' }, reason: '系上级规划调整所致' });
+    expect(splitAppealItem('超期系上级规划调整所致')).toEqual({ choice: { kind: 'all' }, reason: '超期系上级规划调整所致' });
+    expect(splitAppealItem('〔2026〕第9号 已按期报送')).toEqual({ choice: { kind: 'letter', year: 2026, number: 9 }, reason: '已按期报送' });
+    expect(splitAppealItem('第3号　已报送')).toEqual({ choice: { kind: 'letter', year: undefined, number: 3 }, reason: '已报送' });
+    expect(splitAppealItem('提示函')).toEqual({ choice: { kind: 'letters' }, reason: '' });
+    expect(splitAppealItem('  退回 审核标准有误 ')).toEqual({ choice: { kind: 'returns' }, reason: '审核标准有误' });
+  });
+
+  test('the items cover just the choice; a choice that costs nothing is refused by name', () => {
+    expect(appealItems('DB-1', d, { kind: 'all' })).toEqual({ ok: true, items: { overdueWorkdays: 4, returns: 0, letters: ['2026-3', '2026-9'] } });
+    expect(appealItems('DB-1', d, { kind: 'overdue' })).toEqual({ ok: true, items: { overdueWorkdays: 4, returns: 0, letters: [] } });
+    expect(appealItems('DB-1', d, { kind: 'letter', number: 9 })).toEqual({ ok: true, items: { overdueWorkdays: 0, returns: 0, letters: ['2026-9'] } });
+    expect(appealItems('DB-1', d, { kind: 'returns' })).toEqual({ ok: false, message: 'DB-1 没有被退回，无需对退回申诉。' });
+    expect(appealItems('DB-1', d, { kind: 'letter', year: 2025, number: 9 })).toEqual({ ok: false, message: 'DB-1 没有督导提示函〔2025〕第9号（该事项的提示函：〔2026〕第3号、〔2026〕第9号）。' });
+    expect(appealItems('DB-1', { overdueWorkdays: 0, returns: 0, letters: [] }, { kind: 'all' })).toMatchObject({ ok: false, message: expect.stringContaining('无需申诉') });
+    expect(appealItemsText({ overdueWorkdays: 4, returns: 1, letters: ['2026-9'] })).toBe('超期 4 个工作日、退回 1 次、督导提示函〔2026〕第9号');
   });
 });
 

@@ -14,6 +14,7 @@ import type { BulletinService } from './bulletins';
 import type { EscalationService } from './escalation-service';
 import type { MeetingService } from './meeting-service';
 import type { SummaryService } from './summary-service';
+import { splitAppealItem } from '../../domain/appeal';
 
 /**
  * The leaders' side of the admin API: escalations, meetings (minutes by API), ranking, bulletins,
@@ -192,10 +193,14 @@ export function leadersApi(router: Router, s: Services): void {
   };
 
   router.post('/appeals', async (ctx) => {
-    const body = parse(z.object({ code, reason: text(1000), by: code }).strict(), jsonBody(ctx), 'body');
+    const item = z
+      .string()
+      .trim()
+      .refine((x) => splitAppealItem(x).choice.kind !== 'all' && !splitAppealItem(x).reason, 'expected 超期, 退回, 提示函 or one letter such as 〔2026〕第3号');
+    const body = parse(z.object({ code, item: item.optional(), reason: text(1000), by: code }).strict(), jsonBody(ctx), 'body');
     const by = await person(body.by, 'by', () => true, '');
     ctx.status = 201;
-    ctx.body = outcome(await s.appeals.file(body.code.toUpperCase(), by, body.reason));
+    ctx.body = outcome(await s.appeals.file(body.code.toUpperCase(), by, body.item ? `${body.item} ${body.reason}` : body.reason));
   });
 
   router.post('/appeals/:id/decide', async (ctx) => {

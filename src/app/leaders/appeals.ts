@@ -11,11 +11,12 @@ import { localDate } from '../../domain/time';
 import type { AppDeps } from '../deps';
 import { groupTargets, liveCardItem, personTarget, textItem, unitTargets, type Target } from '../notify';
 import { OwedDocs } from './owed-docs';
+import { appealItems, appealItemsText, splitAppealItem } from '../../domain/appeal';
 
 /**
- * 申诉 (appeals): a unit official appeals the score deductions of one of the unit's tasks (workdays
- * overdue, returns, 督导提示函) with a reason; the coordination group decides on a live card. Upheld, the
- * task's deductions leave the ranking and its letters no longer count; rejected, nothing changes.
+ * 申诉 (appeals): a unit official appeals a score item of one of the unit's tasks (its workdays overdue,
+ * its returns, one 督导提示函 or all of them) or all of its deductions, with a reason; the coordination
+ * group decides on a live card. Upheld, what was appealed leaves the ranking; rejected, nothing changes.
  * Filing and deciding are audited.
  */
 export type AppealOutcome = { ok: true; toast: string; doc: AppealDoc } | { ok: false; kind: 'forbidden' | 'invalid' | 'stale' | 'missing'; message: string; doc?: AppealDoc };
@@ -31,7 +32,7 @@ export class AppealService {
 
   card(a: AppealDoc, org: Org, title: string): Card {
     const tz = this.deps.settings.tz;
-    const items = [a.items.overdueWorkdays ? `超期 ${a.items.overdueWorkdays} 个工作日` : '', a.items.returns ? `退回 ${a.items.returns} 次` : '', a.items.letters.length ? `督导提示函 ${a.items.letters.length} 份` : ''].filter(Boolean).join('、');
+    const items = appealItemsText(a.items);
     const word = a.state === 'upheld' ? '申诉成立' : '维持原评';
     const v = (x: 'upheld' | 'rejected') => cardValue('appeal.decide', { r: a._id, c: a.code, s: a.state, x });
     return renderCard('appeal', {
@@ -65,28 +66,31 @@ export class AppealService {
     return to.length ? to : org.admins().flatMap((p) => personTarget(org, p.code));
   }
 
-  async file(code: string, p: Person, reason: string): Promise<AppealOutcome> {
+  /** Files an appeal; `text` is `[item] 理由` (see splitAppealItem): one item, or the whole task. */
+  async file(code: string, p: Person, text: string): Promise<AppealOutcome> {
     const org = await this.deps.orgs.get();
     const task = await this.deps.tasks.get(code);
     if (!task) return { ok: false, kind: 'missing', message: `找不到督办单 ${code}，请核对编号。` };
     if (!officialUnits(p).includes(task.leadUnit) && !hasRole(p, 'admin')) return { ok: false, kind: 'forbidden', message: `只有责任单位${org.unitName(task.leadUnit)}的联络员或负责人可以对 ${task.code} 提出申诉。` };
-    const why = reason.trim();
-    if (!why) return { ok: false, kind: 'invalid', message: `请写明申诉理由，例如：申诉 ${task.code} 超期系上级政策调整所致` };
+    const { choice, reason: why } = splitAppealItem(text);
+    if (!why) return { ok: false, kind: 'invalid', message: `请写明申诉理由，例如：申诉 ${task.code} 超期 系上级政策调整所致（可在理由前写明申诉事项：超期、退回、提示函或〔2026〕第N号，不写即申诉全部扣分）` };
     if (Array.from(why).length > 1000) return { ok: false, kind: 'invalid', message: '申诉理由不能超过 1000 字。' };
     const { settings, cal, clock } = this.deps;
     const today = localDate(clock.now(), settings.tz);
     const end = task.state === 'closed' && task.closedAt ? localDate(task.closedAt, settings.tz) : isOpen(task) ? today : task.deadline;
     const overdueWorkdays = end > task.deadline ? cal.workdaysBetween(task.deadline, end) : 0;
-    const letters = (await this.deps.models.letters.find({ code: task.code }, { _id: 1 }).lean<Pick<LetterDoc, '_id'>[]>()).map((l) => l._id);
-    if (!overdueWorkdays && !task.returns && !letters.length) return { ok: false, kind: 'invalid', message: `${task.code} 没有超期、退回或督导提示函，不扣分，无需申诉。` };
+    const letters = (await this.deps.models.letters.find({ code: task.code }, { _id: 1, year: 1, number: 1 }).lean<Pick<LetterDoc, '_id' | 'year' | 'number'>[]>()).map((l) => ({ id: l._id, year: l.year, number: l.number }));
+    const chosen = appealItems(task.code, { overdueWorkdays, returns: task.returns, letters }, choice);
+    if (!chosen.ok) return { ok: false, kind: 'invalid', message: chosen.message };
+    const items = chosen.items;
     return this.deps.locks.withLock(`appeal:file:${task.code}`, async () => {
       const mine = await this.deps.models.appeals.find({ code: task.code }, { state: 1 }).lean<Pick<AppealDoc, 'state'>[]>();
       if (mine.some((a) => a.state === 'pending')) return { ok: false, kind: 'invalid', message: `${task.code} 已有一项申诉等待裁定，请勿重复申诉。` };
       const id = `AP-${task.code}-${mine.length + 1}`;
-      const doc: AppealDoc = { _id: id, code: task.code, unit: task.leadUnit, group: task.group, reason: why, items: { overdueWorkdays, returns: task.returns, letters }, state: 'pending', by: p.code, at: clock.now(), rev: 1 };
+      const doc: AppealDoc = { _id: id, code: task.code, unit: task.leadUnit, group: task.group, reason: why, items, state: 'pending', by: p.code, at: clock.now(), rev: 1 };
       const owed = this.deciders(org).map((to) => liveCardItem(messageKey('appeal', id, to.id), to, 'appeal', appealRef(id), 'group'));
       await this.docs.create(doc, owed, { action: 'file', by: p.code, note: why, after: { state: 'pending', items: doc.items } });
-      return { ok: true, toast: `已提交申诉 ${id}，由综合协调组裁定，结果会通知本单位。`, doc };
+      return { ok: true, toast: `已提交申诉 ${id}（${appealItemsText(items)}），由综合协调组裁定，结果会通知本单位。`, doc };
     });
   }
 
@@ -105,7 +109,7 @@ export class AppealService {
       if (decision === 'rejected' && !text) return { result: { ok: false, kind: 'invalid', message: '维持原评请写明理由（opinion）。', doc: a } };
       if (Array.from(text).length > 1000) return { result: { ok: false, kind: 'invalid', message: '裁定意见不能超过 1000 字。', doc: a } };
       const doc: AppealDoc = { ...a, state: decision, decidedBy: p.code, decidedAt: this.deps.clock.now(), opinion: text || undefined };
-      const word = decision === 'upheld' ? '申诉成立，该事项的超期、退回和督导提示函不再计入排名扣分' : '维持原评，计分不变';
+      const word = decision === 'upheld' ? `申诉成立，${appealItemsText(a.items)}不再计入排名扣分` : '维持原评，计分不变';
       const note = `${a.code} 的计分申诉（${a._id}）已裁定：${word}。${text ? `意见：${text}` : ''}`;
       const owed: OutboxItem[] = [...unitTargets(org, a.unit).map((to) => textItem(messageKey('appealdec', a._id, to.id), to, note)), this.docs.refresh(id, a.rev + 1, 'appeal')];
       return { doc, owed, audit: { action: decision, by: p.code, note: text, before: { state: 'pending' }, after: { state: decision } }, result: { ok: true, toast: decision === 'upheld' ? '已裁定：申诉成立' : '已裁定：维持原评', doc: { ...doc, rev: a.rev + 1 } } };

@@ -7,6 +7,7 @@ import { OPEN_STATES, type Task } from '../../domain/task';
 import { localDate, startOfDay, type LocalDate } from '../../domain/time';
 import type { AppDeps } from '../deps';
 import type { EscalationService } from './escalation-service';
+import { exclusionsOf, type Exclusions } from '../../domain/appeal';
 
 /**
  * Figures for the monthly summary and the ranking: the tasks are streamed once with a projection and
@@ -67,10 +68,9 @@ export class SummaryService {
     return null;
   }
 
-  /** Task codes whose deductions an upheld appeal removed. */
-  private async excluded(): Promise<Set<string>> {
-    const rows = await this.deps.models.appeals.find({ state: 'upheld' }, { code: 1 }).lean<Pick<AppealDoc, 'code'>[]>();
-    return new Set(rows.map((r) => r.code));
+  /** The deductions upheld appeals removed. */
+  private async excluded(): Promise<Exclusions> {
+    return exclusionsOf(await this.deps.models.appeals.find({ state: 'upheld' }, { code: 1, items: 1 }).lean<Pick<AppealDoc, 'code' | 'items'>[]>());
   }
 
   /**
@@ -109,10 +109,10 @@ export class SummaryService {
       }
     }
     const latest = periods.reduce((m, p) => (p.to > m ? p.to : m), earliest);
-    for await (const l of models.letters.collection.find({ issuedOn: { $gte: earliest, $lte: latest } }, { projection: { unit: 1, code: 1, group: 1, issuedOn: 1 } })) {
+    for await (const l of models.letters.collection.find({ issuedOn: { $gte: earliest, $lte: latest } }, { projection: { unit: 1, group: 1, issuedOn: 1 } })) {
       for (const f of out) {
         if (f.scope.groups && !f.scope.groups.includes(l.group as string)) continue;
-        for (const tally of f.tallies) if (l.issuedOn >= tally.period.from && l.issuedOn <= tally.period.to) tally.addLetter(l.unit as string, l.code as string);
+        for (const tally of f.tallies) if (l.issuedOn >= tally.period.from && l.issuedOn <= tally.period.to) tally.addLetter(l.unit as string, l._id as unknown as string);
       }
     }
     return out;
