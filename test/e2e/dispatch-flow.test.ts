@@ -20,6 +20,12 @@ const ORDER = `派单
 完成时限：12月20日
 工作要求：完成全部隐患整改销号`;
 
+/** The roll-up card's entry for one task as it shows now: the line with its code and the next (unit｜state｜deadline). */
+const rollupLine = (messageId: string, code: string) => new RegExp(`${code}.*\\n.*`).exec(cardText(h.fake.cardOf(messageId)))?.[0] ?? '';
+
+/** The text tags in a card's header (the task card shows its state there). */
+const tagsOf = (card: unknown) => ((card as { header?: { text_tag_list?: { text: { content: string } }[] } }).header?.text_tag_list ?? []).map((t) => t.text.content);
+
 const adminGet = async (path: string) => {
   const r = await fetch(h.base + path, { headers: { authorization: 'Bearer test-admin-token-123456' } });
   return { status: r.status, json: (await r.json()) as Record<string, any> };
@@ -64,6 +70,14 @@ describe('dispatch → sign → progress → close, end to end', () => {
     expect(stale.toast?.type).toBe('warning');
     await h.drain();
     expect(findButton(h.fake.cardOf(mszCard.message_id), '反馈进度')).toBeDefined();
+    // every copy shows the step, not only at close: the co-unit's copy and the group's roll-up
+    const zjjCopy = zjjCards.find((m) => cardText(m.content).includes('推进茂盛路征迁扫尾'))!;
+    expect(tagsOf(zjjCopy.versions[0].content)).toContain('待签收');
+    expect(tagsOf(h.fake.cardOf(zjjCopy.message_id))).toContain('办理中');
+    expect(tagsOf(h.fake.cardOf(zjjCopy.message_id))).not.toContain('待签收');
+    expect(cardText(h.fake.cardOf(zjjCopy.message_id))).toMatch(/李联络 签收/);
+    expect(rollupLine(rollup.message_id, 'DB-2026-0001')).toContain('办理中');
+    expect(rollupLine(rollup.message_id, 'DB-2026-0002')).toContain('待签收');
 
     // progress by the card form
     const opened = await h.click('ou_off1', mszCard.message_id, '反馈进度');
@@ -76,6 +90,9 @@ describe('dispatch → sign → progress → close, end to end', () => {
     expect(progressForm.toast).toMatchObject({ type: 'success' });
     await h.drain();
     expect(cardText(h.fake.cardOf(mszCard.message_id))).toContain('已完成1户签约');
+    expect(cardText(h.fake.cardOf(zjjCopy.message_id))).toContain('已完成1户签约');
+    expect(cardText(h.fake.cardOf(zjjCopy.message_id))).toContain('40%');
+    expect(rollupLine(rollup.message_id, 'DB-2026-0001')).toContain('办理中');
 
     // progress by a thread reply with an image
     const imageKey = h.fake.addResource(Buffer.from('png-bytes'), { type: 'image' });
@@ -86,6 +103,8 @@ describe('dispatch → sign → progress → close, end to end', () => {
     expect(t1.progress).toBe(80);
     expect(t1.reports.some((r: any) => r.evidence.some((e: any) => e.kind === 'image' && e.key === imageKey))).toBe(true);
     expect(cardText(h.fake.cardOf(mszCard.message_id))).toContain('已完成3户签约');
+    expect(cardText(h.fake.cardOf(zjjCopy.message_id))).toContain('已完成3户签约');
+    expect(cardText(h.fake.cardOf(zjjCopy.message_id))).toContain('80%');
 
     // 申请办结 → the group reviews → 审核通过
     const submit = await h.click('ou_off1', mszCard.message_id, '申请办结', { content: '3户全部签约，已腾空' });
@@ -107,7 +126,6 @@ describe('dispatch → sign → progress → close, end to end', () => {
     // every copy shows the closed state
     expect(cardText(h.fake.cardOf(mszCard.message_id))).toContain('已办结');
     expect(cardButtons(h.fake.cardOf(mszCard.message_id)).filter((b) => !b.disabled)).toHaveLength(0);
-    const zjjCopy = zjjCards.find((m) => cardText(m.content).includes('推进茂盛路征迁扫尾'))!;
     expect(cardText(h.fake.cardOf(zjjCopy.message_id))).toContain('已办结');
     expect(cardText(h.fake.cardOf(rollup.message_id))).toMatch(/已办结/);
     expect(h.fake.patchesOf(mszCard.message_id).length).toBeGreaterThan(3);

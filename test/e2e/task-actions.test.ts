@@ -1,5 +1,6 @@
 import { cardButtons, cardText, findButton, formFields } from '../../src/cards/inspect';
-import { startHarness, type Harness } from '../support/harness';
+import { signRequest } from '../fake-feishu';
+import { startHarness, TEST_APP, type Harness } from '../support/harness';
 
 let h: Harness;
 const TOKEN = 'test-admin-token-123456';
@@ -15,6 +16,16 @@ async function dispatchOne(title: string, unit = '梅山镇', chat = 'oc_msz', e
   await h.drain();
   const card = h.botMessages(chat).find((m) => cardText(m.content).includes(title))!;
   return { code, card: card.message_id };
+}
+
+/** Presses a button as the card first showed it: a client whose card was not refreshed yet. */
+async function pressAsSent(openId: string, messageId: string, button: string) {
+  const msg = h.fake.message(messageId)!;
+  const value = findButton(msg.versions[0].content, button)!.value!;
+  const env = h.fake.cardAction({ operatorOpenId: openId, value, openMessageId: messageId, openChatId: msg.chat_id, createTime: h.clock.now().getTime() });
+  const s = signRequest(env, { verificationToken: TEST_APP.verificationToken, encryptKey: TEST_APP.encryptKey });
+  const r = await h.post('/feishu/card', s.body, s.headers);
+  return { status: r.status, toast: r.json.toast as { type: string; content: string } | undefined, card: (r.json.card as { data?: unknown } | undefined)?.data };
 }
 
 beforeAll(async () => {
@@ -176,5 +187,61 @@ describe('the other loops', () => {
     expect(text).toContain('第2项');
     expect(text).toContain('例如');
     expect(await h.service.deps.models.tasks.countDocuments()).toBe(count);
+  });
+});
+
+describe('races, cancelled previews, evidence without screenshots', () => {
+  test('取消 then 确认派发 on the same preview: a warning, and no task created', async () => {
+    const count = await h.service.deps.models.tasks.countDocuments();
+    await h.say('ou_sup1', '派单\n核查违规占地\n责任单位：梅山镇\n完成时限：12月20日\n工作要求：查清上报', { chatId: 'oc_g1' });
+    await h.drain();
+    const preview = h.botMessages('oc_g1').at(-1)!;
+    const cancelled = await h.click('ou_sup1', preview.message_id, '取消');
+    expect(cancelled.toast).toMatchObject({ type: 'success' });
+    expect(cancelled.toast!.content).toContain('未创建');
+    // a client still showing the preview as sent presses 确认派发 after the 取消
+    const confirm = await pressAsSent('ou_sup1', preview.message_id, '确认派发');
+    expect(confirm.status).toBe(200);
+    expect(['warning', 'error']).toContain(confirm.toast?.type);
+    expect(confirm.toast?.content).toContain('已取消');
+    await h.drain();
+    expect(await h.service.deps.models.tasks.countDocuments()).toBe(count);
+    const previewId = (findButton(preview.versions[0].content, '确认派发')!.value as { p: string }).p;
+    expect(await h.service.deps.models.previews.findById(previewId).lean()).toMatchObject({ state: 'cancelled', codes: [] });
+  });
+
+  test('replies in the card thread with a 文号 or a link are progress with that evidence', async () => {
+    const { code, card } = await dispatchOne('公开整改文件');
+    await h.click('ou_off1', card, '签收');
+    // in the card's thread (as Feishu sends a topic reply: root and parent are the card, with a thread id)
+    const env = h.fake.userMessage({ senderOpenId: 'ou_off1', chatType: 'group', chatId: 'oc_msz', text: '整改通知已印发 梅政办〔2026〕12号', parentId: card, rootId: card, threadId: 'omt_card_thread', createTime: h.clock.now().getTime() });
+    const s = signRequest(env, { verificationToken: TEST_APP.verificationToken, encryptKey: TEST_APP.encryptKey });
+    expect((await h.post('/feishu/events', s.body, s.headers)).status).toBe(200);
+    // and quoting the card
+    await h.say('ou_off1', '已在网站公示 https://gk.example.cn/notice/2026-12.html 60%', { chatId: 'oc_msz', replyTo: card });
+    await h.drain();
+    const t = await getTask(code);
+    const [docno, link] = t.reports.slice(-2);
+    expect(docno).toMatchObject({ unit: 'MSZ', content: '整改通知已印发 梅政办〔2026〕12号' });
+    expect(docno.evidence).toEqual([expect.objectContaining({ kind: 'docno', text: '梅政办〔2026〕12号' })]);
+    expect(link.evidence).toEqual([expect.objectContaining({ kind: 'link', url: 'https://gk.example.cn/notice/2026-12.html' })]);
+    expect(t.progress).toBe(60);
+    const answers = h.botMessages('oc_msz').slice(-2).map((m) => JSON.stringify(m.content));
+    for (const a of answers) expect(a).toContain('附 1 项佐证');
+  });
+
+  test('two 签收 clicks at once: one applies, the other is told the card moved on; one audit entry', async () => {
+    const { code, card } = await dispatchOne('清点防汛物资');
+    const before = await getTask(code);
+    const both = await Promise.all([h.click('ou_off1', card, '签收'), h.click('ou_off1', card, '签收')]);
+    const types = both.map((r) => r.toast?.type).sort();
+    expect(types).toEqual(['success', 'warning']);
+    const loser = both.find((r) => r.toast?.type === 'warning')!;
+    expect(loser.toast!.content).toContain('已是“办理中”');
+    expect(findButton(loser.card, '反馈进度')).toBeDefined(); // the current card comes with the warning
+    expect(findButton(loser.card, '签收')).toBeUndefined();
+    const after = await getTask(code);
+    expect(after).toMatchObject({ state: 'in_progress', rev: before.rev + 1 });
+    expect(after.history.filter((x: any) => x.action === 'accept')).toHaveLength(1);
   });
 });
