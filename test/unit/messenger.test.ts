@@ -1,7 +1,7 @@
 /** The messenger against the fake Feishu: what comes back, and how each failure is classified (CONTRACT §1, §7, §8). */
 import { FeishuMessenger, classify } from '../../src/adapters/feishu/messenger';
 import { FeishuError } from '../../src/app/ports';
-import { FakeFeishu, manualClock } from '../fake-feishu';
+import { FakeFeishu, manualClock, sdkClient } from '../fake-feishu';
 
 const clock = manualClock(Date.parse('2026-12-01T02:00:00Z'));
 const DAY = 86_400_000;
@@ -165,6 +165,95 @@ describe('the 14-day edit window', () => {
     const sent = await m.send({ type: 'chat_id', id: 'oc_a' }, 'interactive', card('v1'), uuid());
     clock.advance(15 * DAY);
     expect(await failureOf(m.patch(sent.messageId, card('v2')))).toMatchObject({ code: '230031', permanent: true });
+  });
+});
+
+describe('uploadImage (charts and evidence)', () => {
+  const IMAGES = '/open-apis/im/v1/images';
+  const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('a small chart')]);
+
+  test('uploads the bytes as a message image; the key sends, and the same bytes come back', async () => {
+    const key = await m.uploadImage(PNG);
+    expect(key).toMatch(/^img_v3_/);
+    const [call] = fake.calls({ path: IMAGES });
+    expect(call).toMatchObject({ method: 'POST', status: 200, body: { image_type: 'message', image: { size: PNG.length } } });
+    const post = { zh_cn: { title: '进度图', content: [[{ tag: 'img', image_key: key }]] } };
+    const sent = await m.send({ type: 'chat_id', id: 'oc_a' }, 'post', post, uuid());
+    expect(JSON.stringify(fake.message(sent.messageId)?.content)).toContain(key);
+    const res = await sdkClient(fake).im.v1.messageResource.get({ path: { message_id: sent.messageId, file_key: key }, params: { type: 'image' } });
+    const chunks: Buffer[] = [];
+    for await (const c of res.getReadableStream()) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks)).toEqual(PNG);
+  });
+
+  test('an empty image: a clear permanent error, one call, nothing sent', async () => {
+    const e = await failureOf(m.uploadImage(Buffer.alloc(0)));
+    expect(e).toMatchObject({ code: '234001', permanent: true, httpStatus: 400 });
+    expect(e.message).toContain('image is empty');
+    expect(fake.calls({ path: IMAGES })).toHaveLength(1);
+    expect(fake.calls({ path: SEND })).toHaveLength(0);
+    expect(fake.messagesIn('oc_a')).toHaveLength(0);
+  });
+
+  test('a 5xx on upload: retryable, and the next upload succeeds', async () => {
+    fake.inject({ path: IMAGES, fault: { type: 'status', status: 503 } });
+    expect(await failureOf(m.uploadImage(PNG))).toMatchObject({ code: 'http_503', permanent: false });
+    expect(await m.uploadImage(PNG)).toMatch(/^img_v3_/);
+  });
+});
+
+describe('resolveIds (contact batch_get_id for org import)', () => {
+  const BATCH = '/open-apis/contact/v3/users/batch_get_id';
+  beforeEach(() => {
+    fake.addUser({ openId: 'ou_alice', mobile: '+8613800000001', email: 'alice@example.com' });
+    fake.addUser({ openId: 'ou_carol', email: 'Carol@Example.com' });
+    fake.addUser({ openId: 'ou_left', mobile: '13800000003', resigned: true });
+    fake.addUser({ openId: 'ou_away', mobile: '13800000004', outOfScope: true });
+  });
+
+  test('mobiles and emails to open_ids, keyed as asked; unknown, resigned and out-of-scope people are left out', async () => {
+    const ids = await m.resolveIds({ mobiles: ['13800000001', '13800000003', '13800000004', '13900000000'], emails: ['carol@example.com', 'nobody@example.com'] });
+    expect(Object.fromEntries(ids)).toEqual({ '13800000001': 'ou_alice', 'carol@example.com': 'ou_carol' });
+    const [call] = fake.calls({ path: BATCH });
+    expect(call).toMatchObject({ method: 'POST', query: { user_id_type: 'open_id' }, body: { include_resigned: false } });
+  });
+
+  test('more than 50 at once go in batches of 50', async () => {
+    const mobiles = Array.from({ length: 120 }, (_, i) => `1370000${String(i).padStart(4, '0')}`);
+    mobiles.forEach((mobile, i) => fake.addUser({ openId: `ou_p${i}`, mobile }));
+    const ids = await m.resolveIds({ mobiles, emails: ['alice@example.com'] });
+    expect(ids.size).toBe(121);
+    expect(ids.get(mobiles[119])).toBe('ou_p119');
+    expect(ids.get('alice@example.com')).toBe('ou_alice');
+    expect(fake.calls({ path: BATCH }).map((c) => (c.body as { mobiles: string[] }).mobiles.length)).toEqual([50, 50, 20]);
+  });
+
+  test('nothing to look up: no call', async () => {
+    expect((await m.resolveIds({ mobiles: [], emails: [] })).size).toBe(0);
+    expect(fake.calls({ path: BATCH })).toHaveLength(0);
+  });
+
+  test('a refusal: a clear permanent error, no partial answer, the directory untouched', async () => {
+    fake.inject({ path: BATCH, fault: { type: 'error', httpStatus: 400, code: 99991672, msg: 'Access denied. One of the following scopes is required: [contact:user.id:readonly]' } });
+    const e = await failureOf(m.resolveIds({ mobiles: ['13800000001'], emails: [] }));
+    expect(e).toMatchObject({ code: '99991672', permanent: true, httpStatus: 400 });
+    expect(e.message).toContain('contact:user.id:readonly');
+    // the same lookup afterwards answers as before
+    expect(Object.fromEntries(await m.resolveIds({ mobiles: ['13800000001'], emails: [] }))).toEqual({ '13800000001': 'ou_alice' });
+  });
+
+  test('a failure in a later batch fails the whole lookup (no half-resolved import)', async () => {
+    const mobiles = Array.from({ length: 60 }, (_, i) => `1370000${String(i).padStart(4, '0')}`);
+    mobiles.forEach((mobile, i) => fake.addUser({ openId: `ou_p${i}`, mobile }));
+    // once the first batch is answered, the next one fails
+    const armAfterFirst = (c: { path: string }) => {
+      if (c.path !== BATCH) return;
+      fake.off('call', armAfterFirst);
+      fake.inject({ path: BATCH, fault: { type: 'status', status: 500 } });
+    };
+    fake.on('call', armAfterFirst);
+    expect(await failureOf(m.resolveIds({ mobiles, emails: [] }))).toMatchObject({ code: 'http_500', permanent: false });
+    expect(fake.calls({ path: BATCH }).map((c) => c.status)).toEqual([200, 500]);
   });
 });
 

@@ -49,8 +49,8 @@ export class FeishuMessenger implements Messenger {
    * cannot take a domain with a port (they read `:PORT` as a path parameter, larksuite/node-sdk#220),
    * and tests and the sandbox use exactly such a domain.
    */
-  private req<T = Envelope>(method: 'GET' | 'POST' | 'PATCH', url: string, data?: unknown, params?: Record<string, string>): Promise<T & Envelope> {
-    return this.call(() => this.client.request<T & Envelope>({ method, url, data: data as Record<string, unknown>, params }));
+  private req<T = Envelope>(method: 'GET' | 'POST' | 'PATCH', url: string, data?: unknown, params?: Record<string, string>, headers?: Record<string, string>): Promise<T & Envelope> {
+    return this.call(() => this.client.request<T & Envelope>({ method, url, data: data as Record<string, unknown>, params, headers }));
   }
 
   async send(to: { type: ReceiveIdType; id: string }, msgType: MsgType, content: unknown, uuid: string) {
@@ -75,11 +75,13 @@ export class FeishuMessenger implements Messenger {
     await this.req('PATCH', `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}/urgent_app`, { user_id_list: openIds }, { user_id_type: 'open_id' });
   }
 
+  /**
+   * As the SDK's own `im.v1.image.create` sends it: a plain object that axios turns into multipart because
+   * of the Content-Type. (`client.request` copies `data` into a new object, so a FormData would arrive as
+   * an empty JSON body.)
+   */
   async uploadImage(bytes: Buffer): Promise<string> {
-    const form = new FormData();
-    form.append('image_type', 'message');
-    form.append('image', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), 'image.png');
-    const res = await this.req<{ data: { image_key: string } }>('POST', '/open-apis/im/v1/images', form);
+    const res = await this.req<{ data: { image_key: string } }>('POST', '/open-apis/im/v1/images', { image_type: 'message', image: bytes }, undefined, { 'Content-Type': 'multipart/form-data' });
     if (!res.data?.image_key) throw new FeishuError('upload', 'image upload returned no image_key', false);
     return res.data.image_key;
   }
