@@ -1,0 +1,106 @@
+/** Chat commands (SPEC §4): help in both languages, full-width input, and help that depends on who asks. */
+import { messageText, type InboundMessage } from '../../src/adapters/feishu/envelope';
+import { AppCardViews, helpCommands } from '../../src/app/card-views';
+import type { AppDeps } from '../../src/app/deps';
+import { cardText } from '../../src/cards/inspect';
+import { normalize, normalizeCode, parseCommand } from '../../src/domain/commands';
+import { Org, type Person } from '../../src/domain/org';
+
+const supervisor: Person = { code: 'P1', name: '张组长', roles: [{ kind: 'supervisor', group: 'G1', position: '组长' }], active: true };
+const official: Person = { code: 'P2', name: '李联络员', roles: [{ kind: 'official', unit: 'U1', position: '联络员' }], active: true };
+const org = new Org({
+  units: [{ code: 'U1', name: '梅山镇', aliases: [], kind: 'township', active: true }],
+  groups: [{ code: 'G1', name: '督导一组', kind: 'coordination', cityLeader: 'L1', units: ['U1'], active: true }],
+  people: [supervisor, official],
+});
+
+const inbound = (text: string, mentions: InboundMessage['mentions'] = []): InboundMessage => ({
+  type: 'message', eventId: 'ev', senderOpenId: 'ou_x', senderType: 'user', messageId: 'om', chatId: 'oc', chatType: 'group',
+  messageType: 'text', content: { text }, mentions,
+});
+
+describe('help, in Chinese and English', () => {
+  test.each(['帮助', 'help', 'HELP', 'Help', '?', '？', 'help me', '帮助：派单'])('%j is help', (text) => {
+    expect(parseCommand(text)).toEqual({ cmd: 'help' });
+  });
+
+  test.each(['helpful', '求助', 'hel p', '帮助一下'])('%j is not help', (text) => {
+    expect(parseCommand(text).cmd).not.toBe('help');
+  });
+});
+
+describe('full-width and half-width forms alike', () => {
+  test.each([
+    ['full-width letters', 'ｈｅｌｐ'],
+    ['full-width capitals', 'ＨＥＬＰ'],
+    ['ideographic spaces around', '\u3000帮助\u3000'],
+    ['full-width question mark', '？'],
+  ])('%s: help', (_name, text) => {
+    expect(parseCommand(text)).toEqual({ cmd: 'help' });
+  });
+
+  test('full-width code, colon, spaces and percent in a command', () => {
+    expect(parseCommand('查询\u3000ＤＢ－２０２６－０００１')).toEqual({ cmd: 'query', code: 'DB-2026-0001' });
+    expect(parseCommand('查询：DB-2026-7')).toEqual({ cmd: 'query', code: 'DB-2026-0007' });
+    expect(parseCommand('ｑｕｅｒｙ ｄｂ－２０２６－１２')).toEqual({ cmd: 'query', code: 'DB-2026-0012' });
+    expect(parseCommand('进度：ＤＢ-2026-0001　６０％　已完成3户签约')).toEqual({ cmd: 'progress', code: 'DB-2026-0001', percent: 60, text: '已完成3户签约' });
+    expect(parseCommand('催办：DB-2026-0001\u3000请本周五前反馈')).toEqual({ cmd: 'urge', code: 'DB-2026-0001', note: '请本周五前反馈' });
+    expect(parseCommand('ｍｙ ｔａｓｋｓ')).toEqual({ cmd: 'my' });
+    expect(parseCommand('ＳＴＡＴＳ')).toEqual({ cmd: 'stats' });
+  });
+
+  test('normalize and normalizeCode', () => {
+    expect(normalize('\u3000ＡＢＣ：１２３％\u3000')).toBe('ABC:123%');
+    expect(normalizeCode('ｄｂ＿２０２６＿３')).toBe('DB-2026-0003');
+    expect(normalizeCode('DB-26-3')).toBeNull();
+  });
+
+  test('a group message: the @-mention is stripped, then full-width help is help', () => {
+    const m = inbound('@_user_1\u3000ｈｅｌｐ', [{ key: '@_user_1', openId: 'ou_bot', name: '督导助手' }]);
+    expect(messageText(m)).toBe('ｈｅｌｐ');
+    expect(parseCommand(messageText(m))).toEqual({ cmd: 'help' });
+    const after = inbound('帮助 @_user_1', [{ key: '@_user_1', openId: 'ou_bot' }]);
+    expect(parseCommand(messageText(after))).toEqual({ cmd: 'help' });
+  });
+
+  test('a usage error names the word as written', () => {
+    expect(parseCommand('查询')).toEqual({ cmd: 'usage', message: expect.stringContaining('“查询”后写上督办单编号') });
+  });
+});
+
+describe('help differs by role', () => {
+  const names = (p: Person) => helpCommands(p).map((c) => c.command);
+
+  test('a supervisor dispatches, urges, escalates and publishes; no unit-side commands', () => {
+    const cmds = names(supervisor);
+    expect(cmds).toEqual(expect.arrayContaining(['派单', '查询', '催办', '提级', '通报', '统计', '帮助']));
+    for (const c of ['我的任务', '进度', '申诉']) expect(cmds).not.toContain(c);
+  });
+
+  test('a unit official reports progress and appeals; no dispatching or urging', () => {
+    const cmds = names(official);
+    expect(cmds).toEqual(expect.arrayContaining(['我的任务', '进度', '查询', '申诉', '帮助']));
+    for (const c of ['派单', '催办', '提级', '通报', '统计']) expect(cmds).not.toContain(c);
+  });
+
+  test('every command comes with an example that parses as that command', () => {
+    const expected: Record<string, string> = { 派单: 'dispatch', 我的任务: 'my', 进度: 'progress', 查询: 'query', 催办: 'urge', 提级: 'escalate', 通报: 'bulletin', 申诉: 'appeal', 统计: 'stats', 帮助: 'help' };
+    for (const p of [supervisor, official]) {
+      for (const c of helpCommands(p)) expect([c.command, parseCommand(c.example).cmd]).toEqual([c.command, expected[c.command]]);
+    }
+  });
+
+  test('the rendered help card names the role and lists different commands', async () => {
+    const views = new AppCardViews({ orgs: { get: async () => org, invalidate: () => undefined } } as unknown as AppDeps);
+    const sup = cardText(await views.help(supervisor));
+    const off = cardText(await views.help(official));
+    expect(sup).toContain('张组长');
+    expect(sup).toContain('督导一组 组长');
+    expect(sup).toContain('派单');
+    expect(sup).not.toContain('申诉');
+    expect(off).toContain('梅山镇 联络员');
+    expect(off).toContain('进度 DB-2026-0001 60%');
+    expect(off).not.toContain('派单');
+    expect(sup).not.toEqual(off);
+  });
+});
