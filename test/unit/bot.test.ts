@@ -8,7 +8,7 @@ import type { Inbound } from '../../src/adapters/feishu/envelope';
 import { Bot, type Handlers } from '../../src/app/bot';
 import type { AppDeps } from '../../src/app/deps';
 
-const BUDGET = 150;
+const BUDGET = 250;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function fakeDeps(opts: { claimDelayMs?: number; claimError?: Error } = {}) {
