@@ -53,15 +53,18 @@ export class Bot {
   /**
    * The budget counts from the moment the delivery arrives, so the database claims spend it too: a slow
    * claim (a busy database) gets the holding answer at the budget like slow work does, and the claim and
-   * the work go on in the background and are applied once. A claim that fails inside the budget throws
-   * (nothing was applied, so the non-2xx answer lets Feishu deliver it again); one that fails after the
-   * answer is logged.
+   * the work go on in the background and are applied once. An event (not a card action) whose claim is
+   * not done at the budget is answered with an error, so Feishu delivers it again: if the claim then
+   * succeeds the redelivery is a duplicate, if it fails the redelivery is applied — nothing is lost to a
+   * sick database. A card action has no redelivery: it gets the holding toast, and a claim that fails
+   * after that is logged (the official presses again). A claim that fails inside the budget throws.
    */
   async receive(inb: Inbound): Promise<BotAnswer> {
     const log = this.deps.log.child({ event: inb.eventId, kind: inb.type });
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), this.budgetMs)));
-    const work = this.claimAndRun(inb, log);
+    const state = { claimed: false };
+    const work = this.claimAndRun(inb, log, state);
     let first: BotAnswer | 'late';
     try {
       first = await Promise.race([work, late]);
@@ -70,16 +73,18 @@ export class Bot {
     }
     if (first !== 'late') return first;
     work.catch((err) => log.error({ err }, 'claiming the delivery failed after it was answered'));
+    if (!state.claimed && inb.type !== 'card') throw new Error(`event not claimed within ${this.budgetMs} ms: answered with an error so Feishu delivers it again`);
     log.warn({ budgetMs: this.budgetMs }, 'answered before the work finished (Feishu waits 3 s at most)');
     return inb.type === 'card' ? { toast: { type: 'info', content: '正在处理，卡片稍后更新' } } : {};
   }
 
   /** Claims, then runs the handler; rejects only when a claim fails (handler errors become answers). */
-  private async claimAndRun(inb: Inbound, log: Logger): Promise<BotAnswer> {
+  private async claimAndRun(inb: Inbound, log: Logger, state: { claimed: boolean }): Promise<BotAnswer> {
     if (!(await this.claim(inb.eventId, inb.type))) {
       log.info('duplicate delivery acknowledged');
       return {};
     }
+    state.claimed = true;
     if (inb.type === 'message' && inb.messageId && !(await this.claim(`msg:${inb.messageId}`, 'message'))) {
       log.info('message already taken in under another event id');
       this.done(inb.eventId);

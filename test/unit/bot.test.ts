@@ -148,6 +148,31 @@ describe('Bot.receive: the budget includes the claims', () => {
     expect(seen).toEqual([]);
   });
 
+  test('an event whose claim is not done at the budget is refused, so Feishu delivers it again; applied once', async () => {
+    const { deps, rows, ctl } = fakeDeps({ claimDelayMs: 2 * BUDGET });
+    const { h, seen } = handlers();
+    const bot = new Bot(deps, h, BUDGET);
+    const { value, ms } = await timed(bot.receive(message()).then(() => 'answered', (e: Error) => e.message));
+    expect(value).toContain('not claimed within');
+    expect(ms).toBeLessThan(1.5 * BUDGET);
+    await until(() => rows.get('ev-msg-1')?.state === 'done');
+    expect(seen).toEqual(['message:ev-msg-1']);
+    ctl.delayMs = 0; // Feishu's redelivery, the database quick again: a duplicate
+    expect(await bot.receive(message())).toEqual({});
+    await sleep(50);
+    expect(seen).toEqual(['message:ev-msg-1']);
+  });
+
+  test('an event whose claim fails after the budget was refused: the redelivery is applied', async () => {
+    const fail = fakeDeps({ claimDelayMs: 2 * BUDGET, claimError: new Error('db down') });
+    const { h, seen } = handlers();
+    await expect(new Bot(fail.deps, h, BUDGET).receive(message())).rejects.toThrow('not claimed within');
+    await until(() => fail.errors.length > 0);
+    const healthy = fakeDeps(); // the database back (same handlers, as after a restart)
+    expect(await new Bot(healthy.deps, h, BUDGET).receive(message())).toEqual({});
+    expect(seen).toEqual(['message:ev-msg-1']);
+  });
+
   test('a handler that throws: an error toast, the event marked done', async () => {
     const { deps, rows } = fakeDeps();
     const bot = new Bot(deps, { onMessage: async () => undefined, onCard: async () => { throw new Error('boom'); } }, BUDGET);
