@@ -1,6 +1,6 @@
 import { messageKey } from '../adapters/mongo/keys';
 import type { OutboxItem } from '../adapters/mongo/models/outbox';
-import type { PreviewDoc } from '../adapters/mongo/models/previews';
+import { PREVIEW_SCHEMA_VERSION, type PreviewDoc } from '../adapters/mongo/models/previews';
 import type { NewTask } from '../adapters/mongo/task-store';
 import { parseDispatch, type DraftTask, type ParseProblem } from '../domain/dispatch';
 import { hasRole, type Org, type Person } from '../domain/org';
@@ -62,6 +62,7 @@ export class DispatchService {
       state: 'pending',
       codes: [],
       createdAt: now,
+      schemaVersion: PREVIEW_SCHEMA_VERSION,
     };
     await this.deps.models.previews.collection.insertOne(preview as never).catch((e: { code?: number }) => {
       if (e?.code !== 11000) throw e; // the same message delivered twice: the same preview

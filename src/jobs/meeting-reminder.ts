@@ -1,5 +1,5 @@
 import { messageKey } from '../adapters/mongo/keys';
-import type { EscalationDoc } from '../adapters/mongo/models/leaders';
+import type { EscalationDoc } from '../adapters/mongo/models/escalations';
 import type { OutboxItem } from '../adapters/mongo/models/outbox';
 import type { EscalationService } from '../app/leaders/escalation-service';
 import { groupTargets, personTarget } from '../app/notify';

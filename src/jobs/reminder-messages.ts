@@ -1,6 +1,6 @@
 import { messageKey } from '../adapters/mongo/keys';
 import type { OutboxItem } from '../adapters/mongo/models/outbox';
-import type { LetterDoc } from '../adapters/mongo/models/reminders';
+import type { LetterDoc } from '../adapters/mongo/models/letters';
 import { groupTargets, personTarget, unitTargets, type Target } from '../app/notify';
 import { leaderOverdueCard, letterCard, reminderDigestCard, type ReminderItem } from '../cards';
 import type { Light } from '../domain/lights';

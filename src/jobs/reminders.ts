@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../app/deps';
 import { insertNew } from '../adapters/mongo/insert-new';
 import type { OutboxItem } from '../adapters/mongo/models/outbox';
-import type { LetterDoc, ReminderClaimDoc, ReminderRunDoc } from '../adapters/mongo/models/reminders';
+import { LETTER_SCHEMA_VERSION, type LetterDoc } from '../adapters/mongo/models/letters';
+import type { ReminderClaimDoc } from '../adapters/mongo/models/reminder-claims';
+import { REMINDER_RUN_SCHEMA_VERSION, type ReminderRunDoc } from '../adapters/mongo/models/reminder-runs';
 import { lightOf } from '../domain/lights';
 import type { WorkCalendar } from '../domain/calendar';
 import { DEFAULT_LADDER, ONCE_KINDS, reminderWindow, remindersDue, type LadderSettings } from '../domain/reminders';
@@ -110,7 +112,7 @@ async function startRun(ctx: JobContext, opts: Required<RemindersOptions>): Prom
   const { deps, today, at } = ctx;
   const { models, locks } = deps;
   const runId = `${today}:${randomBytes(4).toString('hex')}`;
-  const runDoc: ReminderRunDoc = { _id: runId, day: today, at, startedAt: new Date(), state: 'started', owner: locks.owner };
+  const runDoc: ReminderRunDoc = { _id: runId, day: today, at, startedAt: new Date(), state: 'started', owner: locks.owner, schemaVersion: REMINDER_RUN_SCHEMA_VERSION };
   await models.reminderRuns.collection.insertOne(runDoc as never);
   const unfinished = await models.reminderRuns.find({ state: 'started', _id: { $ne: runId } }, { _id: 1, day: 1, startedAt: 1 }).lean<Pick<ReminderRunDoc, '_id' | 'day' | 'startedAt'>[]>();
   const stopped = unfinished.filter((r) => r.startedAt.getTime() < Date.now() - opts.leaseMs).map((r) => r._id);
@@ -252,7 +254,7 @@ async function issueLetters(deps: AppDeps, runId: string, today: LocalDate, owed
       for (const { task: t, due } of ordered) {
         if (have.has(`${t.code}|${t.deadline}`)) continue;
         number++;
-        docs.push({ _id: `${year}-${number}`, year, number, code: t.code, title: t.title, deadline: t.deadline, unit: t.leadUnit, group: t.group, issuedOn: today, overdueWorkdays: due.overdueWorkdays, run: runId, createdAt: new Date() });
+        docs.push({ _id: `${year}-${number}`, year, number, code: t.code, title: t.title, deadline: t.deadline, unit: t.leadUnit, group: t.group, issuedOn: today, overdueWorkdays: due.overdueWorkdays, run: runId, createdAt: new Date(), schemaVersion: LETTER_SCHEMA_VERSION });
       }
       // in ordered chunks: a failure stops there, so the numbers issued stay without a gap
       for (let i = 0; i < docs.length; i += 1000) await models.letters.collection.insertMany(docs.slice(i, i + 1000) as never[], { ordered: true });

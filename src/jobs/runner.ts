@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { JobRunDoc } from '../adapters/mongo/models/infra';
+import { JOB_RUN_SCHEMA_VERSION, type JobRunDoc } from '../adapters/mongo/models/job-runs';
 import type { AppDeps } from '../app/deps';
 import { localDate } from '../domain/time';
 
@@ -69,7 +69,7 @@ export class JobRunner {
       const existing = await models.jobRuns.findById(id).lean<JobRunDoc>();
       if (existing && existing.status !== 'running') return existing; // this slot ran already
       const ctx: JobContext = { at, today: localDate(at, settings.tz), force: Boolean(opts.force), deps: this.deps };
-      const doc: JobRunDoc = { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: new Date(), status: 'running' };
+      const doc: JobRunDoc = { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: new Date(), status: 'running', schemaVersion: JOB_RUN_SCHEMA_VERSION };
       if (existing) await models.jobRuns.updateOne({ _id: id }, { $set: doc }); // abandoned by a crashed instance
       else await models.jobRuns.collection.insertOne(doc as never);
       const skip = opts.force ? null : (job.when?.(ctx) ?? null);

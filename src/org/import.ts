@@ -1,7 +1,9 @@
 import type { Model } from 'mongoose';
 import type { OrgData, Person } from '../domain/org';
 import type { Models } from '../adapters/mongo/models';
-import { SCHEMA_VERSION } from '../adapters/mongo/models/org';
+import { GROUP_SCHEMA_VERSION } from '../adapters/mongo/models/groups';
+import { PERSON_SCHEMA_VERSION } from '../adapters/mongo/models/people';
+import { UNIT_SCHEMA_VERSION } from '../adapters/mongo/models/units';
 import type { Locks } from '../adapters/mongo/lock';
 import { loadOrgData } from './export';
 import { ProblemList } from './problems';
@@ -48,6 +50,7 @@ const FIELDS: Record<TableName, string[]> = {
   groups: ['name', 'kind', 'cityLeader', 'units', 'chatId'],
   people: ['name', 'openId', 'mobile', 'email', 'roles'],
 };
+const SCHEMA_VERSIONS: Record<TableName, number> = { units: UNIT_SCHEMA_VERSION, groups: GROUP_SCHEMA_VERSION, people: PERSON_SCHEMA_VERSION };
 type Entry = { code: string } & Record<string, unknown>;
 
 const codes = (): Codes => ({ units: [], groups: [], people: [] });
@@ -109,7 +112,7 @@ async function runImport(models: Models, source: ParsedOrg, opts: ImportOptions)
 }
 
 async function upsert(model: Model<Entry>, t: TableName, item: Entry, now: Date): Promise<void> {
-  const set: Record<string, unknown> = { active: true, schemaVersion: SCHEMA_VERSION, updatedAt: now };
+  const set: Record<string, unknown> = { active: true, schemaVersion: SCHEMA_VERSIONS[t], updatedAt: now };
   const unset: Record<string, ''> = {};
   for (const f of FIELDS[t]) {
     if (item[f] === undefined) unset[f] = '';

@@ -192,6 +192,28 @@ describe('CSV and XLSX', () => {
     expect(r.created.people).toHaveLength(72);
     expect(await exportOrg(db.models)).toEqual(exported);
   });
+
+  it('an XLSX workbook with a bad row is refused naming the sheet and row, and the stored organisation is unchanged', async () => {
+    await run(await yamlSource(small()));
+    const before = await exportOrg(db.models);
+    const countsBefore = await counts();
+    // other changes in the same workbook (a renamed unit, a person left out) must not be written either
+    const edited: OrgFile = structuredClone(before);
+    edited.units[0].name = '梅山镇人民政府';
+    edited.people = edited.people.filter((p) => p.code !== 'P-SUP-2');
+    edited.units[1].kind = 'town' as never; // units sheet: header on row 1, so the second unit is row 3
+    const buf = await toWorkbook(edited);
+
+    const err = await parseOrg(buf, 'org.xlsx')
+      .then((source) => run(source, { now: later }))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OrgImportError);
+    expect((err as OrgImportError).problems).toEqual([expect.objectContaining({ file: 'org.xlsx', sheet: 'units', row: 3, field: 'kind' })]);
+    expect((err as Error).message).toContain('org.xlsx 工作表 units 第3行 kind: 取值无效 "town"');
+    expect(await exportOrg(db.models)).toEqual(before);
+    expect(await counts()).toEqual(countsBefore);
+    expect(await db.models.units.countDocuments({ updatedAt: later })).toBe(0);
+  });
 });
 
 describe('mobile/email resolution', () => {

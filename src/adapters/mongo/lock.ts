@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import { isDuplicateKey } from './connection';
-import type { LockDoc } from './models/infra';
+import { LOCK_SCHEMA_VERSION, type LockDoc } from './models/locks';
 
 /**
  * A mutex per key in MongoDB. FerretDB 1.24 applies updates as read-modify-write without isolation
@@ -29,7 +29,7 @@ export class Locks {
   async tryAcquire(key: string, ttlMs = 30_000): Promise<boolean> {
     const now = Date.now();
     try {
-      await this.locks.collection.insertOne({ _id: key, owner: this.owner, until: new Date(now + ttlMs) } as never);
+      await this.locks.collection.insertOne({ _id: key, owner: this.owner, until: new Date(now + ttlMs), schemaVersion: LOCK_SCHEMA_VERSION } as never);
       return true;
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;
@@ -38,7 +38,7 @@ export class Locks {
     const gone = await this.locks.collection.deleteOne({ _id: key, until: { $lt: new Date(now) } } as never);
     if (gone.deletedCount !== 1) return false;
     try {
-      await this.locks.collection.insertOne({ _id: key, owner: this.owner, until: new Date(now + ttlMs) } as never);
+      await this.locks.collection.insertOne({ _id: key, owner: this.owner, until: new Date(now + ttlMs), schemaVersion: LOCK_SCHEMA_VERSION } as never);
       return true;
     } catch (e) {
       if (isDuplicateKey(e)) return false;

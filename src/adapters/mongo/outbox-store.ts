@@ -1,5 +1,5 @@
 import type { Models } from './models';
-import type { OutboxItem, OutboxRow, OutboxStatus } from './models/outbox';
+import { OUTBOX_SCHEMA_VERSION, type OutboxItem, type OutboxRow, type OutboxStatus } from './models/outbox';
 
 /**
  * The outbox's rows. `put` is safe to repeat: a row's _id is the item's idempotency key, so the relay
@@ -75,6 +75,7 @@ export class OutboxStore {
       attempts: 0,
       nextAttemptAt: now,
       createdAt: now,
+      schemaVersion: OUTBOX_SCHEMA_VERSION,
     }));
     const skipped = new Set<number>();
     try {

@@ -5,7 +5,7 @@ import { messageKey } from './keys';
 import type { Locks } from './lock';
 import type { Models } from './models';
 import type { OutboxItem } from './models/outbox';
-import type { TaskDoc } from './models/tasks';
+import { TASK_SCHEMA_VERSION, type TaskDoc } from './models/tasks';
 import type { OutboxStore } from './outbox-store';
 
 /**
@@ -113,7 +113,7 @@ export class TaskStore {
           const full: Task = { ...task, code, rev: 1, history: task.history ?? [] };
           const o = owed(code);
           const seqOfCode = Number(code.slice(code.lastIndexOf('-') + 1));
-          await models.tasks.collection.insertOne({ _id: code, ...full, year, seq: seqOfCode, owed: o, owedAt: o.length ? new Date() : null, schemaVersion: 1 } as never);
+          await models.tasks.collection.insertOne({ _id: code, ...full, year, seq: seqOfCode, owed: o, owedAt: o.length ? new Date() : null, schemaVersion: TASK_SCHEMA_VERSION } as never);
           out.push(full);
         }
       },

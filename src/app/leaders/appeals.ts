@@ -1,7 +1,7 @@
 import { messageKey } from '../../adapters/mongo/keys';
-import type { AppealDoc } from '../../adapters/mongo/models/leaders';
+import type { AppealDoc } from '../../adapters/mongo/models/appeals';
 import type { OutboxItem } from '../../adapters/mongo/models/outbox';
-import type { LetterDoc } from '../../adapters/mongo/models/reminders';
+import type { LetterDoc } from '../../adapters/mongo/models/letters';
 import { cardValue } from '../../cards/actions';
 import { cut, momentText, summaryText } from '../../cards/common';
 import { renderCard, type Card } from '../../cards/template';

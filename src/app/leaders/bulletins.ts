@@ -1,6 +1,7 @@
 import { insertNew } from '../../adapters/mongo/insert-new';
 import { messageKey } from '../../adapters/mongo/keys';
-import type { BulletinDoc } from '../../adapters/mongo/models/leaders';
+import { AUDIT_SCHEMA_VERSION } from '../../adapters/mongo/models/audits';
+import type { BulletinDoc } from '../../adapters/mongo/models/bulletins';
 import { bulletinCard, type Card } from '../../cards';
 import type { BulletinKind, BulletinTargets } from '../../domain/bulletin';
 import { lightOf } from '../../domain/lights';
@@ -71,7 +72,7 @@ export class BulletinService {
     const doc: BulletinDoc = { _id: id, ...built.doc, targets, createdAt: this.deps.clock.now() };
     const created = (await insertNew(this.deps.models.bulletins, [doc])).size > 0;
     const stored = created ? doc : (await this.deps.models.bulletins.findById(id).lean<BulletinDoc>())!;
-    if (created) await this.deps.models.audits.collection.insertOne({ entity: `bulletin:${id}`, at: doc.createdAt, by: doc.by, action: 'publish', note: doc.title, after: { kind: doc.kind, items: doc.items.length, targets: targets.length } } as never);
+    if (created) await this.deps.models.audits.collection.insertOne({ entity: `bulletin:${id}`, at: doc.createdAt, by: doc.by, action: 'publish', note: doc.title, after: { kind: doc.kind, items: doc.items.length, targets: targets.length }, schemaVersion: AUDIT_SCHEMA_VERSION } as never);
     await this.deps.outbox.put(stored.targets.map((to) => ({ key: messageKey('bulletin', id, to.id), kind: 'send' as const, to, msgType: 'interactive' as const, content: built.card })));
     return { doc: stored, created };
   }

@@ -1,5 +1,5 @@
 import { messageKey } from '../../adapters/mongo/keys';
-import { AGENDA_STATES, type EscalationDoc } from '../../adapters/mongo/models/leaders';
+import { AGENDA_STATES, type EscalationDoc } from '../../adapters/mongo/models/escalations';
 import type { OutboxItem } from '../../adapters/mongo/models/outbox';
 import { escalationCard, type Card, type EscalationState } from '../../cards';
 import { hasRole, type Org, type Person } from '../../domain/org';

@@ -1,6 +1,9 @@
 import { insertNew } from '../../adapters/mongo/insert-new';
 import { messageKey } from '../../adapters/mongo/keys';
-import type { EscalationDoc, MeetingDoc, MinutesFormDoc } from '../../adapters/mongo/models/leaders';
+import { AUDIT_SCHEMA_VERSION } from '../../adapters/mongo/models/audits';
+import type { EscalationDoc } from '../../adapters/mongo/models/escalations';
+import { MEETING_SCHEMA_VERSION, type MeetingDoc } from '../../adapters/mongo/models/meetings';
+import type { MinutesFormDoc } from '../../adapters/mongo/models/minutes-forms';
 import type { OutboxItem } from '../../adapters/mongo/models/outbox';
 import { minutesFormCard, type Card } from '../../cards';
 import { matchUnit, type DraftTask } from '../../domain/dispatch';
@@ -83,9 +86,9 @@ export class MeetingService {
         const ds = plan.decisions.filter((d) => d.item === i);
         return ds.length ? [{ escalationId: it.escalationId, code: byId.get(it.escalationId)!.code, decision: it.decision.trim(), units: [...new Set(ds.flatMap((d) => [d.leadUnit, ...d.coUnits]))], deadline: ds[0].deadline, tasks: [] }] : [];
       });
-      const meeting: MeetingDoc = { _id: o.id, leader: o.leader.code, date: plan.date, month: plan.date.slice(0, 7), attendees: plan.attendees, items, decisions: plan.decisions, by: o.by.code, via: o.via, state: 'recording', createdAt: this.deps.clock.now() };
+      const meeting: MeetingDoc = { _id: o.id, leader: o.leader.code, date: plan.date, month: plan.date.slice(0, 7), attendees: plan.attendees, items, decisions: plan.decisions, by: o.by.code, via: o.via, state: 'recording', createdAt: this.deps.clock.now(), schemaVersion: MEETING_SCHEMA_VERSION };
       await this.deps.models.meetings.collection.insertOne(meeting as never);
-      await this.deps.models.audits.collection.insertOne({ entity: `meeting:${o.id}`, at: this.deps.clock.now(), by: o.by.code, action: 'record', note: `${plan.date} 调度会，${plan.decisions.length} 项决定`, after: { leader: o.leader.code, items: items.map((x) => x.escalationId) } } as never);
+      await this.deps.models.audits.collection.insertOne({ entity: `meeting:${o.id}`, at: this.deps.clock.now(), by: o.by.code, action: 'record', note: `${plan.date} 调度会，${plan.decisions.length} 项决定`, after: { leader: o.leader.code, items: items.map((x) => x.escalationId) }, schemaVersion: AUDIT_SCHEMA_VERSION } as never);
       // taken off the agenda now, so a second form submitted meanwhile finds nothing to decide twice
       for (const it of items) await this.escalations.decided(it.escalationId, { id: o.id, date: plan.date, by: o.by.code }, []);
       return { ok: true as const, meeting, created: true };

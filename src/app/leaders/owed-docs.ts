@@ -1,6 +1,7 @@
 import type { Model } from 'mongoose';
 import { insertNew } from '../../adapters/mongo/insert-new';
 import { messageKey } from '../../adapters/mongo/keys';
+import { AUDIT_SCHEMA_VERSION } from '../../adapters/mongo/models/audits';
 import type { OutboxItem } from '../../adapters/mongo/models/outbox';
 import type { AppDeps } from '../deps';
 
@@ -83,7 +84,7 @@ export class OwedDocs<T extends OwedDoc> {
   }
 
   private async audit(id: string, a: AuditNote): Promise<void> {
-    await this.deps.models.audits.collection.insertOne({ entity: this.entity(id), at: this.deps.clock.now(), by: a.by, action: a.action, note: a.note, before: a.before, after: a.after } as never);
+    await this.deps.models.audits.collection.insertOne({ entity: this.entity(id), at: this.deps.clock.now(), by: a.by, action: a.action, note: a.note, before: a.before, after: a.after, schemaVersion: AUDIT_SCHEMA_VERSION } as never);
   }
 
   async relay(id: string): Promise<void> {

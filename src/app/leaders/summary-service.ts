@@ -1,4 +1,5 @@
-import type { AppealDoc, EscalationDoc } from '../../adapters/mongo/models/leaders';
+import type { AppealDoc } from '../../adapters/mongo/models/appeals';
+import type { EscalationDoc } from '../../adapters/mongo/models/escalations';
 import type { MonthlySummaryInput } from '../../cards';
 import { hasRole, supervisedGroups, type Org, type Person } from '../../domain/org';
 import { DEFAULT_WEIGHTS, rankMap, rankUnits, type RankedUnit, type RankingWeights, type UnitTally } from '../../domain/ranking';

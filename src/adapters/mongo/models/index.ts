@@ -1,29 +1,28 @@
 import type { Connection, Model, Schema } from 'mongoose';
-import { groupSchema, personSchema, unitSchema, type GroupDoc, type PersonDoc, type UnitDoc } from './org';
+import { unitSchema, type UnitDoc } from './units';
+import { groupSchema, type GroupDoc } from './groups';
+import { personSchema, type PersonDoc } from './people';
 import { taskSchema, type TaskDoc } from './tasks';
 import { outboxSchema, type OutboxRow } from './outbox';
 import { previewSchema, type PreviewDoc } from './previews';
-import { letterSchema, reminderClaimSchema, reminderRunSchema, type LetterDoc, type ReminderClaimDoc, type ReminderRunDoc } from './reminders';
-import { appealSchema, bulletinSchema, escalationSchema, meetingSchema, minutesFormSchema, type AppealDoc, type BulletinDoc, type EscalationDoc, type MeetingDoc, type MinutesFormDoc } from './leaders';
-import {
-  auditSchema,
-  cardMessageSchema,
-  cardRefSchema,
-  counterSchema,
-  taskOriginSchema,
-  jobRunSchema,
-  lockSchema,
-  processedEventSchema,
-  type AuditDoc,
-  type CardMessageDoc,
-  type CardRefDoc,
-  type CounterDoc,
-  type TaskOriginDoc,
-  type JobRunDoc,
-  type LockDoc,
-  type ProcessedEventDoc,
-} from './infra';
+import { lockSchema, type LockDoc } from './locks';
+import { processedEventSchema, type ProcessedEventDoc } from './processed-events';
+import { jobRunSchema, type JobRunDoc } from './job-runs';
+import { cardMessageSchema, type CardMessageDoc } from './card-messages';
+import { cardRefSchema, type CardRefDoc } from './card-refs';
+import { counterSchema, type CounterDoc } from './counters';
+import { taskOriginSchema, type TaskOriginDoc } from './task-origins';
+import { auditSchema, type AuditDoc } from './audits';
+import { reminderClaimSchema, type ReminderClaimDoc } from './reminder-claims';
+import { reminderRunSchema, type ReminderRunDoc } from './reminder-runs';
+import { letterSchema, type LetterDoc } from './letters';
+import { escalationSchema, type EscalationDoc } from './escalations';
+import { meetingSchema, type MeetingDoc } from './meetings';
+import { minutesFormSchema, type MinutesFormDoc } from './minutes-forms';
+import { bulletinSchema, type BulletinDoc } from './bulletins';
+import { appealSchema, type AppealDoc } from './appeals';
 
+/** One file per collection: its schema, document type, indexes and SCHEMA_VERSION constant. */
 export interface Models {
   units: Model<UnitDoc>;
   groups: Model<GroupDoc>;

@@ -5,6 +5,8 @@ import { Schema } from 'mongoose';
  * sent with, so putting the same item twice is a no-op. A lane is one chat or person: rows of a lane go
  * out in `seq` order, at most at the lane's rate.
  */
+export const OUTBOX_SCHEMA_VERSION = 1;
+
 /** 'refresh' is virtual: the relay expands it into one 'patch' per live copy of `ref`. */
 export type OutboxKind = 'send' | 'reply' | 'patch' | 'urgent' | 'card_update' | 'refresh';
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'superseded';
@@ -42,6 +44,7 @@ export interface OutboxRow extends OutboxItem {
   sentAt?: Date;
   sentMessageId?: string;
   lastError?: { code: string; message: string; permanent: boolean };
+  schemaVersion?: number;
 }
 
 export const outboxSchema = new Schema(
@@ -66,6 +69,7 @@ export const outboxSchema = new Schema(
     sentAt: Date,
     sentMessageId: String,
     lastError: Schema.Types.Mixed,
+    schemaVersion: { type: Number, default: OUTBOX_SCHEMA_VERSION },
   },
   { collection: 'outbox', versionKey: false, minimize: false },
 );

@@ -3,6 +3,8 @@ import type { DraftTask } from '../../../domain/dispatch';
 import type { TaskSource } from '../../../domain/task';
 
 /** previews: a parsed dispatch order waiting for 确认派发 / 取消. Nothing becomes a task before it is confirmed. */
+export const PREVIEW_SCHEMA_VERSION = 1;
+
 export interface PreviewDoc {
   _id: string;
   dispatcher: string; // person code
@@ -16,6 +18,7 @@ export interface PreviewDoc {
   createdAt: Date;
   decidedAt?: Date;
   decidedBy?: string;
+  schemaVersion?: number;
 }
 
 export const previewSchema = new Schema(
@@ -32,6 +35,7 @@ export const previewSchema = new Schema(
     createdAt: { type: Date, required: true },
     decidedAt: Date,
     decidedBy: String,
+    schemaVersion: { type: Number, default: PREVIEW_SCHEMA_VERSION },
   },
   { collection: 'previews', versionKey: false, minimize: false },
 );

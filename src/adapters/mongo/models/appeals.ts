@@ -1,0 +1,51 @@
+import { Schema } from 'mongoose';
+import type { OutboxItem } from './outbox';
+
+/** appeals (申诉): a unit contesting a task's deductions; created by a unique insert, changed under its lock, recorded in `audits`. */
+export const APPEAL_SCHEMA_VERSION = 1;
+
+export const APPEAL_STATES = ['pending', 'upheld', 'rejected'] as const;
+export type AppealState = (typeof APPEAL_STATES)[number];
+export interface AppealDoc {
+  _id: string; // AP-DB-2026-0001-1
+  code: string;
+  unit: string;
+  group: string;
+  reason: string;
+  /** What the appeal is about, as it stood when filed. */
+  items: { overdueWorkdays: number; returns: number; letters: string[] };
+  state: AppealState;
+  by: string;
+  at: Date;
+  decidedBy?: string;
+  decidedAt?: Date;
+  opinion?: string;
+  rev: number;
+  owed?: OutboxItem[];
+  owedAt?: Date | null;
+  schemaVersion?: number;
+}
+export const appealSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    code: { type: String, required: true },
+    unit: { type: String, required: true },
+    group: { type: String, required: true },
+    reason: { type: String, required: true },
+    items: { type: Schema.Types.Mixed, required: true },
+    state: { type: String, enum: APPEAL_STATES, required: true },
+    by: { type: String, required: true },
+    at: { type: Date, required: true },
+    decidedBy: String,
+    decidedAt: Date,
+    opinion: String,
+    rev: { type: Number, default: 1 },
+    owed: { type: [Schema.Types.Mixed], default: [] },
+    owedAt: { type: Date, default: null },
+    schemaVersion: { type: Number, default: APPEAL_SCHEMA_VERSION },
+  },
+  { collection: 'appeals', versionKey: false, minimize: false },
+);
+appealSchema.index({ state: 1, at: 1 });
+appealSchema.index({ code: 1 });
+appealSchema.index({ owedAt: 1 });
