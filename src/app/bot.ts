@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Inbound } from '../adapters/feishu/envelope';
+import { PROCESSED_EVENT_SCHEMA_VERSION } from '../adapters/mongo/models/processed-events';
 import type { CardAnswer } from './card-handler';
 import type { AppDeps } from './deps';
 
@@ -35,7 +36,7 @@ export class Bot {
   private async claim(id: string, type: string): Promise<boolean> {
     const models = this.deps.models;
     try {
-      await models.processedEvents.collection.insertOne({ _id: id, type, at: new Date(), state: 'processing' } as never);
+      await models.processedEvents.collection.insertOne({ _id: id, type, at: new Date(), state: 'processing', schemaVersion: PROCESSED_EVENT_SCHEMA_VERSION } as never);
       return true;
     } catch (e) {
       if ((e as { code?: number }).code !== 11000) throw e;

@@ -130,4 +130,17 @@ describe('dispatch → sign → progress → close, end to end', () => {
     expect(cardText(h.fake.cardOf(rollup.message_id))).toMatch(/已办结/);
     expect(h.fake.patchesOf(mszCard.message_id).length).toBeGreaterThan(3);
   }, 60_000);
+
+  test('every document the flow wrote, in every collection, carries its schemaVersion', async () => {
+    const db = h.service.conn.db!;
+    const missing: string[] = [];
+    const written: string[] = [];
+    for (const c of await db.listCollections().toArray()) {
+      const docs = await db.collection(c.name).find({}).toArray();
+      if (docs.length) written.push(c.name);
+      for (const d of docs) if (typeof d.schemaVersion !== 'number') missing.push(`${c.name} ${String(d._id)}`);
+    }
+    expect(written).toEqual(expect.arrayContaining(['tasks', 'outbox', 'processed_events', 'card_messages', 'card_refs', 'previews', 'counters', 'units', 'people']));
+    expect(missing).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@ import { FeishuError, type Messenger } from '../../app/ports';
 import { CardRefs } from '../mongo/card-refs';
 import type { Locks } from '../mongo/lock';
 import type { Models } from '../mongo/models';
-import type { CardMessageDoc } from '../mongo/models/infra';
+import { CARD_MESSAGE_SCHEMA_VERSION, type CardMessageDoc } from '../mongo/models/card-messages';
 import type { OutboxRow } from '../mongo/models/outbox';
 import { classify } from './messenger';
 
@@ -50,7 +50,7 @@ export class CardCopies {
     const r = await this.fresh(row, where, content);
     // recorded before the old copy points to it: a refresh in between then finds one of them, never neither
     await cardMessages.collection
-      .insertOne({ _id: r.messageId, ref: where.ref, view: where.view, chatId: r.chatId ?? where.chatId, to: where.to, sentAt: new Date(this.o.now()), replaces: where._id } as never)
+      .insertOne({ _id: r.messageId, ref: where.ref, view: where.view, chatId: r.chatId ?? where.chatId, to: where.to, sentAt: new Date(this.o.now()), replaces: where._id, schemaVersion: CARD_MESSAGE_SCHEMA_VERSION } as never)
       .catch((e: { code?: number }) => {
         if (e?.code !== 11000) throw e;
       });
@@ -81,7 +81,7 @@ export class CardCopies {
   async record(messageId: string, row: OutboxRow, chatId?: string): Promise<void> {
     await this.refs.add(row.record!.ref, { messageId, view: row.record!.view });
     await this.o.models.cardMessages.collection
-      .insertOne({ _id: messageId, ref: row.record!.ref, view: row.record!.view, chatId: chatId ?? (row.to?.type === 'chat_id' ? row.to.id : undefined), to: row.to, sentAt: new Date(this.o.now()) } as never)
+      .insertOne({ _id: messageId, ref: row.record!.ref, view: row.record!.view, chatId: chatId ?? (row.to?.type === 'chat_id' ? row.to.id : undefined), to: row.to, sentAt: new Date(this.o.now()), schemaVersion: CARD_MESSAGE_SCHEMA_VERSION } as never)
       .catch((e: { code?: number }) => {
         if (e?.code !== 11000) throw e; // the same uuid sent twice gives the same message: already recorded
       });
