@@ -4,7 +4,7 @@
  */
 import { OutboxWorker } from '../../src/adapters/feishu/outbox-worker';
 import { Locks } from '../../src/adapters/mongo/lock';
-import type { CardMessageDoc } from '../../src/adapters/mongo/models/infra';
+import type { CardMessageDoc } from '../../src/adapters/mongo/models/card-messages';
 import { cardText } from '../../src/cards/inspect';
 import { createLogger } from '../../src/log';
 import { FeishuMessenger } from '../../src/adapters/feishu/messenger';

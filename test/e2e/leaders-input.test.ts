@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { EscalationDoc } from '../../src/adapters/mongo/models/leaders';
+import type { EscalationDoc } from '../../src/adapters/mongo/models/escalations';
 import type { TaskDoc } from '../../src/adapters/mongo/models/tasks';
 import { cardText, findButton } from '../../src/cards/inspect';
 import { signRequest } from '../fake-feishu';
