@@ -197,7 +197,7 @@ export function helpCommands(p: Person): { command: string; what: string; exampl
     out.push({ command: '通报', what: '表扬或批评通报：先写督办单编号或单位，再写内容；另起一行写“发送到：各单位”（或单位、督导组、本群）即发布，不写只预览。单发“通报”看写法', example: '通报 批评 DB-2026-0001 梅山镇 超期未办结\n发送到：各单位' });
   }
   if (leader || admin) out.push({ command: '会议纪要', what: '记录调度会纪要，每项决定生成新的督办事项', example: '会议纪要' });
-  if (official) out.push({ command: '申诉', what: '对排名扣分项或督导提示函提出申诉', example: '申诉 DB-2026-0001 超期系上级政策调整所致' });
+  if (official) out.push({ command: '申诉', what: '对一项扣分（超期、退回、提示函或〔2026〕第N号）提出申诉，不写事项即申诉全部扣分', example: '申诉 DB-2026-0001 超期 系上级政策调整所致' });
   if (supervisor || leader || admin || hasRole(p, 'observer')) out.push({ command: '统计', what: '本督导组（或全市）的事项统计、超期清单和排名', example: '统计' });
   out.push({ command: '帮助', what: '显示这份说明', example: '帮助' });
   return out;

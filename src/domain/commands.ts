@@ -76,7 +76,7 @@ export function parseCommand(input: string): Command {
       case 'appeal': {
         const [first = '', ...more] = restNorm.split(/\s+/);
         const code = normalizeCode(first);
-        const example = { query: '查询 DB-2026-0001', urge: '催办 DB-2026-0001', escalate: '提级 DB-2026-0001 涉及多个部门，需市领导协调', appeal: '申诉 DB-2026-0001 超期系因上级政策调整' }[name];
+        const example = { query: '查询 DB-2026-0001', urge: '催办 DB-2026-0001', escalate: '提级 DB-2026-0001 涉及多个部门，需市领导协调', appeal: '申诉 DB-2026-0001 超期 系因上级政策调整' }[name];
         if (!code) return { cmd: 'usage', message: `请在“${m[1]}”后写上督办单编号，例如：${example}` };
         const tail = more.join(' ').trim();
         if (name === 'query') return { cmd: 'query', code };
