@@ -1,6 +1,6 @@
 import { findButton } from '../../src/cards/inspect';
 import { addDays, zonedInstant } from '../../src/domain/time';
-import { describe as lines } from '../db/reminders-support';
+import { describe as lines, NATIONAL_DAY_MONTH } from '../db/reminders-support';
 import { startHarness, type Harness } from '../support/harness';
 
 /**
@@ -103,48 +103,11 @@ test('only workdays send: weekends, 中秋 and 国庆 are skipped, the 调休 Su
 });
 
 test('梅山镇 gets 催签, T-3, T-1, the due day and daily overdue notices; the group a copy; 〔2026〕第1号 to its 负责人 and the 组长; the leader a report at 7', () => {
-  const overdue = (day: string, n: number) => [`${day} oc_msz DB-2026-0001 overdue 已超期 ${n} 个工作日`, `${day} oc_g1 cc 梅山镇 DB-2026-0001 overdue 已超期 ${n} 个工作日`];
-  expect(of('DB-2026-0001')).toEqual([
-    '09-15 oc_msz DB-2026-0001 sign 剩 11 个工作日',
-    '09-24 oc_msz DB-2026-0001 due 剩 3 个工作日',
-    '09-29 oc_msz DB-2026-0001 due 剩 1 个工作日',
-    '09-30 oc_msz DB-2026-0001 due 今日到期',
-    ...overdue('10-08', 1),
-    ...overdue('10-09', 2),
-    ...overdue('10-10', 3),
-    '10-10 ou_off1h letter 〔2026〕第1号 DB-2026-0001',
-    '10-10 ou_sup1 letter 〔2026〕第1号 DB-2026-0001',
-    ...overdue('10-12', 4),
-    ...overdue('10-13', 5),
-    ...overdue('10-14', 6),
-    ...overdue('10-15', 7),
-    '10-15 ou_leader leader DB-2026-0001',
-    ...overdue('10-16', 8),
-    ...overdue('10-19', 9),
-    ...overdue('10-20', 10),
-  ]);
+  expect(of('DB-2026-0001')).toEqual(NATIONAL_DAY_MONTH['DB-2026-0001']);
 });
 
 test('罗东镇 (no chat) gets them in its 联络员’s direct chat; 〔2026〕第2号 goes to the 联络员 and the G2 组长; 郑副市长 the report', () => {
-  const overdue = (day: string, n: number) => [`${day} ou_off3 DB-2026-0002 overdue 已超期 ${n} 个工作日`, `${day} oc_g2 cc 罗东镇 DB-2026-0002 overdue 已超期 ${n} 个工作日`];
-  expect(of('DB-2026-0002')).toEqual([
-    '09-15 ou_off3 DB-2026-0002 sign 剩 13 个工作日',
-    '09-16 ou_off3 DB-2026-0002 sign 剩 12 个工作日',
-    '09-29 ou_off3 DB-2026-0002 due 剩 3 个工作日',
-    '10-08 ou_off3 DB-2026-0002 due 剩 1 个工作日',
-    '10-09 ou_off3 DB-2026-0002 due 今日到期',
-    ...overdue('10-10', 1),
-    ...overdue('10-12', 2),
-    ...overdue('10-13', 3),
-    '10-13 ou_off3 letter 〔2026〕第2号 DB-2026-0002',
-    '10-13 ou_sup2 letter 〔2026〕第2号 DB-2026-0002',
-    ...overdue('10-14', 4),
-    ...overdue('10-15', 5),
-    ...overdue('10-16', 6),
-    ...overdue('10-19', 7),
-    '10-19 ou_leader2 leader DB-2026-0002',
-    ...overdue('10-20', 8),
-  ]);
+  expect(of('DB-2026-0002')).toEqual(NATIONAL_DAY_MONTH['DB-2026-0002']);
 });
 
 test('the task card itself moves with time: patched on each reminded day, it shows 已超期 10 个工作日 at the end', () => {
