@@ -33,15 +33,16 @@ const optional = (s: string | undefined) => (s === undefined || s.trim() === '' 
 
 const envSchema = z.object({
   FEISHU_APP_ID: z.string().trim().regex(/^cli_\w+$/, 'expected an app id such as cli_a1b2c3').optional(),
-  FEISHU_APP_SECRET: z.string().trim().min(8, 'expected the app secret from the developer console').optional(),
-  FEISHU_VERIFICATION_TOKEN: z.string().trim().min(8, 'expected the Verification Token from the event subscription page').optional(),
+  FEISHU_APP_SECRET: z.string().trim().min(1, 'expected the app secret from the developer console').optional(),
+  FEISHU_VERIFICATION_TOKEN: z.string().trim().min(1, 'expected the Verification Token from the event subscription page').optional(),
   FEISHU_ENCRYPT_KEY: z.string().trim().min(1).optional(),
   FEISHU_DOMAIN: z
     .string()
     .trim()
     .default('feishu')
+    .transform((v) => v.replace(/\/+$/, '')) // the SDK builds `${domain}/open-apis/…`: a trailing slash would double it
     .refine((v) => v === 'feishu' || v === 'lark' || /^https?:\/\/[^\s/]+(:\d+)?$/.test(v), {
-      message: 'expected feishu, lark or a base URL such as http://127.0.0.1:9000 (no trailing slash)',
+      message: 'expected feishu, lark or a base URL such as http://127.0.0.1:9000',
     }),
   FEISHU_EVENT_MODE: z.enum(['webhook', 'websocket'], { message: 'expected webhook or websocket' }).default('webhook'),
   FEISHU_MAX_EVENT_AGE: duration('how old a signed request may be').default(12 * 3_600_000),
@@ -52,7 +53,8 @@ const envSchema = z.object({
     .optional(),
   PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000),
   TIMEZONE: z.string().trim().default('Asia/Shanghai').refine(isTimeZone, { message: 'expected an IANA time zone such as Asia/Shanghai' }),
-  ADMIN_TOKEN: z.string().trim().min(16, 'expected at least 16 characters (it guards /api and /admin)').optional(),
+  // SPEC §8 sets no length: a short token is accepted with a warning at start (see `warnings`)
+  ADMIN_TOKEN: z.string().trim().min(1, 'expected the bearer token that guards /api and /admin').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   CLOCK_START: z
     .string()
@@ -107,7 +109,12 @@ export interface Config extends Env {
   adminToken: string;
   feishu?: { appId: string; appSecret: string; verificationToken: string; encryptKey?: string; domain: string };
   schedules: Record<string, string>;
+  /** Settings that work but are unwise, one line each, never showing a secret; logged at start. */
+  warnings: string[];
 }
+
+/** Below this an ADMIN_TOKEN is accepted but warned about. */
+export const ADMIN_TOKEN_ADVISED_LENGTH = 16;
 
 export const DEFAULT_SCHEDULES: Record<string, string> = {
   reminders: '0 9 * * *',
@@ -151,13 +158,22 @@ export function loadConfig(raw: NodeJS.ProcessEnv): Config {
     }
     schedules[m[1]] = m[2].trim();
   }
-  return { ...e, sandbox, adminToken: e.ADMIN_TOKEN ?? 'sandbox-admin-token', feishu, schedules };
+  const warnings: string[] = [];
+  if (e.ADMIN_TOKEN && e.ADMIN_TOKEN.length < ADMIN_TOKEN_ADVISED_LENGTH) {
+    warnings.push(`ADMIN_TOKEN: shorter than ${ADMIN_TOKEN_ADVISED_LENGTH} characters; it guards /api and /admin, a longer random one is advised`);
+  }
+  return { ...e, sandbox, adminToken: e.ADMIN_TOKEN ?? 'sandbox-admin-token', feishu, schedules, warnings };
 }
 
-/** For main.ts and scripts: a bad environment ends the process with one clear line and exit code 2. */
+/**
+ * For main.ts and scripts: a bad environment ends the process with one clear line and exit code 2;
+ * a usable but unwise one is started with a warning line per problem (no secret in it).
+ */
 export function configOrExit(raw: NodeJS.ProcessEnv = process.env): Config {
   try {
-    return loadConfig(raw);
+    const config = loadConfig(raw);
+    for (const w of config.warnings) process.stderr.write(`dudao: configuration warning: ${w}\n`);
+    return config;
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`dudao: configuration error: ${e.message}\n`);

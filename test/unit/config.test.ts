@@ -43,18 +43,57 @@ describe('loadConfig', () => {
     [{ WORKDAY_OVERRIDES: '2027-01-01' }, /^WORKDAY_OVERRIDES: expected a list/],
     [{ JOB_SCHEDULES: 'reminders=9am' }, /^JOB_SCHEDULES: /],
     [{ FEISHU_APP_ID: 'cli_x1', FEISHU_APP_SECRET: 'secret-secret' }, /^FEISHU_VERIFICATION_TOKEN: required when FEISHU_APP_ID is set/],
-    [{ ...prod, ADMIN_TOKEN: 'short' }, /^ADMIN_TOKEN: expected at least 16 characters/],
+    [{ FEISHU_DOMAIN: 'http://127.0.0.1:9000/open-apis' }, /^FEISHU_DOMAIN: expected feishu, lark or a base URL/],
+    [{ ...prod, ADMIN_TOKEN: ' ' }, /^ADMIN_TOKEN: required when FEISHU_APP_ID is set/],
+    [{ ...prod, FEISHU_APP_SECRET: '' }, /^FEISHU_APP_SECRET: required when FEISHU_APP_ID is set/],
   ])('%j is refused with a line naming the variable', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
   });
 
+  test('secrets of any non-empty length are accepted (SPEC §8 sets no length; Feishu\'s own examples are short)', () => {
+    const c = loadConfig({ ...prod, FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 't', FEISHU_ENCRYPT_KEY: 'k', ADMIN_TOKEN: 'a' });
+    expect(c.feishu).toMatchObject({ appSecret: 's', verificationToken: 't', encryptKey: 'k' });
+    expect(c.adminToken).toBe('a');
+  });
+
+  test('an ADMIN_TOKEN under 16 characters is started with a warning that does not show it', () => {
+    expect(loadConfig(prod).warnings).toEqual([]);
+    expect(loadConfig({}).warnings).toEqual([]); // sandbox default token
+    const c = loadConfig({ ...prod, ADMIN_TOKEN: 'tok-xyz' });
+    expect(c.warnings).toEqual([expect.stringMatching(/^ADMIN_TOKEN: shorter than 16 characters/)]);
+    expect(c.warnings.join('\n')).not.toContain('tok-xyz');
+  });
+
+  test('a FEISHU_DOMAIN base URL with a trailing slash is taken without it', () => {
+    expect(loadConfig({ ...prod, FEISHU_DOMAIN: 'http://127.0.0.1:9000/' }).feishu?.domain).toBe('http://127.0.0.1:9000');
+    expect(loadConfig({ ...prod, FEISHU_DOMAIN: 'https://open.example.test//' }).FEISHU_DOMAIN).toBe('https://open.example.test');
+    expect(loadConfig({ ...prod, FEISHU_DOMAIN: 'lark' }).FEISHU_DOMAIN).toBe('lark');
+  });
+
   test('secrets are never echoed in the error line', () => {
-    expect(() => loadConfig({ ...prod, FEISHU_APP_SECRET: 'short' })).toThrow(/^FEISHU_APP_SECRET: expected the app secret/);
+    // a malformed value next to a secret: the line names the variable only
+    expect(() => loadConfig({ ...prod, FEISHU_APP_ID: 'app-secret-value' })).toThrow(/^FEISHU_APP_ID: expected an app id/);
+    let message = '';
     try {
-      loadConfig({ ...prod, FEISHU_APP_SECRET: 'short' });
+      loadConfig({ ...prod, ADMIN_TOKEN: '  ', FEISHU_APP_SECRET: 'do-not-print' });
     } catch (e) {
-      expect(String((e as Error).message)).not.toContain('short"');
+      message = String((e as Error).message);
     }
+    expect(message).toMatch(/^ADMIN_TOKEN: /);
+    expect(message).not.toContain('do-not-print');
+  });
+
+  test('a short ADMIN_TOKEN starts: configOrExit writes one warning line without the token', () => {
+    const root = path.resolve(__dirname, '../..');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', "require('./src/config').configOrExit(); process.stdout.write('started')"], {
+      cwd: root,
+      env: { PATH: process.env.PATH, ...prod, ADMIN_TOKEN: 'tok-xyz' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('started');
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^dudao: configuration warning: ADMIN_TOKEN: shorter than 16 characters/)]);
+    expect(r.stderr).not.toContain('tok-xyz');
   });
 
   test('the service exits with code 2 and one line on a bad environment', () => {
