@@ -80,6 +80,25 @@ describe('ingress: verified, deduplicated, answered once', () => {
     }
   });
 
+  test('a plain (unencrypted) event signed with the encrypt key is answered once; unsigned it is 401 and nothing applied', async () => {
+    const chat = h.fake.p2pChatOf('ou_off1');
+    const before = h.botMessages(chat).length;
+    const env = h.fake.userMessage({ senderOpenId: 'ou_off1', chatType: 'p2p', text: '帮助' });
+    const plain = signRequest(env, { verificationToken: TEST_APP.verificationToken }); // plain bytes, token filled in
+    const unsigned = await h.post('/feishu/events', plain.body, {});
+    expect(unsigned.status).toBe(401);
+    expect(await h.post('/feishu/events', plain.body, plain.headers)).toMatchObject({ status: 401 }); // signed without the key
+    await h.drain();
+    expect(h.botMessages(chat)).toHaveLength(before);
+
+    const ts = String(Math.floor(Date.now() / 1000));
+    const headers = { 'X-Lark-Request-Timestamp': ts, 'X-Lark-Request-Nonce': 'n-plain', 'X-Lark-Signature': feishuCrypto.eventSignature(ts, 'n-plain', TEST_APP.encryptKey, plain.body) };
+    expect((await h.post('/feishu/events', plain.body, headers)).status).toBe(200);
+    expect((await h.post('/feishu/events', plain.body, headers)).status).toBe(200); // a retry: acknowledged, not applied twice
+    await h.drain();
+    expect(h.botMessages(chat)).toHaveLength(before + 1);
+  });
+
   test('a replay with a fresh event_id but the old signature is refused', async () => {
     const env = h.fake.userMessage({ senderOpenId: 'ou_sup1', chatType: 'p2p', text: '帮助' });
     const first = signRequest(env, signOpts);

@@ -74,8 +74,34 @@ describe('verifyRequest: encrypted and signed (an Encrypt Key is configured)', (
     expect(verify(signed(event(), { timestamp: String(NOW - 1000) }))).toMatchObject({ ok: true });
   });
 
-  test('a plain body while a key is configured is refused (it could not have been signed)', () => {
-    expect(verify(signed(event(), { encryptKey: undefined }))).toEqual({ ok: false, status: 401, reason: 'plain body while an encrypt key is configured' });
+  describe('a plain body while a key is configured (SPEC §8: encrypted or plain, signature checked)', () => {
+    // Feishu sends plain bodies when encryption is off in the console but keeps signing with the key
+    const plainSigned = (env: object, o: { key?: string; timestamp?: string } = {}): SignedRequest => {
+      const body = signed(env, { encryptKey: undefined }).body;
+      const ts = o.timestamp ?? SEC(NOW);
+      return { body, headers: { 'X-Lark-Request-Timestamp': ts, 'X-Lark-Request-Nonce': 'n0nce', 'X-Lark-Signature': feishuCrypto.eventSignature(ts, 'n0nce', o.key ?? KEY, body) } };
+    };
+
+    test('signed with the key over the raw bytes, in the window, with the token: accepted', () => {
+      const v = verify(plainSigned(event()));
+      expect(v).toMatchObject({ ok: true, kind: 'event', dedupeKey: 'ev:ev-1' });
+      const legacy = { uuid: 'u-1', ts: String(NOW / 1000), type: 'event_callback', event: { type: 'message' } };
+      expect(verify(plainSigned(legacy))).toMatchObject({ ok: true, kind: 'event', dedupeKey: 'ev:u-1' });
+    });
+
+    test('unsigned, signed without the key, with another key, or altered after signing: 401', () => {
+      const r = plainSigned(event());
+      expect(verify({ ...r, headers: {} })).toEqual({ ok: false, status: 401, reason: 'unsigned request' });
+      expect(verify(signed(event(), { encryptKey: undefined }))).toEqual({ ok: false, status: 401, reason: 'bad signature' });
+      expect(verify(plainSigned(event(), { key: 'other-key' }))).toEqual({ ok: false, status: 401, reason: 'bad signature' });
+      expect(verify(flipSig(r))).toEqual({ ok: false, status: 401, reason: 'bad signature' });
+      expect(verify({ ...r, body: r.body.replace('帮助', '派单') })).toEqual({ ok: false, status: 401, reason: 'bad signature' });
+    });
+
+    test('outside the window, or with a wrong token: 401', () => {
+      expect(verify(plainSigned(event(), { timestamp: SEC(NOW - 13 * HOUR) }))).toEqual({ ok: false, status: 401, reason: 'timestamp outside the allowed window' });
+      expect(verify(plainSigned(event({ token: 'wrong' })))).toEqual({ ok: false, status: 401, reason: 'wrong verification token' });
+    });
   });
 
   test('a ciphertext made with another key, or not decryptable, is refused', () => {

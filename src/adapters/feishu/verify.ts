@@ -3,7 +3,8 @@ import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 /**
  * Verify-then-parse for everything Feishu POSTs to us (CONTRACT §2, §5), as one pure function over the
  * raw bytes, the headers and `now`. Order: decrypt (when encrypted) → URL check answered → signature
- * over the raw body with a timestamp window in both directions → verification token. Anything that
+ * over the raw body with a timestamp window in both directions (whenever an encrypt key is set, for
+ * encrypted and plain bodies alike) → verification token. Anything that
  * fails is a 401 and nothing is applied; so is a body we cannot read, unless it is signed (or, with no
  * encrypt key, carries the token): only then is it a 400 (see `malformed`). The SDK's own checks are not
  * used: it hashes a re-serialised body, skips checks when keys are unset and has no time window.
@@ -129,7 +130,8 @@ export function verifyRequest(raw: string, headers: Record<string, string | stri
   if (!isSchema2 && !isEvent1) return malformed('unknown request shape', raw, headers, opts, now, body);
 
   if (opts.encryptKey) {
-    if (!encrypted) return deny('plain body while an encrypt key is configured');
+    // encrypted or plain (SPEC §8): either way Feishu signs the raw bytes with the encrypt key, and an
+    // unsigned plain body is refused — the token alone does not vouch for it while a key is configured
     const bad = checkSignature(raw, headers, opts.encryptKey, 'sha256', now, opts.maxAgeMs);
     if (bad) return deny(bad);
   } else {
