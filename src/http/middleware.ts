@@ -18,9 +18,18 @@ export function errors(log: Logger): Middleware {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        ctx.status = 404;
-        ctx.body = { error: { code: 'not_found', message: `no route for ${ctx.method} ${ctx.path}` } };
+      // a failure status left without a body (no route, a method the route lacks — Koa would answer its
+      // plain-text status line) gets the API's error shape (SPEC §8); bodies a route chose are kept
+      if (ctx.status >= 400 && ctx.body == null) {
+        const status = ctx.status;
+        const allow = ctx.response.get('Allow');
+        const message =
+          status === 404 ? `no route for ${ctx.method} ${ctx.path}`
+          : status === 405 ? `${ctx.method} is not allowed on ${ctx.path}${allow ? `; allowed: ${allow}` : ''}`
+          : status === 501 ? `${ctx.method} is not supported`
+          : `${ctx.method} ${ctx.path}: ${ctx.message}`;
+        ctx.status = status;
+        ctx.body = { error: { code: codeFor(status), message } };
       }
     } catch (e) {
       const err = e as ApiError & { expose?: boolean; status?: number };
@@ -37,7 +46,12 @@ export function errors(log: Logger): Middleware {
 }
 
 function codeFor(status: number): string {
-  return ({ 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type' } as Record<number, string>)[status] ?? 'error';
+  return (
+    ({
+      400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict', 413: 'payload_too_large',
+      415: 'unsupported_media_type', 422: 'unprocessable', 429: 'too_many_requests', 500: 'internal', 501: 'not_implemented', 503: 'unavailable',
+    } as Record<number, string>)[status] ?? (status >= 500 ? 'internal' : 'error')
+  );
 }
 
 /** Reads the body once, as bytes, refusing more than `limit` with 413 (Feishu's signature covers the raw bytes). */

@@ -33,6 +33,20 @@ describe('admin API', () => {
     expect(nf.json.error).toMatchObject({ code: 'not_found' });
   });
 
+  test('a wrong method on an existing route: 405 in the error shape, with Allow, and nothing run', async () => {
+    const runsBefore = await h.service.deps.models.jobRuns.countDocuments();
+    const r = await fetch(h.base + '/api/jobs/reminders/run', { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(r.status).toBe(405);
+    expect(r.headers.get('content-type')).toContain('application/json');
+    expect(r.headers.get('allow')).toContain('POST');
+    expect(await r.json()).toEqual({ error: { code: 'method_not_allowed', message: expect.stringContaining('GET is not allowed on /api/jobs/reminders/run') } });
+    const del = await api('DELETE', '/api/tasks');
+    expect(del.status).toBe(405);
+    expect(del.json.error.code).toBe('method_not_allowed');
+    expect((await api('PUT', '/healthz', undefined, null)).json).toEqual({ error: { code: 'method_not_allowed', message: expect.any(String) } });
+    expect(await h.service.deps.models.jobRuns.countDocuments()).toBe(runsBefore);
+  });
+
   test('413 for a body over 1 MiB', async () => {
     const r = await api('POST', '/api/jobs/reminders/run', undefined, TOKEN, JSON.stringify({ at: 'x'.repeat(2 * 1024 * 1024) }));
     expect(r.status).toBe(413);
