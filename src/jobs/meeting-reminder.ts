@@ -11,7 +11,8 @@ import type { JobDef } from './runner';
  * `meeting-reminder` (SPEC §6 step 3): leaders must hold a 调度会 at least monthly while escalations are
  * pending. On the first workday on or after the 20th, a leader with items on the agenda and no meeting
  * recorded this month is reminded, and so are the groups those items came from. The schedule fires on
- * the 20th–27th; only that first workday acts.
+ * the 20th–27th; only that first workday acts. Under a JOB_SCHEDULES override every workday the
+ * override names acts.
  */
 export const REMINDER_DAY = 20;
 
@@ -19,8 +20,9 @@ export function meetingReminderJob(escalations: EscalationService, relay: () => 
   return {
     name: 'meeting-reminder',
     description: '每月20日起第一个工作日：有待研究提级事项、当月未开调度会的市领导及督导组收到提醒',
-    when: ({ deps, today }) => {
+    when: ({ deps, today, scheduleOverridden }) => {
       if (!deps.cal.isWorkday(today)) return `${today} 不是工作日，按计划不发送（可用 --force 强制运行）`;
+      if (scheduleOverridden) return null; // JOB_SCHEDULES chose the days
       const from = `${today.slice(0, 8)}${REMINDER_DAY}`;
       return isFirstWorkdayFrom(today, from, deps.cal) ? null : `${today} 不是本月${REMINDER_DAY}日起的第一个工作日，按计划不发送（可用 --force 强制运行）`;
     },

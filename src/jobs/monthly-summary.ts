@@ -10,14 +10,16 @@ import type { JobDef } from './runner';
 /**
  * `monthly-summary` (SPEC §7): on the first workday of a month, each city leader gets last month's
  * summary for their groups; admins and the coordination group get the city-wide one. The schedule fires
- * on the 1st–10th; only the first workday acts (a holiday start of the month moves it).
+ * on the 1st–10th; only the first workday acts (a holiday start of the month moves it). Under a JOB_SCHEDULES override
+ * every workday the override names acts.
  */
 export function monthlySummaryJob(summary: SummaryService, relay: () => Promise<unknown>): JobDef {
   return {
     name: 'monthly-summary',
     description: '每月第一个工作日：向挂钩市领导推送上月督办汇总（全市汇总发管理员和综合协调组）',
-    when: ({ deps, today }) => {
+    when: ({ deps, today, scheduleOverridden }) => {
       if (!deps.cal.isWorkday(today)) return `${today} 不是工作日，按计划不发送（可用 --force 强制运行）`;
+      if (scheduleOverridden) return null; // JOB_SCHEDULES chose the days
       return isFirstWorkdayOfMonth(today, deps.cal) ? null : `${today} 不是本月第一个工作日，月度汇总已在当月第一个工作日发送（可用 --force 强制运行）`;
     },
     async run({ deps, at, today }) {

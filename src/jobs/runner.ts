@@ -2,6 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import cron, { type ScheduledTask } from 'node-cron';
 import { JOB_RUN_SCHEMA_VERSION, type JobRunDoc } from '../adapters/mongo/models/job-runs';
 import type { AppDeps } from '../app/deps';
+import { DEFAULT_SCHEDULES } from '../config';
 import { localDate } from '../domain/time';
 
 /**
@@ -16,6 +17,8 @@ export interface JobContext {
   today: string; // local date of `at`
   force: boolean;
   deps: AppDeps;
+  /** JOB_SCHEDULES replaced this job's default schedule: its fixed-date check (e.g. "the 20th") is the operator's to choose, only the workday check stays. */
+  scheduleOverridden?: boolean;
 }
 
 export interface JobDef {
@@ -68,7 +71,7 @@ export class JobRunner {
     const p = (async () => {
       const existing = await models.jobRuns.findById(id).lean<JobRunDoc>();
       if (existing && existing.status !== 'running') return existing; // this slot ran already
-      const ctx: JobContext = { at, today: localDate(at, settings.tz), force: Boolean(opts.force), deps: this.deps };
+      const ctx: JobContext = { at, today: localDate(at, settings.tz), force: Boolean(opts.force), deps: this.deps, scheduleOverridden: this.overridden(name) };
       const doc: JobRunDoc = { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: new Date(), status: 'running', schemaVersion: JOB_RUN_SCHEMA_VERSION };
       if (existing) await models.jobRuns.updateOne({ _id: id }, { $set: doc }); // abandoned by a crashed instance
       else await models.jobRuns.collection.insertOne(doc as never);
@@ -97,6 +100,12 @@ export class JobRunner {
     }
   }
 
+  /** Whether JOB_SCHEDULES replaced the job's default schedule (config.ts DEFAULT_SCHEDULES). */
+  overridden(name: string): boolean {
+    const expr = this.schedules[name];
+    return expr !== undefined && name in DEFAULT_SCHEDULES && expr !== DEFAULT_SCHEDULES[name];
+  }
+
   /** The latest slot of a job at or before `now` (business time). */
   latestSlot(name: string, now: Date): Date | null {
     const expr = this.schedules[name];
@@ -105,16 +114,38 @@ export class JobRunner {
     return it.prev().toDate();
   }
 
-  /** Runs every job whose latest slot has not run yet (and is recent enough to catch up). */
+  /** A job's slots in (from, now], oldest first (business time). */
+  slots(name: string, from: Date, now: Date): Date[] {
+    const expr = this.schedules[name];
+    if (!expr) return [];
+    const it = CronExpressionParser.parse(expr, { tz: this.deps.settings.tz, currentDate: new Date(now.getTime() + 1) });
+    const out: Date[] = [];
+    for (let d = it.prev().toDate(); d.getTime() > from.getTime(); d = it.prev().toDate()) out.unshift(d);
+    return out;
+  }
+
+  /**
+   * Runs, oldest first, every slot of each job within the catch-up window that has no run record and
+   * comes after the job's newest recorded slot — so a run missed while all instances were down is caught
+   * up with its own slot as `at` (the job's when-check sees that day). A job that never ran on this
+   * database starts with its latest slot only.
+   */
   async tick(now = this.deps.clock.now()): Promise<void> {
+    const { models } = this.deps;
     for (const job of this.jobs) {
       if (this.stopped) return;
-      const slot = this.latestSlot(job.name, now);
-      if (!slot || now.getTime() - slot.getTime() > this.catchUpHours * 3_600_000) continue;
-      const ran = await this.deps.models.jobRuns.exists({ _id: `${job.name}@${slot.toISOString()}` });
-      if (ran) continue;
-      const trigger: Trigger = now.getTime() - slot.getTime() > 5 * 60_000 ? 'catch-up' : 'schedule';
-      await this.run(job.name, slot, { trigger }).catch((e) => this.deps.log.error({ err: e, job: job.name }, 'scheduled run failed'));
+      const slots = this.slots(job.name, new Date(now.getTime() - this.catchUpHours * 3_600_000), now);
+      if (!slots.length) continue;
+      const ids = slots.map((s) => `${job.name}@${s.toISOString()}`);
+      const ran = new Set((await models.jobRuns.find({ _id: { $in: ids } }, { _id: 1 }).lean<{ _id: string }[]>()).map((r) => r._id));
+      const newest = ids.findLastIndex((id) => ran.has(id));
+      let due = slots.slice(newest + 1);
+      if (newest < 0 && due.length > 1 && !(await models.jobRuns.exists({ name: job.name, trigger: { $ne: 'manual' } }))) due = due.slice(-1);
+      for (const slot of due) {
+        if (this.stopped) return;
+        const trigger: Trigger = now.getTime() - slot.getTime() > 5 * 60_000 ? 'catch-up' : 'schedule';
+        await this.run(job.name, slot, { trigger }).catch((e) => this.deps.log.error({ err: e, job: job.name }, 'scheduled run failed'));
+      }
     }
   }
 

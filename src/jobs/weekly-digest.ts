@@ -30,8 +30,10 @@ export function firstWorkdayOfWeek(today: LocalDate, cal: WorkCalendar): LocalDa
   return null;
 }
 
+/** The week's first workday only; under a JOB_SCHEDULES override, every workday the override names. */
 export const firstWorkdayOnly = (ctx: JobContext): string | null => {
   if (!ctx.deps.cal.isWorkday(ctx.today)) return `${ctx.today} 不是工作日，按计划不发送（可用 --force 强制运行）`;
+  if (ctx.scheduleOverridden) return null; // JOB_SCHEDULES chose the days
   const first = firstWorkdayOfWeek(ctx.today, ctx.deps.cal);
   return first === ctx.today ? null : `周报在每周第一个工作日（本周是 ${first}）发送（可用 --force 强制运行）`;
 };

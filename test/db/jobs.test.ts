@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { FixedClock } from '../../src/clock';
-import { loadConfig } from '../../src/config';
+import { DEFAULT_SCHEDULES, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { buildCore, type Core } from '../../src/main';
 import { JobRunner, UnknownJob, workdaysOnly, type JobDef } from '../../src/jobs/runner';
@@ -53,6 +53,43 @@ describe('job runner', () => {
     await r.tick(new Date('2026-12-02T15:01:00+08:00'));
     expect(seen.map((d) => d.toISOString())).toEqual(['2026-12-02T01:00:00.000Z']);
     expect((await db.models.jobRuns.findOne({ name: 'late' }).lean())!.trigger).toBe('catch-up');
+  });
+
+  test('every missed slot in the window is caught up, oldest first, each with its own moment', async () => {
+    // monthly-summary's own when-check: the first workday of December 2026 is Tuesday the 1st
+    const seen: Date[] = [];
+    const real = core.runner.get('monthly-summary');
+    const job: JobDef = { ...real, run: async ({ at }) => (seen.push(at), {}) };
+    const r = new JobRunner(core.deps, [job], DEFAULT_SCHEDULES);
+    await r.tick(new Date('2026-11-10T09:00:10+08:00')); // the last slot run before the outage
+    // all instances down from 08:00 on 1 December until 10:00 on the 2nd
+    await r.tick(new Date('2026-12-02T10:00:00+08:00'));
+    await r.tick(new Date('2026-12-02T10:01:00+08:00'));
+    expect(seen.map((d) => d.toISOString())).toEqual(['2026-12-01T01:00:00.000Z']); // the summary is sent
+    const runs = await db.models.jobRuns.find({ name: 'monthly-summary' }).sort({ slot: 1 }).lean();
+    expect(runs.map((x) => [x.slot.toISOString(), x.trigger, x.status])).toEqual([
+      ['2026-11-10T01:00:00.000Z', 'schedule', 'skipped'],
+      ['2026-12-01T01:00:00.000Z', 'catch-up', 'ok'],
+      ['2026-12-02T01:00:00.000Z', 'catch-up', 'skipped'],
+    ]);
+  });
+
+  test('a JOB_SCHEDULES override drops the fixed-date part of a when-check, not the workday part', async () => {
+    const seen: string[] = [];
+    const jobs = ['weekly-digest', 'monthly-summary', 'meeting-reminder'].map((name): JobDef => ({ ...core.runner.get(name), run: async ({ today }) => (seen.push(`${name} ${today}`), {}) }));
+    const override = { ...DEFAULT_SCHEDULES, 'weekly-digest': '0 9 * * 3', 'monthly-summary': '0 9 16 * *', 'meeting-reminder': '0 9 16 * *' };
+    const byDefault = new JobRunner(core.deps, jobs, DEFAULT_SCHEDULES);
+    const overridden = new JobRunner(core.deps, jobs, override);
+    const wed = new Date('2026-12-16T09:00:00+08:00'); // a Wednesday workday, neither a week's nor a month's first
+    for (const j of jobs) expect((await byDefault.run(j.name, wed)).status).toBe('skipped');
+    for (const j of jobs) expect((await overridden.run(j.name, wed)).status).toBe('ok');
+    const holiday = new Date('2026-10-07T09:00:00+08:00'); // a Wednesday in the National Day holiday
+    for (const j of jobs) {
+      const run = await overridden.run(j.name, holiday);
+      expect(run.status).toBe('skipped');
+      expect(String((run.result as { reason: string }).reason)).toContain('不是工作日');
+    }
+    expect(seen).toEqual(['weekly-digest 2026-12-16', 'monthly-summary 2026-12-16', 'meeting-reminder 2026-12-16']);
   });
 
   test('--at runs the job for that moment; a holiday is skipped unless forced', async () => {
