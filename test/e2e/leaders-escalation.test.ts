@@ -8,7 +8,8 @@ import { startHarness, type Harness } from '../support/harness';
  */
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ now: '2026-12-01T10:00:00+08:00' });
+  // MEETING_SOURCE_LABEL is the parser's mapping of a written 来源; minutes tasks are 调度会 regardless (§6)
+  h = await startHarness({ now: '2026-12-01T10:00:00+08:00', env: { MEETING_SOURCE_LABEL: '领导交办' } });
 });
 afterAll(() => h.close());
 
@@ -110,6 +111,8 @@ describe('escalation to the leader, minutes, follow-ups, close', () => {
     expect(a).toMatchObject({ source: '调度会', leadUnit: 'ZJJ', group: 'G1', deadline: '2026-12-20', escalationId: escalations.items[0]._id, dispatcher: 'PL' });
     expect(b).toMatchObject({ source: '调度会', leadUnit: 'ZRZYJ', escalationId: escalations.items[0]._id });
     expect(a.meetingId).toBe(b.meetingId);
+    const note = h.botMessages('oc_g1').filter((m) => m.msg_type === 'text').map((m) => JSON.stringify(m.content)).find((t) => t.includes('调度会议定'));
+    expect(note).toContain('来源：调度会');
     expect((await adminGet('/api/escalations')).json.items[0]).toMatchObject({ state: 'decided', followUps: codes });
     expect((await adminGet('/api/meetings')).json.items[0]).toMatchObject({ leader: 'PL', date: '2026-12-01', state: 'done' });
     expect(JSON.stringify(h.fake.cardOf(escMsg.message_id))).toContain('已形成决定');

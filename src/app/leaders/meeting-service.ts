@@ -9,13 +9,16 @@ import { minutesFormCard, type Card } from '../../cards';
 import { matchUnit, type DraftTask } from '../../domain/dispatch';
 import { planMinutes, type Decision, type MinutesInput } from '../../domain/minutes';
 import type { Org, Person } from '../../domain/org';
-import type { Task } from '../../domain/task';
+import type { Task, TaskSource } from '../../domain/task';
 import { cnDateShort } from './text';
 import { localDate } from '../../domain/time';
 import type { AppDeps } from '../deps';
 import type { DispatchService } from '../dispatch-service';
 import { groupTargets, textItem } from '../notify';
 import type { EscalationService } from './escalation-service';
+
+/** SPEC §6: each minutes decision is a new task with source 调度会 (MEETING_SOURCE_LABEL is the parser's mapping of a written 来源). */
+const MINUTES_SOURCE: TaskSource = '调度会';
 
 /**
  * 调度会 minutes (SPEC §6 step 4): the 会议纪要 form (or the admin API) → per agenda item a decision, the
@@ -110,7 +113,7 @@ export class MeetingService {
       const source = await this.deps.tasks.get(esc.code);
       const mine = m.decisions.map((d, i) => ({ d, i })).filter((x) => x.d.escalationId === escId);
       const drafts = mine.map(({ d, i }) => ({ draft: this.draft(d, i, esc, source, m, leader), origin: `meeting:${m._id}:${i}`, group: esc.group }));
-      const made = await this.dispatch.create(drafts, leader, this.deps.settings.meetingSource, order, org, { meetingId: m._id, escalationId: escId });
+      const made = await this.dispatch.create(drafts, leader, MINUTES_SOURCE, order, org, { meetingId: m._id, escalationId: escId });
       all.push(...made);
       await this.escalations.decided(escId, { id: m._id, date: m.date, by: m.by }, made.map((t) => t.code));
     }
@@ -119,7 +122,7 @@ export class MeetingService {
     const owed: OutboxItem[] = [];
     for (const g of new Set(all.map((t) => t.group))) {
       const codes = all.filter((t) => t.group === g).map((t) => t.code);
-      const text = `${leader.name} ${cnDateShort(m.date)}调度会议定 ${codes.length} 项落实事项，已派发 ${codes.join('、')}（来源：${this.deps.settings.meetingSource}），请督导组跟踪督促落实。`;
+      const text = `${leader.name} ${cnDateShort(m.date)}调度会议定 ${codes.length} 项落实事项，已派发 ${codes.join('、')}（来源：${MINUTES_SOURCE}），请督导组跟踪督促落实。`;
       for (const to of groupTargets(org, g)) owed.push(textItem(messageKey('mtgnote', m._id, g, to.id), to, text));
     }
     await this.deps.outbox.put(owed);
@@ -138,7 +141,7 @@ export class MeetingService {
       priority: esc.urgent ? '紧急' : '重要',
       category: source?.category ?? '其他',
       categoryLabel: source?.categoryLabel,
-      source: this.deps.settings.meetingSource,
+      source: MINUTES_SOURCE,
     };
   }
 
