@@ -49,3 +49,4 @@ export const appealSchema = new Schema(
 appealSchema.index({ state: 1, at: 1 });
 appealSchema.index({ code: 1 });
 appealSchema.index({ owedAt: 1 });
+appealSchema.index({ at: -1, _id: 1 }); // /api/appeals unfiltered

@@ -80,4 +80,5 @@ escalationSchema.index({ leader: 1, state: 1 }); // a leader's agenda
 escalationSchema.index({ state: 1, acceptedAt: 1 }); // lists, the city-wide agenda
 escalationSchema.index({ code: 1 });
 escalationSchema.index({ owedAt: 1 });
+escalationSchema.index({ group: 1, state: 1 }); // /api/escalations?group=
 

@@ -34,3 +34,4 @@ export const jobRunSchema = new Schema(
 );
 jobRunSchema.index({ name: 1, slot: -1 });
 jobRunSchema.index({ startedAt: -1 });
+jobRunSchema.index({ name: 1, startedAt: -1 }); // /api/jobs?name=, the dashboard's last run

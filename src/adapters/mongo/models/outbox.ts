@@ -77,3 +77,4 @@ outboxSchema.index({ status: 1, seq: 1 }); // the worker's scan
 outboxSchema.index({ status: 1, createdAt: 1 }); // admin list, cleanup
 outboxSchema.index({ lane: 1, seq: 1 });
 outboxSchema.index({ messageId: 1, status: 1 }); // collapsing updates of one card
+outboxSchema.index({ createdAt: -1 }); // admin list of every status

@@ -61,7 +61,8 @@ taskSchema.pre('validate', function () {
 });
 taskSchema.index({ code: 1 }, { unique: true });
 taskSchema.index({ origin: 1 }, { unique: true });
-taskSchema.index({ year: 1, seq: -1 }); // next code of a year
+taskSchema.index({ year: 1, seq: 1 }); // next code of a year; /api/tasks' order (year -1, seq -1) read backwards
+taskSchema.index({ coUnits: 1 }); // the unit filter's $or (its leadUnit branch uses leadUnit_1_state_1)
 taskSchema.index({ order: 1 });
 taskSchema.index({ state: 1, deadline: 1 }); // reminders, lists by state
 taskSchema.index({ leadUnit: 1, state: 1 }); // 我的任务
