@@ -2,12 +2,13 @@ import { z } from 'zod';
 import type { InboundCardAction } from '../adapters/feishu/envelope';
 import { cardValueSchema, type CardActionName, type CardValue } from '../cards/actions';
 import { matchUnit } from '../domain/dispatch';
-import type { Person } from '../domain/org';
+import { officialUnits, type Person } from '../domain/org';
 import { unknownPersonMessage } from '../domain/permissions';
 import type { TaskState } from '../domain/task';
 import type { TaskCommand } from '../domain/task-actions';
 import type { AppDeps } from './deps';
 import type { DispatchService } from './dispatch-service';
+import { MY_TASKS_REFUSAL } from './message-handler';
 import type { TaskService } from './task-service';
 import type { Card, CardViews, TaskCardMode, TaskView } from './views';
 
@@ -46,6 +47,9 @@ const FORMS = {
   optionalOpinion: z.object({ opinion: optionalText }),
 };
 
+/** The lists a 刷新 button may refresh (the button's `x`). */
+const LIST = z.object({ x: z.enum(['my_tasks'], { error: '无法识别要刷新的列表，请重新发送“我的任务”。' }).default('my_tasks') });
+
 function firstIssue(e: z.ZodError): string {
   return e.issues[0]?.message ?? '填写有误';
 }
@@ -83,6 +87,7 @@ export class CardHandler {
     r.set('dispatch.confirm', (c) => this.decidePreview(c, true));
     r.set('dispatch.cancel', (c) => this.decidePreview(c, false));
     r.set('dispatch.submit', (c) => this.dispatchForm(c));
+    r.set('list.refresh', (c) => this.refreshList(c));
     for (const [name, h] of Object.entries(extra)) r.set(name as CardActionName, h!);
   }
 
@@ -152,6 +157,14 @@ export class CardHandler {
     if (r.ok) return this.answer('success', r.toast, await this.views.preview(r.preview));
     const type: ToastType = r.kind === 'stale' ? 'warning' : 'error';
     return this.answer(type, r.message, r.preview ? await this.views.preview(r.preview) : undefined);
+  }
+
+  /** 刷新 on the 我的任务 card: the list as it is now, for whoever pressed it (a copy forwarded to someone else shows their own unit). */
+  private async refreshList(c: ActionContext): Promise<CardAnswer> {
+    const f = LIST.safeParse({ x: c.value.x });
+    if (!f.success) return this.answer('error', firstIssue(f.error));
+    if (!officialUnits(c.person).length) return this.answer('error', MY_TASKS_REFUSAL);
+    return this.answer('success', '已刷新', await this.views.myTasks(c.person));
   }
 
   private async dispatchForm(c: ActionContext): Promise<CardAnswer> {

@@ -186,7 +186,7 @@ export function helpCommands(p: Person): { command: string; what: string; exampl
   if (supervisor || leader || admin) {
     out.push({ command: '派单', what: '发送“派单”得到派单表单；或在“派单”后粘贴清单，确认后派发', example: '派单\n1. 推进茂盛路征迁扫尾\n责任单位：梅山镇\n完成时限：12月15日前\n工作要求：本周内完成剩余3户签约' });
   }
-  if (official || admin) {
+  if (official) {
     out.push({ command: '我的任务', what: '列出本单位在办的督办事项、红黄绿灯和截止日期', example: '我的任务' });
     out.push({ command: '进度', what: '反馈进度（也可以直接回复督办卡片，附上照片、文件、文号或链接）', example: '进度 DB-2026-0001 60% 已完成3户签约' });
   }
@@ -198,7 +198,7 @@ export function helpCommands(p: Person): { command: string; what: string; exampl
   }
   if (leader || admin) out.push({ command: '会议纪要', what: '记录调度会纪要，每项决定生成新的督办事项', example: '会议纪要' });
   if (official) out.push({ command: '申诉', what: '对一项扣分（超期、退回、提示函或〔2026〕第N号）提出申诉，不写事项即申诉全部扣分', example: '申诉 DB-2026-0001 超期 系上级政策调整所致' });
-  if (supervisor || leader || admin || hasRole(p, 'observer')) out.push({ command: '统计', what: '本督导组（或全市）的事项统计、超期清单和排名', example: '统计' });
+  if (supervisor || leader || admin) out.push({ command: '统计', what: '本督导组（或全市）的事项统计、超期清单和排名', example: '统计' });
   out.push({ command: '帮助', what: '显示这份说明', example: '帮助' });
   return out;
 }

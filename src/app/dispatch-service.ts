@@ -2,7 +2,7 @@ import { messageKey } from '../adapters/mongo/keys';
 import type { OutboxItem } from '../adapters/mongo/models/outbox';
 import { PREVIEW_SCHEMA_VERSION, type PreviewDoc } from '../adapters/mongo/models/previews';
 import type { NewTask } from '../adapters/mongo/task-store';
-import { parseDispatch, type DraftTask, type ParseProblem } from '../domain/dispatch';
+import { matchUnit, parseDispatch, type DraftTask, type ParseProblem } from '../domain/dispatch';
 import { hasRole, type Org, type Person } from '../domain/org';
 import { dispatchScope } from '../domain/permissions';
 import type { Task, TaskSource } from '../domain/task';
@@ -17,6 +17,9 @@ import { groupTargets, liveCardItem, newTaskCards } from './notify';
  */
 export type PreviewResult = { ok: true; preview: PreviewDoc } | { ok: false; problems: ParseProblem[] } | { ok: false; refusal: string };
 export type DecideResult = { ok: true; toast: string; preview: PreviewDoc; tasks: Task[] } | { ok: false; kind: 'stale' | 'forbidden' | 'invalid' | 'missing'; message: string; preview?: PreviewDoc };
+
+/** The answer to anyone without dispatch scope, whichever way they try (paste, form, 派单 alone). */
+export const DISPATCH_REFUSAL = '只有督导组成员、挂钩市领导和管理员可以派单。';
 
 export class DispatchService {
   constructor(private readonly deps: AppDeps) {}
@@ -37,7 +40,7 @@ export class DispatchService {
   async preview(p: Person, body: string, at: { chatId: string; messageId: string }): Promise<PreviewResult> {
     const org = await this.deps.orgs.get();
     const scope = dispatchScope(p, org);
-    if (!scope) return { ok: false, refusal: '只有督导组成员、挂钩市领导和管理员可以派单。' };
+    if (!scope) return { ok: false, refusal: DISPATCH_REFUSAL };
     const { settings, cal, clock } = this.deps;
     const now = clock.now();
     const parsed = parseDispatch(body, {
@@ -156,11 +159,12 @@ export class DispatchService {
   async fromForm(p: Person, form: Record<string, unknown>, formMessageId: string): Promise<{ ok: true; task: Task } | { ok: false; message: string }> {
     const org = await this.deps.orgs.get();
     const scope = dispatchScope(p, org);
-    if (!scope) return { ok: false, message: '只有督导组成员、挂钩市领导和管理员可以派单。' };
+    if (!scope) return { ok: false, message: DISPATCH_REFUSAL };
     const str = (k: string) => (typeof form[k] === 'string' ? (form[k] as string).trim() : '');
     const title = str('title');
     const unit = str('unit');
-    const co = Array.isArray(form.co_units) ? (form.co_units as unknown[]).map(String) : str('co_units') ? str('co_units').split(/[,，、]/) : [];
+    // a multi-select gives codes; with many units the form asks for names as text instead
+    const coWritten = (Array.isArray(form.co_units) ? (form.co_units as unknown[]).map(String) : str('co_units').split(/[,，、;；/\s]+/)).map((c) => c.trim()).filter(Boolean);
     const deadline = str('deadline').slice(0, 10);
     const today = localDate(this.deps.clock.now(), this.deps.settings.tz);
     const problems: string[] = [];
@@ -168,7 +172,13 @@ export class DispatchService {
     if (!unit) problems.push('请选择责任单位（unit）');
     else if (!org.unit(unit)) problems.push(`找不到责任单位 ${unit}`);
     else if (!scope.units.includes(unit)) problems.push(`${org.unitName(unit)} 不在本督导组挂钩范围`);
-    for (const c of co) if (!org.unit(c)) problems.push(`找不到配合单位 ${c}`);
+    const co: string[] = [];
+    for (const c of coWritten) {
+      const found = org.unit(c) ?? matchUnit(c, org);
+      if ('code' in found) co.push(found.code);
+      else if (found.ok) co.push(found.unit.code);
+      else problems.push(`配合单位：${found.message}`);
+    }
     if (!isLocalDate(deadline)) problems.push('请选择截止日期（deadline）');
     else if (deadline < today) problems.push(`截止日期 ${deadline} 已过去`);
     const priority = str('priority') || '一般';
@@ -177,7 +187,7 @@ export class DispatchService {
     let categoryLabel: string | undefined;
     if (!this.deps.settings.categories.includes(category)) [category, categoryLabel] = ['其他', category];
     if (problems.length) return { ok: false, message: problems.join('；') };
-    const draft: DraftTask = { ref: '表单', title, content: str('content'), leadUnit: unit, coUnits: co.filter((c) => c !== unit), deadline, milestones: [], priority: priority as DraftTask['priority'], category, categoryLabel, source: this.sourceFor(p) };
+    const draft: DraftTask = { ref: '表单', title, content: str('content'), leadUnit: unit, coUnits: [...new Set(co)].filter((c) => c !== unit), deadline, milestones: [], priority: priority as DraftTask['priority'], category, categoryLabel, source: this.sourceFor(p) };
     const [task] = await this.create([{ draft, origin: `form:${formMessageId}`, group: this.trackingGroup(p, scope.group, unit, org) }], p, this.sourceFor(p), undefined, org);
     return { ok: true, task };
   }

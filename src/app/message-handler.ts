@@ -1,12 +1,12 @@
 import { messageAttachments, messageText, type InboundMessage } from '../adapters/feishu/envelope';
 import { messageKey } from '../adapters/mongo/keys';
 import type { OutboxItem } from '../adapters/mongo/models/outbox';
-import { parseCommand, type Command } from '../domain/commands';
-import { officialUnits, type Person } from '../domain/org';
-import { refusal, supervisesGroup, leadsGroup, unknownPersonMessage } from '../domain/permissions';
+import { normalize, parseCommand, progressWithoutCode, type Command } from '../domain/commands';
+import { hasRole, officialUnits, supervisedGroups, type Person } from '../domain/org';
+import { dispatchScope, refusal, supervisesGroup, leadsGroup, unknownPersonMessage } from '../domain/permissions';
 import type { Evidence, Task } from '../domain/task';
 import type { AppDeps } from './deps';
-import type { DispatchService } from './dispatch-service';
+import { DISPATCH_REFUSAL, type DispatchService } from './dispatch-service';
 import { replyCard, replyLiveCard, replyText } from './notify';
 import type { TaskService } from './task-service';
 import type { CardViews, TaskView } from './views';
@@ -27,6 +27,9 @@ export function evidenceIn(m: InboundMessage, text: string): Evidence[] {
   for (const l of text.match(LINK) ?? []) out.push({ kind: 'link', url: l, messageId: m.messageId });
   return out;
 }
+
+/** 我的任务 (the command or the card's 刷新) for someone who is no unit's official. */
+export const MY_TASKS_REFUSAL = '“我的任务”列出您所在单位的督办事项；您不是单位联络员或负责人。督导组成员和市领导请发送“统计”。';
 
 export class MessageHandler {
   constructor(
@@ -63,16 +66,23 @@ export class MessageHandler {
       return;
     }
     const cmd = parseCommand(text);
-    if (card?.ref.startsWith('task:') && cmd.cmd === 'unknown') {
-      await this.progressByReply(m, person, card.ref.slice(5), text, mentioned);
-      return;
+    const cardCode = card?.ref.startsWith('task:') ? card.ref.slice(5) : null;
+    if (cardCode) {
+      // `进度 60% …` on a task card needs no code: the card names the task
+      const said = cmd.cmd === 'unknown' || cmd.cmd === 'usage' ? progressWithoutCode(text) : null;
+      if (said || cmd.cmd === 'unknown') {
+        await this.progressByReply(m, person, cardCode, said ?? { text }, mentioned);
+        return;
+      }
     }
-    if (!mentioned) return;
+    // `进度 DB-… 60% …` written on a task card is meant for the bot, mention or not
+    const progressCmd = cmd.cmd === 'progress' || (cmd.cmd === 'usage' && /^(进度|progress)/i.test(normalize(text)));
+    if (!mentioned && !(cardCode && progressCmd)) return;
     this.deps.log.info({ cmd: cmd.cmd, sender: m.senderOpenId, chat: m.chatId }, 'command');
     await this.send(await this.command(m, person, cmd));
   }
 
-  private async progressByReply(m: InboundMessage, person: Person, code: string, text: string, mentioned: boolean): Promise<void> {
+  private async progressByReply(m: InboundMessage, person: Person, code: string, said: { percent?: number; text: string } | { usage: string }, mentioned: boolean): Promise<void> {
     const task = await this.deps.tasks.get(code);
     if (!task) return;
     const org = await this.deps.orgs.get();
@@ -80,8 +90,13 @@ export class MessageHandler {
       if (mentioned) await this.send([replyText(m, refusal(person, 'progress', task, org)!)]);
       return; // other people's talk in the thread is theirs
     }
+    if ('usage' in said) {
+      await this.send([replyText(m, said.usage)]);
+      return;
+    }
+    const text = said.text;
     const pct = /(\d{1,3})\s*[%％]/.exec(text);
-    const percent = pct ? Math.min(Number(pct[1]), 100) : task.progress;
+    const percent = said.percent ?? (pct ? Math.min(Number(pct[1]), 100) : task.progress);
     const evidence = evidenceIn(m, text);
     const r = await this.tasks.act(code, { type: 'progress', percent, content: text, evidence, via: 'reply' }, person);
     const ev = evidence.length ? `，附 ${evidence.length} 项佐证` : '';
@@ -100,7 +115,7 @@ export class MessageHandler {
       case 'usage':
         return [replyText(m, cmd.message)];
       case 'dispatch': {
-        if (!cmd.body) return [replyCard(m, await this.views.dispatchForm(person))];
+        if (!cmd.body) return [dispatchScope(person, org) ? replyCard(m, await this.views.dispatchForm(person)) : replyText(m, DISPATCH_REFUSAL)];
         const r = await this.dispatch.preview(person, cmd.body, { chatId: m.chatId, messageId: m.messageId });
         if ('refusal' in r) return [replyText(m, r.refusal)];
         if (!r.ok) {
@@ -110,11 +125,13 @@ export class MessageHandler {
         return [replyLiveCard(m, 'preview', `preview:${r.preview._id}`, 'preview')];
       }
       case 'my': {
-        if (!officialUnits(person).length) return [replyText(m, '“我的任务”列出您所在单位的督办事项；您不是单位联络员或负责人。督导组成员和市领导请发送“统计”。')];
+        if (!officialUnits(person).length) return [replyText(m, MY_TASKS_REFUSAL)];
         return [replyCard(m, await this.views.myTasks(person))];
       }
       case 'stats':
-        if (!person.roles.some((r) => r.kind !== 'official')) return [replyText(m, '“统计”供督导组、市领导和管理员使用；单位请发送“我的任务”。')];
+        if (!(supervisedGroups(person).length || hasRole(person, 'cityLeader') || hasRole(person, 'admin'))) {
+          return [replyText(m, '“统计”供督导组成员、挂钩市领导和管理员使用，您没有这些身份。单位联络员请发送“我的任务”查看本单位事项。')];
+        }
         return [replyCard(m, await this.views.stats(person))];
       case 'query': {
         const task = await this.deps.tasks.get(cmd.code);

@@ -96,3 +96,25 @@ export function parseCommand(input: string): Command {
   }
   return { cmd: 'unknown', text: head };
 }
+
+/**
+ * `进度 60% 已完成3户签约` written as a reply to a task card: the card names the task, so no code is
+ * needed. Returns null when the text is not a 进度 command without a code (with a code it is the command
+ * itself); else the percent (if written) and the report, or a usage error for an empty or impossible one.
+ */
+export function progressWithoutCode(input: string): { percent?: number; text: string } | { usage: string } | null {
+  const text = input.replace(/\u3000/g, ' ').replace(/\r\n?/g, '\n').trim();
+  const m = /^(进度|progress)(?=$|[\s:：,，])[\s:：,，]*/i.exec(text);
+  if (!m) return null;
+  const rest = text.slice(m[0].length).trim();
+  if (normalizeCode(rest.split(/[\s:：,，]+/)[0] ?? '')) return null;
+  const example = '进度 60% 已完成3户签约';
+  if (!rest) return { usage: `请写明进展，例如回复卡片：${example}` };
+  // a leading number is the percent (`进度 60 已完成`); else the first `N%` anywhere (`已完成3户，进度60%`)
+  const lead = /^([0-9０-９]+)\s*[%％]?(?=$|[\s,，;；。、])[\s,，;；。、]*/.exec(rest);
+  const any = /(?<![0-9０-９.．])([0-9０-９]+)\s*[%％]/.exec(rest);
+  const raw = lead?.[1] ?? any?.[1];
+  const percent = raw === undefined ? undefined : Number(normalize(raw));
+  if (percent !== undefined && percent > 100) return { usage: `进度 ${percent}% 超过 100%，请写 0 到 100 之间的数，例如回复卡片：${example}` };
+  return { percent, text: lead ? rest.slice(lead[0].length) : rest };
+}

@@ -131,6 +131,27 @@ describe('dispatch → sign → progress → close, end to end', () => {
     expect(h.fake.patchesOf(mszCard.message_id).length).toBeGreaterThan(3);
   }, 60_000);
 
+  test('a table pasted from Excel (cells by tab) in the group chat gives a preview of its rows', async () => {
+    const count = await h.service.deps.models.tasks.countDocuments();
+    const table = ['派单', '事项\t责任单位\t完成时限\t备注', '清理背街小巷垃圾\t梅山镇\t12月18日\t', '修复破损路灯\t住建局\t12月22日\t夜间施工'].join('\n');
+    await h.say('ou_sup1', table, { chatId: 'oc_g1' });
+    await h.drain();
+    const preview = h.botMessages('oc_g1').at(-1)!;
+    expect(preview.msg_type).toBe('interactive');
+    const text = cardText(preview.content);
+    expect(text).toContain('清理背街小巷垃圾');
+    expect(text).toContain('修复破损路灯');
+    expect(text).toMatch(/2\s*项/);
+    expect(cardButtons(preview.content).map((b) => b.text)).toEqual(expect.arrayContaining(['确认派发', '取消']));
+    const previewId = (findButton(preview.content, '确认派发')!.value as { p: string }).p;
+    const doc = await h.service.deps.models.previews.findById(previewId).lean<{ drafts: { title: string; leadUnit: string; deadline: string }[] }>();
+    expect(doc!.drafts.map((d) => [d.title, d.leadUnit, d.deadline])).toEqual([
+      ['清理背街小巷垃圾', 'MSZ', '2026-12-18'],
+      ['修复破损路灯', 'ZJJ', '2026-12-22'],
+    ]);
+    expect(await h.service.deps.models.tasks.countDocuments()).toBe(count); // nothing before confirming
+  });
+
   test('every document the flow wrote, in every collection, carries its schemaVersion', async () => {
     const db = h.service.conn.db!;
     const missing: string[] = [];

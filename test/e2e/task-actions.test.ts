@@ -245,3 +245,115 @@ describe('races, cancelled previews, evidence without screenshots', () => {
     expect(after.history.filter((x: any) => x.action === 'accept')).toHaveLength(1);
   });
 });
+
+describe('audit fixes: card replies, refusals, typed co-units, 刷新, 统计', () => {
+  const p2p = (openId: string) => h.botMessages(h.fake.p2pChatOf(openId));
+  const lastText = (msgs: { content: unknown }[]) => String((msgs.at(-1)!.content as { text?: string }).text ?? '');
+
+  test('a reply on the task card starting with 进度 needs no code; a bad one is told why and changes nothing', async () => {
+    const { code, card } = await dispatchOne('补齐安置房手续');
+    await h.click('ou_off1', card, '签收');
+    // a quote reply, no mention
+    await h.say('ou_off1', '进度 60% 已完成3户签约', { chatId: 'oc_msz', replyTo: card });
+    await h.drain();
+    expect(await getTask(code)).toMatchObject({ progress: 60 });
+    expect((await getTask(code)).reports.at(-1)).toMatchObject({ unit: 'MSZ', content: '已完成3户签约' });
+    expect(lastText(h.botMessages('oc_msz'))).toContain(`已记录 ${code} 的进度 60%`);
+    // in the card's thread, full-width colon and comma
+    const env = h.fake.userMessage({ senderOpenId: 'ou_off1', chatType: 'group', chatId: 'oc_msz', text: '进度：70%，已完成4户签约', parentId: card, rootId: card, threadId: 'omt_audit', createTime: h.clock.now().getTime() });
+    const s = signRequest(env, { verificationToken: TEST_APP.verificationToken, encryptKey: TEST_APP.encryptKey });
+    expect((await h.post('/feishu/events', s.body, s.headers)).status).toBe(200);
+    await h.drain();
+    const t = await getTask(code);
+    expect(t.progress).toBe(70);
+    expect(t.reports.at(-1)).toMatchObject({ content: '已完成4户签约' });
+    expect(cardText(h.fake.cardOf(card))).toContain('已完成4户签约');
+    // impossible or empty: a clear answer, nothing recorded
+    await h.say('ou_off1', '进度 140% 全部完成', { chatId: 'oc_msz', replyTo: card });
+    await h.drain();
+    expect(lastText(h.botMessages('oc_msz'))).toContain('超过 100%');
+    await h.say('ou_off1', '进度：', { chatId: 'oc_msz', replyTo: card });
+    await h.drain();
+    expect(lastText(h.botMessages('oc_msz'))).toContain('进度 60% 已完成3户签约');
+    // an official of another unit replying in the thread records nothing
+    await h.say('ou_off3', '进度 90% 已完成', { chatId: 'oc_msz', replyTo: card });
+    await h.drain();
+    const after = await getTask(code);
+    expect(after.rev).toBe(t.rev);
+    expect(after.progress).toBe(70);
+     // with the code written out, on the card and without a mention, it is the 进度 command
+    await h.say('ou_off1', `进度 ${code} 75% 已完成5户签约`, { chatId: 'oc_msz', replyTo: card });
+    await h.drain();
+    expect(await getTask(code)).toMatchObject({ progress: 75 });
+    expect((await getTask(code)).reports.at(-1)).toMatchObject({ content: '已完成5户签约' });
+  });
+
+  test('派单 alone is refused to people without dispatch scope, with the paste path’s refusal', async () => {
+    await h.say('ou_off1', '派单');
+    await h.drain();
+    const alone = p2p('ou_off1').at(-1)!;
+    expect(alone.msg_type).toBe('text');
+    await h.say('ou_off1', '派单\n清理河道\n责任单位：梅山镇\n完成时限：12月20日');
+    await h.drain();
+    const pasted = p2p('ou_off1').at(-1)!;
+    expect(lastText([alone])).toContain('只有督导组成员、挂钩市领导和管理员可以派单');
+    expect(lastText([alone])).toBe(lastText([pasted]));
+    // a supervisor still gets the form
+    await h.say('ou_sup1', '派单');
+    await h.drain();
+    expect(formFields(p2p('ou_sup1').at(-1)!.content).map((f) => f.name)).toContain('co_units');
+  });
+
+  test('the dispatch form’s typed 配合单位 accepts names and aliases, trimmed; an unknown name is named and nothing is created', async () => {
+    await h.say('ou_sup1', '派单');
+    await h.drain();
+    const form = p2p('ou_sup1').at(-1)!;
+    const count = await h.service.deps.models.tasks.countDocuments();
+    const bad = await h.click('ou_sup1', form.message_id, '派发', { title: '表单配合单位', unit: 'MSZ', co_units: '住建局、城管执法局', deadline: '2026-12-20 +0800' });
+    expect(bad.toast?.type).toBe('error');
+    expect(bad.toast?.content).toContain('城管执法局');
+    expect(bad.toast?.content).not.toContain('住建局”');
+    expect(await h.service.deps.models.tasks.countDocuments()).toBe(count);
+    const ok = await h.click('ou_sup1', form.message_id, '派发', { title: '表单配合单位', unit: 'MSZ', co_units: ' 住建 ， 资源局 、', deadline: '2026-12-20 +0800' });
+    expect(ok.toast?.type).toBe('success');
+    const code = /DB-2026-\d{4}/.exec(ok.toast!.content)![0];
+    expect((await getTask(code)).coUnits).toEqual(['ZJJ', 'ZRZYJ']);
+    expect(await h.service.deps.models.tasks.countDocuments()).toBe(count + 1);
+  });
+
+  test('刷新 on 我的任务 answers the refreshed list for whoever pressed it', async () => {
+    await h.say('ou_off1', '我的任务');
+    await h.drain();
+    const list = p2p('ou_off1').at(-1)!;
+    const { code } = await dispatchOne('新派的巡查任务');
+    expect(cardText(list.content)).not.toContain(code);
+    const r = await h.click('ou_off1', list.message_id, '刷新');
+    expect(r.toast).toMatchObject({ type: 'success', content: '已刷新' });
+    expect(cardText(r.card)).toContain(code);
+    expect(JSON.stringify(r.card)).toContain('梅山镇'); // the header names the unit
+    // someone who is no unit's official is refused, and the card stays as it is
+    const sup = await h.click('ou_sup1', list.message_id, '刷新');
+    expect(sup.toast?.type).toBe('error');
+    expect(sup.toast?.content).toContain('不是单位联络员或负责人');
+    expect(sup.card).toBeUndefined();
+  });
+
+  test('统计: supervisors, city leaders and admins; officials and observers are refused', async () => {
+    const { models } = h.service.deps;
+    await models.people.create({ code: 'OB1', name: '纪委观察员', openId: 'ou_obs', roles: [{ kind: 'observer' }], active: true });
+    h.service.deps.orgs.invalidate();
+    h.fake.addUser({ openId: 'ou_obs', name: '纪委观察员' });
+    for (const who of ['ou_off1', 'ou_obs']) {
+      await h.say(who, '统计');
+      await h.drain();
+      const reply = p2p(who).at(-1)!;
+      expect(reply.msg_type).toBe('text');
+      expect(lastText([reply])).toContain('“统计”供督导组成员、挂钩市领导和管理员使用');
+    }
+    for (const who of ['ou_sup1', 'ou_leader', 'ou_admin']) {
+      await h.say(who, '统计');
+      await h.drain();
+      expect(p2p(who).at(-1)!.msg_type).toBe('interactive');
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { messageText, type InboundMessage } from '../../src/adapters/feishu/enve
 import { AppCardViews, helpCommands } from '../../src/app/card-views';
 import type { AppDeps } from '../../src/app/deps';
 import { cardText } from '../../src/cards/inspect';
-import { normalize, normalizeCode, parseCommand } from '../../src/domain/commands';
+import { normalize, normalizeCode, parseCommand, progressWithoutCode } from '../../src/domain/commands';
 import { Org, type Person } from '../../src/domain/org';
 
 const supervisor: Person = { code: 'P1', name: '张组长', roles: [{ kind: 'supervisor', group: 'G1', position: '组长' }], active: true };
@@ -63,8 +63,50 @@ describe('full-width and half-width forms alike', () => {
     expect(parseCommand(messageText(after))).toEqual({ cmd: 'help' });
   });
 
+  test('tabs separate like spaces (a message keeps its tabs for pasted tables)', () => {
+    expect(parseCommand('查询\tDB-2026-0001')).toEqual({ cmd: 'query', code: 'DB-2026-0001' });
+    expect(parseCommand('进度\tDB-2026-0001\t60%\t已完成3户签约')).toEqual({ cmd: 'progress', code: 'DB-2026-0001', percent: 60, text: '已完成3户签约' });
+    expect(parseCommand('催办\u3000\tDB-2026-0001\t请本周五前反馈')).toEqual({ cmd: 'urge', code: 'DB-2026-0001', note: '请本周五前反馈' });
+    expect(parseCommand('帮助\t')).toEqual({ cmd: 'help' });
+    expect(parseCommand('我的任务\t')).toEqual({ cmd: 'my' });
+  });
+
+  test('a pasted table after 派单 reaches the parser with its tabs', () => {
+    const table = '事项\t责任单位\t完成时限\n推进征迁扫尾\t梅山镇\t12月15日\n整改安全隐患\t住建局\t12月20日';
+    expect(parseCommand(`派单\n${table}`)).toEqual({ cmd: 'dispatch', body: table });
+    expect(parseCommand(messageText(inbound(`@_user_1 派单\n${table}`, [{ key: '@_user_1', openId: 'ou_bot' }])))).toEqual({ cmd: 'dispatch', body: table });
+  });
+
   test('a usage error names the word as written', () => {
     expect(parseCommand('查询')).toEqual({ cmd: 'usage', message: expect.stringContaining('“查询”后写上督办单编号') });
+  });
+});
+
+describe('进度 without a code (a reply to a task card)', () => {
+  test.each([
+    ['进度 60% 已完成3户签约', { percent: 60, text: '已完成3户签约' }],
+    ['进度：60%，已完成', { percent: 60, text: '已完成' }],
+    ['进度，６０％，已完成', { percent: 60, text: '已完成' }],
+    ['进度 60 已完成', { percent: 60, text: '已完成' }],
+    ['进度\t60%\t已完成', { percent: 60, text: '已完成' }],
+    ['进度：已完成3户签约，完成80%', { percent: 80, text: '已完成3户签约，完成80%' }],
+    ['进度 已完成3户签约', { percent: undefined, text: '已完成3户签约' }],
+    ['progress: 100%', { percent: 100, text: '' }],
+  ])('%j', (text, want) => {
+    expect(progressWithoutCode(text)).toEqual(want);
+  });
+
+  test.each(['进度', '进度：', '进度 140% 已完成', '进度 1000%'])('%j is a usage error', (text) => {
+    expect(progressWithoutCode(text)).toEqual({ usage: expect.stringContaining('进度 60% 已完成3户签约') });
+  });
+
+  test.each(['进度 DB-2026-0001 60% 已完成', '进度：DB-2026-0001 140%', '已完成3户签约', '进度表已报送'])('%j is not one', (text) => {
+    expect(progressWithoutCode(text)).toBeNull();
+  });
+
+  test('the parser alone finds no code in them', () => {
+    expect(parseCommand('进度 60% 已完成3户签约').cmd).toBe('usage');
+    expect(parseCommand('进度：60%，已完成').cmd).toBe('usage');
   });
 });
 
@@ -81,6 +123,21 @@ describe('help differs by role', () => {
     const cmds = names(official);
     expect(cmds).toEqual(expect.arrayContaining(['我的任务', '进度', '查询', '申诉', '帮助']));
     for (const c of ['派单', '催办', '提级', '通报', '统计']) expect(cmds).not.toContain(c);
+  });
+
+  test('an admin without an official role is not offered 我的任务 or 进度 (我的任务 would refuse them)', () => {
+    const admin: Person = { code: 'A1', name: '管理员', roles: [{ kind: 'admin' }], active: true };
+    const cmds = names(admin);
+    expect(cmds).toEqual(expect.arrayContaining(['派单', '查询', '催办', '统计', '帮助']));
+    for (const c of ['我的任务', '进度', '申诉']) expect(cmds).not.toContain(c);
+    const both: Person = { ...admin, roles: [{ kind: 'admin' }, { kind: 'official', unit: 'U1', position: '联络员' }] };
+    expect(names(both)).toEqual(expect.arrayContaining(['我的任务', '进度']));
+  });
+
+  test('an observer is not offered 统计 (supervisors, leaders and admins only)', () => {
+    const observer: Person = { code: 'OB', name: '纪委', roles: [{ kind: 'observer' }], active: true };
+    expect(names(observer)).not.toContain('统计');
+    expect(names({ ...observer, roles: [{ kind: 'cityLeader' }] })).toContain('统计');
   });
 
   test('every command comes with an example that parses as that command', () => {

@@ -50,7 +50,8 @@ describe('messageText: mentions stripped, spaces collapsed', () => {
     ['查询 DB-2026-0001 @_user_1', ['@_user_1'], '查询 DB-2026-0001'],
     ['@_user_1@_user_2 帮助', ['@_user_1', '@_user_2'], '帮助'],
     ['@_all 大家好', ['@_all'], '大家好'],
-    ['  帮助\u3000\t 一下  ', [], '帮助 一下'],
+    ['  帮助\u3000 一下  ', [], '帮助 一下'],
+    ['  帮助\u3000\t 一下  ', [], '帮助\t一下'], // a tab stays a tab (table cells), the spaces around it go
     ['第一行  \n  第二行', [], '第一行\n第二行'],
   ])('%j → %j', (t, keys, want) => {
     expect(text(t, keys.map((key) => ({ key })))).toBe(want);
@@ -63,6 +64,11 @@ describe('messageText: mentions stripped, spaces collapsed', () => {
   test('ten or more mentions: @_user_1 does not eat the front of @_user_10', () => {
     const keys = Array.from({ length: 10 }, (_, i) => ({ key: `@_user_${i + 1}` }));
     expect(text('@_user_10 帮助', keys)).toBe('帮助');
+  });
+
+  test('a table pasted from Excel/WPS keeps its tabs, empty cells included', () => {
+    const pasted = '@_user_1 派单\n事项\t责任单位\t完成时限\t备注\n推进征迁扫尾 \t 梅山镇\t12月15日\t\n整改安全隐患\t住建局\t\t已部署';
+    expect(text(pasted, [{ key: '@_user_1' }])).toBe('派单\n事项\t责任单位\t完成时限\t备注\n推进征迁扫尾\t梅山镇\t12月15日\t\n整改安全隐患\t住建局\t\t已部署');
   });
 
   test('a message of another type has no text', () => {

@@ -138,7 +138,11 @@ export function toInbound(body: Obj, dedupeKey: string): Inbound {
   return { type: 'other', eventId: str(body.uuid) ?? dedupeKey, eventType: str(event.type) ?? 'unknown' };
 }
 
-/** Message text with @-mentions removed (each key plus one adjacent space), spaces collapsed, trimmed. */
+/**
+ * Message text with @-mentions removed (each key plus one adjacent space), spaces collapsed, trimmed.
+ * Tabs are kept (a table pasted from Excel/WPS/Word separates its cells by tabs, an empty cell by two),
+ * only the spaces around them are dropped.
+ */
 export function messageText(m: InboundMessage): string {
   let text = '';
   if (m.messageType === 'text') text = String(m.content.text ?? '');
@@ -148,7 +152,7 @@ export function messageText(m: InboundMessage): string {
     if (!key) continue;
     text = text.split(`${key} `).join('').split(` ${key}`).join('').split(key).join('');
   }
-  return text.replace(/[ \t\u3000]+/g, ' ').replace(/ *\n */g, '\n').trim();
+  return text.replace(/[ \u3000]+/g, ' ').replace(/ ?\t ?/g, '\t').replace(/ *\n */g, '\n').trim();
 }
 
 function postText(content: Obj): string {
