@@ -134,6 +134,51 @@ describe('permanent errors', () => {
   });
 });
 
+describe('a long Feishu outage (SPEC §9: nothing a person is owed is lost)', () => {
+  test('transient errors never end a row: 15 failures in a row (past the old 12-attempt limit), then it goes, once', async () => {
+    fake.inject({ path: SEND, times: 15, fault: { type: 'status', status: 503 } });
+    await store.put(items(1, ['oc_c0']));
+    // one pass during the outage: tried once, kept pending with its error, listed as retrying
+    expect(await worker().sendDue()).toEqual({ sent: 0, failed: 0, retrying: 1, waiting: 1 });
+    const during = await store.list('retrying', 50, 0);
+    expect(during.total).toBe(1);
+    expect(during.items[0]).toMatchObject({ _id: 't-oc_c0-0', status: 'pending', attempts: 1, lastError: { permanent: false } });
+    expect((await store.list('failed', 50, 0)).total).toBe(0);
+
+    await worker({ backoffMs: { base: 1, max: 5 } }).drain(30_000); // the outage's hours, shortened
+    expect(texts('oc_c0')).toEqual(['oc_c0 #0']);
+    const [row] = await rows();
+    expect(row).toMatchObject({ status: 'sent', attempts: 16 });
+    expect(fake.calls({ path: SEND }).filter((c) => c.fault === 'status')).toHaveLength(15);
+    expect((await store.list('retrying', 50, 0)).total).toBe(0);
+  });
+
+  test('a row at its 31st attempt is still retried, no later than 10 minutes on', async () => {
+    await store.put(items(1, ['oc_c1']));
+    await store.update('t-oc_c1-0', { attempts: 30 });
+    fake.inject({ path: SEND, times: 1, fault: { type: 'status', status: 500 } });
+    const before = Date.now();
+    expect(await worker().sendDue()).toMatchObject({ sent: 0, failed: 0, retrying: 1 });
+    const [row] = await rows();
+    expect(row).toMatchObject({ status: 'pending', attempts: 31, lastError: { permanent: false } });
+    const wait = new Date(row.nextAttemptAt).getTime() - before;
+    expect(wait).toBeGreaterThan(60_000);
+    expect(wait).toBeLessThanOrEqual(10 * 60_000 + 1000);
+  });
+
+  test('sendDue sends what is due and says what became of it; permanent errors still fail at once', async () => {
+    fake.setBotInChat('oc_c2', false);
+    await store.put(items(2, ['oc_c0', 'oc_c2']));
+    expect(await worker().sendDue()).toEqual({ sent: 2, failed: 2, retrying: 0, waiting: 0 });
+    expect(texts('oc_c0')).toEqual(expected('oc_c0', 2));
+    expect((await store.list('failed', 50, 0)).items.map((r) => [r._id, r.attempts, r.lastError?.permanent]).sort()).toEqual([
+      ['t-oc_c2-0', 1, true],
+      ['t-oc_c2-1', 1, true],
+    ]);
+    expect(await worker().sendDue()).toEqual({ sent: 0, failed: 0, retrying: 0, waiting: 0 }); // nothing left: safe to repeat
+  });
+});
+
 /** A messenger whose process "dies": after kill() nothing it started ever reports back. */
 class Killable {
   private killed = false;

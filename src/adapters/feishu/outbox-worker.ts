@@ -13,8 +13,11 @@ import { RateLimiter } from './rate-limit';
  * Delivers the outbox (SPEC §9). Per lane (a chat or a person) rows go out one at a time in order; a row
  * is claimed with a lock before it is sent and sent with its key as Feishu's `uuid`, so a crash between
  * sending and marking it sent resends the same uuid and Feishu keeps one message. 429/5xx/timeouts are
- * retried with exponential backoff and jitter (honouring the rate-limit reset header); permanent errors
- * are recorded for admins. Card updates render the latest state when sent, so pending updates of one
+ * retried with exponential backoff and jitter (honouring the rate-limit reset header), capped at 10
+ * minutes and never given up: nothing a person is owed is lost to an outage, however long (the row stays
+ * pending with its attempts and lastError, listed by `GET /api/outbox?status=retrying`). Only permanent
+ * errors (bot not in the chat, user out of scope…, see messenger.ts `classify`) end a row as failed,
+ * recorded for admins. Card updates render the latest state when sent, so pending updates of one
  * card collapse into one.
  *
  * Lanes run independently: a lane waiting for a hung call, a backoff or its rate never holds up the
@@ -41,7 +44,10 @@ export interface OutboxWorkerOptions {
   scanMs?: number;
   /** How long a claimed row stays claimed if this process dies; longer than a call's timeout. */
   lockTtlMs?: number;
-  maxAttempts?: number;
+  /** Transient failures of one row after which each further retry is logged as a warning (it is still retried). */
+  warnAfterAttempts?: number;
+  /** Backoff of transient failures: `base` doubled per attempt, at most `max` (default 500 ms, 10 min). */
+  backoffMs?: { base?: number; max?: number };
   editWindowMs?: number; // Feishu lets a message be edited for 14 days
   /** Machine time (never the business clock): retries, sentAt and the edit window. */
   now?: () => number;
@@ -53,6 +59,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What became of a row: done (sent, failed for good, superseded, or not ours to send) or due again at a time. */
 type Outcome = { done: true } | { done: false; retryAt?: Date };
+
+/** What one `sendDue` pass did (rows this worker handled while it ran). */
+export interface SendDueResult {
+  sent: number;
+  failed: number;
+  /** transient failures, each scheduled again with backoff */
+  retrying: number;
+  /** pending rows this worker knows of, left for their retry time */
+  waiting: number;
+  timedOut?: boolean;
+}
 
 export class OutboxWorker {
   private running = false;
@@ -67,6 +84,7 @@ export class OutboxWorker {
   private readonly limiter: RateLimiter;
   private readonly now: () => number;
   private readonly copies: CardCopies;
+  private readonly counts = { sent: 0, failed: 0, retrying: 0 };
 
   constructor(private readonly o: OutboxWorkerOptions) {
     this.limiter = o.limiter ?? new RateLimiter();
@@ -133,6 +151,37 @@ export class OutboxWorker {
       await sleep(Math.min(50, Math.max(5, (this.lanes.nextDue() ?? 0) - this.now()))); // rows wait for their retry time
     }
     throw new Error('outbox did not drain in time');
+  }
+
+  /**
+   * One pass for the `outbox` job (`POST /api/jobs/outbox/run`, `npm run job -- outbox`): reads what is
+   * pending, sends every row that is due now (a lane's next row follows as soon as its head is out) and
+   * returns what became of them. Unlike `drain` it does not wait for rows whose retry time is later: during
+   * an outage it answers promptly, and those rows go when the running worker reaches their time.
+   */
+  async sendDue(timeoutMs = 60_000): Promise<SendDueResult> {
+    const before = { ...this.counts };
+    const until = Date.now() + timeoutMs;
+    await this.scan();
+    let timedOut = true;
+    while (Date.now() < until) {
+      const started = await this.tick();
+      if (this.busy.size) {
+        await Promise.race([...this.busy.values(), sleep(20)]);
+        continue;
+      }
+      if (!started) {
+        timedOut = false;
+        break;
+      }
+    }
+    return {
+      sent: this.counts.sent - before.sent,
+      failed: this.counts.failed - before.failed,
+      retrying: this.counts.retrying - before.retrying,
+      waiting: this.lanes.size,
+      ...(timedOut && { timedOut }),
+    };
   }
 
   /** Reads the pending rows from the database into the lanes. */
@@ -238,6 +287,7 @@ export class OutboxWorker {
         await messenger.urgent(sentMessageId, row.urgentTo).catch((e) => this.o.log.warn({ code: classify(e).code, row: row._id }, 'urgent (加急) not sent; normal card delivered'));
       }
       await store.update(row._id, { status: 'sent', sentAt: new Date(this.now()), sentMessageId, attempts: row.attempts + 1 });
+      this.counts.sent++;
       return { done: true };
     } catch (e) {
       return this.failed(row, classify(e));
@@ -246,24 +296,28 @@ export class OutboxWorker {
 
   private async failed(row: OutboxRow, err: FeishuError): Promise<Outcome> {
     const attempts = row.attempts + 1;
-    const max = this.o.maxAttempts ?? 12;
     const permanent = err.permanent && !APP_AUTH.has(err.code);
     const lastError = { code: err.code, message: err.message.slice(0, 300), permanent };
     if (APP_AUTH.has(err.code)) this.o.log.error({ code: err.code }, 'Feishu refuses the app credentials (FEISHU_APP_ID / FEISHU_APP_SECRET): messages wait');
-    if (permanent || attempts >= max) {
+    if (permanent) {
+      // only what retrying cannot fix ends a row; transient errors are retried however many attempts it takes
       this.o.log.warn({ row: row._id, lane: row.lane, code: err.code, attempts }, 'outbox message failed permanently');
       await this.o.store.update(row._id, { status: 'failed', attempts, lastError });
+      this.counts.failed++;
       return { done: true };
     }
-    const backoff = Math.min(2 ** (attempts - 1) * 500, 10 * 60_000);
-    const wait = Math.max(err.retryAfterMs ?? 0, backoff * (0.75 + Math.random() * 0.5));
+    const max = this.o.backoffMs?.max ?? 10 * 60_000;
+    const backoff = Math.min(2 ** Math.min(attempts - 1, 40) * (this.o.backoffMs?.base ?? 500), max);
+    const wait = Math.max(err.retryAfterMs ?? 0, Math.min(backoff * (0.75 + Math.random() * 0.5), max));
     if (err.retryAfterMs) {
       if (err.code === '230020') this.limiter.lane(row.lane).pause(err.retryAfterMs);
       else this.limiter.app.pause(err.retryAfterMs);
     }
-    this.o.log.info({ row: row._id, code: err.code, attempts, waitMs: Math.round(wait) }, 'outbox retry scheduled');
+    const stuck = attempts >= (this.o.warnAfterAttempts ?? 12);
+    this.o.log[stuck ? 'warn' : 'info']({ row: row._id, lane: row.lane, code: err.code, attempts, waitMs: Math.round(wait) }, stuck ? 'outbox message still not delivered; retry scheduled' : 'outbox retry scheduled');
     const retryAt = new Date(this.now() + wait);
     await this.o.store.update(row._id, { attempts, lastError, nextAttemptAt: retryAt });
+    this.counts.retrying++;
     return { done: false, retryAt };
   }
 }

@@ -133,8 +133,12 @@ export class OutboxStore {
     }
   }
 
-  async list(status: OutboxStatus | undefined, limit: number, offset: number): Promise<{ items: OutboxRow[]; total: number }> {
-    const q = status ? { status } : {};
+  /**
+   * Rows newest first. `retrying` is not a stored status: it lists the pending rows that have failed at
+   * least once (transient errors, retried with backoff for as long as it takes), with attempts and lastError.
+   */
+  async list(status: OutboxStatus | 'retrying' | undefined, limit: number, offset: number): Promise<{ items: OutboxRow[]; total: number }> {
+    const q = status === 'retrying' ? { status: 'pending' as const, attempts: { $gt: 0 } } : status ? { status } : {};
     const [items, total] = await Promise.all([
       this.models.outbox.find(q).sort({ createdAt: -1 }).skip(offset).limit(limit).lean<OutboxRow[]>(),
       this.models.outbox.countDocuments(q),
