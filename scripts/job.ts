@@ -1,12 +1,17 @@
 /**
  * `npm run job -- NAME [--at 2026-12-15T09:00:00+08:00] [--force]`: runs a job for a moment, the same
- * code the schedule runs. Messages it owes go to the outbox; the running service sends them.
+ * code the schedule runs. Messages it owes go to the outbox; the running service sends them. The
+ * `outbox` job is the exception: with a Feishu app configured it sends what is due itself (a one-shot
+ * worker, safe next to a running service: rows are claimed one by one and sent with their uuid).
  * Uses MONGODB_URI, or the sandbox's database (started by `npm start`, or for this run).
  */
 import { configOrExit } from '../src/config';
 import { connectMongo } from '../src/adapters/mongo/connection';
 import { createLogger } from '../src/log';
 import { buildCore } from '../src/main';
+import { FeishuMessenger } from '../src/adapters/feishu/messenger';
+import { OutboxWorker } from '../src/adapters/feishu/outbox-worker';
+import { RateLimiter } from '../src/adapters/feishu/rate-limit';
 import { UnknownJob } from '../src/jobs/runner';
 import { mongoForScripts } from './ferretdb';
 
@@ -34,7 +39,16 @@ async function main(argv: string[]): Promise<number> {
   const db = await mongoForScripts();
   const conn = await connectMongo(db.uri);
   try {
-    const core = await buildCore(config, { conn, log });
+    let sender: OutboxWorker | undefined;
+    const core = await buildCore(config, { conn, log, outboxSender: () => sender });
+    if (name === 'outbox' && config.feishu) {
+      // no worker runs in this process: the job sends through one of its own (in sandbox mode the
+      // sandbox's Feishu lives in the service, which sends)
+      const { appId, appSecret, domain } = config.feishu;
+      const { models, outbox, locks } = core.deps;
+      const messenger = new FeishuMessenger({ appId, appSecret, domain });
+      sender = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: core.views, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE) });
+    }
     const at = atText ? new Date(atText) : core.deps.clock.now();
     const run = await core.runner.run(name, at, { trigger: 'manual', force: rest.includes('--force') });
     console.log(`${name} @ ${at.toISOString()}: ${run.status}`);

@@ -30,6 +30,7 @@ import { apiRoutes } from './http/api-routes';
 import { createHttpApp } from './http/app';
 import { feishuRoutes } from './http/feishu-routes';
 import { cleanupJob } from './jobs/cleanup';
+import { outboxJob, type OutboxSender } from './jobs/outbox';
 import { remindersJob } from './jobs/reminders';
 import { JobRunner } from './jobs/runner';
 import { weeklyDigestJob } from './jobs/weekly-digest';
@@ -89,7 +90,8 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const feishu = config.feishu ?? sandbox!.feishu;
   const messenger = opts.messenger ?? new FeishuMessenger({ appId: feishu.appId, appSecret: feishu.appSecret, domain: feishu.domain, timeoutMs: opts.outbox?.timeoutMs });
   let botOpenId: string | undefined;
-  const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId });
+  let outboxSender: OutboxWorker | undefined; // the `outbox` job sends through the service's worker
+  const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender });
   const { deps, views, dispatch, leaders, runner } = core;
   const { models, locks, outbox, tasks, clock } = deps;
   if (sandbox) await seedSandbox(deps, sandbox.fake, sandbox.resolver);
@@ -105,6 +107,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     },
   });
   const worker = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: views, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE), lockTtlMs: opts.outbox?.lockTtlMs, pollMs: opts.outbox?.pollMs });
+  outboxSender = worker;
 
   const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });
   const routers: Router[] = [
@@ -186,7 +189,7 @@ export interface Core {
   runner: JobRunner;
 }
 
-export async function buildCore(config: Config, o: { conn: Connection; log: Logger; clock?: Clock; botOpenId?: () => string | undefined }): Promise<Core> {
+export async function buildCore(config: Config, o: { conn: Connection; log: Logger; clock?: Clock; botOpenId?: () => string | undefined; outboxSender?: () => OutboxSender | undefined }): Promise<Core> {
   const { log, conn } = o;
   const models = defineModels(conn);
   await ensureIndexes(models);
@@ -217,7 +220,8 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   const dispatch = new DispatchService(deps);
   const leaders = leadersSide(deps, views, dispatch);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window
-  const runner = new JobRunner(deps, [remindersJob(), weeklyDigestJob(), ...leaders.jobs, cleanupJob({ eventRetentionMs })], config.schedules);
+  const outboxRun = outboxJob({ tasks, leaders, sender: () => o.outboxSender?.() }); // no cron slot: see jobs/outbox.ts
+  const runner = new JobRunner(deps, [remindersJob(), weeklyDigestJob(), ...leaders.jobs, outboxRun, cleanupJob({ eventRetentionMs })], config.schedules);
 
   return { deps, views, dispatch, leaders, runner };
 }

@@ -98,7 +98,7 @@ export function apiRoutes(o: ApiOptions): Router {
   });
 
   router.get('/outbox', async (ctx) => {
-    const q = parse(z.object({ status: z.enum(['pending', 'sent', 'failed', 'superseded']).optional(), ...page }).strict(), ctx.query, 'query');
+    const q = parse(z.object({ status: z.enum(['pending', 'retrying', 'sent', 'failed', 'superseded']).optional(), ...page }).strict(), ctx.query, 'query');
     ctx.body = await deps.outbox.list(q.status, q.limit, q.offset);
   });
 

@@ -54,6 +54,29 @@ describe('failed messages in the admin API', () => {
     expect(sent.json.items.find((r: OutboxRow) => r._id === row._id)).toMatchObject({ status: 'sent', sentMessageId: cards[0].message_id });
   }, 60_000);
 
+  test('during an outage a message keeps waiting, listed as retrying with its attempts and error, never failed', async () => {
+    h.fake.inject({ path: '/open-apis/im/v1/messages*', times: 1000, fault: { type: 'status', status: 503 } });
+    try {
+      await h.say('ou_off1', '帮助');
+      for (let i = 0; i < 3; i++) {
+        const run = await api('POST', '/api/jobs/outbox/run');
+        expect(run.json).toMatchObject({ status: 'ok', result: { sent: 0, failed: 0 } });
+        await h.service.deps.models.outbox.updateMany({ status: 'pending' }, { $set: { nextAttemptAt: new Date() } }); // time passes
+      }
+      const retrying = await api('GET', '/api/outbox?status=retrying');
+      expect(retrying.json.total).toBe(1);
+      expect(retrying.json.items[0]).toMatchObject({ status: 'pending', attempts: 3, lastError: { permanent: false } });
+      expect((await api('GET', '/api/outbox?status=failed')).json.total).toBe(0);
+    } finally {
+      h.fake.clearFaults();
+    }
+    const chat = h.fake.p2pChatOf('ou_off1');
+    const before = h.botMessages(chat).length;
+    await h.drain();
+    expect(h.botMessages(chat)).toHaveLength(before + 1);
+    expect((await api('GET', '/api/outbox?status=retrying')).json).toEqual({ items: [], total: 0 });
+  }, 60_000);
+
   test('bad requests are refused and change nothing', async () => {
     const [row] = (await api('GET', '/api/outbox?status=sent&limit=1')).json.items as OutboxRow[];
     const retrySent = await api('POST', `/api/outbox/${row._id}/retry`);

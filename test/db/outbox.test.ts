@@ -1,4 +1,6 @@
 /** The outbox against the fake Feishu under faults: retries, order, rate limits, permanent errors, a killed worker. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { FeishuMessenger } from '../../src/adapters/feishu/messenger';
 import { OutboxWorker, type OutboxWorkerOptions } from '../../src/adapters/feishu/outbox-worker';
 import { Locks } from '../../src/adapters/mongo/lock';
@@ -177,6 +179,37 @@ describe('a long Feishu outage (SPEC §9: nothing a person is owed is lost)', ()
     ]);
     expect(await worker().sendDue()).toEqual({ sent: 0, failed: 0, retrying: 0, waiting: 0 }); // nothing left: safe to repeat
   });
+});
+
+describe('npm run job -- outbox (no worker runs in that process)', () => {
+  const cli = (args: string[], env: Record<string, string>) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      // spawn, not spawnSync: the fake Feishu answers from this process
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/job.ts', ...args], { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  test('sends what is due itself and prints the counts', async () => {
+    await store.put(items(2, ['oc_c3']));
+    const r = await cli(['outbox'], {
+      FEISHU_APP_ID: 'cli_o',
+      FEISHU_APP_SECRET: 'secret',
+      FEISHU_VERIFICATION_TOKEN: 'v',
+      FEISHU_DOMAIN: fake.url,
+      ADMIN_TOKEN: 'test-admin-token-123456',
+      MONGODB_URI: `${process.env.MONGODB_URI!.replace(/\/$/, '')}/${db.dbName}`,
+    });
+    expect(r.stdout).toMatch(/^outbox @ .*: ok$/m);
+    expect(r.code).toBe(0);
+    const printed = r.stdout.slice(r.stdout.search(/^outbox @ /m)).split('\n').slice(1).join('\n');
+    expect(JSON.parse(printed)).toMatchObject({ relayed: { tasks: 0 }, sent: 2, failed: 0, retrying: 0, waiting: 0 });
+    expect(texts('oc_c3')).toEqual(expected('oc_c3', 2));
+    expect((await rows()).every((row) => row.status === 'sent')).toBe(true);
+  }, 60_000);
 });
 
 /** A messenger whose process "dies": after kill() nothing it started ever reports back. */

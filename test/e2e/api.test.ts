@@ -107,6 +107,38 @@ describe('admin API', () => {
     expect(list.json.jobs).toContain('reminders');
   });
 
+  test('jobs: outbox relays what a task still owes and sends what is due, on any day; bad input runs nothing', async () => {
+    const { models } = h.service.deps;
+    // a change whose relay never ran (the process died right after the write): the message is still on the task
+    const owed = { key: 'owed-after-crash-1', kind: 'send', to: { type: 'chat_id', id: 'oc_msz' }, msgType: 'text', content: { text: '补发：梅山镇' } };
+    await models.tasks.updateOne({ _id: 'DB-2026-0001' }, { $set: { owed: [owed], owedAt: new Date() } });
+    // and a reply queued but not yet sent (no worker runs in this harness)
+    await h.say('ou_off1', '帮助');
+    const p2p = h.fake.p2pChatOf('ou_off1');
+    const repliesBefore = h.botMessages(p2p).length;
+
+    const bad = await api('POST', '/api/jobs/outbox/run', { at: 'soon' });
+    expect(bad.json.error.code).toBe('invalid_body');
+    expect(await models.tasks.countDocuments({ owedAt: { $ne: null } })).toBe(1);
+
+    const run = await api('POST', '/api/jobs/outbox/run', { at: '2026-10-03T09:00:00+08:00' }); // a holiday: still runs
+    expect(run.status).toBe(200);
+    expect(run.json).toMatchObject({ name: 'outbox', status: 'ok', result: { relayed: { tasks: 1 }, failed: 0, retrying: 0, waiting: 0 } });
+    expect(run.json.result.sent).toBeGreaterThanOrEqual(2);
+    expect(h.botMessages('oc_msz').map((m) => m.content)).toContainEqual({ text: '补发：梅山镇' });
+    expect(h.botMessages(p2p).length).toBe(repliesBefore + 1);
+    expect(await models.tasks.countDocuments({ owedAt: { $ne: null } })).toBe(0);
+    expect((await models.outbox.findById('owed-after-crash-1').lean())?.status).toBe('sent');
+
+    // safe to repeat: nothing owed, nothing sent twice
+    const again = await api('POST', '/api/jobs/outbox/run', {});
+    expect(again.json).toMatchObject({ status: 'ok', result: { relayed: { tasks: 0 }, sent: 0 } });
+    expect(h.botMessages('oc_msz').filter((m) => JSON.stringify(m.content).includes('补发'))).toHaveLength(1);
+    const list = await api('GET', '/api/jobs?name=outbox');
+    expect(list.json.jobs).toContain('outbox');
+    expect(list.json.total).toBe(2);
+  });
+
   test('org: export, import (dry run, then for real), bad files change nothing', async () => {
     const exported = await api('GET', '/api/org');
     expect(exported.json.units.map((u: any) => u.code)).toContain('MSZ');
