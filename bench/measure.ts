@@ -21,3 +21,15 @@ export async function measure<T>(label: string, fn: () => Promise<T>, note: (v: 
   console.log(`  ${label.padEnd(46)} ${ms.toFixed(0).padStart(8)} ms   peak RSS ${mb(peak).padStart(7)} (+${mb(peak - before)})  ${note(value)}`);
   return { ms, peak, value };
 }
+
+/** Lets a benchmark file run on its own (`tsx bench/NAME.bench.ts`) as well as from bench/run.ts. */
+export function runWhenMain(mod: NodeModule, run: () => Promise<void>): void {
+  if (require.main !== mod) return;
+  run().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

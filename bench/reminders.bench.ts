@@ -13,7 +13,7 @@ import { createLogger } from '../src/log';
 import { buildCore } from '../src/main';
 import { startFerretDB } from '../scripts/ferretdb';
 import { orgForSeeding, parseSeedArgs, seedTasks } from '../scripts/seed-tasks';
-import { mb, measure, type Measured } from './measure';
+import { mb, measure, runWhenMain, type Measured } from './measure';
 
 /**
  * The `reminders` job over 100,000 tasks seeded by scripts/seed-tasks.ts (75% open, 15% of those
@@ -165,12 +165,4 @@ export async function run(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    () => process.exit(0),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(module, run);

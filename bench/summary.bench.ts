@@ -21,7 +21,7 @@ import { parsePeriod } from '../src/domain/summary';
 import { JobRunner } from '../src/jobs/runner';
 import { startFerretDB } from '../scripts/ferretdb';
 import { orgForSeeding, parseSeedArgs, seedTasks } from '../scripts/seed-tasks';
-import { mb, measure } from './measure';
+import { mb, measure, runWhenMain } from './measure';
 
 /**
  * The monthly summary over 100,000 tasks on FerretDB (SQLite): seeds them (scripts/seed-tasks.ts), then
@@ -80,12 +80,4 @@ export async function run(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    () => process.exit(0),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(module, run);

@@ -63,7 +63,7 @@ export function scoreTerms(t: UnitTally, w: RankingWeights): string {
 }
 
 export function formulaText(w: RankingWeights): string {
-  return `得分 = ${w.base} + ${w.onTime}×按期办结数 − ${w.overdueDay}×超期工作日数（每项每期最多计 ${w.overdueCap} 日） − ${w.return}×退回次数 − ${w.letter}×督导提示函数；申诉成立的事项不扣分；“较上月”为名次升降。`;
+  return `得分 = ${w.base} + ${w.onTime}×按期办结数 − ${w.overdueDay}×超期工作日数（每项每期最多计 ${w.overdueCap} 日） − ${w.return}×退回次数 − ${w.letter}×督导提示函数；申诉成立的扣分项不计；“较上月”为名次升降。`;
 }
 
 export interface RankedUnit extends UnitTally {

@@ -5,7 +5,7 @@ import type { EscalationService } from '../app/leaders/escalation-service';
 import { groupTargets, personTarget } from '../app/notify';
 import { noticeCard } from '../cards';
 import { isFirstWorkdayFrom } from '../domain/summary';
-import type { JobDef } from './runner';
+import { workdayWhen, type JobDef } from './runner';
 
 /**
  * `meeting-reminder` (SPEC §6 step 3): leaders must hold a 调度会 at least monthly while escalations are
@@ -20,12 +20,10 @@ export function meetingReminderJob(escalations: EscalationService, relay: () => 
   return {
     name: 'meeting-reminder',
     description: '每月20日起第一个工作日：有待研究提级事项、当月未开调度会的市领导及督导组收到提醒',
-    when: ({ deps, today, scheduleOverridden }) => {
-      if (!deps.cal.isWorkday(today)) return `${today} 不是工作日，按计划不发送（可用 --force 强制运行）`;
-      if (scheduleOverridden) return null; // JOB_SCHEDULES chose the days
+    when: workdayWhen(({ deps, today }) => {
       const from = `${today.slice(0, 8)}${REMINDER_DAY}`;
       return isFirstWorkdayFrom(today, from, deps.cal) ? null : `${today} 不是本月${REMINDER_DAY}日起的第一个工作日，按计划不发送（可用 --force 强制运行）`;
-    },
+    }),
     async run({ deps, today }) {
       await relay();
       const org = await deps.orgs.get();

@@ -5,7 +5,7 @@ import type { Scope, SummaryService } from '../app/leaders/summary-service';
 import { checkCard, monthlySummaryCard } from '../cards';
 import { hasRole } from '../domain/org';
 import { isFirstWorkdayOfMonth, monthOf, previousPeriod } from '../domain/summary';
-import type { JobDef } from './runner';
+import { workdayWhen, type JobDef } from './runner';
 
 /**
  * `monthly-summary` (SPEC §7): on the first workday of a month, each city leader gets last month's
@@ -17,11 +17,7 @@ export function monthlySummaryJob(summary: SummaryService, relay: () => Promise<
   return {
     name: 'monthly-summary',
     description: '每月第一个工作日：向挂钩市领导推送上月督办汇总（全市汇总发管理员和综合协调组）',
-    when: ({ deps, today, scheduleOverridden }) => {
-      if (!deps.cal.isWorkday(today)) return `${today} 不是工作日，按计划不发送（可用 --force 强制运行）`;
-      if (scheduleOverridden) return null; // JOB_SCHEDULES chose the days
-      return isFirstWorkdayOfMonth(today, deps.cal) ? null : `${today} 不是本月第一个工作日，月度汇总已在当月第一个工作日发送（可用 --force 强制运行）`;
-    },
+    when: workdayWhen(({ deps, today }) => (isFirstWorkdayOfMonth(today, deps.cal) ? null : `${today} 不是本月第一个工作日，月度汇总已在当月第一个工作日发送（可用 --force 强制运行）`)),
     async run({ deps, at, today }) {
       await relay();
       const org = await deps.orgs.get();

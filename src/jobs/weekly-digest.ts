@@ -6,7 +6,7 @@ import { lightOf, type Light } from '../domain/lights';
 import type { WorkCalendar } from '../domain/calendar';
 import { OPEN_STATES, type Task } from '../domain/task';
 import { addDays, isoWeekday, type LocalDate } from '../domain/time';
-import type { JobContext, JobDef } from './runner';
+import { workdayWhen, type JobDef } from './runner';
 
 /**
  * `weekly-digest` (the week's first workday, 09:00 — Monday unless it is a holiday): each group's chat
@@ -31,12 +31,10 @@ export function firstWorkdayOfWeek(today: LocalDate, cal: WorkCalendar): LocalDa
 }
 
 /** The week's first workday only; under a JOB_SCHEDULES override, every workday the override names. */
-export const firstWorkdayOnly = (ctx: JobContext): string | null => {
-  if (!ctx.deps.cal.isWorkday(ctx.today)) return `${ctx.today} 不是工作日，按计划不发送（可用 --force 强制运行）`;
-  if (ctx.scheduleOverridden) return null; // JOB_SCHEDULES chose the days
+export const firstWorkdayOnly = workdayWhen((ctx) => {
   const first = firstWorkdayOfWeek(ctx.today, ctx.deps.cal);
   return first === ctx.today ? null : `周报在每周第一个工作日（本周是 ${first}）发送（可用 --force 强制运行）`;
-};
+});
 
 export function weeklyDigestJob(): JobDef {
   return {

@@ -32,13 +32,16 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
+/** The stand-in bot's name, as its chats show it and as people type it to @-mention it. */
+const BOT_NAME = '督导助手';
+
 export const SANDBOX_APP = { appId: 'cli_sandbox', appSecret: 'sandbox-secret', verificationToken: 'sandbox-verification-token', encryptKey: 'sandbox-encrypt-key' };
 const DEMO_ORG = path.resolve(__dirname, '../../scripts/demo-org.yaml');
 
 export async function startSandbox(o: { config: Config; log: Logger; fakePort?: number }): Promise<Sandbox> {
   const db = o.config.MONGODB_URI ? undefined : await mongoForScripts();
   // message ids stay unique across restarts: the database (and its dedupe records) outlives the stand-in
-  const fake = await FakeFeishu.start({ appId: SANDBOX_APP.appId, appSecret: SANDBOX_APP.appSecret, port: o.fakePort ?? 0, botName: '督导助手', idPrefix: `${Date.now().toString(36)}_` });
+  const fake = await FakeFeishu.start({ appId: SANDBOX_APP.appId, appSecret: SANDBOX_APP.appSecret, port: o.fakePort ?? 0, botName: BOT_NAME, idPrefix: `${Date.now().toString(36)}_` });
   o.log.warn({ fake: fake.url, db: db ? SANDBOX_DB_DIR : 'MONGODB_URI' }, 'sandbox mode: no FEISHU_APP_ID, using the in-process Feishu stand-in and the demo organisation');
   let port = 0;
   const resolver = sandboxResolver();
@@ -140,7 +143,7 @@ function sandboxRoutes(o: RouteOptions): Router {
       items: fake.messagesIn(ctx.params.chatId).map((m) => ({
         id: m.message_id,
         fromBot: m.fromBot,
-        sender: m.fromBot ? '督导助手' : (org.byOpenId(m.sender.id)?.name ?? m.sender.id),
+        sender: m.fromBot ? BOT_NAME : (org.byOpenId(m.sender.id)?.name ?? m.sender.id),
         type: m.msg_type,
         content: m.content,
         parentId: m.parent_id,
@@ -164,13 +167,16 @@ function sandboxRoutes(o: RouteOptions): Router {
       messageType = 'image';
       content = { image_key: fake.addResource(Buffer.from(b.imageBase64, 'base64'), { type: 'image' }) };
     }
-    if (!b.text && !b.imageBase64) throw new ApiError(400, 'invalid_body', 'text: say something (or send imageBase64)');
-    const mention = b.mention ?? (group && !parent);
+    if (!b.text?.trim() && !b.imageBase64) throw new ApiError(400, 'invalid_body', 'text: say something (or send imageBase64)');
+    // "@督导助手 统计" typed by hand is what picking the bot in Feishu's @-list sends: a mention, then the text
+    const typed = new RegExp(`^\\s*@${BOT_NAME}\\s*`).exec(b.text ?? '');
+    const text = typed ? b.text!.slice(typed[0].length) : b.text;
+    const mention = typed ? true : (b.mention ?? (group && !parent));
     const env = fake.userMessage({
       senderOpenId: p.openId!,
       chatType: group ? 'group' : 'p2p',
       chatId,
-      text: messageType === 'text' ? b.text : undefined,
+      text: messageType === 'text' ? text : undefined,
       messageType,
       content,
       mentions: mention ? [botMention('ou_bot')] : [],
@@ -238,7 +244,7 @@ function sandboxRoutes(o: RouteOptions): Router {
       items: ids.map((chatId) => {
         const all = fake.messagesIn(chatId);
         const m = all.at(-1);
-        return { chatId, count: all.length, last: m ? { id: m.message_id, fromBot: m.fromBot, sender: m.fromBot ? '督导助手' : (org.byOpenId(m.sender.id)?.name ?? m.sender.id), preview: previewOf(m.msg_type, m.content) } : null };
+        return { chatId, count: all.length, last: m ? { id: m.message_id, fromBot: m.fromBot, sender: m.fromBot ? BOT_NAME : (org.byOpenId(m.sender.id)?.name ?? m.sender.id), preview: previewOf(m.msg_type, m.content) } : null };
       }),
     };
   });

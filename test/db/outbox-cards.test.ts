@@ -9,13 +9,10 @@ import { cardText } from '../../src/cards/inspect';
 import { createLogger } from '../../src/log';
 import { FeishuMessenger } from '../../src/adapters/feishu/messenger';
 import { startHarness, TEST_APP, type Harness } from '../support/harness';
+import { ONE_TASK_ORDER } from '../support/factories';
 
 const DAY = 86_400_000;
-const ORDER = `派单
-1. 推进茂盛路征迁扫尾
-责任单位：梅山镇
-完成时限：12月15日前
-工作要求：本周内完成剩余3户签约`;
+const ORDER = ONE_TASK_ORDER;
 
 let h: Harness;
 let unitCard: string;

@@ -1,5 +1,3 @@
-import type { Connection } from 'mongoose';
-import { connectMongo } from '../../src/adapters/mongo/connection';
 import { messageKey } from '../../src/adapters/mongo/keys';
 import type { OutboxRow } from '../../src/adapters/mongo/models/outbox';
 import type { LetterDoc } from '../../src/adapters/mongo/models/letters';
@@ -7,24 +5,20 @@ import type { ReminderClaimDoc } from '../../src/adapters/mongo/models/reminder-
 import type { NewTask } from '../../src/adapters/mongo/task-store';
 import type { AppDeps } from '../../src/app/deps';
 import { FixedClock } from '../../src/clock';
-import { loadConfig } from '../../src/config';
 import { claimKey } from '../../src/domain/reminders';
 import type { Task } from '../../src/domain/task';
 import { localDate, zonedInstant } from '../../src/domain/time';
 import { cleanupJob } from '../../src/jobs/cleanup';
 import { remindersJob, RemindersOptionsError, scanPlanOf } from '../../src/jobs/reminders';
-import { createLogger } from '../../src/log';
-import { buildCore, type Core } from '../../src/main';
-import { openTestDb, type TestDb } from '../support/db';
-import { newTask, orgData } from '../support/factories';
-import { describe as lines, digestItems } from './reminders-support';
+import type { Core } from '../../src/main';
+import { newTask } from '../support/factories';
+import { twoInstances, describe as lines, digestItems } from './reminders-support';
 
 /** Claims, letters and runs on FerretDB: concurrency without the job lock, extensions, stopped runs, bad data. */
 const TZ = 'Asia/Shanghai';
 const at = (day: string, time = '09:00') => zonedInstant(day, time, TZ);
 const clock = new FixedClock(at('2026-10-12'));
-let db: TestDb;
-let conn2: Connection;
+let close: () => Promise<void>;
 let a: Core;
 let b: Core;
 const job = remindersJob();
@@ -43,20 +37,10 @@ async function dispatch(n: number, over: Partial<NewTask> = {}): Promise<string[
 const rows = () => a.deps.models.outbox.find().sort({ seq: 1 }).lean<OutboxRow[]>();
 
 beforeAll(async () => {
-  db = await openTestDb('reminders_claims');
-  const config = loadConfig({ LOG_LEVEL: 'silent' });
-  a = await buildCore(config, { conn: db.conn, log: createLogger('silent'), clock });
-  conn2 = await connectMongo(db.uri, db.dbName);
-  b = await buildCore(config, { conn: conn2, log: createLogger('silent'), clock });
-  await a.deps.models.units.insertMany(orgData.units);
-  await a.deps.models.groups.insertMany(orgData.groups);
-  await a.deps.models.people.insertMany(orgData.people);
+  ({ a, b, close } = await twoInstances('reminders_claims', clock));
 });
 
-afterAll(async () => {
-  await conn2.close();
-  await db.drop();
-});
+afterAll(() => close());
 
 beforeEach(reset);
 

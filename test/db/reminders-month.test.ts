@@ -1,16 +1,11 @@
-import type { Connection } from 'mongoose';
-import { connectMongo } from '../../src/adapters/mongo/connection';
 import type { NewTask } from '../../src/adapters/mongo/task-store';
 import type { OutboxRow } from '../../src/adapters/mongo/models/outbox';
 import { FixedClock } from '../../src/clock';
-import { loadConfig } from '../../src/config';
 import type { Task } from '../../src/domain/task';
 import { addDays, zonedInstant } from '../../src/domain/time';
-import { createLogger } from '../../src/log';
-import { buildCore, type Core } from '../../src/main';
-import { openTestDb, type TestDb } from '../support/db';
-import { newTask, orgData } from '../support/factories';
-import { describe as lines, NATIONAL_DAY_MONTH } from './reminders-support';
+import type { Core } from '../../src/main';
+import { newTask } from '../support/factories';
+import { twoInstances, describe as lines, NATIONAL_DAY_MONTH } from './reminders-support';
 
 /**
  * The reminders job through 2026-09-14 … 10-20 on FerretDB, driven by JobRunner.run(name, at) every
@@ -20,8 +15,7 @@ import { describe as lines, NATIONAL_DAY_MONTH } from './reminders-support';
  */
 const TZ = 'Asia/Shanghai';
 const at = (day: string, time = '09:00') => zonedInstant(day, time, TZ);
-let db: TestDb;
-let conn2: Connection;
+let close: () => Promise<void>;
 let a: Core;
 let b: Core;
 const clock = new FixedClock(at('2026-09-14', '08:00'));
@@ -45,14 +39,7 @@ async function newMessages(): Promise<OutboxRow[]> {
 }
 
 beforeAll(async () => {
-  db = await openTestDb('reminders_month');
-  const config = loadConfig({ LOG_LEVEL: 'silent' });
-  a = await buildCore(config, { conn: db.conn, log: createLogger('silent'), clock });
-  conn2 = await connectMongo(db.uri, db.dbName);
-  b = await buildCore(config, { conn: conn2, log: createLogger('silent'), clock });
-  await a.deps.models.units.insertMany(orgData.units);
-  await a.deps.models.groups.insertMany(orgData.groups);
-  await a.deps.models.people.insertMany(orgData.people);
+  ({ a, b, close } = await twoInstances('reminders_month', clock));
 
   const A = await dispatch({ leadUnit: 'MSZ', group: 'G1', deadline: '2026-09-30', state: 'dispatched', priority: '紧急' });
   const B = await dispatch({ leadUnit: 'LDZ', group: 'G2', deadline: '2026-10-09', state: 'dispatched' });
@@ -76,10 +63,7 @@ beforeAll(async () => {
   }
 }, 240_000);
 
-afterAll(async () => {
-  await conn2.close();
-  await db.drop();
-});
+afterAll(() => close());
 
 const of = (code: string) => transcript.filter((l) => l.includes(code));
 

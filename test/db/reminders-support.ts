@@ -1,4 +1,11 @@
+import { connectMongo } from '../../src/adapters/mongo/connection';
 import type { OutboxRow } from '../../src/adapters/mongo/models/outbox';
+import type { Clock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+import { buildCore, type Core } from '../../src/main';
+import { openTestDb } from '../support/db';
+import { orgData } from '../support/factories';
 import { cardText } from '../../src/cards/inspect';
 
 /**
@@ -98,3 +105,23 @@ export const NATIONAL_DAY_MONTH = {
     ...ldz('10-20', 8),
   ],
 };
+
+/** Two service cores (two instances) on one fresh FerretDB database with the test organisation; `close` drops it. */
+export async function twoInstances(name: string, clock: Clock): Promise<{ a: Core; b: Core; close: () => Promise<void> }> {
+  const db = await openTestDb(name);
+  const config = loadConfig({ LOG_LEVEL: 'silent' });
+  const a = await buildCore(config, { conn: db.conn, log: createLogger('silent'), clock });
+  const conn2 = await connectMongo(db.uri, db.dbName);
+  const b = await buildCore(config, { conn: conn2, log: createLogger('silent'), clock });
+  await a.deps.models.units.insertMany(orgData.units);
+  await a.deps.models.groups.insertMany(orgData.groups);
+  await a.deps.models.people.insertMany(orgData.people);
+  return {
+    a,
+    b,
+    close: async () => {
+      await conn2.close();
+      await db.drop();
+    },
+  };
+}

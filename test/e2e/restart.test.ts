@@ -2,13 +2,10 @@
 import { findButton } from '../../src/cards/inspect';
 import { signRequest } from '../fake-feishu';
 import { startHarness, TEST_APP, type Harness } from '../support/harness';
+import { ONE_TASK_ORDER } from '../support/factories';
 
 const signOpts = { verificationToken: TEST_APP.verificationToken, encryptKey: TEST_APP.encryptKey };
-const ORDER = `派单
-1. 推进茂盛路征迁扫尾
-责任单位：梅山镇
-完成时限：12月15日前
-工作要求：本周内完成剩余3户签约`;
+const ORDER = ONE_TASK_ORDER;
 
 let first: Harness;
 let h: Harness;

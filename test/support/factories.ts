@@ -61,3 +61,10 @@ export const orgData: OrgData = {
 };
 
 export const org = new Org(orgData);
+
+/** A one-task dispatch order as a supervisor pastes it in the group chat (梅山镇, due 12-15). */
+export const ONE_TASK_ORDER = `派单
+1. 推进茂盛路征迁扫尾
+责任单位：梅山镇
+完成时限：12月15日前
+工作要求：本周内完成剩余3户签约`;

@@ -17,7 +17,7 @@ describe('ranking weights and scores', () => {
     expect(parseWeights('')).toEqual(DEFAULT_WEIGHTS);
     expect(parseWeights('onTime=3, letter=8')).toEqual({ ...DEFAULT_WEIGHTS, onTime: 3, letter: 8 });
     expect(parseWeights('OVERDUECAP=5').overdueCap).toBe(5);
-    expect(formulaText(DEFAULT_WEIGHTS)).toBe('得分 = 100 + 2×按期办结数 − 1×超期工作日数（每项每期最多计 10 日） − 3×退回次数 − 5×督导提示函数；申诉成立的事项不扣分；“较上月”为名次升降。');
+    expect(formulaText(DEFAULT_WEIGHTS)).toBe('得分 = 100 + 2×按期办结数 − 1×超期工作日数（每项每期最多计 10 日） − 3×退回次数 − 5×督导提示函数；申诉成立的扣分项不计；“较上月”为名次升降。');
   });
 
   test.each([

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { AppClock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
+import { cardText, findButton } from '../../src/cards/inspect';
+import { createLogger } from '../../src/log';
+import { buildService, type Service } from '../../src/main';
+import { ONE_TASK_ORDER } from '../support/factories';
+
+/**
+ * Sandbox mode as a newcomer drives it with `npm run sandbox -- …` (no Chromium needed): the service in
+ * sandbox mode with its in-process Feishu stand-in and the demo organisation, through /api/sandbox/*:
+ * dispatch, sign, reply with progress, remind, summarise — then the wrong inputs, which change nothing.
+ */
+let service: Service;
+let base: string;
+
+type Reply = { id: string; type: string; content: unknown };
+async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const r = await fetch(`${base}/api/sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: r.status, json: (await r.json()) as T };
+}
+const say = (as: string, text: string, more: Record<string, unknown> = {}) => call<{ status: number; replies: Reply[] }>('POST', '/say', { as, text, ...more });
+const click = (as: string, messageId: string, button: string, form?: Record<string, unknown>) => call<{ status: number; toast?: { type: string; content: string } }>('POST', '/click', { as, messageId, button, form });
+const messages = async (chatId: string) => (await call<{ items: { id: string; fromBot: boolean; type: string; content: unknown }[] }>('GET', `/chats/${chatId}/messages`)).json.items;
+
+beforeAll(async () => {
+  const config = loadConfig({ MONGODB_URI: process.env.MONGODB_URI, LOG_LEVEL: 'silent' });
+  expect(config.sandbox).toBe(true);
+  service = await buildService(config, { clock: new AppClock(new Date('2026-11-30T10:00:00+08:00')), dbName: `sandbox_${randomBytes(5).toString('hex')}`, log: createLogger('silent') });
+  base = `http://127.0.0.1:${await service.listen(0)}`;
+}, 60_000);
+
+afterAll(async () => {
+  await service.conn.dropDatabase().catch(() => undefined);
+  await service.close();
+});
+
+test('dispatch, sign, reply with progress, remind and summarise in sandbox mode', async () => {
+  const preview = (await say('P-SUP-1', ONE_TASK_ORDER, { chatId: 'oc_demo_g1' })).json.replies.at(-1)!;
+  expect(cardText(preview.content)).toContain('推进茂盛路征迁扫尾');
+  expect((await click('P-SUP-1', preview.id, '确认派发')).json.toast).toMatchObject({ type: 'success' });
+
+  const card = (await messages('oc_demo_msz')).find((m) => m.type === 'interactive' && findButton(m.content, '签收'))!;
+  expect((await click('P-OFF-1', card.id, '签收')).json.toast).toMatchObject({ type: 'success' });
+  const reply = await say('P-OFF-1', '进度 60% 已完成3户中的2户签约', { chatId: 'oc_demo_msz', replyTo: card.id });
+  expect(JSON.stringify(reply.json.replies)).toContain('已记录 DB-2026-0001 的进度 60%');
+
+  // the task is due 12-15; on 12-17 the unit's daily card says it is overdue
+  expect((await call('POST', '/clock', { at: '2026-12-17T09:00:00+08:00' })).status).toBe(200);
+  const run = await call<{ status: string; result: { overdue: number } }>('POST', '/jobs/reminders/run', {});
+  expect(run.json).toMatchObject({ status: 'ok', result: { overdue: 1 } });
+  expect(cardText((await messages('oc_demo_msz')).at(-1)!.content)).toContain('已超期 2 个工作日');
+
+  // "@督导助手 统计" typed by hand works like picking the bot from the @-list
+  const stats = await say('P-SUP-1', '@督导助手 统计', { chatId: 'oc_demo_g1' });
+  expect(cardText(stats.json.replies.at(-1)!.content)).toContain('在办 1 项');
+  const summary = await call<{ status: string; result: { leaders: number } }>('POST', '/jobs/monthly-summary/run', { at: '2026-12-01T09:00:00+08:00' });
+  expect(summary.json.status).toBe('ok');
+  expect(summary.json.result.leaders).toBeGreaterThan(0);
+}, 60_000);
+
+test('wrong inputs get a clear error and change nothing', async () => {
+  const tasks = () => service.deps.models.tasks.countDocuments();
+  const before = await tasks();
+  const cases: [Promise<{ status: number; json: unknown }>, number, string][] = [
+    [say('NOBODY', '帮助'), 404, 'no demo person NOBODY'],
+    [say('P-SUP-1', '   ', { chatId: 'oc_demo_g1' }), 400, 'text: say something'],
+    [say('P-SUP-1', '派单', { chatId: 'oc_demo_g1', extra: 1 }), 400, 'invalid_body'],
+    [click('P-OFF-1', 'om_nope', '签收'), 404, 'no card message om_nope'],
+    [call('POST', '/clock', { at: 'tomorrow' }), 400, 'expected an ISO moment'],
+    [call('POST', '/jobs/nope/run', {}), 404, 'unknown job nope'],
+    [call('POST', '/jobs/reminders/run', { at: 'soon' }), 400, 'at: expected an ISO moment'],
+  ];
+  for (const [p, status, text] of cases) {
+    const r = await p;
+    expect({ status: r.status, body: JSON.stringify(r.json) }).toEqual({ status, body: expect.stringContaining(text) });
+  }
+  const card = (await messages('oc_demo_msz')).find((m) => m.type === 'interactive' && findButton(m.content, '反馈进度'))!;
+  expect((await click('P-OFF-1', card.id, '没有这个按钮')).status).toBe(404);
+  expect(await tasks()).toBe(before);
+});
