@@ -1,0 +1,70 @@
+/**
+ * Input limits, in one place. Every parser, importer and form checks its input against this table
+ * *before* doing any work on it, and a refusal names the limit and the value met
+ * (`limitError`). The README's "Limits" table lists the same figures; change both together.
+ *
+ * Why these numbers: Feishu itself caps a text message at 150 KB and a file at 30 MB; the rest are
+ * generous for real notices (a long 督办通知 has 30–80 items of a few hundred characters) and small
+ * enough that the worst input still parses in a few milliseconds.
+ */
+export const LIMITS = {
+  /** A chat message's text, after the envelope is decoded (Feishu's own cap is 150 KB). */
+  messageChars: 150_000,
+  /** A 派单 paste (or any multi-item order text). */
+  dispatchChars: 64_000,
+  /** Items in one dispatch order. */
+  dispatchItems: 200,
+  /** A task title. */
+  titleChars: 100,
+  /** A task's requirement (工作要求). */
+  requirementChars: 2_000,
+  /** A progress note, a reason (退回, 延期, 提级, 撤销, 申诉), a decision or an instruction. */
+  noteChars: 2_000,
+  /** Units named in one item (lead + co-units). */
+  unitsPerItem: 30,
+  /** History entries kept embedded in a task; older ones move to their own collection. */
+  historyEmbedded: 100,
+  /** An uploaded or downloaded file (Feishu's own file cap is 30 MB). */
+  fileBytes: 30 * 1024 * 1024,
+  /** An admin API request body that is not a file upload. */
+  jsonBodyBytes: 1024 * 1024,
+  /** Rows of one sheet in an imported workbook. */
+  sheetRows: 20_000,
+  /** Columns of one sheet in an imported workbook. */
+  sheetColumns: 100,
+  /** Total inflated size of an archive (XLSX, DOCX are ZIP files). */
+  archiveInflatedBytes: 100 * 1024 * 1024,
+  /** Pages of a PDF read for text. */
+  pdfPages: 200,
+} as const;
+
+export type LimitName = keyof typeof LIMITS;
+
+/** Words for each limit, for refusals: "派单内容 70,000 字，超过上限 64,000 字". */
+export const LIMIT_WORDS: Record<LimitName, { what: string; unit: string }> = {
+  messageChars: { what: '消息内容', unit: '字' },
+  dispatchChars: { what: '派单内容', unit: '字' },
+  dispatchItems: { what: '派单事项', unit: '项' },
+  titleChars: { what: '事项标题', unit: '字' },
+  requirementChars: { what: '工作要求', unit: '字' },
+  noteChars: { what: '说明', unit: '字' },
+  unitsPerItem: { what: '单位', unit: '个' },
+  historyEmbedded: { what: '内嵌记录', unit: '条' },
+  fileBytes: { what: '文件大小', unit: '字节' },
+  jsonBodyBytes: { what: '请求体', unit: '字节' },
+  sheetRows: { what: '表格行数', unit: '行' },
+  sheetColumns: { what: '表格列数', unit: '列' },
+  archiveInflatedBytes: { what: '解压后大小', unit: '字节' },
+  pdfPages: { what: 'PDF 页数', unit: '页' },
+};
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+/** The sentence a refusal uses: `派单内容 70,000 字，超过上限 64,000 字`. */
+export function limitMessage(name: LimitName, met: number, what = LIMIT_WORDS[name].what): string {
+  const { unit } = LIMIT_WORDS[name];
+  return `${what} ${n(met)} ${unit}，超过上限 ${n(LIMITS[name])} ${unit}`;
+}
+
+/** True when `met` is over the limit. */
+export const overLimit = (name: LimitName, met: number): boolean => met > LIMITS[name];
