@@ -198,7 +198,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   const cal = new WorkCalendar(chineseDaysSource(), config.WORKDAY_OVERRIDES);
   const year = Number(localDate(clock.now(), config.TIMEZONE).slice(0, 4));
   const uncovered = cal.uncoveredYears([year, year + 1]);
-  if (uncovered.length) log.warn({ years: uncovered }, 'no statutory holiday data for these years: Mon–Fri plus WORKDAY_OVERRIDES are used');
+  if (uncovered.length) log.warn({ years: uncovered }, 'no State Council holiday notice in the data for these years: the statutory holidays and their make-up days are used; the weekend swaps (调休) are unknown until published, add them to WORKDAY_OVERRIDES (npm run calendar -- YEAR lists the days)');
 
   const locks = new Locks(models.locks);
   const outbox = new OutboxStore(models);

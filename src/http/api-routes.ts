@@ -2,10 +2,12 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { AppDeps } from '../app/deps';
+import { calendarYear } from '../app/calendar-view';
 import { taskQuery, tasksToCsv, tasksToXlsx, withLight, type TaskQuery } from '../app/task-queries';
 import { exportOrg, importOrg, OrgImportError, parseOrg, formatProblem, type ContactResolver } from '../org';
 import type { JobRunner } from '../jobs/runner';
 import { UnknownJob } from '../jobs/runner';
+import { localDate } from '../domain/time';
 import { adminAuth, ApiError, jsonBody } from './middleware';
 
 /**
@@ -44,6 +46,8 @@ export const taskFilterSchema = z
     ...page,
   })
   .strict();
+
+export const calendarQuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2099).optional() }).strict();
 
 export function apiRoutes(o: ApiOptions): Router {
   const router = new Router({ prefix: '/api' });
@@ -126,6 +130,11 @@ export function apiRoutes(o: ApiOptions): Router {
       throw e;
     }
     ctx.body = await o.runner.run(ctx.params.name, body.at ? new Date(body.at) : deps.clock.now(), { trigger: 'manual', force: body.force });
+  });
+
+  router.get('/calendar', async (ctx) => {
+    const q = parse(calendarQuerySchema, ctx.query, 'query');
+    ctx.body = calendarYear(deps.cal, q.year ?? Number(localDate(deps.clock.now(), deps.settings.tz).slice(0, 4)));
   });
 
   o.extend?.(router);

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
+import { calendarFallback } from '../app/calendar-view';
 import type { AppDeps } from '../app/deps';
 import { lightOf, type LightColor } from '../domain/lights';
 import { OPEN_STATES, TASK_STATES, type Task } from '../domain/task';
@@ -10,7 +11,8 @@ import { adminAuth, ApiError } from './middleware';
 /**
  * Read-only figures for the admin dashboard (/admin), behind the admin token:
  * `GET /api/stats[?group=G1]` → tasks by state, open tasks by light (with their overdue count) overall,
- * per unit and per group, the outbox's failed/pending counts and each job's last run.
+ * per unit and per group, the outbox's failed/pending counts, each job's last run, and the years whose
+ * workday calendar is computed from the law until the State Council notice is in the data.
  * Lights are derived on read (SPEC §3), so open tasks are streamed with a projection and counted in
  * code (FerretDB 1.24 miscounts `$group` with several accumulators).
  */
@@ -81,6 +83,7 @@ export function dashboardRoutes(o: DashboardOptions): Router {
       groups: [...groups].sort(worst).map(([code, r]) => ({ group: code, name: org.group(code)?.name ?? code, ...r })),
       outbox: { failed, pending },
       jobs,
+      calendar: calendarFallback(deps.cal, Number(localDate(now, deps.settings.tz).slice(0, 4))),
     };
   });
 

@@ -74,6 +74,17 @@ describe('job runner', () => {
     ]);
   });
 
+  test('2027, past the announced holiday data: the monthly summary skips 元旦 and runs on 01-04', async () => {
+    const seen: string[] = [];
+    const job: JobDef = { ...core.runner.get('monthly-summary'), run: async ({ today }) => (seen.push(today), {}) };
+    const r = new JobRunner(core.deps, [job], DEFAULT_SCHEDULES);
+    const newYear = await r.run('monthly-summary', new Date('2027-01-01T09:00:00+08:00'));
+    expect(newYear.status).toBe('skipped');
+    expect(String((newYear.result as { reason: string }).reason)).toContain('不是工作日');
+    expect((await r.run('monthly-summary', new Date('2027-01-04T09:00:00+08:00'))).status).toBe('ok');
+    expect(seen).toEqual(['2027-01-04']);
+  });
+
   test('a JOB_SCHEDULES override drops the fixed-date part of a when-check, not the workday part', async () => {
     const seen: string[] = [];
     const jobs = ['weekly-digest', 'monthly-summary', 'meeting-reminder'].map((name): JobDef => ({ ...core.runner.get(name), run: async ({ today }) => (seen.push(`${name} ${today}`), {}) }));
