@@ -112,12 +112,13 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });
   const routers: Router[] = [
     feishuRoutes({ verify, bot, log }),
-    apiRoutes({ deps, adminToken: config.adminToken, runner, resolver: config.sandbox ? sandbox!.resolver : feishuResolver(messenger), extend: (r) => leaders.api(r) }),
-    dashboardRoutes({ deps, runner, adminToken: config.adminToken }),
+    apiRoutes({ deps, runner, resolver: config.sandbox ? sandbox!.resolver : feishuResolver(messenger), extend: (r) => leaders.api(r) }),
+    dashboardRoutes({ deps, runner }),
     webRoutes({ sandbox: Boolean(sandbox), log }),
   ];
   if (sandbox) routers.push(sandbox.routes({ deps, runner, worker, clock }));
-  const app = createHttpApp({ log, ready: () => ping(conn), routers });
+  const auth = { adminToken: config.adminToken, open: sandbox ? ['/api/sandbox'] : [] };
+  const app = createHttpApp({ log, ready: () => ping(conn), routers, auth });
 
   let server: Server | undefined;
   let relayTimer: NodeJS.Timeout | undefined;

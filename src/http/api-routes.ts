@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { AppDeps } from '../app/deps';
@@ -8,15 +8,15 @@ import { exportOrg, importOrg, OrgImportError, parseOrg, formatProblem, type Con
 import type { JobRunner } from '../jobs/runner';
 import { UnknownJob } from '../jobs/runner';
 import { localDate } from '../domain/time';
-import { adminAuth, ApiError, jsonBody } from './middleware';
+import { appRouter } from './guard';
+import { ApiError, jsonBody } from './middleware';
 
 /**
- * The admin REST API (SPEC §8) behind `Authorization: Bearer ADMIN_TOKEN`. Lists answer
+ * The admin REST API behind `Authorization: Bearer ADMIN_TOKEN` (checked by `apiGuard` before routing). Lists answer
  * `{items, total}` with limit/offset; errors `{error: {code, message}}`.
  */
 export interface ApiOptions {
   deps: AppDeps;
-  adminToken: string;
   runner: JobRunner;
   resolver?: ContactResolver;
   extend?: (router: Router) => void;
@@ -50,9 +50,8 @@ export const taskFilterSchema = z
 export const calendarQuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2099).optional() }).strict();
 
 export function apiRoutes(o: ApiOptions): Router {
-  const router = new Router({ prefix: '/api' });
+  const router = appRouter('/api');
   const { deps } = o;
-  router.use(adminAuth(o.adminToken));
 
   router.get('/org', async (ctx) => {
     ctx.body = await exportOrg(deps.models);

@@ -1,16 +1,18 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
+import { apiGuard, appRouter, type GuardOptions } from './guard';
 import { errors, rawBody } from './middleware';
 
 /**
  * The Koa application, built by a factory and started only by main.ts (tests drive `app.callback()`).
- * Routes come in ready-made routers.
+ * Routes come in ready-made routers; /api and /metrics are guarded before any of them is asked.
  */
 export interface HttpOptions {
   log: Logger;
   ready: () => Promise<void>; // throws when the database does not answer
   routers: Router[];
+  auth: GuardOptions;
   bodyLimit?: number;
 }
 
@@ -24,8 +26,9 @@ export function createHttpApp(o: HttpOptions): Koa {
     await next();
     if (ctx.path !== '/healthz' && ctx.path !== '/readyz') o.log.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Date.now() - started }, 'http');
   });
+  app.use(apiGuard(o.auth));
   app.use(rawBody(o.bodyLimit ?? 1 << 20));
-  const base = new Router();
+  const base = appRouter();
   base.get('/healthz', (ctx) => {
     ctx.body = { ok: true };
   });

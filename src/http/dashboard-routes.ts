@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import { calendarFallback } from '../app/calendar-view';
 import type { AppDeps } from '../app/deps';
@@ -6,7 +6,8 @@ import { lightOf, type LightColor } from '../domain/lights';
 import { OPEN_STATES, TASK_STATES, type Task } from '../domain/task';
 import { localDate } from '../domain/time';
 import type { JobRunner } from '../jobs/runner';
-import { adminAuth, ApiError } from './middleware';
+import { appRouter } from './guard';
+import { ApiError } from './middleware';
 
 /**
  * Read-only figures for the admin dashboard (/admin), behind the admin token:
@@ -19,7 +20,6 @@ import { adminAuth, ApiError } from './middleware';
 export interface DashboardOptions {
   deps: AppDeps;
   runner: JobRunner;
-  adminToken: string;
 }
 
 type Lights = Record<'red' | 'yellow' | 'green', number>;
@@ -32,9 +32,8 @@ const statsQuery = z.object({ group: z.string().trim().min(1).max(40).optional()
 const LIGHT_FIELDS = { code: 1, state: 1, deadline: 1, dispatchedAt: 1, progress: 1, closedAt: 1, leadUnit: 1, group: 1 } as const;
 
 export function dashboardRoutes(o: DashboardOptions): Router {
-  const router = new Router({ prefix: '/api' });
+  const router = appRouter('/api');
   const { deps } = o;
-  router.use(adminAuth(o.adminToken));
 
   router.get('/stats', async (ctx) => {
     const parsed = statsQuery.safeParse(ctx.query);

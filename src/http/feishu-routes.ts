@@ -1,15 +1,16 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Logger } from 'pino';
 import { toInbound } from '../adapters/feishu/envelope';
 import { verifyRequest, type VerifyOptions } from '../adapters/feishu/verify';
 import type { Bot } from '../app/bot';
+import { appRouter } from './guard';
 
 /**
  * POST /feishu/events and POST /feishu/card: both accept events and card callbacks in every format
  * (Feishu may send card.action.trigger to the event URL). Verified on the raw bytes first.
  */
 export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Bot; log: Logger; now?: () => number }): Router {
-  const router = new Router();
+  const router = appRouter();
   const handle = async (ctx: import('koa').Context) => {
     const raw: Buffer = ctx.state.raw ?? Buffer.alloc(0);
     const v = verifyRequest(raw.toString('utf8'), ctx.headers as Record<string, string>, opts.verify(), (opts.now ?? Date.now)());

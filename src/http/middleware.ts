@@ -1,8 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
 import type { Logger } from 'pino';
 
-/** Small Koa middleware: errors as JSON, raw body with a size limit, admin bearer token. */
+/** Small Koa middleware: errors as JSON, raw body with a size limit (the admin token: guard.ts). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -87,19 +86,4 @@ export function jsonBody<T = unknown>(ctx: Context): T {
   } catch {
     throw new ApiError(400, 'bad_json', 'the body is not valid JSON');
   }
-}
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-export function adminAuth(token: string): Middleware {
-  const expected = digest(token);
-  return async (ctx: Context, next: Next) => {
-    const m = /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'));
-    const given = m ? digest(m[1].trim()) : undefined;
-    if (!given || !timingSafeEqual(given, expected)) {
-      ctx.set('WWW-Authenticate', 'Bearer');
-      throw new ApiError(401, 'unauthorized', 'missing or wrong admin token (Authorization: Bearer ADMIN_TOKEN)');
-    }
-    await next();
-  };
 }

@@ -1,7 +1,8 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { buildWeb, newestSource, type WebBundle } from '../../scripts/build-web';
+import { appRouter } from './guard';
 import { ApiError } from './middleware';
 
 /**
@@ -16,6 +17,8 @@ export interface WebOptions {
   build?: () => Promise<WebBundle>;
   /** Rebuild when a file under web/ is newer than the build (default: on). */
   watch?: boolean;
+  /** Serve the bundles' source maps (default: in sandbox mode only; production shows no sources). */
+  sourceMaps?: boolean;
 }
 
 // The pages load only their own assets; the admin page holds a token, so no framing and no inline script.
@@ -23,9 +26,10 @@ const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'u
 const SANDBOX_ONLY = new Set(['sandbox.html', 'sandbox.js', 'sandbox.js.map']);
 
 export function webRoutes(opts: WebOptions): Router {
-  const router = new Router();
+  const router = appRouter();
   const build = opts.build ?? (() => buildWeb());
   const watch = opts.watch ?? true;
+  const sourceMaps = opts.sourceMaps ?? opts.sandbox;
   let current: Promise<WebBundle> | undefined;
 
   const bundle = async (fresh: boolean): Promise<WebBundle> => {
@@ -55,6 +59,7 @@ export function webRoutes(opts: WebOptions): Router {
 
   const send = async (ctx: Context, name: string, fresh: boolean) => {
     if (!opts.sandbox && SANDBOX_ONLY.has(name)) throw new ApiError(404, 'not_found', 'the sandbox console exists only in sandbox mode (start without FEISHU_APP_ID)');
+    if (!sourceMaps && name.endsWith('.map')) throw new ApiError(404, 'not_found', `no asset ${name} (source maps are served in sandbox mode only)`);
     let b: WebBundle;
     try {
       b = await bundle(fresh);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import { mongoForScripts, SANDBOX_DB_DIR } from '../../scripts/ferretdb';
 // The stand-in is the same fake Feishu the tests trust: sandbox mode runs the product's real Messenger
@@ -14,6 +14,7 @@ import type { Config } from '../config';
 import type { JobRunner } from '../jobs/runner';
 import type { Logger } from '../log';
 import { importOrg, loadOrg, parseOrg, sandboxResolver, type ContactResolver } from '../org';
+import { appRouter } from '../http/guard';
 import { ApiError, jsonBody } from '../http/middleware';
 
 /**
@@ -99,7 +100,7 @@ function body<T extends z.ZodTypeAny>(schema: T, v: unknown): z.infer<T> {
 
 function sandboxRoutes(o: RouteOptions): Router {
   const { deps, fake } = o;
-  const router = new Router({ prefix: '/api/sandbox' });
+  const router = appRouter('/api/sandbox');
   let seeded: Promise<void> | undefined;
   router.use(async (_ctx, next) => {
     seeded ??= seedSandbox(deps, fake, o.resolver);

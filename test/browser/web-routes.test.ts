@@ -12,8 +12,8 @@ import { startHarness, type Harness } from '../support/harness';
 /** The pages' routes (/sandbox, /admin, /assets) and the dashboard's figures (GET /api/stats). */
 const log = createLogger('silent');
 
-async function serve(routers: Router[]): Promise<{ base: string; close(): Promise<void> }> {
-  const app = createHttpApp({ log, ready: async () => undefined, routers });
+async function serve(routers: Router[], adminToken = 'web-test-admin-token'): Promise<{ base: string; close(): Promise<void> }> {
+  const app = createHttpApp({ log, ready: async () => undefined, routers, auth: { adminToken } });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   return { base: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(() => r(undefined))) };
@@ -51,6 +51,24 @@ describe('web pages', () => {
       expect(root.headers.get('location')).toBe('/admin');
     } finally {
       await s.close();
+    }
+  });
+
+  test('source maps: served in sandbox mode, not in production', async () => {
+    expect((await bundle).assets.has('admin.js.map')).toBe(true);
+    const prod = await serve([webRoutes({ sandbox: false, build: () => bundle, watch: false })]);
+    const sandbox = await serve([webRoutes({ sandbox: true, build: () => bundle, watch: false })]);
+    try {
+      expect((await fetch(`${prod.base}/assets/admin.js`)).status).toBe(200);
+      const map = await fetch(`${prod.base}/assets/admin.js.map`);
+      expect(map.status).toBe(404);
+      expect(await map.text()).not.toContain('sourcesContent');
+      const dev = await fetch(`${sandbox.base}/assets/admin.js.map`);
+      expect(dev.status).toBe(200);
+      expect(((await dev.json()) as { sources: string[] }).sources.length).toBeGreaterThan(0);
+    } finally {
+      await prod.close();
+      await sandbox.close();
     }
   });
 
@@ -105,7 +123,7 @@ describe('GET /api/stats', () => {
 
   beforeAll(async () => {
     h = await startHarness({ now: '2026-12-01T10:00:00+08:00' });
-    s = await serve([dashboardRoutes({ deps: h.service.deps, runner: h.service.runner, adminToken: TOKEN })]);
+    s = await serve([dashboardRoutes({ deps: h.service.deps, runner: h.service.runner })], TOKEN);
     await h.say('ou_sup1', '派单\n1. 推进茂盛路征迁扫尾\n责任单位：梅山镇\n完成时限：12月3日\n\n2. 整改安全隐患\n责任单位：住建局\n完成时限：12月31日', { chatId: 'oc_g1' });
     await h.drain();
     await h.click('ou_sup1', h.botMessages('oc_g1').at(-1)!.message_id, '确认派发');

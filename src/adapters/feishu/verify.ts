@@ -5,8 +5,10 @@ import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
  * raw bytes, the headers and `now`. Order: decrypt (when encrypted) → URL check answered → signature
  * over the raw body with a timestamp window in both directions (whenever an encrypt key is set, for
  * encrypted and plain bodies alike) → verification token. Anything that
- * fails is a 401 and nothing is applied; so is a body we cannot read, unless it is signed (or, with no
- * encrypt key, carries the token): only then is it a 400 (see `malformed`). The SDK's own checks are not
+ * fails is a 401 and nothing is applied. A body that cannot be decrypted is a 401 too, signed or not
+ * (an undecryptable request is refused like a forged one: a wrong key and a forgery look alike); a body that is
+ * read but is not a Feishu request (not JSON, not an object, no known shape) is a 401 unless it is signed
+ * (or, with no encrypt key, carries the token): only then is it a 400 (see `malformed`). The SDK's own checks are not
  * used: it hashes a re-serialised body, skips checks when keys are unset and has no time window.
  *
  * The window (FEISHU_MAX_EVENT_AGE, 12 h by default) is generous because Feishu re-pushes an event for
