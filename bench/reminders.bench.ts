@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import type { CommandStartedEvent } from 'mongodb';
 import { defineModels, ensureIndexes } from '../src/adapters/mongo/models';
 import { FixedClock } from '../src/clock';
 import { loadConfig } from '../src/config';
@@ -57,7 +56,7 @@ function planSummary(e: Record<string, unknown>): string {
 }
 
 /** The commands the job sent, grouped; the query of each (find, update, delete, distinct) explained. */
-async function explainAll(db: mongoose.mongo.Db, events: CommandStartedEvent[]): Promise<void> {
+async function explainAll(db: mongoose.mongo.Db, events: mongoose.mongo.CommandStartedEvent[]): Promise<void> {
   const tally = new Map<string, number>();
   const queries = new Map<string, { coll: string; filter: Record<string, unknown> }>();
   for (const e of events) {
@@ -105,7 +104,7 @@ async function benchOne(label: string, uri: string, pid?: number): Promise<Figur
   const dbName = `bench_reminders_${Date.now().toString(36)}`;
   const conn = mongoose.createConnection(uri, { dbName, autoIndex: false, maxPoolSize: 20, monitorCommands: true });
   await conn.asPromise();
-  const events: CommandStartedEvent[] = [];
+  const events: mongoose.mongo.CommandStartedEvent[] = [];
   let recording = false;
   conn.getClient().on('commandStarted', (e) => recording && events.push(e));
   try {

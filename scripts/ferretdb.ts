@@ -16,7 +16,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { MongoClient } from 'mongodb';
+import mongoose from 'mongoose';
 
 const VERSION = 'v1.24.2';
 const ROOT = path.resolve(__dirname, '..');
@@ -107,7 +107,7 @@ export async function waitForHello(uri: string, timeoutMs = 30_000): Promise<voi
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {
-    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
+    const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
     try {
       await client.connect();
       await client.db('admin').command({ hello: 1 });
