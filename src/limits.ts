@@ -16,12 +16,16 @@ export const LIMITS = {
   dispatchItems: 200,
   /** A task title. */
   titleChars: 100,
+  /** A 完成时限 as written, stage dates included. */
+  deadlineChars: 500,
   /** A task's requirement (工作要求). */
   requirementChars: 2_000,
   /** A progress note, a reason (退回, 延期, 提级, 撤销, 申诉), a decision or an instruction. */
   noteChars: 2_000,
   /** Units named in one item (lead + co-units). */
   unitsPerItem: 30,
+  /** One unit's name as written in a dispatch (the longest real full names are about 20 characters). */
+  unitNameChars: 50,
   /** History entries kept embedded in a task; older ones move to their own collection. */
   historyEmbedded: 100,
   /** An uploaded or downloaded file (Feishu's own file cap is 30 MB). */
@@ -46,9 +50,11 @@ export const LIMIT_WORDS: Record<LimitName, { what: string; unit: string }> = {
   dispatchChars: { what: '派单内容', unit: '字' },
   dispatchItems: { what: '派单事项', unit: '项' },
   titleChars: { what: '事项标题', unit: '字' },
+  deadlineChars: { what: '完成时限', unit: '字' },
   requirementChars: { what: '工作要求', unit: '字' },
   noteChars: { what: '说明', unit: '字' },
   unitsPerItem: { what: '单位', unit: '个' },
+  unitNameChars: { what: '单位名称', unit: '字' },
   historyEmbedded: { what: '内嵌记录', unit: '条' },
   fileBytes: { what: '文件大小', unit: '字节' },
   jsonBodyBytes: { what: '请求体', unit: '字节' },
@@ -58,7 +64,13 @@ export const LIMIT_WORDS: Record<LimitName, { what: string; unit: string }> = {
   pdfPages: { what: 'PDF 页数', unit: '页' },
 };
 
-const n = (v: number) => v.toLocaleString('en-US');
+/** 64000 → 64,000 (plain digits in groups of three; cheaper than toLocaleString's first call). */
+function n(v: number): string {
+  const digits = String(Math.trunc(Math.abs(v)));
+  let out = '';
+  for (let i = 0; i < digits.length; i++) out += (i && (digits.length - i) % 3 === 0 ? ',' : '') + digits[i];
+  return v < 0 ? `-${out}` : out;
+}
 
 /** The sentence a refusal uses: `派单内容 70,000 字，超过上限 64,000 字`. */
 export function limitMessage(name: LimitName, met: number, what = LIMIT_WORDS[name].what): string {

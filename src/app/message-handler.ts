@@ -1,6 +1,7 @@
 import { messageAttachments, messageText, type InboundMessage } from '../adapters/feishu/envelope';
 import { messageKey } from '../adapters/mongo/keys';
 import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import { limitMessage, overLimit } from '../limits';
 import { normalize, parseCommand, progressWithoutCode, type Command } from '../domain/commands';
 import { hasRole, officialUnits, supervisedGroups, type Person } from '../domain/org';
 import { dispatchScope, refusal, supervisesGroup, leadsGroup, unknownPersonMessage } from '../domain/permissions';
@@ -63,6 +64,11 @@ export class MessageHandler {
     const text = messageText(m);
     if (!person) {
       if (mentioned) await this.send([replyText(m, unknownPersonMessage(m.senderOpenId))]);
+      return;
+    }
+    if (overLimit('messageChars', text.length)) {
+      // refused before any command is parsed; nothing is stored, nothing cut
+      if (mentioned || card) await this.send([replyText(m, `${limitMessage('messageChars', text.length)}，请精简后重新发送（派单可分批发送）。`)]);
       return;
     }
     const cmd = parseCommand(text);

@@ -1,10 +1,13 @@
 import { fieldKind, KNOWN_KEYS, normKey } from './fields';
+import { count, SPACE, type Steps } from './steps';
 import { numbering, type Numbering } from './text';
 import type { RawField, RawParse, RawTask } from './types';
 
 /** A `key：value` line (also `【key】value` and `key<TAB>value`), split where another known key follows inline. */
-export function keyLine(line: string): { fields: RawField[]; unknownKey: boolean } | undefined {
-  const m = /^【([^】]{1,14})】\s*(.*)$/s.exec(line) ?? /^([^:：\t]{1,14}?)\s*(?:[:：]|\t+)\s*(.*)$/s.exec(line);
+export function keyLine(line: string, steps?: Steps): { fields: RawField[]; unknownKey: boolean } | undefined {
+  count(steps, Math.min(line.length, 16));
+  // the key is at most 14 characters before the first colon or tab: no pattern here can backtrack far
+  const m = /^【([^】]{1,14})】(.*)$/s.exec(line) ?? /^([^:：\t]{1,14})(?:[:：]|\t)(.*)$/s.exec(line);
   if (!m) return undefined;
   const key = normKey(m[1]);
   const kind = fieldKind(key);
@@ -12,21 +15,33 @@ export function keyLine(line: string): { fields: RawField[]; unknownKey: boolean
     const keyLike = key.length > 0 && key.length <= 10 && !/[，。、；,.;()（）“”"'!?！？]/.test(key) && !line.includes('\t');
     return keyLike ? { fields: [{ kind: 'ignored', key, value: m[2].trim() }], unknownKey: true } : undefined;
   }
-  return { fields: splitInline(m[1].trim(), m[2]), unknownKey: false };
+  return { fields: splitInline(m[1].trim(), m[2], steps), unknownKey: false };
 }
 
-const INLINE_KEY = new RegExp(`[;；,，。\\s]+(${KNOWN_KEYS.join('|')})\\s*[:：]`, 'g');
+const SEPARATORS = ';；,，。' + SPACE;
+// one separator, then a known key and its colon; the run of separators before it is found by walking back
+const INLINE_KEY = new RegExp(`[;；,，。\\s](${KNOWN_KEYS.join('|')})\\s*[:：]`, 'g');
+
+/** The next inline `，责任单位：` at or after `from`: where its separators start, where its value starts, and its key. */
+function nextInlineKey(text: string, from: number, steps?: Steps): { start: number; end: number; key: string } | undefined {
+  INLINE_KEY.lastIndex = from;
+  const m = INLINE_KEY.exec(text);
+  count(steps, (m ? m.index + m[0].length : text.length) - from);
+  if (!m) return undefined;
+  let start = m.index;
+  while (start > from && SEPARATORS.includes(text[start - 1])) start--;
+  return { start, end: m.index + m[0].length, key: m[1] };
+}
 
 /** 责任单位：梅山镇；完成时限：12月15日前 → two fields. */
-function splitInline(key: string, value: string): RawField[] {
+function splitInline(key: string, value: string, steps?: Steps): RawField[] {
   const out: RawField[] = [];
   let curKey = key;
   let from = 0;
-  INLINE_KEY.lastIndex = 0;
-  for (let m = INLINE_KEY.exec(value); m; m = INLINE_KEY.exec(value)) {
-    out.push({ kind: fieldKind(curKey)!, key: normKey(curKey), value: value.slice(from, m.index).trim() });
-    curKey = m[1];
-    from = m.index + m[0].length;
+  for (let m = nextInlineKey(value, 0, steps); m; m = nextInlineKey(value, m.end, steps)) {
+    out.push({ kind: fieldKind(curKey)!, key: normKey(curKey), value: value.slice(from, m.start).trim() });
+    curKey = m.key;
+    from = m.end;
   }
   out.push({ kind: fieldKind(curKey)!, key: normKey(curKey), value: value.slice(from).trim() });
   return out;
@@ -42,31 +57,46 @@ interface Block {
 
 const hasFields = (b: Block): boolean => b.fields.some((f) => f.kind !== 'ignored');
 
-function addLine(b: Block, t: string, first: boolean): void {
-  const kl = keyLine(t);
-  if (first && kl?.unknownKey) setTitle(b, t); // 1. 茂盛路征迁：完成剩余3户签约
+function addLine(b: Block, t: string, first: boolean, steps?: Steps): void {
+  const kl = keyLine(t, steps);
+  if (first && kl?.unknownKey) setTitle(b, t, steps); // 1. 茂盛路征迁：完成剩余3户签约
   else if (kl && !(kl.unknownKey && b.last?.kind === 'content')) {
     b.fields.push(...kl.fields);
     b.last = kl.fields[kl.fields.length - 1];
   } else if (b.last) b.last.value = b.last.value ? `${b.last.value}\n${t}` : t;
-  else if (first) setTitle(b, t);
+  else if (first) setTitle(b, t, steps);
   else b.description.push(t);
 }
 
+/** `…（责任单位：梅山镇；完成时限：12月15日前）。` at the end of a line: where the bracket opens and what it holds. */
+function trailingParen(text: string): { index: number; inner: string } | undefined {
+  let e = text.length;
+  while (e > 0 && SPACE.includes(text[e - 1])) e--;
+  if (e > 0 && '。.;；'.includes(text[e - 1])) e--;
+  while (e > 0 && SPACE.includes(text[e - 1])) e--;
+  if (e === 0 || !')）'.includes(text[e - 1])) return undefined;
+  const close = e - 1;
+  const open = Math.max(text.lastIndexOf('(', close), text.lastIndexOf('（', close));
+  if (open < 0) return undefined;
+  const inner = text.slice(open + 1, close);
+  if (inner.includes(')') || inner.includes('）') || !(inner.includes(':') || inner.includes('：'))) return undefined;
+  return { index: open, inner };
+}
+
 /** The numbered line's text: a trailing （责任单位：…；完成时限：…） holds fields, text after the first 。 is content. */
-function setTitle(b: Block, text: string): void {
+function setTitle(b: Block, text: string, steps?: Steps): void {
   let title = text;
-  const paren = /[（(]([^（()）]*[:：][^（()）]*)[)）]\s*[。.;；]?$/.exec(title);
-  const inline = paren && keyLine(paren[1]);
+  count(steps, text.length);
+  const paren = trailingParen(title);
+  const inline = paren && keyLine(paren.inner, steps);
   if (paren && inline && !inline.unknownKey) {
     title = title.slice(0, paren.index);
     b.fields.push(...inline.fields);
   }
-  INLINE_KEY.lastIndex = 0;
-  const inlineKey = INLINE_KEY.exec(title); // 1、茂盛路征迁扫尾，责任单位：梅山镇，完成时限：12月15日前
+  const inlineKey = nextInlineKey(title, 0, steps); // 1、茂盛路征迁扫尾，责任单位：梅山镇，完成时限：12月15日前
   if (inlineKey) {
-    b.fields.push(...splitInline(inlineKey[1], title.slice(inlineKey.index + inlineKey[0].length)));
-    title = title.slice(0, inlineKey.index);
+    b.fields.push(...splitInline(inlineKey.key, title.slice(inlineKey.end), steps));
+    title = title.slice(0, inlineKey.start);
   }
   const stop = title.search(/[。；;]/);
   if (stop >= 0) {
@@ -77,10 +107,11 @@ function setTitle(b: Block, text: string): void {
   b.title = title.trim();
 }
 
-function segment(text: string): Block[] {
+function segment(text: string, steps?: Steps): Block[] {
   const blocks: Block[] = [];
   let cur: Block | undefined;
   for (const line of text.split('\n')) {
+    count(steps, line.length);
     const t = line.trim();
     if (!t) {
       cur = undefined;
@@ -92,12 +123,12 @@ function segment(text: string): Block[] {
     if (num && !subItem) {
       cur = { num, description: [], fields: [] };
       blocks.push(cur);
-      addLine(cur, num.rest, true);
-    } else if (cur) addLine(cur, t, false);
+      addLine(cur, num.rest, true, steps);
+    } else if (cur) addLine(cur, t, false, steps);
     else {
       cur = { description: [], fields: [] };
       blocks.push(cur);
-      addLine(cur, t, true);
+      addLine(cur, t, true, steps);
     }
   }
   return blocks;
@@ -120,8 +151,8 @@ function joinDetachedTitles(blocks: Block[]): Block[] {
  * Blocks → raw tasks. A block without fields is a heading (一、重点项目推进) or preamble and is skipped, unless
  * blocks numbered the same way carry fields: then it is a task whose fields are missing.
  */
-export function parseBlocks(text: string, categories: string[]): RawParse {
-  const blocks = joinDetachedTitles(segment(text));
+export function parseBlocks(text: string, categories: string[], steps?: Steps): RawParse {
+  const blocks = joinDetachedTitles(segment(text, steps));
   const taskStyles = new Set(blocks.filter(hasFields).map((b) => b.num?.style));
   const headings: { level: number; category?: string }[] = [];
   const tasks: RawTask[] = [];
@@ -138,6 +169,7 @@ export function parseBlocks(text: string, categories: string[]): RawParse {
       ref: `第${tasks.length + 1}项`,
       form: 'block',
       ...(b.title ? { title: b.title } : {}),
+      ...(b.num?.number !== undefined ? { number: b.num.number } : {}),
       ...(b.description.length ? { description: b.description.join('\n') } : {}),
       fields: b.fields,
       ...(headingCategory ? { headingCategory } : {}),

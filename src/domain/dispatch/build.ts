@@ -2,7 +2,9 @@ import type { Priority } from '../task';
 import { parseDeadline } from './deadline';
 import { mapCategory, mapPriority, mapSource } from './fields';
 import type { DraftTask, FieldKind, ParseContext, ParseProblem, RawField, RawTask } from './types';
-import { matchUnit, splitUnits, type UnitItem } from './units';
+import { count, trimEndChars } from './steps';
+import { matchUnit, splitUnits, unitCount, type UnitItem } from './units';
+import { limitMessage, overLimit } from '../../limits';
 
 type Say = (message: string, example?: string) => void;
 interface Item extends UnitItem {
@@ -10,7 +12,12 @@ interface Item extends UnitItem {
   idx: number; // position in its field's list, for the corrected example
 }
 
-const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, '').replace(/\s+/g, ' ').trim().replace(/[。；;，,]+$/, '');
+/** A title on one line: line breaks (and the spaces around them) dropped, spaces collapsed, no closing punctuation. */
+const oneLine = (s: string): string =>
+  trimEndChars(
+    s.split('\n').map((l) => l.trim()).join('').replace(/\s+/g, ' ').trim(),
+    '。；;，,',
+  );
 
 function missing(raw: RawTask, name: string, hint: string): string {
   return raw.form === 'table' ? `“${name}”一栏是空的，请填写（空单元格不会沿用上一行的内容）` : `缺少${name}，${hint}`;
@@ -23,8 +30,13 @@ export function buildTasks(raw: RawTask, ctx: ParseContext): { tasks: DraftTask[
   const of = (kind: FieldKind): RawField[] => raw.fields.filter((f) => f.kind === kind);
   const filled = (kind: FieldKind): RawField[] => of(kind).filter((f) => f.value.trim());
 
+  count(ctx.steps, raw.fields.length);
   const content = [raw.description ?? '', ...filled('content').map((f) => f.value.trim())].filter(Boolean).join('\n');
   const title = oneLine(filled('title')[0]?.value ?? raw.title ?? '');
+  count(ctx.steps, title.length + content.length);
+  // what is stored is never cut: over its limit, a title or requirement is refused with the figure met
+  if (overLimit('titleChars', [...title].length)) say(`${limitMessage('titleChars', [...title].length)}，请精简标题，详细内容写在“工作要求”中`);
+  if (overLimit('requirementChars', [...content].length)) say(`${limitMessage('requirementChars', [...content].length)}，请精简，或将附件材料另行发送`);
   if (!title) {
     const key = of('title')[0]?.key ?? (raw.form === 'table' ? '事项' : '事项标题');
     const guess = oneLine(content.split(/[，,。；;\n]/)[0] ?? '').slice(0, 20);
@@ -35,7 +47,10 @@ export function buildTasks(raw: RawTask, ctx: ParseContext): { tasks: DraftTask[
 
   const dlFields = of('deadline');
   const dlKey = dlFields[0]?.key ?? '完成时限';
-  const dl = parseDeadline(dlFields.map((f) => f.value.trim()).filter(Boolean).join('；'), ctx, dlKey);
+  const dlText = dlFields.map((f) => f.value.trim()).filter(Boolean).join('；');
+  const dl = overLimit('deadlineChars', dlText.length)
+    ? { ok: false as const, message: `${limitMessage('deadlineChars', dlText.length, dlKey)}，请只写截止日期和阶段节点`, example: undefined }
+    : parseDeadline(dlText, ctx, dlKey);
   if (!dl.ok) say(dl.message, dl.example);
 
   let priority: Priority = '一般';
@@ -73,11 +88,23 @@ interface Failure {
 }
 
 function resolveUnits(raw: RawTask, ctx: ParseContext, say: Say, of: (k: FieldKind) => RawField[]): { leads: string[]; co: string[] } | undefined {
-  const items = (fields: RawField[]): Item[] => fields.flatMap((field) => splitUnits(field.value).map((u, idx) => ({ ...u, field, idx })));
+  const items = (fields: RawField[]): Item[] => fields.flatMap((field) => splitUnits(field.value, ctx.steps).map((u, idx) => ({ ...u, field, idx })));
+  // counted before anything is split or looked up
+  const named = [...of('leadPrimary'), ...of('lead'), ...of('co')].reduce((n, f) => n + unitCount(f.value), 0);
+  count(ctx.steps, named);
+  if (overLimit('unitsPerItem', named)) {
+    say(`${limitMessage('unitsPerItem', named, '本项所列单位')}，请分项派发`);
+    return undefined;
+  }
   // 牵头单位 and 责任单位 together: 牵头 is the lead, 责任 lists the co-units
   const primary = items(of('leadPrimary'));
   const leadItems = primary.length ? primary : items(of('lead'));
   const coItems = items(primary.length ? [...of('lead'), ...of('co')] : of('co'));
+  const long = [...leadItems, ...coItems].find((it) => overLimit('unitNameChars', [...it.name].length));
+  if (long) {
+    say(`${long.field.key}“${[...long.name].slice(0, 12).join('')}…”：${limitMessage('unitNameChars', [...long.name].length)}，请用顿号（、）分隔各单位`);
+    return undefined;
+  }
   const failures: Failure[] = [];
   const codesOf = (it: Item): string[] | undefined => {
     const r = resolve(it, ctx);
@@ -103,20 +130,24 @@ function resolveUnits(raw: RawTask, ctx: ParseContext, say: Say, of: (k: FieldKi
     if (leads && !failures.length) result = { leads, co };
   }
   // each example is the whole line with every fixable unit of it corrected
-  for (const f of failures) say(f.message, f.fix ? exampleLine(f.item.field, failures) : undefined);
+  const fixes = new Map<RawField, Map<number, string>>();
+  for (const f of failures) if (f.fix) fixes.set(f.item.field, (fixes.get(f.item.field) ?? new Map<number, string>()).set(f.item.idx, f.fix));
+  const lines = new Map<RawField, string>();
+  for (const f of failures) {
+    const line = !f.fix ? undefined : (lines.get(f.item.field) ?? exampleLine(f.item.field, fixes.get(f.item.field)!, ctx));
+    if (line) lines.set(f.item.field, line);
+    say(f.message, line);
+  }
   return result;
 }
 
-function exampleLine(field: RawField, failures: Failure[]): string {
-  const names: string[] = [];
-  splitUnits(field.value).forEach((u, j) => {
-    const fix = failures.find((f) => f.item.field === field && f.item.idx === j)?.fix;
-    for (const n of (fix ?? u.name).split('、')) {
-      const shown = n + (u.lead ? '（牵头）' : '');
-      if (!names.includes(shown)) names.push(shown);
-    }
+/** The field's line with each fixable unit replaced by its fix (computed once per field: linear in its units). */
+function exampleLine(field: RawField, fix: Map<number, string>, ctx: ParseContext): string {
+  const names = new Set<string>();
+  splitUnits(field.value, ctx.steps).forEach((u, j) => {
+    for (const n of (fix.get(j) ?? u.name).split('、')) names.add(n + (u.lead ? '（牵头）' : ''));
   });
-  return `${field.key}：${names.join('、')}`;
+  return `${field.key}：${[...names].join('、')}`;
 }
 
 const KIND_LABEL = { township: '乡镇', street: '街道', department: '部门', other: '单位' } as const;

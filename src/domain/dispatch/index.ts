@@ -1,4 +1,5 @@
 /** The dispatch-text parser (SPEC §4 清单式派单): pure, time and organisation come in the context. */
+import { limitMessage, overLimit } from '../../limits';
 import { localDate } from '../time';
 import { parseBlocks } from './blocks';
 import { buildTasks } from './build';
@@ -12,10 +13,22 @@ export { matchUnit, closeMatches, splitUnits, type UnitMatch, type UnitItem } fr
 export { mapPriority, mapCategory, mapSource } from './fields';
 export { parseTsv } from './table';
 
-/** `text` is everything after the 派单 command word. All or nothing: any problem means no tasks. */
+export type { Steps } from './steps';
+
+const refuse = (where: string, message: string): ParseResult => ({ ok: false, problems: [{ where, message }] });
+
+/**
+ * `text` is everything after the 派单 command word. All or nothing: any problem means no tasks. The size
+ * limits (src/limits.ts) are checked before any work, and every step is linear in the text's length.
+ */
 export function parseDispatch(text: string, ctx: ParseContext): ParseResult {
+  if (overLimit('dispatchChars', text.length)) return refuse('全文', `${limitMessage('dispatchChars', text.length)}，请分批派发`);
   const src = text.replace(/\r\n?/g, '\n').replace(/^[\s:：]+/, '');
-  const raw = parseTable(src, ctx.categories) ?? parseBlocks(src, ctx.categories);
+  const raw = parseTable(src, ctx.categories, ctx.steps) ?? parseBlocks(src, ctx.categories, ctx.steps);
+  if (overLimit('dispatchItems', raw.tasks.length)) return refuse('全文', `${limitMessage('dispatchItems', raw.tasks.length)}，请分批派发`);
+  // 1000. …: a number past the limit is refused, never merged into the item before it
+  const far = raw.tasks.find((t) => t.number !== undefined && overLimit('dispatchItems', t.number));
+  if (far) return refuse(far.ref, `${far.ref}：${limitMessage('dispatchItems', far.number!, '事项编号')}，请分批派发`);
   const problems: ParseProblem[] = [...raw.problems];
   const tasks: DraftTask[] = [];
   for (const r of raw.tasks) {

@@ -1,4 +1,6 @@
 import { fieldKind, normKey } from './fields';
+import { limitMessage, overLimit } from '../../limits';
+import { count, type Steps } from './steps';
 import { numbering } from './text';
 import type { FieldKind, ParseProblem, RawField, RawParse, RawTask } from './types';
 
@@ -58,8 +60,12 @@ function pipeCells(line: string): string[] {
 
 const SEPARATOR_ROW = /^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$/;
 
-/** `完成时限（必填）` → 完成时限 */
-const headerKey = (cell: string): string => normKey(cell).replace(/\(.*\)$/, '');
+/** `完成时限（必填）` → 完成时限 (from the first bracket, when the cell ends with one) */
+function headerKey(cell: string): string {
+  const key = normKey(cell);
+  const open = key.indexOf('(');
+  return open >= 0 && key.endsWith(')') ? key.slice(0, open) : key;
+}
 const headerKind = (cell: string): FieldKind | undefined => fieldKind(headerKey(cell));
 
 function isHeader(cells: string[]): boolean {
@@ -79,8 +85,9 @@ const REQUIRED: { kinds: FieldKind[]; name: string }[] = [
  * A paste whose lines are cells separated by TABs or `|`, under a header row of field keys (SPEC §4): one task
  * per row. undefined when there is no such header (then it is read as blocks).
  */
-export function parseTable(text: string, categories: string[]): RawParse | undefined {
+export function parseTable(text: string, categories: string[], steps?: Steps): RawParse | undefined {
   const lines = text.split('\n');
+  count(steps, text.length);
   const h = lines.findIndex((l) => (l.includes('\t') && isHeader(l.split('\t'))) || (l.includes('|') && isHeader(pipeCells(l))));
   if (h < 0) return undefined;
   const pipe = !lines[h].includes('\t');
@@ -100,6 +107,12 @@ export function parseTable(text: string, categories: string[]): RawParse | undef
   let rowNo = 0;
   let headingCategory: string | undefined;
   for (const cells of rows.slice(1)) {
+    count(steps, cells.length);
+    if (overLimit('sheetColumns', cells.length)) {
+      rowNo++;
+      problems.push({ where: `第${rowNo}行`, message: `第${rowNo}行：${limitMessage('sheetColumns', cells.length)}，请检查是否有单元格错位` });
+      continue;
+    }
     const filled = cells.map((c, i) => ({ i, v: c.trim() })).filter((c) => c.v);
     if (!filled.length) continue;
     rowNo++;

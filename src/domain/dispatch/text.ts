@@ -32,7 +32,8 @@ export function cnToInt(s: string): number | undefined {
 
 /** Chinese numerals that count something (十二月, 三个工作日, 二〇二六年) become digits. */
 export function cnNumeralsToDigits(s: string): string {
-  return s.replace(/[零〇一二两三四五六七八九十百]+(?=[年月日号个天周季星工])/g, (m) => String(cnToInt(m) ?? m));
+  // the look-behind starts a try only at the head of a run of numerals, so a long run costs one pass
+  return s.replace(/(?<![零〇一二两三四五六七八九十百])[零〇一二两三四五六七八九十百]+(?=[年月日号个天周季星工])/g, (m) => String(cnToInt(m) ?? m));
 }
 
 /** Outline levels of Chinese official documents: 一、 > （一） > 1. > （1） > ①. */
@@ -40,23 +41,24 @@ export interface Numbering {
   style: string;
   level: number;
   rest: string; // the line without its number
+  number?: number; // the written number of an arabic numbering (1. 1、 (1) 第1项)
 }
 
 const CN_NUM = '[一二三四五六七八九十百]+';
 const NUMBERINGS: { style: string; level: number; re: RegExp }[] = [
   { style: 'cn-dun', level: 1, re: new RegExp(`^${CN_NUM}\\s*[、.．]\\s*`) },
   { style: 'cn-paren', level: 2, re: new RegExp(`^[（(]\\s*${CN_NUM}\\s*[）)]\\s*`) },
-  { style: 'arabic-dot', level: 3, re: /^\d{1,3}\s*[.．](?!\d)\s*/ },
-  { style: 'arabic-dun', level: 3, re: /^\d{1,3}\s*、\s*/ },
-  { style: 'arabic-paren', level: 4, re: /^[（(]\s*\d{1,3}\s*[）)]\s*/ },
+  { style: 'arabic-dot', level: 3, re: /^(\d{1,6})\s*[.．](?!\d)\s*/ },
+  { style: 'arabic-dun', level: 3, re: /^(\d{1,6})\s*、\s*/ },
+  { style: 'arabic-paren', level: 4, re: /^[（(]\s*(\d{1,6})\s*[）)]\s*/ },
   { style: 'circled', level: 5, re: /^[①-⑳]\s*/ },
-  { style: 'item', level: 3, re: /^第\s*(?:\d{1,3}|[一二三四五六七八九十百]+)\s*[项条]\s*[:：、.．]?\s*/ },
+  { style: 'item', level: 3, re: /^第\s*(?:(\d{1,6})|[一二三四五六七八九十百]+)\s*[项条]\s*[:：、.．]?\s*/ },
 ];
 
 export function numbering(line: string): Numbering | undefined {
   for (const n of NUMBERINGS) {
     const m = n.re.exec(line);
-    if (m) return { style: n.style, level: n.level, rest: line.slice(m[0].length).trim() };
+    if (m) return { style: n.style, level: n.level, rest: line.slice(m[0].length).trim(), ...(m[1] ? { number: Number(m[1]) } : {}) };
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import type { WorkCalendar } from '../calendar';
 import type { Org } from '../org';
 import type { Milestone, Priority, TaskSource } from '../task';
 import type { LocalDate } from '../time';
+import type { Steps } from './steps';
 
 /** Everything the dispatch-text parser needs to know about the moment and the dispatcher. */
 export interface ParseContext {
@@ -13,6 +14,7 @@ export interface ParseContext {
   categories: string[]; // configured category list
   defaultSource: TaskSource; // '日常督导' for supervisors, '领导交办' for city leaders
   meetingSource: '调度会' | '领导交办'; // what "…会议议定事项" style 来源 texts map to
+  steps?: Steps; // counts the parser's work, for the linearity tests
 }
 
 export interface DraftTask {
@@ -52,6 +54,7 @@ export interface RawTask {
   ref: string;
   form: 'block' | 'table';
   title?: string; // the numbered line's text (block form)
+  number?: number; // the item's written arabic number (block form), checked against the item limit
   description?: string; // plain lines between the numbered line and the first field
   fields: RawField[];
   headingCategory?: string; // a configured category named by an enclosing heading

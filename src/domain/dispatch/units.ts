@@ -1,4 +1,5 @@
 import type { Org, Unit, UnitKind } from '../org';
+import { count, SPACE, trimEndChars, type Steps } from './steps';
 import { editDistance, sharedChars, toHalfWidth } from './text';
 
 export type UnitMatch =
@@ -117,8 +118,28 @@ const ALL_LOCAL = /各(?:乡镇|镇|乡)(?:\(街道\)|[、,和及与]?街道)|�
 const LEAD_MARK = /\(\s*(?:牵头|牵头单位|主办|主责)\s*\)|牵头$/;
 const OTHER_MARK = /\(\s*(?:配合|协办|配合单位)\s*\)/g;
 
+const UNIT_SEPARATORS = '、,，;；/／' + SPACE;
+
+/** How many units a list names, counted the way `splitUnits` splits it but without building anything (for the limit check). */
+export function unitCount(value: string): number {
+  let n = 0;
+  let depth = 0;
+  let inPart = false;
+  for (const ch of value) {
+    if (ch === '(' || ch === '（') depth++;
+    if (ch === ')' || ch === '）') depth = Math.max(0, depth - 1);
+    if (depth === 0 && UNIT_SEPARATORS.includes(ch)) inPart = false;
+    else if (!inPart) {
+      inPart = true;
+      n++;
+    }
+  }
+  return n;
+}
+
 /** A unit list as written: split on 、，,；;/ line breaks and spaces (not inside brackets), markers and 等 removed. */
-export function splitUnits(value: string): UnitItem[] {
+export function splitUnits(value: string, steps?: Steps): UnitItem[] {
+  count(steps, value.length);
   const text = toHalfWidth(value).replace(ALL_LOCAL, (m) => `\u0002${m.replace(/[、,]/g, '')}\u0002`);
   const parts: string[] = [];
   let depth = 0;
@@ -135,7 +156,7 @@ export function splitUnits(value: string): UnitItem[] {
   const items: UnitItem[] = [];
   for (const part of parts) {
     let name = part.replace(/\u0002/g, '').replace(/[“”"'‘’《》]/g, '').trim();
-    name = name.replace(/(?:等(?:单位|部门|乡镇)?)?[。.;:：]*$/, '').trim();
+    name = withoutEtc(trimEndChars(name, '。.;:：')).trim();
     const lead = LEAD_MARK.test(name);
     name = name.replace(LEAD_MARK, '').replace(OTHER_MARK, '').trim();
     if (!name || /^(?:无|暂无|\/|-+|—+)$/.test(name)) continue;
@@ -143,6 +164,12 @@ export function splitUnits(value: string): UnitItem[] {
     items.push({ name, lead, ...(local ? { kinds: local } : {}) });
   }
   return items;
+}
+
+/** 住建局等单位 → 住建局 (a trailing 等, 等单位, 等部门 or 等乡镇). */
+function withoutEtc(name: string): string {
+  for (const tail of ['等单位', '等部门', '等乡镇', '等']) if (name.endsWith(tail)) return name.slice(0, -tail.length);
+  return name;
 }
 
 function localKinds(name: string): UnitKind[] | undefined {
