@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseWeights } from './domain/ranking';
 
@@ -52,9 +53,16 @@ const envSchema = z.object({
     .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'expected a connection string such as mongodb://127.0.0.1:27017/dudao')
     .optional(),
   PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000),
+  // the interface to listen on; the default depends on the mode (see loadConfig)
+  HOST: z
+    .string()
+    .trim()
+    .refine((v) => isIP(v) !== 0 || /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/i.test(v), { message: 'expected an address to listen on such as 127.0.0.1, 0.0.0.0, :: or localhost' })
+    .optional(),
   TIMEZONE: z.string().trim().default('Asia/Shanghai').refine(isTimeZone, { message: 'expected an IANA time zone such as Asia/Shanghai' }),
   // SPEC §8 sets no length: a short token is accepted with a warning at start (see `warnings`)
   ADMIN_TOKEN: z.string().trim().min(1, 'expected the bearer token that guards /api and /admin').optional(),
+  METRICS_TOKEN: z.string().trim().min(1, 'expected a bearer token for GET /metrics').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   CLOCK_START: z
     .string()
@@ -107,6 +115,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config extends Env {
   sandbox: boolean;
   adminToken: string;
+  /** HOST, or 127.0.0.1 in sandbox mode (its control API has no token) and 0.0.0.0 otherwise. */
+  host: string;
   feishu?: { appId: string; appSecret: string; verificationToken: string; encryptKey?: string; domain: string };
   schedules: Record<string, string>;
   /** Settings that work but are unwise, one line each, never showing a secret; logged at start. */
@@ -163,7 +173,18 @@ export function loadConfig(raw: NodeJS.ProcessEnv): Config {
   if (e.ADMIN_TOKEN && e.ADMIN_TOKEN.length < ADMIN_TOKEN_ADVISED_LENGTH) {
     warnings.push(`ADMIN_TOKEN: shorter than ${ADMIN_TOKEN_ADVISED_LENGTH} characters; it guards /api and /admin, a longer random one is advised`);
   }
-  return { ...e, sandbox, adminToken: e.ADMIN_TOKEN ?? 'sandbox-admin-token', feishu, schedules, warnings };
+  if (e.METRICS_TOKEN && e.METRICS_TOKEN.length < ADMIN_TOKEN_ADVISED_LENGTH) {
+    warnings.push(`METRICS_TOKEN: shorter than ${ADMIN_TOKEN_ADVISED_LENGTH} characters; a longer random one is advised`);
+  }
+  const host = e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0');
+  if (sandbox && !['127.0.0.1', '0.0.0.0', '::'].includes(host)) {
+    // the sandbox's own console posts its signed events to http://127.0.0.1:PORT
+    throw new ConfigError(`HOST: in sandbox mode use 127.0.0.1 (the default), 0.0.0.0 or ::, so that the stand-in reaches the service on 127.0.0.1 (got "${host}")`);
+  }
+  if (sandbox && host !== '127.0.0.1') {
+    warnings.push(`HOST: sandbox mode listening on ${host}: its control API (/api/sandbox: impersonation, clock, jobs) has no token; anyone who can reach it can use it`);
+  }
+  return { ...e, sandbox, adminToken: e.ADMIN_TOKEN ?? 'sandbox-admin-token', host, feishu, schedules, warnings };
 }
 
 /**

@@ -142,7 +142,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     conn,
     sandbox,
     async listen(port = config.PORT) {
-      server = app.listen(port, '0.0.0.0');
+      server = app.listen(port, config.host);
       await new Promise<void>((r, j) => server!.once('listening', r).once('error', j));
       const actual = (server.address() as { port: number }).port;
       sandbox?.attach(actual);

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type Router from '@koa/router';
 import { areaOf } from '../../src/http/guard';
 import { startHarness, type Harness } from '../support/harness';
+import { connects } from '../support/net';
 
 /**
  * The admin token whatever the spelling of the path (issue 11, finding 1): every route registered on the
@@ -137,4 +138,9 @@ test('answers outside /api keep their own caching; API errors are not cached eit
   expect(bad.status).toBe(400);
   expect(bad.headers['cache-control']).toBe('no-store');
   expect((await raw('GET', '/api/org', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+});
+
+test('outside sandbox mode the service listens on every interface (HOST unset)', async () => {
+  expect(h.service.config.host).toBe('0.0.0.0');
+  expect(await connects('127.0.0.2', port)).toBe(true);
 });

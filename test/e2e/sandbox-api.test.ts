@@ -5,6 +5,7 @@ import { cardText, findButton } from '../../src/cards/inspect';
 import { createLogger } from '../../src/log';
 import { buildService, type Service } from '../../src/main';
 import { ONE_TASK_ORDER } from '../support/factories';
+import { connects } from '../support/net';
 
 /**
  * Sandbox mode as a newcomer drives it with `npm run sandbox -- …` (no Chromium needed): the service in
@@ -33,6 +34,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await service.conn.dropDatabase().catch(() => undefined);
   await service.close();
+});
+
+test('sandbox mode listens on 127.0.0.1 only (its control API has no token)', async () => {
+  const port = Number(new URL(base).port);
+  expect(await connects('127.0.0.1', port)).toBe(true);
+  expect(await connects('127.0.0.2', port)).toBe(false);
 });
 
 test('dispatch, sign, reply with progress, remind and summarise in sandbox mode', async () => {

@@ -50,6 +50,34 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
   });
 
+  test('HOST: 127.0.0.1 in sandbox mode, every interface otherwise, or as set', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig(prod).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...prod, HOST: '10.1.2.3' }).host).toBe('10.1.2.3');
+    expect(loadConfig({ ...prod, HOST: '::' }).host).toBe('::');
+    expect(loadConfig({ ...prod, HOST: 'dudao.internal' }).host).toBe('dudao.internal');
+    const open = loadConfig({ HOST: '0.0.0.0' });
+    expect(open.host).toBe('0.0.0.0');
+    expect(open.warnings).toEqual([expect.stringMatching(/^HOST: sandbox mode listening on 0\.0\.0\.0: its control API .* has no token/)]);
+    expect(loadConfig({ ...prod, HOST: '0.0.0.0' }).warnings).toEqual([]);
+  });
+
+  test.each([
+    [{ ...prod, HOST: 'http://0.0.0.0' }, /^HOST: expected an address to listen on/],
+    [{ ...prod, HOST: '0.0.0.0:3000' }, /^HOST: expected an address to listen on/],
+    [{ ...prod, HOST: 'a b' }, /^HOST: expected an address to listen on/],
+    [{ HOST: '10.1.2.3' }, /^HOST: in sandbox mode use 127\.0\.0\.1 \(the default\), 0\.0\.0\.0 or ::/],
+  ])('%j is refused', (env, message) => {
+    expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
+  });
+
+  test('METRICS_TOKEN is read, and a short one is warned about without showing it', () => {
+    expect(loadConfig({ ...prod, METRICS_TOKEN: 'metrics-token-0123456789' }).METRICS_TOKEN).toBe('metrics-token-0123456789');
+    const short = loadConfig({ ...prod, METRICS_TOKEN: 'mtok' });
+    expect(short.warnings).toEqual([expect.stringMatching(/^METRICS_TOKEN: shorter than 16 characters/)]);
+    expect(short.warnings.join()).not.toContain('mtok');
+  });
+
   test('secrets of any non-empty length are accepted (SPEC §8 sets no length; Feishu\'s own examples are short)', () => {
     const c = loadConfig({ ...prod, FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 't', FEISHU_ENCRYPT_KEY: 'k', ADMIN_TOKEN: 'a' });
     expect(c.feishu).toMatchObject({ appSecret: 's', verificationToken: 't', encryptKey: 'k' });
