@@ -21,16 +21,19 @@ export interface TaskQuery {
 }
 
 export type TaskItem = Task & { light: Pick<Light, 'color' | 'reason'>; overdue: boolean };
+/** A task in a list: no history (the one-task answer has it all). */
+export type TaskListItem = Omit<TaskItem, 'history'>;
+const LIST_PROJECTION = { owed: 0, history: 0 } as const;
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A task as the API shows it: with its light (derived on read). */
-export function withLight(deps: AppDeps, t: Task, now = deps.clock.now()): TaskItem {
+export function withLight<T extends Omit<Task, 'history'>>(deps: AppDeps, t: T, now = deps.clock.now()): T & Pick<TaskItem, 'light' | 'overdue'> {
   const l = lightOf(t, now, deps.settings.tz, deps.cal, deps.settings.lights);
   return { ...t, light: { color: l.color, reason: l.reason }, overdue: l.color === 'red' };
 }
 
-export async function taskQuery(deps: AppDeps, q: TaskQuery): Promise<{ items: TaskItem[]; total: number }> {
+export async function taskQuery(deps: AppDeps, q: TaskQuery): Promise<{ items: TaskListItem[]; total: number }> {
   const { settings, cal, clock } = deps;
   const now = clock.now();
   const today = localDate(now, settings.tz);
@@ -47,18 +50,18 @@ export async function taskQuery(deps: AppDeps, q: TaskQuery): Promise<{ items: T
   if (q.q) and.push({ $or: [{ title: { $regex: escapeRegex(q.q) } }, { code: { $regex: escapeRegex(q.q.toUpperCase()) } }] });
   if (q.light) and.push({ state: { $in: [...OPEN_STATES] } });
   const filter = and.length ? { $and: and } : {};
-  const decorate = (t: Task) => withLight(deps, t, now);
+  const decorate = (t: Omit<Task, 'history'>): TaskListItem => withLight(deps, t, now);
   const sort = { year: -1, seq: -1 } as const;
   if (!q.light) {
-    const [tasks, total] = await Promise.all([deps.tasks.find(filter, { sort, skip: q.offset, limit: q.limit }), deps.tasks.count(filter)]);
+    const [tasks, total] = await Promise.all([deps.tasks.find(filter, { sort, skip: q.offset, limit: q.limit, projection: LIST_PROJECTION }), deps.tasks.count(filter)]);
     return { items: tasks.map(decorate), total };
   }
   // lights are derived: filter in code over the open tasks that match the rest
-  const all = (await deps.tasks.find(filter, { sort })).map(decorate).filter((t) => t.light.color === q.light);
+  const all = (await deps.tasks.find(filter, { sort, projection: LIST_PROJECTION })).map(decorate).filter((t) => t.light.color === q.light);
   return { items: all.slice(q.offset, q.offset + q.limit), total: all.length };
 }
 
-const COLUMNS: [string, (t: TaskItem, org: Org) => string | number][] = [
+const COLUMNS: [string, (t: TaskListItem, org: Org) => string | number][] = [
   ['编号', (t) => t.code],
   ['事项', (t) => t.title],
   ['要求', (t) => t.content],
@@ -87,13 +90,13 @@ function csvCell(v: string | number): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function tasksToCsv(items: TaskItem[], org: Org): string {
+export function tasksToCsv(items: TaskListItem[], org: Org): string {
   const lines = [COLUMNS.map(([h]) => h).join(',')];
   for (const t of items) lines.push(COLUMNS.map(([, f]) => csvCell(f(t, org))).join(','));
   return '\uFEFF' + lines.join('\r\n') + '\r\n'; // BOM: Excel opens UTF-8 correctly
 }
 
-export async function tasksToXlsx(items: TaskItem[], org: Org): Promise<Buffer> {
+export async function tasksToXlsx(items: TaskListItem[], org: Org): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('督办事项');
   ws.addRow(COLUMNS.map(([h]) => h)).font = { bold: true };

@@ -1,3 +1,4 @@
+import { limitMessage, overLimit } from '../limits';
 import type { Org } from './org';
 import { isLocalDate, type LocalDate } from './time';
 
@@ -80,6 +81,10 @@ export function planMinutes(input: MinutesInput, o: { org: Org; today: LocalDate
       return;
     }
     if (!text) return; // no decision on this item: it stays on the agenda
+    if (overLimit('noteChars', text.length)) {
+      problems.push(`${no}：${limitMessage('noteChars', text.length, '会议决定')}，请精简后重新提交`);
+      return;
+    }
     const units = [...new Set(item.units.map((u) => u.trim()).filter(Boolean))];
     const unknown = units.filter((u) => !o.org.unit(u));
     if (!units.length) problems.push(`${no}：请选择落实单位`);

@@ -1,7 +1,8 @@
+import { LIMITS, limitMessage } from '../limits';
 import type { WorkCalendar } from './calendar';
 import type { Org, Person } from './org';
 import { refusal, supervisesGroup, type TaskAction } from './permissions';
-import { isOpen, pendingRequest, STATE_LABEL, type AuditEntry, type Evidence, type Task, type TaskRequest, type TaskState } from './task';
+import { isOpen, nextSeq, pendingRequest, STATE_LABEL, type AuditEntry, type Evidence, type Task, type TaskRequest, type TaskState } from './task';
 import { isLocalDate, localDate, shortDate, type LocalDate } from './time';
 
 /**
@@ -81,8 +82,11 @@ export function applyTaskCommand(task: Task, cmd: TaskCommand, ctx: ActionContex
     return stale(`${task.code} 已是“${STATE_LABEL[task.state]}”，此按钮已失效，卡片已刷新为最新状态。`);
   }
   if (!ALLOWED_STATES[cmd.type].includes(task.state)) {
-    return isOpen(task) ? invalid(`${task.code} 当前为“${STATE_LABEL[task.state]}”，不能${verb(cmd)}。`) : stale(`${task.code} 已${STATE_LABEL[task.state]}，无需再${verb(cmd)}。`);
+    // STATE_LABEL of a finished task already says 已 (已办结, 已撤销)
+    return isOpen(task) ? invalid(`${task.code} 当前为“${STATE_LABEL[task.state]}”，不能${verb(cmd)}。`) : stale(`${task.code} ${STATE_LABEL[task.state]}，无需再${verb(cmd)}。`);
   }
+  const tooLong = overlongText(cmd);
+  if (tooLong) return invalid(tooLong);
   const r = step(task, cmd, ctx);
   if (!r.ok) return r;
   const next: Task = { ...task, ...r.changes, rev: task.rev + 1 };
@@ -93,7 +97,7 @@ export function applyTaskCommand(task: Task, cmd: TaskCommand, ctx: ActionContex
     before[k] = task[k];
     after[k] = next[k];
   }
-  const entry: AuditEntry = { seq: task.history.length + 1, at: ctx.at, by: ctx.actor.code, action: cmd.type, note: r.note, before, after };
+  const entry: AuditEntry = { seq: nextSeq(task), at: ctx.at, by: ctx.actor.code, action: cmd.type, note: r.note, before, after };
   next.history = [...task.history, entry];
   return { ok: true, task: next, entry, notices: r.notices, toast: r.toast };
 }
@@ -118,7 +122,8 @@ function step(t: Task, cmd: TaskCommand, ctx: ActionContext): Step {
       const changes: Partial<Task> = { reports: [...t.reports, report] };
       if (isLead) changes.progress = cmd.percent;
       if (isLead && t.state === 'dispatched') Object.assign(changes, { state: 'in_progress', acceptedAt: at, acceptedBy: actor.code });
-      const note = `${org.unitName(unit)} ${cmd.percent}%：${content}${cmd.evidence.length ? `（附 ${cmd.evidence.length} 项佐证）` : ''}`;
+      // the report holds what was said; the record names it instead of storing the text a second time
+      const note = `${org.unitName(unit)} ${cmd.percent}%，见第 ${t.reports.length + 1} 条进度反馈${cmd.evidence.length ? `（附 ${cmd.evidence.length} 项佐证）` : ''}`;
       return { ok: true, changes, notices: [], toast: `已记录进度 ${cmd.percent}%`, note };
     }
 
@@ -236,6 +241,39 @@ function step(t: Task, cmd: TaskCommand, ctx: ActionContext): Step {
     case 'urge':
       return { ok: true, changes: {}, notices: [{ to: 'urge_card', note: cmd.note }], toast: `已向${unitName}发出催办`, note: cmd.note };
   }
+}
+
+/** The free text a command carries, with the words a refusal calls it by. */
+function textOf(cmd: TaskCommand): { what: string; text?: string } | undefined {
+  switch (cmd.type) {
+    case 'progress':
+      return { what: '进展情况', text: cmd.content };
+    case 'submit':
+      return { what: '完成情况', text: cmd.content };
+    case 'return':
+      return { what: '退回理由', text: cmd.reason };
+    case 'request_extension':
+      return { what: '延期理由', text: cmd.reason };
+    case 'request_escalation':
+      return { what: '提级协调理由', text: cmd.reason };
+    case 'decide_extension':
+    case 'decide_escalation':
+      return { what: '审核意见', text: cmd.opinion };
+    case 'cancel':
+      return { what: '撤销说明', text: cmd.reason };
+    case 'urge':
+      return { what: '催办说明', text: cmd.note };
+    default:
+      return undefined;
+  }
+}
+
+/** A refusal when the command's text is longer than LIMITS.noteChars (nothing is cut to fit). */
+export function overlongText(cmd: TaskCommand): string | undefined {
+  const t = textOf(cmd);
+  const n = t?.text?.trim().length ?? 0;
+  if (!t || n <= LIMITS.noteChars) return undefined;
+  return `${limitMessage('noteChars', n, t.what)}，请精简后重新提交。`;
 }
 
 function verb(cmd: TaskCommand): string {

@@ -107,6 +107,14 @@ export interface Task {
   history: AuditEntry[];
 }
 
+/**
+ * The seq of a task's next audit entry. Older entries may have moved out of the task (only the latest
+ * ones stay embedded), so it follows the highest seq, not the count.
+ */
+export function nextSeq(t: Pick<Task, 'history'>): number {
+  return t.history.reduce((m, e) => Math.max(m, e.seq), 0) + 1;
+}
+
 export function isOpen(t: Pick<Task, 'state'>): boolean {
   return OPEN_STATES.includes(t.state);
 }

@@ -94,10 +94,10 @@ export function apiRoutes(o: ApiOptions): Router {
   });
 
   router.get('/tasks/:code', async (ctx) => {
-    const task = await deps.tasks.get(ctx.params.code);
+    // the whole history, oldest first: entries moved out of the task included
+    const task = await deps.tasks.getWithHistory(ctx.params.code);
     if (!task) throw new ApiError(404, 'task_not_found', `no task ${ctx.params.code}`);
-    const t = withLight(deps, task);
-    ctx.body = { ...t, history: [...t.history].sort((a, b) => a.seq - b.seq) };
+    ctx.body = withLight(deps, task);
   });
 
   router.get('/outbox', async (ctx) => {

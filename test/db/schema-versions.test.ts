@@ -60,6 +60,10 @@ test('every collection stores a schemaVersion on the documents its writers creat
     2026,
   );
 
+  // task_history: a task written before history was archived, moved over by the relay's sweep
+  await models.tasks.collection.insertOne({ _id: 'DB-2026-0900', ...newTask({ origin: 'sv:old' }), code: 'DB-2026-0900', year: 2026, seq: 900, rev: 1, history: Array.from({ length: 101 }, (_, i) => ({ seq: i + 1, at: clock.now(), by: 'P1', action: 'urge' })), owed: [], owedAt: null, schemaVersion: 1 } as never);
+  await deps.tasks.relayAll();
+
   // reminder_claims, reminder_runs, letters (the task is overdue) and job_runs
   const run = await runner.run('reminders', at('2026-12-01'), { force: true });
   expect(run.status).toBe('ok');

@@ -1,10 +1,12 @@
-import type { Task } from '../../domain/task';
+import type { AuditEntry, Task } from '../../domain/task';
+import { LIMITS } from '../../limits';
 import { taskCode } from '../../domain/task';
 import { insertNew } from './insert-new';
 import { messageKey } from './keys';
 import type { Locks } from './lock';
 import type { Models } from './models';
 import type { OutboxItem } from './models/outbox';
+import type { TaskHistoryDoc } from './models/task-history';
 import { TASK_SCHEMA_VERSION, type TaskDoc } from './models/tasks';
 import type { OutboxStore } from './outbox-store';
 
@@ -15,6 +17,11 @@ import type { OutboxStore } from './outbox-store';
  *
  * A task's `_id` is its code, and every read or write of one task, its code counter and its creation
  * claim goes by `_id`: FerretDB reads the whole collection for any other filter, indexed or not.
+ *
+ * History: a change appends its audit entry in the same write as the change. The task keeps its latest
+ * LIMITS.historyEmbedded entries; after the write, still under the lock, older ones are copied to
+ * task_history (`${code}:${seq}`, an existing copy is kept) and then trimmed from the task. A crash
+ * between the two leaves an entry in both places, which the next pass trims and readers show once.
  */
 export type NewTask = Omit<Task, 'code' | 'rev' | 'history'> & { history?: Task['history'] };
 
@@ -67,6 +74,7 @@ export class TaskStore {
         const owed = [...(doc.owed ?? []), ...(change.owed ?? [])];
         if (change.task) await this.save(id, change.task, owed);
         else if (change.owed?.length) await this.save(id, current, owed);
+        if ((change.task?.history.length ?? 0) > LIMITS.historyEmbedded || doc.schemaVersion !== TASK_SCHEMA_VERSION) await this.archiveLocked(id);
         await this.relayLocked(id);
         return change.result;
       },
@@ -158,10 +166,53 @@ export class TaskStore {
     return out;
   }
 
-  /** Relays everything left owed (after a crash); run at start and now and then. */
+  /**
+   * Relays everything left owed (after a crash) and moves the overflow of tasks written before history
+   * was archived (schemaVersion < 2); run at start and now and then.
+   */
   async relayAll(): Promise<number> {
+    const old = await this.models.tasks.find({ schemaVersion: { $ne: TASK_SCHEMA_VERSION } }, { _id: 1 }).limit(500).lean<{ _id: string }[]>();
+    for (const d of old) await this.archive(d._id);
     const docs = await this.models.tasks.find({ owedAt: { $ne: null } }, { _id: 1 }).limit(500).lean<{ _id: string }[]>();
     for (const d of docs) await this.relay(d._id);
     return docs.length;
+  }
+
+  /** Moves a task's history beyond the latest LIMITS.historyEmbedded entries to task_history; safe to repeat. */
+  async archive(code: string): Promise<number> {
+    const id = code.toUpperCase();
+    return this.locks.withLock(`task:${id}`, () => this.archiveLocked(id));
+  }
+
+  private async archiveLocked(id: string): Promise<number> {
+    const doc = await this.models.tasks.findById(id, { history: 1, schemaVersion: 1 }).lean<Pick<TaskDoc, 'history' | 'schemaVersion'>>();
+    if (!doc) return 0;
+    const history = [...(doc.history ?? [])].sort((a, b) => a.seq - b.seq);
+    const over = Math.max(0, history.length - LIMITS.historyEmbedded);
+    if (!over && doc.schemaVersion === TASK_SCHEMA_VERSION) return 0;
+    const moved = history.slice(0, over);
+    await insertNew(this.models.taskHistory, moved.map((e): TaskHistoryDoc => ({ ...e, _id: `${id}:${e.seq}`, code: id })));
+    const set: Record<string, unknown> = { schemaVersion: TASK_SCHEMA_VERSION };
+    if (over) set.history = history.slice(over);
+    await this.models.tasks.updateOne({ _id: id }, { $set: set });
+    return over;
+  }
+
+  /** A task with its whole history, moved entries included, oldest first. */
+  async getWithHistory(code: string): Promise<Task | null> {
+    const task = await this.get(code);
+    if (!task?.history.length) return task;
+    const embedded = [...task.history].sort((a, b) => a.seq - b.seq);
+    if (embedded[0].seq <= 1) return { ...task, history: embedded };
+    const rows = await this.models.taskHistory.find({ code: task.code }).sort({ seq: 1 }).lean<TaskHistoryDoc[]>();
+    const have = new Set(embedded.map((e) => e.seq));
+    const archived = rows.filter((r) => !have.has(r.seq)).map(({ _id, code: _c, schemaVersion: _v, ...e }): AuditEntry => (void _id, void _c, void _v, e));
+    return { ...task, history: [...archived, ...embedded].sort((a, b) => a.seq - b.seq) };
+  }
+
+  /** Moved history entries of one action (e.g. every 'return') for a task whose embedded ones fall short. */
+  async archivedEntries(code: string, action: string): Promise<AuditEntry[]> {
+    const rows = await this.models.taskHistory.find({ code, action }).sort({ seq: 1 }).lean<TaskHistoryDoc[]>();
+    return rows.map(({ _id, code: _c, schemaVersion: _v, ...e }): AuditEntry => (void _id, void _c, void _v, e));
   }
 }

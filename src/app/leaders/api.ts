@@ -1,3 +1,4 @@
+import { limitMessage, overLimit } from '../../limits';
 import type Router from '@koa/router';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
@@ -43,6 +44,12 @@ function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string):
 const page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
 const code = z.string().trim().min(1).max(40);
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+/** A reason, decision or opinion: LIMITS.noteChars, the refusal naming the limit and the length met. */
+const noteOf = (s: z.ZodString, what: string) =>
+  s.superRefine((v, ctx) => {
+    if (overLimit('noteChars', v.length)) ctx.addIssue({ code: 'custom', message: limitMessage('noteChars', v.length, what) });
+  });
+const note = (what: string) => noteOf(z.string().trim().min(1, 'must not be empty'), what);
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const periodParam = z.string().refine((s) => parsePeriod(s) !== null, 'expected a month such as 2026-11 or a year such as 2026');
 
@@ -83,7 +90,7 @@ export function leadersApi(router: Router, s: Services): void {
           leader: code,
           date,
           attendees: text(500),
-          items: z.array(z.object({ escalationId: code, decision: text(1000), units: z.array(z.string().trim().min(1)).min(1, 'name at least one unit'), deadline: date }).strict()).min(1, 'give at least one decision').max(50),
+          items: z.array(z.object({ escalationId: code, decision: note('会议决定'), units: z.array(z.string().trim().min(1)).min(1, 'name at least one unit'), deadline: date }).strict()).min(1, 'give at least one decision').max(50),
         })
         .strict(),
       jsonBody(ctx),
@@ -198,14 +205,14 @@ export function leadersApi(router: Router, s: Services): void {
       .string()
       .trim()
       .refine((x) => splitAppealItem(x).choice.kind !== 'all' && !splitAppealItem(x).reason, 'expected 超期, 退回, 提示函 or one letter such as 〔2026〕第3号');
-    const body = parse(z.object({ code, item: item.optional(), reason: text(1000), by: code }).strict(), jsonBody(ctx), 'body');
+    const body = parse(z.object({ code, item: item.optional(), reason: note('申诉理由'), by: code }).strict(), jsonBody(ctx), 'body');
     const by = await person(body.by, 'by', () => true, '');
     ctx.status = 201;
     ctx.body = outcome(await s.appeals.file(body.code.toUpperCase(), by, body.item ? `${body.item} ${body.reason}` : body.reason));
   });
 
   router.post('/appeals/:id/decide', async (ctx) => {
-    const body = parse(z.object({ decision: z.enum(['upheld', 'rejected']), opinion: z.string().max(1000).default(''), by: code }).strict(), jsonBody(ctx), 'body');
+    const body = parse(z.object({ decision: z.enum(['upheld', 'rejected']), opinion: noteOf(z.string(), '裁定意见').default(''), by: code }).strict(), jsonBody(ctx), 'body');
     const by = await person(body.by, 'by', () => true, '');
     ctx.body = outcome(await s.appeals.decide(ctx.params.id, by, body.decision, body.opinion));
   });

@@ -1,3 +1,4 @@
+import { limitMessage, overLimit } from '../../limits';
 import { messageKey } from '../../adapters/mongo/keys';
 import type { AppealDoc } from '../../adapters/mongo/models/appeals';
 import type { OutboxItem } from '../../adapters/mongo/models/outbox';
@@ -74,7 +75,7 @@ export class AppealService {
     if (!officialUnits(p).includes(task.leadUnit) && !hasRole(p, 'admin')) return { ok: false, kind: 'forbidden', message: `只有责任单位${org.unitName(task.leadUnit)}的联络员或负责人可以对 ${task.code} 提出申诉。` };
     const { choice, reason: why } = splitAppealItem(text);
     if (!why) return { ok: false, kind: 'invalid', message: `请写明申诉理由，例如：申诉 ${task.code} 超期 系上级政策调整所致（可在理由前写明申诉事项：超期、退回、提示函或〔2026〕第N号，不写即申诉全部扣分）` };
-    if (Array.from(why).length > 1000) return { ok: false, kind: 'invalid', message: '申诉理由不能超过 1000 字。' };
+    if (overLimit('noteChars', why.length)) return { ok: false, kind: 'invalid', message: `${limitMessage('noteChars', why.length, '申诉理由')}，请精简后重新提交。` };
     const { settings, cal, clock } = this.deps;
     const today = localDate(clock.now(), settings.tz);
     const end = task.state === 'closed' && task.closedAt ? localDate(task.closedAt, settings.tz) : isOpen(task) ? today : task.deadline;
@@ -107,7 +108,7 @@ export class AppealService {
       if (a.state !== 'pending' || (expect && expect !== a.state)) return { result: { ok: false, kind: 'stale', message: `此申诉已裁定（${a.state === 'upheld' ? '申诉成立' : '维持原评'}），卡片已刷新。`, doc: a } };
       const text = opinion.trim();
       if (decision === 'rejected' && !text) return { result: { ok: false, kind: 'invalid', message: '维持原评请写明理由（opinion）。', doc: a } };
-      if (Array.from(text).length > 1000) return { result: { ok: false, kind: 'invalid', message: '裁定意见不能超过 1000 字。', doc: a } };
+      if (overLimit('noteChars', text.length)) return { result: { ok: false, kind: 'invalid', message: `${limitMessage('noteChars', text.length, '裁定意见')}，请精简后重新提交。`, doc: a } };
       const doc: AppealDoc = { ...a, state: decision, decidedBy: p.code, decidedAt: this.deps.clock.now(), opinion: text || undefined };
       const word = decision === 'upheld' ? `申诉成立，${appealItemsText(a.items)}不再计入排名扣分` : '维持原评，计分不变';
       const note = `${a.code} 的计分申诉（${a._id}）已裁定：${word}。${text ? `意见：${text}` : ''}`;

@@ -1,3 +1,4 @@
+import { limitMessage, overLimit } from '../../limits';
 import { messageKey } from '../../adapters/mongo/keys';
 import { AGENDA_STATES, type EscalationDoc } from '../../adapters/mongo/models/escalations';
 import type { OutboxItem } from '../../adapters/mongo/models/outbox';
@@ -130,7 +131,7 @@ export class EscalationService {
     return this.step(id, p, expect, ['pending', 'scheduled'], (e, org) => {
       const text = instruction.trim();
       if (!text) return '请填写批示意见（instruction）。';
-      if (Array.from(text).length > 1000) return '批示意见不能超过 1000 字。';
+      if (overLimit('noteChars', text.length)) return `${limitMessage('noteChars', text.length, '批示意见')}，请精简后重新提交。`;
       const note = `${org.personName(e.leader)}对提级事项 ${e.code}「${e.title}」作出批示：${text}`;
       const owed = [...groupTargets(org, e.group), ...unitTargets(org, e.unit)].map((to) => textItem(messageKey('escinstr', e._id, to.id), to, note));
       return { doc: { ...e, state: 'instructed', instruction: text, instructedAt: this.deps.clock.now() }, owed, toast: '已记录批示，督导组和责任单位已收到', note: text };

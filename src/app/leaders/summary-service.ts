@@ -38,6 +38,16 @@ export class SummaryService {
     private readonly escalations: EscalationService,
   ) {}
 
+  /** A task's 退回 entries; older ones may have moved out of the task with the rest of its history. */
+  private async returnsOf(t: ScannedTask): Promise<{ action: string; at: Date | string }[]> {
+    if (!(t.returns > 0)) return [];
+    const embedded = (t.history ?? []).filter((h) => h.action === 'return');
+    if (embedded.length >= t.returns) return embedded;
+    const seen = new Set(embedded.map((h) => new Date(h.at).getTime()));
+    const archived = (await this.deps.tasks.archivedEntries(t.code, 'return')).filter((h) => !seen.has(new Date(h.at).getTime()));
+    return [...archived, ...embedded];
+  }
+
   get weights(): RankingWeights {
     return this.deps.settings.ranking ?? DEFAULT_WEIGHTS;
   }
@@ -95,7 +105,7 @@ export class SummaryService {
       const t = raw as unknown as ScannedTask;
       const dispatchedOn = localDate(t.dispatchedAt, tz);
       const closedOn = t.state === 'closed' && t.closedAt ? localDate(t.closedAt, tz) : null;
-      const returned = t.returns > 0 ? (t.history ?? []).filter((h) => h.action === 'return').map((h) => localDate(new Date(h.at), tz)) : [];
+      const returned = (await this.returnsOf(t)).map((h) => localDate(new Date(h.at), tz));
       const overdueNow = withOverdue && OPEN_STATES.includes(t.state) && t.deadline < today;
       const n = overdueNow ? days.between(t.deadline, today) : 0;
       for (const f of out) {

@@ -3,6 +3,7 @@ import { unitSchema, type UnitDoc } from './units';
 import { groupSchema, type GroupDoc } from './groups';
 import { personSchema, type PersonDoc } from './people';
 import { taskSchema, type TaskDoc } from './tasks';
+import { taskHistorySchema, type TaskHistoryDoc } from './task-history';
 import { outboxSchema, type OutboxRow } from './outbox';
 import { previewSchema, type PreviewDoc } from './previews';
 import { lockSchema, type LockDoc } from './locks';
@@ -28,6 +29,7 @@ export interface Models {
   groups: Model<GroupDoc>;
   people: Model<PersonDoc>;
   tasks: Model<TaskDoc>;
+  taskHistory: Model<TaskHistoryDoc>;
   outbox: Model<OutboxRow>;
   locks: Model<LockDoc>;
   processedEvents: Model<ProcessedEventDoc>;
@@ -56,6 +58,7 @@ export function defineModels(conn: Connection): Models {
     groups: m<GroupDoc>('Group', groupSchema),
     people: m<PersonDoc>('Person', personSchema),
     tasks: m<TaskDoc>('Task', taskSchema),
+    taskHistory: m<TaskHistoryDoc>('TaskHistory', taskHistorySchema),
     outbox: m<OutboxRow>('Outbox', outboxSchema),
     locks: m<LockDoc>('Lock', lockSchema),
     processedEvents: m<ProcessedEventDoc>('ProcessedEvent', processedEventSchema),

@@ -5,9 +5,12 @@ import type { OutboxItem } from './outbox';
 /**
  * tasks: one document per 督办事项, its audit history embedded (appended, never edited) so that a change
  * and its record are one write. `owed` holds the messages a change owes until the relay has put them in
- * the outbox (SPEC §9: no multi-document transactions).
+ * the outbox (no multi-document transactions).
+ *
+ * Version 2: a task keeps only its latest LIMITS.historyEmbedded entries embedded; the relay moves older
+ * ones to task_history (task-store.ts). Version-1 documents are moved over by the relay's sweep at start.
  */
-export const TASK_SCHEMA_VERSION = 1;
+export const TASK_SCHEMA_VERSION = 2;
 
 export type TaskDoc = Task & { schemaVersion: number; year: number; seq: number; owed: OutboxItem[]; owedAt: Date | null };
 
