@@ -40,6 +40,13 @@ function show(msg: { id: string; fromBot?: boolean; sender?: string; type: strin
   console.log(`[${msg.id}] ${who} 卡片「${title}」${sub ? ` ${sub}` : ''}\n  ${texts.join('\n  ').replace(/<[^>]+>/g, '')}${buttons.length ? `\n  ${buttons.join(' ')}` : ''}`);
 }
 
+/** What the scheduler will do within a minute with the slots the clock move left behind. */
+function catchUpText(plan: { job: string; local: string; action: string; reason?: string; supersededBy?: string }[]): string {
+  if (!plan.length) return '没有需要补跑的作业时段。';
+  const what = (p: (typeof plan)[number]) => (p.action === 'run' ? '运行' : p.action === 'superseded' ? `不发送：已被 ${p.supersededBy} 的运行取代` : `不发送：${p.reason}`);
+  return ['调度器一分钟内处理这些时段：', ...plan.map((p) => `  ${p.job} ${p.local} ${what(p)}`)].join('\n');
+}
+
 async function main(args: string[]): Promise<void> {
   const [cmd, ...rest] = args;
   if (cmd === 'people') {
@@ -53,7 +60,10 @@ async function main(args: string[]): Promise<void> {
     return;
   }
   if (cmd === 'clock') {
-    console.log((await call(rest[0] ? 'POST' : 'GET', '/api/sandbox/clock', rest[0] ? { at: rest[0] } : undefined)).now);
+    const r = await call(rest[0] ? 'POST' : 'GET', '/api/sandbox/clock', rest[0] ? { at: rest[0] } : undefined);
+    console.log(r.now);
+    if (r.warning) console.log(`注意：${r.warning}`);
+    console.log(catchUpText(r.catchUp ?? []));
     return;
   }
   if (cmd === 'job') {

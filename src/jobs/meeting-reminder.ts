@@ -19,6 +19,7 @@ export const REMINDER_DAY = 20;
 export function meetingReminderJob(escalations: EscalationService, relay: () => Promise<unknown>): JobDef {
   return {
     name: 'meeting-reminder',
+    catchUp: 'each', // each acting slot is its own month's message
     description: '每月20日起第一个工作日：有待研究提级事项、当月未开调度会的市领导及督导组收到提醒',
     when: workdayWhen(({ deps, today }) => {
       const from = `${today.slice(0, 8)}${REMINDER_DAY}`;

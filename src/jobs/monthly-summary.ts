@@ -16,6 +16,7 @@ import { workdayWhen, type JobDef } from './runner';
 export function monthlySummaryJob(summary: SummaryService, relay: () => Promise<unknown>): JobDef {
   return {
     name: 'monthly-summary',
+    catchUp: 'each', // each acting slot is its own month's message
     description: '每月第一个工作日：向挂钩市领导推送上月督办汇总（全市汇总发管理员和综合协调组）',
     when: workdayWhen(({ deps, today }) => (isFirstWorkdayOfMonth(today, deps.cal) ? null : `${today} 不是本月第一个工作日，月度汇总已在当月第一个工作日发送（可用 --force 强制运行）`)),
     async run({ deps, at, today }) {

@@ -159,6 +159,7 @@ async function claimOwed(ctx: JobContext, opts: Required<RemindersOptions>, r: R
   for (const query of reminderQueries(today, cal, settings.tz, r.plan)) {
     for await (const raw of models.tasks.collection.find(query, { projection: TASK_FIELDS, batchSize: opts.batch })) {
       const task = raw as unknown as Brief;
+      if (task.dispatchedAt > ctx.at) continue; // a slot caught up late leaves out what was dispatched after its moment
       tasks++;
       try {
         const dues = remindersDue(task, today, settings.tz, cal, opts.ladder, r.since);

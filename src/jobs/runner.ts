@@ -3,7 +3,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { JOB_RUN_SCHEMA_VERSION, type JobRunDoc } from '../adapters/mongo/models/job-runs';
 import type { AppDeps } from '../app/deps';
 import { DEFAULT_SCHEDULES } from '../config';
-import { localDate } from '../domain/time';
+import { localDate, localParts } from '../domain/time';
 
 /**
  * Scheduled jobs (SPEC §7). A job is `(ctx) => result` for one business moment `at`; the schedule, the
@@ -24,6 +24,13 @@ export interface JobContext {
 export interface JobDef {
   name: string;
   description: string;
+  /**
+   * What a catch-up does with missed slots. `latest` (the default): the job reports the state of the
+   * moment (reminders, the weekly digest, cleanup), so of the due slots only the newest that acts runs;
+   * older ones, and any slot older than a completed run of the job, are recorded as superseded and send
+   * nothing. `each`: every acting slot has its own message (a month's summary), so each runs.
+   */
+  catchUp?: 'latest' | 'each';
   /** Whether the moment is one this job acts on (e.g. workdays only); a reason in words when not. */
   when?(ctx: JobContext): string | null;
   run(ctx: JobContext): Promise<Record<string, unknown>>;
@@ -32,6 +39,21 @@ export interface JobDef {
 export type Trigger = JobRunDoc['trigger'];
 
 export class UnknownJob extends Error {}
+
+/** `2026-12-29 09:00` in the service's time zone. */
+export function localMoment(at: Date, tz: string): string {
+  const p = localParts(at, tz);
+  return `${p.date} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}
+
+/** What a tick will do with a job's due slot: run it, record it skipped (its when-check's reason), or superseded by a newer moment. */
+export interface PlannedSlot {
+  job: string;
+  slot: Date;
+  action: 'run' | 'skip' | 'superseded';
+  reason?: string;
+  supersededBy?: Date;
+}
 
 export const workdaysOnly = (ctx: JobContext): string | null =>
   ctx.deps.cal.isWorkday(ctx.today) ? null : `${ctx.today} 不是工作日，按计划不发送（可用 --force 强制运行）`;
@@ -68,7 +90,7 @@ export class JobRunner {
   }
 
   /** Runs a job for the moment `at`. A scheduled slot that already ran is not run again. */
-  async run(name: string, at: Date, opts: { trigger?: Trigger; force?: boolean } = {}): Promise<JobRunDoc> {
+  async run(name: string, at: Date, opts: { trigger?: Trigger; force?: boolean; supersededBy?: Date } = {}): Promise<JobRunDoc> {
     const job = this.get(name);
     const trigger = opts.trigger ?? 'manual';
     const { models, locks, settings, log } = this.deps;
@@ -80,11 +102,12 @@ export class JobRunner {
     const p = (async () => {
       const existing = await models.jobRuns.findById(id).lean<JobRunDoc>();
       if (existing && existing.status !== 'running') return existing; // this slot ran already
-      const ctx: JobContext = { at, today: localDate(at, settings.tz), force: Boolean(opts.force), deps: this.deps, scheduleOverridden: this.overridden(name) };
+      const ctx = this.context(name, at, Boolean(opts.force));
       const doc: JobRunDoc = { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: new Date(), status: 'running', schemaVersion: JOB_RUN_SCHEMA_VERSION };
       if (existing) await models.jobRuns.updateOne({ _id: id }, { $set: doc }); // abandoned by a crashed instance
       else await models.jobRuns.collection.insertOne(doc as never);
-      const skip = opts.force ? null : (job.when?.(ctx) ?? null);
+      const superseded = opts.supersededBy && `已被 ${localMoment(opts.supersededBy, settings.tz)} 的运行取代：补跑只发最新一次`;
+      const skip = opts.force ? null : (job.when?.(ctx) ?? superseded ?? null);
       let done: Partial<JobRunDoc>;
       if (skip) done = { status: 'skipped', result: { reason: skip } };
       else {
@@ -107,6 +130,10 @@ export class JobRunner {
       this.running.delete(p);
       await locks.release(lockKey);
     }
+  }
+
+  private context(name: string, at: Date, force: boolean): JobContext {
+    return { at, today: localDate(at, this.deps.settings.tz), force, deps: this.deps, scheduleOverridden: this.overridden(name) };
   }
 
   /** Whether JOB_SCHEDULES replaced the job's default schedule (config.ts DEFAULT_SCHEDULES). */
@@ -134,28 +161,48 @@ export class JobRunner {
   }
 
   /**
-   * Runs, oldest first, every slot of each job within the catch-up window that has no run record and
-   * comes after the job's newest recorded slot — so a run missed while all instances were down is caught
-   * up with its own slot as `at` (the job's when-check sees that day). A job that never ran on this
-   * database starts with its latest slot only.
+   * The slots a tick at `now` will run, oldest first: every slot of each job within the catch-up window
+   * that has no run record and comes after the job's newest recorded slot — so a run missed while all
+   * instances were down is caught up with its own slot as `at` (the job's when-check sees that day). A
+   * job that never ran on this database starts with its latest slot only. For a `latest` job, a due slot
+   * older than the newest due slot that acts, or than a completed run at a later moment (a manual one
+   * too), is superseded.
    */
-  async tick(now = this.deps.clock.now()): Promise<void> {
+  async plan(now = this.deps.clock.now()): Promise<PlannedSlot[]> {
+    const out: PlannedSlot[] = [];
+    for (const job of this.jobs) out.push(...(await this.planJob(job, now)));
+    return out;
+  }
+
+  private async planJob(job: JobDef, now: Date): Promise<PlannedSlot[]> {
     const { models } = this.deps;
+    const slots = this.slots(job.name, new Date(now.getTime() - this.catchUpHours * 3_600_000), now);
+    if (!slots.length) return [];
+    const ids = slots.map((s) => `${job.name}@${s.toISOString()}`);
+    // one read by _id per slot (a few in the window): FerretDB on SQLite filters nothing else in the database
+    const found = await Promise.all(ids.map((id) => models.jobRuns.exists({ _id: id })));
+    const ran = new Set(ids.filter((_, i) => found[i]));
+    const newest = ids.findLastIndex((id) => ran.has(id));
+    let due = slots.slice(newest + 1);
+    if (newest < 0 && due.length > 1 && !(await models.jobRuns.exists({ name: job.name, trigger: { $ne: 'manual' } }))) due = due.slice(-1);
+    if (!due.length) return [];
+    const reasons = due.map((slot) => job.when?.(this.context(job.name, slot, false)) ?? null);
+    const planned = due.map((slot, i): PlannedSlot => (reasons[i] ? { job: job.name, slot, action: 'skip', reason: reasons[i] } : { job: job.name, slot, action: 'run' }));
+    if (job.catchUp === 'each') return planned;
+    const acting = due.filter((_, i) => !reasons[i]);
+    const done = await models.jobRuns.findOne({ name: job.name, status: 'ok', slot: { $gt: due[0], $lte: now } }, { slot: 1 }).sort({ slot: -1 }).lean<{ slot: Date }>();
+    const latest = [acting.at(-1), done?.slot].filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime()).at(-1);
+    return planned.map((p) => (latest && p.action === 'run' && p.slot < latest ? { ...p, action: 'superseded', supersededBy: latest } : p));
+  }
+
+  /** Runs what `plan` says; a superseded slot is recorded (skipped, with the newer moment) so it is not offered again. */
+  async tick(now = this.deps.clock.now()): Promise<void> {
     for (const job of this.jobs) {
       if (this.stopped) return;
-      const slots = this.slots(job.name, new Date(now.getTime() - this.catchUpHours * 3_600_000), now);
-      if (!slots.length) continue;
-      const ids = slots.map((s) => `${job.name}@${s.toISOString()}`);
-      // one read by _id per slot (a few in the window): FerretDB on SQLite filters nothing else in the database
-      const found = await Promise.all(ids.map((id) => models.jobRuns.exists({ _id: id })));
-      const ran = new Set(ids.filter((_, i) => found[i]));
-      const newest = ids.findLastIndex((id) => ran.has(id));
-      let due = slots.slice(newest + 1);
-      if (newest < 0 && due.length > 1 && !(await models.jobRuns.exists({ name: job.name, trigger: { $ne: 'manual' } }))) due = due.slice(-1);
-      for (const slot of due) {
+      for (const p of await this.planJob(job, now)) {
         if (this.stopped) return;
-        const trigger: Trigger = now.getTime() - slot.getTime() > 5 * 60_000 ? 'catch-up' : 'schedule';
-        await this.run(job.name, slot, { trigger }).catch((e) => this.deps.log.error({ err: e, job: job.name }, 'scheduled run failed'));
+        const trigger: Trigger = now.getTime() - p.slot.getTime() > 5 * 60_000 ? 'catch-up' : 'schedule';
+        await this.run(job.name, p.slot, { trigger, supersededBy: p.supersededBy }).catch((e) => this.deps.log.error({ err: e, job: job.name }, 'scheduled run failed'));
       }
     }
   }

@@ -51,6 +51,7 @@ export function weeklyDigestJob(): JobDef {
       let skipped = 0;
       for await (const raw of models.tasks.collection.find({ state: { $in: [...OPEN_STATES] } }, { projection: FIELDS, batchSize: 1000 })) {
         const t = raw as unknown as Brief;
+        if (t.dispatchedAt > at) continue; // a slot caught up late leaves out what was dispatched after its moment
         let light: Light;
         try {
           light = lightOf(t, at, settings.tz, cal, settings.lights);

@@ -11,7 +11,7 @@ import type { AppDeps } from '../app/deps';
 import { findButton } from '../cards/inspect';
 import type { AppClock, Clock } from '../clock';
 import type { Config } from '../config';
-import type { JobRunner } from '../jobs/runner';
+import { localMoment, type JobRunner } from '../jobs/runner';
 import type { Logger } from '../log';
 import { importOrg, loadOrg, parseOrg, sandboxResolver, type ContactResolver } from '../org';
 import { appRouter } from '../http/guard';
@@ -210,14 +210,23 @@ function sandboxRoutes(o: RouteOptions): Router {
     ctx.body = { status: res.status, toast: res.json.toast, card: (res.json.card as { data?: unknown } | undefined)?.data ?? null };
   });
 
-  router.get('/clock', (ctx) => {
-    ctx.body = { now: o.clock.now().toISOString(), tz: deps.settings.tz };
+  const catchUp = async (now: Date) =>
+    (await o.runner.plan(now)).map((p) => ({ job: p.job, slot: p.slot.toISOString(), local: localMoment(p.slot, deps.settings.tz), action: p.action, ...(p.reason ? { reason: p.reason } : {}), ...(p.supersededBy ? { supersededBy: localMoment(p.supersededBy, deps.settings.tz) } : {}) }));
+
+  router.get('/clock', async (ctx) => {
+    const now = o.clock.now();
+    ctx.body = { now: now.toISOString(), tz: deps.settings.tz, catchUp: await catchUp(now) };
   });
 
+  /** Moves the business clock; says which job slots the scheduler will catch up (within a minute), and warns when it went back. */
   router.post('/clock', async (ctx) => {
     const b = body(z.object({ at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO moment such as 2026-12-15T09:00:00+08:00') }).strict(), jsonBody(ctx));
-    (o.clock as AppClock).set(new Date(b.at));
-    ctx.body = { now: o.clock.now().toISOString() };
+    const before = o.clock.now();
+    const now = new Date(b.at);
+    (o.clock as AppClock).set(now);
+    const warning = now < before ? `时钟向后拨了（从 ${localMoment(before, deps.settings.tz)} 到 ${localMoment(now, deps.settings.tz)}）：已发出的消息和已运行的作业不会撤回，作业不会重跑已运行过的时段` : undefined;
+    if (warning) deps.log.warn({ from: before.toISOString(), to: now.toISOString() }, 'sandbox clock set backwards');
+    ctx.body = { now: now.toISOString(), catchUp: await catchUp(now), ...(warning ? { warning } : {}) };
   });
 
   router.post('/jobs/:name/run', async (ctx) => {

@@ -86,3 +86,14 @@ test('wrong inputs get a clear error and change nothing', async () => {
   expect((await click('P-OFF-1', card.id, '没有这个按钮')).status).toBe(404);
   expect(await tasks()).toBe(before);
 });
+
+test('moving the clock says which job slots the scheduler will catch up, and warns when it goes back', async () => {
+  type Plan = { job: string; local: string; action: string; reason?: string }[];
+  const fwd = await call<{ now: string; catchUp: Plan; warning?: string }>('POST', '/clock', { at: '2026-12-18T10:00:00+08:00' });
+  expect(fwd.json.warning).toBeUndefined();
+  expect(fwd.json.catchUp).toContainEqual({ job: 'reminders', slot: '2026-12-18T01:00:00.000Z', local: '2026-12-18 09:00', action: 'run' });
+  expect(fwd.json.catchUp.find((p) => p.job === 'weekly-digest')).toMatchObject({ action: 'skip', reason: expect.stringContaining('周报在每周第一个工作日') });
+  expect((await call<{ catchUp: Plan }>('GET', '/clock')).json.catchUp).toEqual(fwd.json.catchUp);
+  const back = await call<{ now: string; warning?: string }>('POST', '/clock', { at: '2026-12-10T10:00:00+08:00' });
+  expect(back.json.warning).toContain('时钟向后拨了（从 2026-12-18 10:00 到 2026-12-10 10:00）');
+});
