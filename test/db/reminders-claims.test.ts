@@ -140,7 +140,7 @@ test('both ways of reading the tasks owe the same reminders; the database says w
 test('a task with a broken deadline is skipped and named; the others are reminded', async () => {
   await dispatch(1);
   // written around the schema: 09-31 does not exist
-  await a.deps.models.tasks.collection.insertOne({ ...newTask({ deadline: '2026-09-31', state: 'in_progress' }), code: 'DB-2026-9999', year: 2026, seq: 9999, rev: 1, history: [], owed: [], owedAt: null } as never);
+  await a.deps.models.tasks.collection.insertOne({ ...newTask({ deadline: '2026-09-31', state: 'in_progress', dispatchedAt: at('2026-09-14', '10:00') }), code: 'DB-2026-9999', year: 2026, seq: 9999, rev: 1, history: [], owed: [], owedAt: null } as never);
   const r = await run(a.deps, '2026-10-12');
   expect(r).toMatchObject({ skipped: 1, overdue: 1 });
 });
