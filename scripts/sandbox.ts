@@ -37,7 +37,7 @@ function show(msg: { id: string; fromBot?: boolean; sender?: string; type: strin
     for (const k of ['elements', 'columns']) if (v[k]) walk(v[k]);
   };
   walk(card.body?.elements);
-  console.log(`[${msg.id}] ${who} 卡片「${title}」${sub ? ` ${sub}` : ''}\n  ${texts.join('\n  ').replace(/<[^>]+>/g, '')}${buttons.length ? `\n  ${buttons.join(' ')}` : ''}`);
+  console.log(`[${msg.id}] ${who} 卡片「${title}」${sub ? ` ${sub}` : ''}\n  ${texts.join('\n  ').replace(/<[^<>]+>/g, '')}${buttons.length ? `\n  ${buttons.join(' ')}` : ''}`);
 }
 
 /** What the scheduler will do within a minute with the slots the clock move left behind. */

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseWeights } from './domain/ranking';
+import { trimEndChars } from './domain/trim';
 
 /**
  * Every setting comes from the environment (SPEC §8). `loadConfig` never throws past its caller:
@@ -41,7 +42,7 @@ const envSchema = z.object({
     .string()
     .trim()
     .default('feishu')
-    .transform((v) => v.replace(/\/+$/, '')) // the SDK builds `${domain}/open-apis/…`: a trailing slash would double it
+    .transform((v) => trimEndChars(v, '/')) // the SDK builds `${domain}/open-apis/…`: a trailing slash would double it
     .refine((v) => v === 'feishu' || v === 'lark' || /^https?:\/\/[^\s/]+(:\d+)?$/.test(v), {
       message: 'expected feishu, lark or a base URL such as http://127.0.0.1:9000',
     }),

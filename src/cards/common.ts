@@ -54,7 +54,7 @@ export function lightCounts(colors: LightColor[]): { red: number; yellow: number
 /** Cuts a text to n characters (code points), marking the cut with …; newlines kept unless flat. */
 export function cut(s: string | undefined, n: number, flat = false): string {
   let t = (s ?? '').trim();
-  if (flat) t = t.replace(/\s*\n+\s*/g, ' ');
+  if (flat) t = t.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
   const chars = Array.from(t);
   return chars.length <= n ? t : `${chars.slice(0, Math.max(1, n - 1)).join('')}…`;
 }

@@ -23,9 +23,10 @@ const WORDS: Record<string, AppealChoice> = { 超期: { kind: 'overdue' }, 逾�
 /** Splits an optional item off the front of the reason; the item must stand alone (`超期 理由`, not `超期系…`). */
 export function splitAppealItem(text: string): { choice: AppealChoice; reason: string } {
   const t = text.trim();
-  const m = /^(\S+?)(?:\s+|$)([\s\S]*)$/.exec(t);
-  if (!m) return { choice: { kind: 'all' }, reason: t };
-  const [, head, rest] = m;
+  const word = /^\S+/.exec(t);
+  if (!word) return { choice: { kind: 'all' }, reason: t };
+  const head = word[0];
+  const rest = t.slice(head.length);
   if (WORDS[head]) return { choice: WORDS[head], reason: rest.trim() };
   const letter = /^(?:〔(\d{4})〕|\[(\d{4})\]|（(\d{4})）|\((\d{4})\))?第(\d{1,5})号$/.exec(head);
   if (letter) {

@@ -33,7 +33,7 @@ export type BulletinParse = { ok: true; draft: BulletinDraft } | { ok: false; me
 
 export const BULLETIN_EXAMPLE = '通报 批评 DB-2026-0001 梅山镇 超期未办结，责令3日内整改到位\n发送到：各单位';
 const KIND: Record<string, BulletinKind> = { 表扬: '表扬', praise: '表扬', 批评: '批评', criticism: '批评' };
-const KEYED = /^(标题|题目|发送到|发送|发至|范围|title|to)\s*[:：]\s*(.*)$/i;
+const KEYED = /^(标题|题目|发送到|发送|发至|范围|title|to)\s*[:：](.*)$/i; // the value is trimmed where it is read
 const ALL_UNITS = /^(各单位|全部单位|所有单位|各乡镇部门|all\s*units)$/i;
 const ALL_GROUPS = /^(各督导组|全部督导组|所有督导组|all\s*groups)$/i;
 const HERE = /^(本群|此群|here)$/i;
@@ -45,10 +45,10 @@ function splitList(s: string): string[] {
 export function parseBulletin(body: string, org: Org): BulletinParse {
   const lines = body.replace(/\r\n?/g, '\n').split('\n');
   const first = (lines.shift() ?? '').trim();
-  const km = /^(\S+)\s*([\s\S]*)$/.exec(first);
-  const kind = km ? KIND[km[1].toLowerCase()] : undefined;
+  const word = /^\S+/.exec(first)?.[0];
+  const kind = word ? KIND[word.toLowerCase()] : undefined;
   if (!kind) return { ok: false, message: `请写明通报的种类（表扬或批评）、对象和内容，例如：\n${BULLETIN_EXAMPLE}` };
-  let rest = km![2];
+  let rest = first.slice(word!.length).trimStart();
   const tasks: string[] = [];
   const units: string[] = [];
   // objects first: codes and unit names, until the first word that is neither
@@ -70,7 +70,7 @@ export function parseBulletin(body: string, org: Org): BulletinParse {
     const k = KEYED.exec(line.trim());
     if (!k) text.push(line.trim());
     else if (/^(标题|题目|title)$/i.test(k[1])) title = k[2].trim() || undefined;
-    else to = k[2];
+    else to = k[2].trim();
   }
   const content = text.join('\n').trim();
   if (!tasks.length && !units.length) return { ok: false, message: `请在“通报 ${kind}”后写上被通报的督办单编号或单位名称，例如：\n${BULLETIN_EXAMPLE}` };

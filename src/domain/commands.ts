@@ -85,12 +85,13 @@ export function parseCommand(input: string): Command {
         return name === 'escalate' ? { cmd: 'escalate', code, reason: tail } : { cmd: 'appeal', code, reason: tail };
       }
       case 'progress': {
-        const pm = /^(\S+)\s+(\d{1,3})\s*%?\s*([\s\S]*)$/.exec(restNorm);
+        const pm = /^(\S+)\s+(\d{1,3})/.exec(restNorm);
         const code = pm ? normalizeCode(pm[1]) : null;
         if (!pm || !code) return { cmd: 'usage', message: '进度请这样写：进度 DB-2026-0001 60% 已完成3户签约' };
         const percent = Number(pm[2]);
         if (percent > 100) return { cmd: 'usage', message: `进度 ${percent}% 超过 100%，请写 0 到 100 之间的数，例如：进度 ${code} 60% 已完成3户签约` };
-        return { cmd: 'progress', code, percent, text: pm[3].trim() };
+        const after = restNorm.slice(pm[0].length).trimStart();
+        return { cmd: 'progress', code, percent, text: (after.startsWith('%') ? after.slice(1) : after).trim() };
       }
     }
   }

@@ -1,6 +1,7 @@
 import { limitMessage, overLimit } from '../limits';
 import type { Org } from './org';
 import { isLocalDate, type LocalDate } from './time';
+import { trimEndChars } from './trim';
 
 /**
  * 会议纪要 (SPEC §6 step 4), pure: what the leader wrote per agenda item becomes one or more decisions,
@@ -54,7 +55,7 @@ export function splitDecisions(text: string): string[] {
 }
 
 function titleOf(text: string): string {
-  const first = text.split('\n')[0].replace(/[。；;，,]+$/, '').trim();
+  const first = trimEndChars(text.split('\n')[0], '。；;，,').trim();
   const chars = Array.from(first);
   return chars.length <= 40 ? first : `${chars.slice(0, 39).join('')}…`;
 }

@@ -63,7 +63,7 @@ function parseStructured(text: string, file: string, json: boolean): ParsedOrg {
     } catch (e) {
       const msg = (e as Error).message;
       const pos = /position (\d+)/.exec(msg);
-      throw new OrgImportError([{ file, ...(pos ? { line: lineAt(src, Number(pos[1])) } : {}), message: `JSON 语法错误: ${msg.replace(/\s*\(line \d+ column \d+\)/, '')}` }]);
+      throw new OrgImportError([{ file, ...(pos ? { line: lineAt(src, Number(pos[1])) } : {}), message: `JSON 语法错误: ${msg.replace(/\s?\(line \d+ column \d+\)/, '')}` }]);
     }
   }
   const lc = new LineCounter();

@@ -53,7 +53,7 @@ const CODE_TEXT = z.string().trim().max(64).regex(CODE, CODE_MESSAGE);
 const CHAT_ID = z.string().trim().regex(/^oc_[\w-]+$/, '群聊 ID 应以 oc_ 开头');
 const OPEN_ID = z.string().trim().regex(/^ou_[\w-]+$/, 'open_id 应以 ou_ 开头');
 const MOBILE = z.string().transform((v) => v.replace(/[\s-]/g, '')).pipe(z.string().regex(/^(\+86)?1\d{10}$/, '手机号格式不正确，应为 11 位数字，可带 +86'));
-const EMAIL = z.string().trim().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, '邮箱格式不正确');
+const EMAIL = z.string().trim().regex(/^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/, '邮箱格式不正确');
 const splitList = (v: unknown): unknown => (typeof v === 'string' ? v.split(LIST_SEPARATORS).map((s) => s.trim()).filter(Boolean) : v);
 
 /** Blank cells and YAML nulls count as absent, for required fields (→ "required") and optional ones alike. */

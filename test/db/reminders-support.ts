@@ -26,7 +26,7 @@ export function digestItems(card: unknown): { code: string; kind: string; reason
   let kind = '';
   const elements = ((card as { body?: { elements?: { tag: string; content?: string }[] } }).body?.elements ?? []).filter((e) => e.tag === 'markdown');
   for (const { content = '' } of elements) {
-    const m = /(?:【(.+?)】)?\*\*(DB-\d{4}-\d+)\*\*[^\n]*\n截止 [^，]+，([^，\n]+(?:，进度落后 \d+ 个百分点)?)/.exec(content);
+    const m = /(?:【([^【】\n]+)】)?\*\*(DB-\d{4}-\d+)\*\*[^\n]*\n截止 [^，]+，([^，\n]+(?:，进度落后 \d+ 个百分点)?)/.exec(content);
     if (m) out.push({ code: m[2], kind, reason: m[3], unit: m[1] });
     else kind = SECTIONS.find(([re]) => re.test(content))?.[1] ?? kind;
   }

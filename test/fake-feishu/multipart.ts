@@ -30,7 +30,7 @@ export function parseMultipart(raw: Buffer, contentType: string): Map<string, Pa
     const name = /[;\s]name="([^"]*)"/i.exec(headers)?.[1];
     if (name !== undefined) {
       const filename = /filename="([^"]*)"/i.exec(headers)?.[1];
-      const type = /^content-type:\s*(.+)$/im.exec(headers)?.[1]?.trim();
+      const type = /^content-type:[^\S\n]*(\S.*)$/im.exec(headers)?.[1]?.trim();
       parts.set(name, { name, bytes: Buffer.from(bytes), ...(filename !== undefined && { filename }), ...(type && { contentType: type }) });
     }
     pos = next;

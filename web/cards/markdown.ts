@@ -96,7 +96,7 @@ export function parseInline(s: string): Inline[] {
         if (end >= 0) {
           const inner = s.slice(i + m[0].length, end);
           const color = attr(m[0], 'color');
-          push(name === 'font' ? { t: 'font', color, c: parseInline(inner) } : { t: 'tag', color, v: decodeEntities(inner.replace(/<[^>]*>/g, '')) });
+          push(name === 'font' ? { t: 'font', color, c: parseInline(inner) } : { t: 'tag', color, v: decodeEntities(inner.replace(/<[^<>]*>/g, '')) });
           i = end + `</${name}>`.length;
           continue;
         }
@@ -164,9 +164,9 @@ export function parseMarkdown(src: string): Block[] {
       blocks.push({ t: 'code', v: body.join('\n') });
       continue;
     }
-    if ((m = /^(#{1,6})\s+(.*)$/.exec(line))) {
+    if ((m = /^(#{1,6})\s+(\S.*)?$/.exec(line))) {
       endPara();
-      blocks.push({ t: 'h', level: m[1].length, c: parseInline(m[2]) });
+      blocks.push({ t: 'h', level: m[1].length, c: parseInline(m[2] ?? '') });
       continue;
     }
     if (/^\s*(-{3,}|\*{3,})\s*$/.test(line)) {
@@ -174,18 +174,18 @@ export function parseMarkdown(src: string): Block[] {
       blocks.push({ t: 'hr' });
       continue;
     }
-    if ((m = /^\s*[-*+]\s+(.*)$/.exec(line))) {
+    if ((m = /^\s*[-*+]\s+(\S.*)?$/.exec(line))) {
       endPara();
       const last = blocks[blocks.length - 1];
-      if (last?.t === 'ul') last.items.push(parseInline(m[1]));
-      else blocks.push({ t: 'ul', items: [parseInline(m[1])] });
+      if (last?.t === 'ul') last.items.push(parseInline(m[1] ?? ''));
+      else blocks.push({ t: 'ul', items: [parseInline(m[1] ?? '')] });
       continue;
     }
-    if ((m = /^\s*(\d{1,3})\.\s+(.*)$/.exec(line))) {
+    if ((m = /^\s*(\d{1,3})\.\s+(\S.*)?$/.exec(line))) {
       endPara();
       const last = blocks[blocks.length - 1];
-      if (last?.t === 'ol') last.items.push(parseInline(m[2]));
-      else blocks.push({ t: 'ol', start: Number(m[1]), items: [parseInline(m[2])] });
+      if (last?.t === 'ol') last.items.push(parseInline(m[2] ?? ''));
+      else blocks.push({ t: 'ol', start: Number(m[1]), items: [parseInline(m[2] ?? '')] });
       continue;
     }
     if ((m = /^>\s?(.*)$/.exec(line))) {

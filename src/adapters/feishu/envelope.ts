@@ -152,7 +152,7 @@ export function messageText(m: InboundMessage): string {
     if (!key) continue;
     text = text.split(`${key} `).join('').split(` ${key}`).join('').split(key).join('');
   }
-  return text.replace(/[ \u3000]+/g, ' ').replace(/ ?\t ?/g, '\t').replace(/ *\n */g, '\n').trim();
+  return text.replace(/[ \u3000]+/g, ' ').replace(/ ?\t ?/g, '\t').replace(/ ?\n ?/g, '\n').trim();
 }
 
 function postText(content: Obj): string {

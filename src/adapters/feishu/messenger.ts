@@ -1,6 +1,7 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import axios, { type AxiosError } from 'axios';
 import { FeishuError, type Messenger, type MsgType, type ReceiveIdType } from '../../app/ports';
+import { trimEndChars } from '../../domain/trim';
 
 /**
  * The Messenger port on the official SDK's Client. Domain `feishu`, `lark` or a base URL (tests, the
@@ -22,7 +23,7 @@ const RETRY_CODES = new Set([230020, 230049, 99991400]);
 export function sdkDomain(domain: string): lark.Domain | string {
   if (domain === 'feishu') return lark.Domain.Feishu;
   if (domain === 'lark') return lark.Domain.Lark;
-  return domain.replace(/\/+$/, '');
+  return trimEndChars(domain, '/');
 }
 
 export class FeishuMessenger implements Messenger {
