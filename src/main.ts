@@ -40,6 +40,10 @@ import { feishuResolver } from './app/feishu-resolver';
 import { seedSandbox, startSandbox, type Sandbox } from './sandbox/sandbox';
 import { webRoutes } from './http/web-routes';
 import { dashboardRoutes } from './http/dashboard-routes';
+import { openapiRoutes } from './http/openapi-routes';
+import { recordRoutes } from './http/record-routes';
+import { backfillSteps } from './app/record-steps';
+import { version } from '../package.json';
 
 /**
  * The one place that wires dudao together. `buildService` is used by `main()` and by the end-to-end
@@ -49,6 +53,8 @@ export interface Service {
   config: Config;
   deps: AppDeps;
   app: Koa;
+  /** Every router the app serves (the admin API's among them: see http/openapi-routes.ts). */
+  routers: Router[];
   bot: Bot;
   worker: OutboxWorker;
   runner: JobRunner;
@@ -95,6 +101,8 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const { deps, views, dispatch, leaders, runner } = core;
   const { models, locks, outbox, tasks, clock } = deps;
   if (sandbox) await seedSandbox(deps, sandbox.fake, sandbox.resolver);
+  // reminders and letters sent before they were put on the record (once; see app/record-steps.ts)
+  await backfillSteps(deps).catch((e: Error) => log.warn({ err: e.message }, 'audit backfill failed; it is tried again at the next start'));
 
   const taskService = new TaskService(deps, leaders.effects);
   const messages = new MessageHandler(deps, views, taskService, dispatch, leaders.commands);
@@ -114,9 +122,11 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     feishuRoutes({ verify, bot, log }),
     apiRoutes({ deps, runner, resolver: config.sandbox ? sandbox!.resolver : feishuResolver(messenger), extend: (r) => leaders.api(r) }),
     dashboardRoutes({ deps, runner }),
+    recordRoutes({ deps }),
     webRoutes({ sandbox: Boolean(sandbox), log }),
   ];
   if (sandbox) routers.push(sandbox.routes({ deps, runner, worker, clock }));
+  routers.push(openapiRoutes({ routers: () => routers, version }));
   const auth = { adminToken: config.adminToken, open: sandbox ? ['/api/sandbox'] : [] };
   const app = createHttpApp({ log, ready: () => ping(conn), routers, auth });
 
@@ -136,6 +146,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     config,
     deps,
     app,
+    routers,
     bot,
     worker,
     runner,

@@ -189,14 +189,14 @@ function step(t: Task, cmd: TaskCommand, ctx: ActionContext): Step {
       const opinion = cmd.opinion?.trim() || undefined;
       const requests = decide(t, req, cmd.approve ? 'approved' : 'rejected', ctx, opinion);
       if (!cmd.approve) {
-        return { ok: true, changes: { requests }, notices: [{ to: 'unit', text: `${t.code} 延期申请未获同意，仍须在 ${t.deadline} 前完成。${opinion ? `意见：${opinion}` : ''}` }], toast: '已不同意延期', note: opinion };
+        return { ok: true, changes: { requests }, notices: [{ to: 'unit', text: `${t.code} 延期申请未获同意，仍须在 ${t.deadline} 前完成。${opinion ? `意见：${opinion}` : ''}` }], toast: '已不同意延期', note: `不同意延期（申请延至 ${req.newDeadline}，仍为 ${t.deadline}）${opinion ? `：${opinion}` : ''}` };
       }
       return {
         ok: true,
         changes: { requests, deadline: req.newDeadline! },
         notices: [{ to: 'unit', text: `${t.code} 延期申请已同意，新的截止日期为 ${req.newDeadline}。` }],
         toast: `已同意延期至 ${req.newDeadline}`,
-        note: `${t.deadline} → ${req.newDeadline}`,
+        note: `同意延期：${t.deadline} → ${req.newDeadline}${opinion ? `：${opinion}` : ''}`,
       };
     }
 
@@ -224,14 +224,14 @@ function step(t: Task, cmd: TaskCommand, ctx: ActionContext): Step {
       if (!opinion) return invalid(cmd.accept ? '有所为·提级请写明督导组的分析和意见建议（opinion）。' : '有所不为·退回自办请写明意见（opinion）：为什么属于本单位职责、应如何办理。');
       const requests = decide(t, req, cmd.accept ? 'approved' : 'rejected', ctx, opinion);
       if (cmd.accept) {
-        return { ok: true, changes: { requests }, notices: [{ to: 'escalation_accepted', request: req, opinion }, { to: 'unit', text: `${t.code} 提级协调申请已受理（有所为），已提交挂钩市领导协调。` }], toast: '有所为：已提级至挂钩市领导', note: opinion };
+        return { ok: true, changes: { requests }, notices: [{ to: 'escalation_accepted', request: req, opinion }, { to: 'unit', text: `${t.code} 提级协调申请已受理（有所为），已提交挂钩市领导协调。` }], toast: '有所为：已提级至挂钩市领导', note: `有所为·提级：${opinion}` };
       }
       return {
         ok: true,
         changes: { requests, strict: true },
         notices: [{ to: 'unit', text: `${t.code}「${t.title}」属于本单位职责范围（有所不为），请自行办理，督导组将从严督促。意见：${opinion}`, urgent: true }],
         toast: '有所不为：已退回单位自办，从严督促',
-        note: opinion,
+        note: `有所不为·退回自办：${opinion}`,
       };
     }
 

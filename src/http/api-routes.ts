@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { AppDeps } from '../app/deps';
 import { calendarYear } from '../app/calendar-view';
+import { auditsOfTask } from '../app/audit-log';
 import { taskQuery, tasksToCsv, tasksToXlsx, withLight, type TaskQuery } from '../app/task-queries';
 import { exportOrg, importOrg, OrgImportError, parseOrg, formatProblem, type ContactResolver } from '../org';
 import type { JobRunner } from '../jobs/runner';
@@ -10,6 +11,7 @@ import { UnknownJob } from '../jobs/runner';
 import { localDate } from '../domain/time';
 import { appRouter } from './guard';
 import { ApiError, jsonBody } from './middleware';
+import { doc } from './openapi';
 
 /**
  * The admin REST API behind `Authorization: Bearer ADMIN_TOKEN` (checked by `apiGuard` before routing). Lists answer
@@ -31,6 +33,7 @@ function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string):
   return r.data;
 }
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 export const taskFilterSchema = z
@@ -48,16 +51,47 @@ export const taskFilterSchema = z
   .strict();
 
 export const calendarQuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2099).optional() }).strict();
+const exportQuery = taskFilterSchema.extend({ format: z.enum(['csv', 'xlsx']).default('csv'), limit: z.coerce.number().int().min(1).max(100_000).default(100_000) });
+const outboxQuery = z.object({ status: z.enum(['pending', 'retrying', 'sent', 'failed', 'superseded']).optional(), ...page }).strict();
+const jobsQuery = z.object({ name: z.string().optional(), ...page }).strict();
+const jobRunBody = z
+  .object({
+    at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO moment such as 2026-12-15T09:00:00+08:00').optional().describe('the moment to run as (default: now)'),
+    force: z.boolean().optional().describe('run on a day the job would skip (a holiday)'),
+  })
+  .strict();
+const orgImportJson = z
+  .object({
+    filename: z.string().min(1).max(200).describe('org.yaml, org.json, org.csv or org.xlsx: the ending names the format'),
+    content: z.string().optional().describe('the file as text (yaml, json, csv)'),
+    contentBase64: z.string().optional().describe('the file in base64 (xlsx)'),
+    dryRun: z.boolean().optional().describe('check and report, change nothing'),
+  })
+  .strict()
+  .refine((b) => b.content !== undefined || b.contentBase64 !== undefined, 'give content (text) or contentBase64 (xlsx)');
+const orgImportQuery = z.object({
+  filename: z.string().optional().describe('with a raw upload: the file name, whose ending names the format'),
+  dryRun: z.enum(['true', 'false']).optional(),
+  dry_run: z.enum(['true', 'false']).optional(),
+});
 
 export function apiRoutes(o: ApiOptions): Router {
   const router = appRouter('/api');
   const { deps } = o;
 
-  router.get('/org', async (ctx) => {
+  router.get('/org', doc({ summary: 'The organisation (units, groups, people) as stored' }), async (ctx) => {
     ctx.body = await exportOrg(deps.models);
   });
 
-  router.post('/org/import', async (ctx) => {
+  router.post(
+    '/org/import',
+    doc({
+      summary: 'Import the organisation (all or nothing; a 422 lists every problem)',
+      description: 'Either JSON `{filename, content | contentBase64, dryRun?}`, or the file itself as the body with `?filename=org.yaml|.json|.csv|.xlsx`. Answers the import report.',
+      query: orgImportQuery,
+      uploads: { 'application/json': { schema: orgImportJson, description: 'the file inside JSON' }, 'application/octet-stream': { description: 'the file itself; name it with ?filename=' } },
+    }),
+    async (ctx) => {
     const { buffer, filename, dryRun } = importInput(ctx);
     try {
       const src = await parseOrg(buffer, filename);
@@ -68,18 +102,16 @@ export function apiRoutes(o: ApiOptions): Router {
       if (e instanceof OrgImportError) throw new ApiError(422, 'invalid_org', e.message, e.problems.map(formatProblem));
       throw e;
     }
-  });
+  },
+  );
 
-  router.get('/tasks', async (ctx) => {
-    const q = parse(taskFilterSchema, ctx.query, 'query') as TaskQuery;
+  router.get('/tasks', doc({ summary: 'Tasks of every state unless filtered, newest first, with their lights', query: taskFilterSchema }), async (ctx) => {
+    const q = ctx.state.query as TaskQuery;
     ctx.body = await taskQuery(deps, q);
   });
 
-  router.get('/tasks/export', async (ctx) => {
-    const format = parse(z.enum(['csv', 'xlsx']).default('csv'), ctx.query.format, 'format');
-    const { format: _f, ...rest } = ctx.query;
-    void _f;
-    const q = parse(taskFilterSchema.extend({ limit: z.coerce.number().int().min(1).max(100_000).default(100_000) }), rest, 'query') as TaskQuery;
+  router.get('/tasks/export', doc({ summary: 'The filtered tasks as a spreadsheet', query: exportQuery, answers: { 'text/csv': 'CSV (format=csv)', [XLSX]: 'XLSX (format=xlsx)' } }), async (ctx) => {
+    const { format, ...q } = ctx.state.query as z.infer<typeof exportQuery> & TaskQuery;
     const { items } = await taskQuery(deps, q);
     const org = await deps.orgs.get();
     if (format === 'csv') {
@@ -87,25 +119,28 @@ export function apiRoutes(o: ApiOptions): Router {
       ctx.attachment('tasks.csv');
       ctx.body = tasksToCsv(items, org);
     } else {
-      ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      ctx.type = XLSX;
       ctx.attachment('tasks.xlsx');
       ctx.body = await tasksToXlsx(items, org);
     }
   });
 
-  router.get('/tasks/:code', async (ctx) => {
-    // the whole history, oldest first: entries moved out of the task included
+  router.get('/tasks/:code', doc({ summary: 'One task with its light and its whole history, oldest first: its changes and what was sent or decided about it (reminders, letters, appeals)' }), async (ctx) => {
+    // the whole history: entries moved out of the task included, and the record kept beside it
     const task = await deps.tasks.getWithHistory(ctx.params.code);
     if (!task) throw new ApiError(404, 'task_not_found', `no task ${ctx.params.code}`);
-    ctx.body = withLight(deps, task);
+    const t = withLight(deps, task);
+    const own = t.history.map((h) => ({ ...h, entity: `task:${t.code}` }));
+    const beside = (await auditsOfTask(deps, t.code)).map(({ task: _t, ...a }) => (void _t, a));
+    ctx.body = { ...t, history: [...own, ...beside].sort((a, b) => a.at.getTime() - b.at.getTime()) }; // stable: equal times keep seq order
   });
 
-  router.get('/outbox', async (ctx) => {
-    const q = parse(z.object({ status: z.enum(['pending', 'retrying', 'sent', 'failed', 'superseded']).optional(), ...page }).strict(), ctx.query, 'query');
+  router.get('/outbox', doc({ summary: 'Outgoing messages by status', query: outboxQuery }), async (ctx) => {
+    const q = ctx.state.query as z.infer<typeof outboxQuery>;
     ctx.body = await deps.outbox.list(q.status, q.limit, q.offset);
   });
 
-  router.post('/outbox/:id/retry', async (ctx) => {
+  router.post('/outbox/:id/retry', doc({ summary: 'Send a failed message again' }), async (ctx) => {
     const row = await deps.outbox.get(ctx.params.id);
     if (!row) throw new ApiError(404, 'outbox_not_found', `no outbox message ${ctx.params.id}`);
     if (row.status !== 'failed') throw new ApiError(409, 'not_failed', `message ${row._id} is ${row.status}, only failed ones can be retried`);
@@ -113,15 +148,15 @@ export function apiRoutes(o: ApiOptions): Router {
     ctx.body = { ok: true, id: row._id };
   });
 
-  router.get('/jobs', async (ctx) => {
-    const q = parse(z.object({ name: z.string().optional(), ...page }).strict(), ctx.query, 'query');
+  router.get('/jobs', doc({ summary: 'The job names and their runs, newest first', query: jobsQuery }), async (ctx) => {
+    const q = ctx.state.query as z.infer<typeof jobsQuery>;
     const filter = q.name ? { name: q.name } : {};
     const [items, total] = await Promise.all([deps.models.jobRuns.find(filter).sort({ startedAt: -1 }).skip(q.offset).limit(q.limit).lean(), deps.models.jobRuns.countDocuments(filter)]);
     ctx.body = { jobs: o.runner.names(), items, total };
   });
 
-  router.post('/jobs/:name/run', async (ctx) => {
-    const body = parse(z.object({ at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO moment such as 2026-12-15T09:00:00+08:00').optional(), force: z.boolean().optional() }).strict(), jsonBody(ctx), 'body');
+  router.post('/jobs/:name/run', doc({ summary: 'Run a job now, as it would run at `at`', body: jobRunBody }), async (ctx) => {
+    const body = ctx.state.body as z.infer<typeof jobRunBody>;
     try {
       o.runner.get(ctx.params.name);
     } catch (e) {
@@ -131,8 +166,8 @@ export function apiRoutes(o: ApiOptions): Router {
     ctx.body = await o.runner.run(ctx.params.name, body.at ? new Date(body.at) : deps.clock.now(), { trigger: 'manual', force: body.force });
   });
 
-  router.get('/calendar', async (ctx) => {
-    const q = parse(calendarQuerySchema, ctx.query, 'query');
+  router.get('/calendar', doc({ summary: "A year's days off and extra workdays, each with its source", query: calendarQuerySchema }), async (ctx) => {
+    const q = ctx.state.query as z.infer<typeof calendarQuerySchema>;
     ctx.body = calendarYear(deps.cal, q.year ?? Number(localDate(deps.clock.now(), deps.settings.tz).slice(0, 4)));
   });
 
@@ -144,11 +179,7 @@ function importInput(ctx: Context): { buffer: Buffer; filename: string; dryRun: 
   const type = ctx.get('content-type');
   const dryRun = ctx.query.dryRun === 'true' || ctx.query.dry_run === 'true';
   if (/json/.test(type)) {
-    const body = parse(
-      z.object({ filename: z.string().min(1).max(200), content: z.string().optional(), contentBase64: z.string().optional(), dryRun: z.boolean().optional() }).strict().refine((b) => b.content !== undefined || b.contentBase64 !== undefined, 'give content (text) or contentBase64 (xlsx)'),
-      jsonBody(ctx),
-      'body',
-    );
+    const body = parse(orgImportJson, jsonBody(ctx), 'body');
     const buffer = body.contentBase64 !== undefined ? Buffer.from(body.contentBase64, 'base64') : Buffer.from(body.content!, 'utf8');
     return { buffer, filename: body.filename, dryRun: dryRun || Boolean(body.dryRun) };
   }

@@ -8,6 +8,7 @@ import { localDate } from '../domain/time';
 import type { JobRunner } from '../jobs/runner';
 import { appRouter } from './guard';
 import { ApiError } from './middleware';
+import { doc } from './openapi';
 
 /**
  * Read-only figures for the admin dashboard (/admin), behind the admin token:
@@ -35,7 +36,7 @@ export function dashboardRoutes(o: DashboardOptions): Router {
   const router = appRouter('/api');
   const { deps } = o;
 
-  router.get('/stats', async (ctx) => {
+  router.get('/stats', doc({ summary: 'Dashboard figures: tasks by state and light, per unit and group, outbox, last job runs' }), async (ctx) => {
     const parsed = statsQuery.safeParse(ctx.query);
     if (!parsed.success) {
       const i = parsed.error.issues[0];

@@ -11,6 +11,7 @@ import { DEFAULT_LADDER, ONCE_KINDS, reminderWindow, remindersDue, type LadderSe
 import { addDays, startOfDay, type LocalDate } from '../domain/time';
 import { cardRefreshes, groupCopies, leaderItems, letterItems, TASK_FIELDS, unitDigests, type Brief, type MessageContext, type Owed } from './reminder-messages';
 import type { JobContext, JobDef } from './runner';
+import { letterStep, recordSteps, reminderStep } from '../app/record-steps';
 import { workdaysOnly } from './runner';
 
 /**
@@ -227,6 +228,8 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
     await put(items.flat());
   }
   ms.queue = took(t0);
+  // on the record: each reminder and letter once (by its claim or number; a letter as the letter itself)
+  await recordSteps(deps, [...owed.filter((o) => o.due.kind !== 'letter').map((o) => reminderStep({ _id: o.due.key, kind: o.due.kind, code: o.task.code, unit: o.task.leadUnit, group: o.task.group, day: today }, at)), ...letters.map(letterStep)]);
   // nobody to send to: a unit with no chat and no official with an open_id, a leader without one
   if (undeliverable.length) log.warn({ claims: undeliverable.slice(0, 20), count: undeliverable.length }, 'reminders: owed but nobody to send them to');
   await models.reminderRuns.updateOne({ _id: r.runId }, { $set: { state: 'done', endedAt: new Date() } });

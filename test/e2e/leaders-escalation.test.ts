@@ -129,7 +129,7 @@ describe('escalation to the leader, minutes, follow-ups, close', () => {
     expect(JSON.stringify(h.fake.cardOf(escMsg.message_id))).toContain('已办结');
     expect(cardButtons(h.fake.cardOf(escMsg.message_id))).toHaveLength(0);
     const audits = await h.service.deps.models.audits.find({ entity: `escalation:${closed._id}` }).lean();
-    expect(audits.map((x) => x.action)).toEqual(['accept', 'scheduled', 'decided', 'decided', 'follow_up_done', 'closed']);
+    expect(audits.map((x) => x.action)).toEqual(['accept', 'scheduled', 'decided', 'follow_up_done', 'closed']);
   }, 120_000);
 
   test('有所不为 sends the task back to the unit, strictly urged, and makes no escalation', async () => {

@@ -9,7 +9,8 @@ import { hasRole, type Person } from '../../domain/org';
 import { formulaText, scoreTerms } from '../../domain/ranking';
 import { parsePeriod } from '../../domain/summary';
 import { localDate } from '../../domain/time';
-import { ApiError, jsonBody } from '../../http/middleware';
+import { ApiError } from '../../http/middleware';
+import { doc } from '../../http/openapi';
 import type { AppDeps } from '../deps';
 import type { AppealService } from './appeals';
 import type { BulletinService } from './bulletins';
@@ -32,15 +33,6 @@ interface Services {
   appeals: AppealService;
 }
 
-function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string): z.infer<T> {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new ApiError(400, `invalid_${what}`, `${i.path.join('.') || what}: ${i.message}`);
-  }
-  return r.data;
-}
-
 const page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
 const code = z.string().trim().min(1).max(40);
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
@@ -52,6 +44,58 @@ const noteOf = (s: z.ZodString, what: string) =>
 const note = (what: string) => noteOf(z.string().trim().min(1, 'must not be empty'), what);
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const periodParam = z.string().refine((s) => parsePeriod(s) !== null, 'expected a month such as 2026-11 or a year such as 2026');
+
+const escalationsQuery = z.object({ state: z.enum(ESCALATION_STATES).optional(), leader: code.optional(), group: code.optional(), code: code.optional(), ...page }).strict();
+const meetingsQuery = z.object({ leader: code.optional(), month: z.string().regex(/^\d{4}-\d{2}$/, 'expected YYYY-MM').optional(), ...page }).strict();
+/**
+ * Minutes of a 调度会. The meeting decides the items put on the leader's agenda (escalations the group
+ * judged 有所为), one decision per item, so `escalationId` is required and a decision on anything else is
+ * refused: work outside the agenda is dispatched as 领导交办 with 派单, which keeps every 调度会 task tied
+ * to the escalation it closes.
+ */
+export const meetingBody = z
+  .object({
+    leader: code.describe('the city leader: person code or open_id'),
+    date: date.describe('the day of the meeting'),
+    attendees: text(500).describe('who attended, as written in the minutes (one string, e.g. "张市长、王局长、李组长")'),
+    items: z
+      .array(
+        z
+          .object({
+            escalationId: code.describe('the agenda item: an escalation pending before this leader (GET /api/escalations?state=accepted&leader=…)'),
+            decision: text(1000).describe('what was decided'),
+            units: z.array(z.string().trim().min(1)).min(1, 'name at least one unit').describe('units responsible: codes or names'),
+            deadline: date.describe('deadline of the follow-up task'),
+          })
+          .strict(),
+      )
+      .min(1, 'give at least one decision')
+      .max(50)
+      .describe('one decision per agenda item; each becomes a 调度会 task'),
+  })
+  .strict();
+const rankingQuery = z.object({ period: periodParam, group: code.optional(), leader: code.optional() }).strict();
+const evaluationQuery = z.object({ year: z.string().regex(/^\d{4}$/, 'expected a year such as 2026').refine((y) => parsePeriod(y) !== null, 'expected a year between 2000 and 2100') }).strict();
+const bulletinBody = z
+  .object({
+    kind: z.enum(['表扬', '批评']),
+    title: z.string().trim().max(100).optional(),
+    body: text(3000),
+    tasks: z.array(code).max(30).default([]),
+    units: z.array(code).max(30).default([]),
+    to: z.object({ units: z.array(code).default([]), groups: z.array(code).default([]) }).strict(),
+    by: code.optional(),
+  })
+  .strict()
+  .refine((b) => b.tasks.length + b.units.length > 0, 'name at least one task or unit in tasks or units')
+  .refine((b) => b.to.units.length + b.to.groups.length > 0, 'to: name at least one unit or group to publish to');
+const appealsQuery = z.object({ state: z.enum(APPEAL_STATES).optional(), code: code.optional(), ...page }).strict();
+const appealItem = z
+  .string()
+  .trim()
+  .refine((x) => splitAppealItem(x).choice.kind !== 'all' && !splitAppealItem(x).reason, 'expected 超期, 退回, 提示函 or one letter such as 〔2026〕第3号');
+const appealBody = z.object({ code, item: appealItem.optional().describe('what is appealed: 超期, 退回, 提示函 or one letter (〔2026〕第3号); all of them when left out'), reason: text(1000), by: code }).strict();
+const decideBody = z.object({ decision: z.enum(['upheld', 'rejected']), opinion: z.string().max(1000).default(''), by: code }).strict();
 
 export function leadersApi(router: Router, s: Services): void {
   const { deps } = s;
@@ -65,8 +109,8 @@ export function leadersApi(router: Router, s: Services): void {
   };
   const apiAdmin: Person = { code: 'api', name: '管理接口', roles: [{ kind: 'admin' }], active: true };
 
-  router.get('/escalations', async (ctx) => {
-    const q = parse(z.object({ state: z.enum(ESCALATION_STATES).optional(), leader: code.optional(), group: code.optional(), code: code.optional(), ...page }).strict(), ctx.query, 'query');
+  router.get('/escalations', doc({ summary: 'Escalations (申请提级协调) and their decisions', query: escalationsQuery }), async (ctx) => {
+    const q = ctx.state.query as z.infer<typeof escalationsQuery>;
     const filter: Record<string, unknown> = {};
     if (q.state) filter.state = q.state;
     if (q.leader) filter.leader = q.leader;
@@ -75,27 +119,24 @@ export function leadersApi(router: Router, s: Services): void {
     ctx.body = await s.escalations.list(filter, q.limit, q.offset);
   });
 
-  router.get('/meetings', async (ctx) => {
-    const q = parse(z.object({ leader: code.optional(), month: z.string().regex(/^\d{4}-\d{2}$/, 'expected YYYY-MM').optional(), ...page }).strict(), ctx.query, 'query');
+  router.get('/meetings', doc({ summary: 'Recorded 调度会 minutes', query: meetingsQuery }), async (ctx) => {
+    const q = ctx.state.query as z.infer<typeof meetingsQuery>;
     const filter: Record<string, unknown> = {};
     if (q.leader) filter.leader = q.leader;
     if (q.month) filter.month = q.month;
     ctx.body = await s.meetings.list(filter, q.limit, q.offset);
   });
 
-  router.post('/meetings', async (ctx) => {
-    const body = parse(
-      z
-        .object({
-          leader: code,
-          date,
-          attendees: text(500),
-          items: z.array(z.object({ escalationId: code, decision: note('会议决定'), units: z.array(z.string().trim().min(1)).min(1, 'name at least one unit'), deadline: date }).strict()).min(1, 'give at least one decision').max(50),
-        })
-        .strict(),
-      jsonBody(ctx),
-      'body',
-    );
+  router.post(
+    '/meetings',
+    doc({
+      summary: 'Record the minutes of a 调度会: each decision becomes a 调度会 task',
+      description: 'Every item answers an escalation on the leader\'s agenda (`escalationId`); a decision on anything not on the agenda is refused with 400 — dispatch such work as 领导交办 instead. The same minutes sent again answer 200 with what was created the first time.',
+      body: meetingBody,
+      status: 201,
+    }),
+    async (ctx) => {
+    const body = ctx.state.body as z.infer<typeof meetingBody>;
     const leader = await person(body.leader, 'leader', (p) => hasRole(p, 'cityLeader'), 'is not a city leader');
     const o = await org();
     const unknown = body.items.flatMap((it) => s.meetings.resolveUnits(it.units, o)).filter((u) => !o.unit(u));
@@ -106,10 +147,11 @@ export function leadersApi(router: Router, s: Services): void {
     if (!r.ok) throw new ApiError(400, 'invalid_minutes', r.problems.join('; '));
     ctx.status = r.created ? 201 : 200;
     ctx.body = { meeting: r.meeting, tasks: r.tasks.map((t) => t.code), created: r.created };
-  });
+  },
+  );
 
-  router.get('/ranking', async (ctx) => {
-    const q = parse(z.object({ period: periodParam, group: code.optional(), leader: code.optional() }).strict(), ctx.query, 'query');
+  router.get('/ranking', doc({ summary: 'Unit ranking for a month or a year, with its formula', query: rankingQuery }), async (ctx) => {
+    const q = ctx.state.query as z.infer<typeof rankingQuery>;
     const o = await org();
     if (q.group && !o.group(q.group)) throw new ApiError(400, 'unknown_group', `group: no group ${q.group}`);
     const scope = q.leader ? s.summary.leaderScope(await person(q.leader, 'leader', (p) => hasRole(p, 'cityLeader'), 'is not a city leader'), o) : q.group ? s.summary.groupsScope([q.group], o) : s.summary.cityScope(o);
@@ -119,8 +161,8 @@ export function leadersApi(router: Router, s: Services): void {
     ctx.body = { period: period.label, scope: scope.label, formula: formulaText(w), weights: w, items: rows.map((r) => ({ ...r, unitName: o.unitName(r.unit), terms: scoreTerms(r, w) })), total: rows.length };
   });
 
-  router.get('/evaluation/export', async (ctx) => {
-    const q = parse(z.object({ year: z.string().regex(/^\d{4}$/, 'expected a year such as 2026').refine((y) => parsePeriod(y) !== null, 'expected a year between 2000 and 2100') }).strict(), ctx.query, 'query');
+  router.get('/evaluation/export', doc({ summary: "The year's evaluation for 纪委/组织部 (XLSX)", query: evaluationQuery, answers: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'XLSX' } }), async (ctx) => {
+    const q = ctx.state.query as z.infer<typeof evaluationQuery>;
     const o = await org();
     const period = parsePeriod(q.year)!;
     const { rows } = await s.summary.ranking(s.summary.cityScope(o), period, localDate(deps.clock.now(), deps.settings.tz));
@@ -148,29 +190,14 @@ export function leadersApi(router: Router, s: Services): void {
     ctx.body = Buffer.from(await book.xlsx.writeBuffer());
   });
 
-  router.get('/bulletins', async (ctx) => {
-    const q = parse(z.object(page).strict(), ctx.query, 'query');
+  const bulletinsQuery = z.object(page).strict();
+  router.get('/bulletins', doc({ summary: 'Published 通报 (表扬/批评)', query: bulletinsQuery }), async (ctx) => {
+    const q = ctx.state.query as z.infer<typeof bulletinsQuery>;
     ctx.body = await s.bulletins.list(q.limit, q.offset);
   });
 
-  router.post('/bulletins', async (ctx) => {
-    const body = parse(
-      z
-        .object({
-          kind: z.enum(['表扬', '批评']),
-          title: z.string().trim().max(100).optional(),
-          body: text(3000),
-          tasks: z.array(code).max(30).default([]),
-          units: z.array(code).max(30).default([]),
-          to: z.object({ units: z.array(code).default([]), groups: z.array(code).default([]) }).strict(),
-          by: code.optional(),
-        })
-        .strict()
-        .refine((b) => b.tasks.length + b.units.length > 0, 'name at least one task or unit in tasks or units')
-        .refine((b) => b.to.units.length + b.to.groups.length > 0, 'to: name at least one unit or group to publish to'),
-      jsonBody(ctx),
-      'body',
-    );
+  router.post('/bulletins', doc({ summary: 'Publish a 通报 to units and groups', body: bulletinBody, status: 201 }), async (ctx) => {
+    const body = ctx.state.body as z.infer<typeof bulletinBody>;
     const o = await org();
     const bad = [...body.units, ...body.to.units].filter((u) => !o.unit(u));
     if (bad.length) throw new ApiError(400, 'unknown_unit', `no unit ${bad.join(', ')}`);
@@ -186,8 +213,8 @@ export function leadersApi(router: Router, s: Services): void {
     ctx.body = { ...r.doc, created: r.created };
   });
 
-  router.get('/appeals', async (ctx) => {
-    const q = parse(z.object({ state: z.enum(APPEAL_STATES).optional(), code: code.optional(), ...page }).strict(), ctx.query, 'query');
+  router.get('/appeals', doc({ summary: 'Appeals (申诉) against ranking items', query: appealsQuery }), async (ctx) => {
+    const q = ctx.state.query as z.infer<typeof appealsQuery>;
     const filter: Record<string, unknown> = {};
     if (q.state) filter.state = q.state;
     if (q.code) filter.code = q.code.toUpperCase();
@@ -200,19 +227,15 @@ export function leadersApi(router: Router, s: Services): void {
     throw new ApiError(status, r.kind === 'invalid' ? 'invalid_appeal' : r.kind === 'missing' ? 'not_found' : r.kind === 'stale' ? 'already_decided' : 'forbidden', r.message);
   };
 
-  router.post('/appeals', async (ctx) => {
-    const item = z
-      .string()
-      .trim()
-      .refine((x) => splitAppealItem(x).choice.kind !== 'all' && !splitAppealItem(x).reason, 'expected 超期, 退回, 提示函 or one letter such as 〔2026〕第3号');
-    const body = parse(z.object({ code, item: item.optional(), reason: note('申诉理由'), by: code }).strict(), jsonBody(ctx), 'body');
+  router.post('/appeals', doc({ summary: 'File an appeal for a task', body: appealBody, status: 201 }), async (ctx) => {
+    const body = ctx.state.body as z.infer<typeof appealBody>;
     const by = await person(body.by, 'by', () => true, '');
     ctx.status = 201;
     ctx.body = outcome(await s.appeals.file(body.code.toUpperCase(), by, body.item ? `${body.item} ${body.reason}` : body.reason));
   });
 
-  router.post('/appeals/:id/decide', async (ctx) => {
-    const body = parse(z.object({ decision: z.enum(['upheld', 'rejected']), opinion: noteOf(z.string(), '裁定意见').default(''), by: code }).strict(), jsonBody(ctx), 'body');
+  router.post('/appeals/:id/decide', doc({ summary: 'Decide an appeal: upheld or rejected', body: decideBody }), async (ctx) => {
+    const body = ctx.state.body as z.infer<typeof decideBody>;
     const by = await person(body.by, 'by', () => true, '');
     ctx.body = outcome(await s.appeals.decide(ctx.params.id, by, body.decision, body.opinion));
   });

@@ -144,7 +144,11 @@ export class EscalationService {
       const all = [...new Set([...e.followUps, ...followUps])];
       if (e.meetingId === meeting.id && all.length === e.followUps.length) return { result: undefined };
       const doc: EscalationDoc = { ...e, state: 'decided', meetingId: meeting.id, meetingDate: meeting.date, followUps: all };
-      return { doc, owed: [this.docs.refresh(id, e.rev + 1, 'escalation')], audit: { action: 'decided', by: meeting.by, note: `会议 ${meeting.id}：${all.join('、')}`, before: { state: e.state }, after: { state: 'decided', followUps: all } }, result: undefined };
+      // decided once: the meeting's follow-up tasks, tied on afterwards, are the same step (each task's
+      // creation is on its own record), so they change the document without a second 'decided'
+      const again = e.state === 'decided' && e.meetingId === meeting.id;
+      const audit = again ? undefined : { action: 'decided', by: meeting.by, note: `会议 ${meeting.id}`, before: { state: e.state }, after: { state: 'decided' } };
+      return { doc, owed: [this.docs.refresh(id, e.rev + 1, 'escalation')], audit, result: undefined };
     });
   }
 

@@ -50,10 +50,10 @@ export class OwedDocs<T extends OwedDoc> {
   }
 
   /** Creates the document once (by _id); returns whether this call created it. */
-  async create(doc: T, owed: OutboxItem[], audit: AuditNote): Promise<boolean> {
+  async create(doc: T, owed: OutboxItem[], audit?: AuditNote): Promise<boolean> {
     const fresh = await insertNew(this.model, [{ ...doc, owed, owedAt: owed.length ? new Date() : null, rev: doc.rev ?? 1 }]);
     if (!fresh.size) return false;
-    await this.audit(doc._id, audit);
+    if (audit) await this.audit(doc._id, doc, audit);
     await this.relay(doc._id);
     return true;
   }
@@ -70,7 +70,7 @@ export class OwedDocs<T extends OwedDoc> {
         const set = { ...rest, rev: current.rev + 1, owed, owedAt: owed.length ? new Date() : null };
         const res = await this.model.updateOne({ _id: id, rev: current.rev }, { $set: set });
         if (res.matchedCount !== 1) throw new Error(`${this.entity(id)} changed under its lock (rev ${current.rev})`);
-        if (c.audit) await this.audit(id, c.audit);
+        if (c.audit) await this.audit(id, c.doc, c.audit);
       }
       await this.relayLocked(id);
       return c.result;
@@ -83,8 +83,10 @@ export class OwedDocs<T extends OwedDoc> {
     return { key: messageKey('refresh', ref, rev), kind: 'refresh', ref, msgType: 'interactive', render: { card, ref, view: '' } };
   }
 
-  private async audit(id: string, a: AuditNote): Promise<void> {
-    await this.deps.models.audits.collection.insertOne({ entity: this.entity(id), at: this.deps.clock.now(), by: a.by, action: a.action, note: a.note, before: a.before, after: a.after, schemaVersion: AUDIT_SCHEMA_VERSION } as never);
+  /** On the record with the task it concerns (escalations and appeals carry one), so a task's history shows it. */
+  private async audit(id: string, doc: T, a: AuditNote): Promise<void> {
+    const code = (doc as { code?: unknown }).code;
+    await this.deps.models.audits.collection.insertOne({ entity: this.entity(id), ...(typeof code === 'string' ? { task: code } : {}), at: this.deps.clock.now(), by: a.by, action: a.action, note: a.note, before: a.before, after: a.after, schemaVersion: AUDIT_SCHEMA_VERSION } as never);
   }
 
   async relay(id: string): Promise<void> {
