@@ -1,10 +1,11 @@
 import type { AuditDoc } from '../adapters/mongo/models/audits';
+import type { TaskHistoryDoc } from '../adapters/mongo/models/task-history';
 import type { AuditEntry } from '../domain/task';
 import type { AppDeps } from './deps';
 
 /**
  * The record, read as one log: every task's own history (embedded in the task, written with each change)
- * and the `audits` collection (org imports, meetings, appeals, escalations, reminders and letters sent).
+ * (with the older entries of long tasks, moved to task_history) and the `audits` collection (org imports, meetings, appeals, escalations, reminders and letters sent).
  * Newest first. Both sources are read sorted and cut at offset+limit, then merged; the total is the sum
  * of both counts. Tasks' histories are unwound in the database ($unwind, $match, $sort — all FerretDB
  * 1.24 has), or read by `_id` when one task is asked for.
@@ -44,7 +45,7 @@ async function taskHistory(deps: AppDeps, f: AuditFilter, upTo: number): Promise
   if (f.actor) match['history.by'] = f.actor;
   if (f.action) match['history.action'] = f.action;
   if (f.task) {
-    const t = await deps.models.tasks.findById(f.task.toUpperCase(), { code: 1, history: 1 }).lean<{ code: string; history: AuditEntry[] }>();
+    const t = await deps.tasks.getWithHistory(f.task); // older entries moved to task_history included
     const rows = (t?.history ?? [])
       .filter((h) => (!f.actor || h.by === f.actor) && (!f.action || h.action === f.action) && (!f.from || h.at >= f.from) && (!f.to || h.at < f.to))
       .map((h) => fromTask(t!.code, h))
@@ -56,7 +57,20 @@ async function taskHistory(deps: AppDeps, f: AuditFilter, upTo: number): Promise
     upTo > 0 ? deps.models.tasks.aggregate<{ code: string; history: AuditEntry }>([...base, { $sort: { 'history.at': -1 } }, { $limit: upTo }]) : Promise.resolve([]),
     deps.models.tasks.aggregate<{ n: number }>([...base, { $group: { _id: null, n: { $sum: 1 } } }]),
   ]);
-  return { rows: docs.map((d) => fromTask(d.code, d.history)), total: counted[0]?.n ?? 0 };
+  const moved = await movedHistory(deps, f, upTo);
+  return { rows: [...docs.map((d) => fromTask(d.code, d.history)), ...moved.rows], total: (counted[0]?.n ?? 0) + moved.total };
+}
+
+/** Entries moved out of long tasks into task_history (while an entry is being moved it may show twice). */
+async function movedHistory(deps: AppDeps, f: AuditFilter, upTo: number): Promise<{ rows: AuditRow[]; total: number }> {
+  const filter: Record<string, unknown> = { ...range(f, 'at') };
+  if (f.actor) filter.by = f.actor;
+  if (f.action) filter.action = f.action;
+  const [docs, total] = await Promise.all([
+    upTo > 0 ? deps.models.taskHistory.find(filter).sort({ at: -1 }).limit(upTo).lean<TaskHistoryDoc[]>() : Promise.resolve([]),
+    deps.models.taskHistory.countDocuments(filter),
+  ]);
+  return { rows: docs.map((d) => fromTask(d.code, d)), total };
 }
 
 async function logEntries(deps: AppDeps, f: AuditFilter, upTo: number): Promise<{ rows: AuditRow[]; total: number }> {
