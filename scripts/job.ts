@@ -3,8 +3,10 @@
  * code the schedule runs. Messages it owes go to the outbox; the running service sends them. The
  * `outbox` job is the exception: with a Feishu app configured it sends what is due itself (a one-shot
  * worker, safe next to a running service: rows are claimed one by one and sent with their uuid).
- * Uses MONGODB_URI, or the sandbox's database (started by `npm start`, or for this run).
+ * Uses MONGODB_URI, or the sandbox's database (started by `npm start`, or for this run). The run is
+ * recorded in the audit log as asked by `cli` and the OS user.
  */
+import os from 'node:os';
 import { configOrExit } from '../src/config';
 import { connectMongo } from '../src/adapters/mongo/connection';
 import { createLogger } from '../src/log';
@@ -50,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
       sender = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: core.views, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE) });
     }
     const at = atText ? new Date(atText) : core.deps.clock.now();
-    const run = await core.runner.run(name, at, { trigger: 'manual', force: rest.includes('--force') });
+    const run = await core.runner.run(name, at, { trigger: 'manual', force: rest.includes('--force'), by: `cli ${osUser()}` });
     console.log(`${name} @ ${at.toISOString()}: ${run.status}`);
     console.log(JSON.stringify(run.result ?? run.error ?? {}, null, 2));
     return run.status === 'error' ? 1 : 0;
@@ -63,6 +65,15 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await conn.close();
     await db.stop();
+  }
+}
+
+/** The OS user who ran the command, for the audit log. */
+function osUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.LOGNAME ?? 'unknown';
   }
 }
 

@@ -163,7 +163,7 @@ export function apiRoutes(o: ApiOptions): Router {
       if (e instanceof UnknownJob) throw new ApiError(404, 'unknown_job', e.message);
       throw e;
     }
-    ctx.body = await o.runner.run(ctx.params.name, body.at ? new Date(body.at) : deps.clock.now(), { trigger: 'manual', force: body.force });
+    ctx.body = await o.runner.run(ctx.params.name, body.at ? new Date(body.at) : deps.clock.now(), { trigger: 'manual', force: body.force, by: requester(ctx) });
   });
 
   router.get('/calendar', doc({ summary: "A year's days off and extra workdays, each with its source", query: calendarQuerySchema }), async (ctx) => {
@@ -173,6 +173,12 @@ export function apiRoutes(o: ApiOptions): Router {
 
   o.extend?.(router);
   return router;
+}
+
+/** Who asked, for the audit log: the client's address (X-Forwarded-For behind a proxy) and the peer's when it differs. */
+function requester(ctx: Context): string {
+  const peer = ctx.req.socket.remoteAddress ?? 'unknown';
+  return ctx.ip && ctx.ip !== peer ? `admin-api ${ctx.ip} (via ${peer})` : `admin-api ${peer}`;
 }
 
 function importInput(ctx: Context): { buffer: Buffer; filename: string; dryRun: boolean } {

@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import cron, { type ScheduledTask } from 'node-cron';
+import { AUDIT_SCHEMA_VERSION, type AuditDoc } from '../adapters/mongo/models/audits';
 import { JOB_RUN_SCHEMA_VERSION, type JobRunDoc } from '../adapters/mongo/models/job-runs';
 import type { AppDeps } from '../app/deps';
 import { DEFAULT_SCHEDULES } from '../config';
@@ -89,12 +90,17 @@ export class JobRunner {
     return job;
   }
 
-  /** Runs a job for the moment `at`. A scheduled slot that already ran is not run again. */
-  async run(name: string, at: Date, opts: { trigger?: Trigger; force?: boolean; supersededBy?: Date } = {}): Promise<JobRunDoc> {
+  /**
+   * Runs a job for the moment `at`. A scheduled slot that already ran is not run again. A manual run
+   * (any moment, future included: an admin's tool) is first written to the audit log with `by`, who
+   * asked (`admin-api 10.0.0.7`, `cli alice`, `sandbox`).
+   */
+  async run(name: string, at: Date, opts: { trigger?: Trigger; force?: boolean; supersededBy?: Date; by?: string } = {}): Promise<JobRunDoc> {
     const job = this.get(name);
     const trigger = opts.trigger ?? 'manual';
     const { models, locks, settings, log } = this.deps;
     const id = trigger === 'manual' ? `${name}@${at.toISOString()}#${Date.now().toString(36)}` : `${name}@${at.toISOString()}`;
+    if (trigger === 'manual') await this.auditManual(id, name, at, Boolean(opts.force), opts.by);
     const lockKey = `job:${name}`;
     if (!(await locks.tryAcquire(lockKey, 30 * 60_000))) {
       return { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: new Date(), status: 'skipped', result: { reason: 'another run of this job is in progress' } };
@@ -134,6 +140,12 @@ export class JobRunner {
 
   private context(name: string, at: Date, force: boolean): JobContext {
     return { at, today: localDate(at, this.deps.settings.tz), force, deps: this.deps, scheduleOverridden: this.overridden(name) };
+  }
+
+  private async auditManual(runId: string, name: string, at: Date, force: boolean, by = 'unknown'): Promise<void> {
+    const note = `${force ? 'forced ' : ''}run for ${at.toISOString()}`;
+    const entry: AuditDoc = { entity: `job:${name}`, at: this.deps.clock.now(), by, action: 'run', note, after: { runId, at, force }, schemaVersion: AUDIT_SCHEMA_VERSION };
+    await this.deps.models.audits.collection.insertOne(entry as never);
   }
 
   /** Whether JOB_SCHEDULES replaced the job's default schedule (config.ts DEFAULT_SCHEDULES). */

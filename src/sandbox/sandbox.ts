@@ -234,7 +234,7 @@ function sandboxRoutes(o: RouteOptions): Router {
     if (!o.runner.names().includes(ctx.params.name)) throw new ApiError(404, 'unknown_job', `unknown job ${ctx.params.name}; jobs: ${o.runner.names().join(', ')}`);
     const at = b.at ? new Date(b.at) : o.clock.now();
     if (Number.isNaN(at.getTime())) throw new ApiError(400, 'invalid_body', 'at: expected an ISO moment');
-    const run = await o.runner.run(ctx.params.name, at, { trigger: 'manual', force: b.force });
+    const run = await o.runner.run(ctx.params.name, at, { trigger: 'manual', force: b.force, by: 'sandbox' });
     await settle();
     ctx.body = run;
   });

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { FixedClock } from '../../src/clock';
 import { DEFAULT_SCHEDULES, loadConfig } from '../../src/config';
@@ -133,12 +134,20 @@ describe('job runner', () => {
     expect(n.stderr).toContain('usage: npm run job');
   });
 
-  test('npm run job runs a real job against the database at --at', () => {
+  test('npm run job runs a real job against the database at --at, recorded in the audit log', async () => {
     const root = path.resolve(__dirname, '../..');
     const uri = `${process.env.MONGODB_URI!.replace(/\/$/, '')}/${db.dbName}`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/job.ts', 'reminders', '--at', '2026-10-03T09:00:00+08:00'], { cwd: root, encoding: 'utf8', env: { ...process.env, MONGODB_URI: uri } });
     expect(r.stdout).toContain('reminders @ 2026-10-03T01:00:00.000Z: skipped');
     expect(r.status).toBe(0);
+    const forced = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/job.ts', 'weekly-digest', '--at', '2030-01-07T09:00:00+08:00', '--force'], { cwd: root, encoding: 'utf8', env: { ...process.env, MONGODB_URI: uri } });
+    expect(forced.status).toBe(0);
+    const audits = await db.models.audits.find({ entity: /^job:/, by: /^cli / }).sort({ _id: 1 }).lean();
+    const by = `cli ${os.userInfo().username}`;
+    expect(audits.map((a) => [a.entity, a.by, a.action, a.note, (a.after as { force: boolean }).force])).toEqual([
+      ['job:reminders', by, 'run', 'run for 2026-10-03T01:00:00.000Z', false],
+      ['job:weekly-digest', by, 'run', 'forced run for 2030-01-07T01:00:00.000Z', true],
+    ]);
     const u = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/job.ts', 'no-such-job'], { cwd: root, encoding: 'utf8', env: { ...process.env, MONGODB_URI: uri } });
     expect(u.status).toBe(2);
     expect(u.stderr).toContain('unknown job "no-such-job"');

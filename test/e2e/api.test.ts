@@ -107,6 +107,22 @@ describe('admin API', () => {
     expect(list.json.jobs).toContain('reminders');
   });
 
+  test('jobs: every manual run is in the audit log with who asked, the moment and whether forced; a refused one is not', async () => {
+    const audits = () => h.service.deps.models.audits.find({ entity: 'job:weekly-digest' }).sort({ _id: 1 }).lean();
+    const future = await fetch(h.base + '/api/jobs/weekly-digest/run', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' }, body: JSON.stringify({ at: '2027-03-01T09:00:00+08:00', force: true }) });
+    expect(future.status).toBe(200);
+    const runId = ((await future.json()) as { _id: string })._id;
+    expect(await audits()).toEqual([
+      expect.objectContaining({ by: 'admin-api 203.0.113.9 (via 127.0.0.1)', action: 'run', at: new Date('2026-12-01T10:00:00+08:00'), note: 'forced run for 2027-03-01T01:00:00.000Z', after: { runId, at: new Date('2027-03-01T01:00:00.000Z'), force: true } }),
+    ]);
+    expect((await api('POST', '/api/jobs/weekly-digest/run', {})).status).toBe(200);
+    const [, plain] = await audits();
+    expect(plain).toMatchObject({ by: 'admin-api 127.0.0.1', note: 'run for 2026-12-01T02:00:00.000Z', after: { at: new Date('2026-12-01T02:00:00.000Z'), force: false } });
+    expect((await api('POST', '/api/jobs/weekly-digest/run', { at: 'soon' })).status).toBe(400);
+    expect((await api('POST', '/api/jobs/weekly-digest/run', { force: true }, null)).status).toBe(401);
+    expect(await audits()).toHaveLength(2);
+  });
+
   test('jobs: outbox relays what a task still owes and sends what is due, on any day; bad input runs nothing', async () => {
     const { models } = h.service.deps;
     // a change whose relay never ran (the process died right after the write): the message is still on the task
