@@ -76,6 +76,24 @@ function parseStructured(text: string, file: string, json: boolean): ParsedOrg {
   return tablesOf(doc, lc, file);
 }
 
+/**
+ * Aliases expand on conversion: a "billion laughs" file of a few hundred bytes would expand to
+ * gigabytes. yaml stops past maxAliasCount expansions (its ReferenceError): that is a refusal of the
+ * file like any other, not a server error.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+function toJS(doc: Document, file: string): Record<string, unknown> {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof ReferenceError || /alias/i.test((e as Error).message)) {
+      throw new OrgImportError([{ file, message: `别名（&/*）展开过多，超过上限 ${MAX_ALIAS_COUNT} 次 (${(e as Error).message})；请直接写出各项内容` }]);
+    }
+    throw e;
+  }
+}
+
 function tablesOf(doc: Document, lc: LineCounter, file: string): ParsedOrg {
   const line = (node: unknown) => {
     const range = (node as { range?: [number, number, number] } | null)?.range;
@@ -85,7 +103,7 @@ function tablesOf(doc: Document, lc: LineCounter, file: string): ParsedOrg {
   if (!isMap(root)) {
     throw new OrgImportError([{ file, line: line(root) ?? 1, message: '顶层应为包含 units、groups、people 的对象 (expected a map with units / groups / people)' }]);
   }
-  const js = doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+  const js = toJS(doc, file);
   const out: ParsedOrg = { files: [file], tables: {} };
   const problems: Problem[] = [];
   for (const pair of root.items) {

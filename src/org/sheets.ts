@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { ArchiveRefused, checkArchive } from '../archive-check';
+import { LIMITS, limitMessage } from '../limits';
 import { OrgImportError, type Problem, type Where } from './problems';
 import { TABLES, type ParsedOrg, type SourceEntry, type TableName } from './source';
 
@@ -97,6 +99,8 @@ export function readCsv(buffer: Buffer, file: string): ParsedOrg {
   const startLine = (r: (typeof records)[number]) => r.info.lines - r.record.join('').split('\n').length + 1;
   const [head, ...body] = records;
   if (!head) throw new OrgImportError([{ file, message: '文件为空 (empty file)' }]);
+  const tooBig = sizeProblem(records.length, records.reduce((m, r) => Math.max(m, r.record.length), 0));
+  if (tooBig) throw new OrgImportError([{ file, message: tooBig }]);
   const problems: Problem[] = [];
   const table = detectTable(head.record.map((h) => headerKey(h) ?? ''), file);
   if (!table) throw new OrgImportError([{ file, row: startLine(head), message: '无法从表头识别是 units、groups 还是 people (header row not recognised)' }]);
@@ -105,7 +109,21 @@ export function readCsv(buffer: Buffer, file: string): ParsedOrg {
   return { files: [file], tables: { [table]: entries } };
 }
 
+/** A sheet or CSV over LIMITS.sheetRows / sheetColumns, named with the value met; null when within. */
+function sizeProblem(rows: number, columns: number): string | null {
+  if (rows > LIMITS.sheetRows) return limitMessage('sheetRows', rows);
+  if (columns > LIMITS.sheetColumns) return limitMessage('sheetColumns', columns);
+  return null;
+}
+
 export async function readXlsx(buffer: Buffer, file: string): Promise<ParsedOrg> {
+  // the archive's inflated size is checked before exceljs unpacks anything
+  try {
+    await checkArchive(buffer);
+  } catch (e) {
+    if (e instanceof ArchiveRefused) throw new OrgImportError([{ file, message: `无法读取 XLSX 工作簿: ${e.message}` }]);
+    throw e;
+  }
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(buffer as unknown as ArrayBuffer);
@@ -118,6 +136,11 @@ export async function readXlsx(buffer: Buffer, file: string): Promise<ParsedOrg>
     const table = SHEET_NAMES[ws.name.trim().toLowerCase()];
     if (!table) return; // other sheets (说明 …) are not data
     if (out.tables[table]) problems.push({ file, sheet: ws.name, message: `${table} 表出现了两次` });
+    const tooBig = sizeProblem(ws.rowCount, ws.columnCount);
+    if (tooBig) {
+      problems.push({ file, sheet: ws.name, message: tooBig });
+      return;
+    }
     const rows: { cells: string[]; where: Where }[] = [];
     ws.eachRow({ includeEmpty: false }, (row, n) => {
       const cells: string[] = [];
