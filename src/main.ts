@@ -38,6 +38,7 @@ import { createLogger, type Logger } from './log';
 import { leadersSide } from './app/leaders';
 import { feishuResolver } from './app/feishu-resolver';
 import { seedSandbox, startSandbox, type Sandbox } from './sandbox/sandbox';
+import { persistSandbox, type SandboxPersistence } from './sandbox/persist';
 import { webRoutes } from './http/web-routes';
 import { dashboardRoutes } from './http/dashboard-routes';
 import { openapiRoutes } from './http/openapi-routes';
@@ -100,7 +101,12 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender });
   const { deps, views, dispatch, leaders, runner } = core;
   const { models, locks, outbox, tasks, clock } = deps;
-  if (sandbox) await seedSandbox(deps, sandbox.fake, sandbox.resolver);
+  let kept: SandboxPersistence | undefined;
+  if (sandbox) {
+    await seedSandbox(deps, sandbox.fake, sandbox.resolver);
+    kept = await persistSandbox(conn, sandbox.fake, clock, log);
+    closers.push(() => kept!.flush()); // closers run last-first: written before the database closes
+  }
   // reminders and letters sent before they were put on the record (once; see app/record-steps.ts)
   await backfillSteps(deps).catch((e: Error) => log.warn({ err: e.message }, 'audit backfill failed; it is tried again at the next start'));
 
@@ -125,7 +131,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     recordRoutes({ deps }),
     webRoutes({ sandbox: Boolean(sandbox), log }),
   ];
-  if (sandbox) routers.push(sandbox.routes({ deps, runner, worker, clock }));
+  if (sandbox) routers.push(sandbox.routes({ deps, runner, worker, clock, kept: kept! }));
   routers.push(openapiRoutes({ routers: () => routers, version }));
   const auth = { adminToken: config.adminToken, open: sandbox ? ['/api/sandbox'] : [] };
   const app = createHttpApp({ log, ready: () => ping(conn), routers, auth });

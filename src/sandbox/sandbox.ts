@@ -10,6 +10,7 @@ import type { OutboxWorker } from '../adapters/feishu/outbox-worker';
 import type { AppDeps } from '../app/deps';
 import { findButton } from '../cards/inspect';
 import type { AppClock, Clock } from '../clock';
+import type { SandboxPersistence } from './persist';
 import type { Config } from '../config';
 import { localMoment, type JobRunner } from '../jobs/runner';
 import type { Logger } from '../log';
@@ -29,7 +30,7 @@ export interface Sandbox {
   resolver: ContactResolver;
   fake: FakeFeishu;
   attach(port: number): void;
-  routes(o: { deps: AppDeps; runner: JobRunner; worker: OutboxWorker; clock: Clock }): Router;
+  routes(o: { deps: AppDeps; runner: JobRunner; worker: OutboxWorker; clock: Clock; kept: SandboxPersistence }): Router;
   stop(): Promise<void>;
 }
 
@@ -80,6 +81,7 @@ export async function seedSandbox(deps: AppDeps, fake: FakeFeishu, resolver: Con
 }
 
 interface RouteOptions {
+  kept: SandboxPersistence;
   deps: AppDeps;
   runner: JobRunner;
   worker: OutboxWorker;
@@ -224,6 +226,7 @@ function sandboxRoutes(o: RouteOptions): Router {
     const before = o.clock.now();
     const now = new Date(b.at);
     (o.clock as AppClock).set(now);
+    await o.kept.saveClock();
     const warning = now < before ? `时钟向后拨了（从 ${localMoment(before, deps.settings.tz)} 到 ${localMoment(now, deps.settings.tz)}）：已发出的消息和已运行的作业不会撤回，作业不会重跑已运行过的时段` : undefined;
     if (warning) deps.log.warn({ from: before.toISOString(), to: now.toISOString() }, 'sandbox clock set backwards');
     ctx.body = { now: now.toISOString(), catchUp: await catchUp(now), ...(warning ? { warning } : {}) };

@@ -210,6 +210,17 @@ export class FakeFeishu extends EventEmitter<FakeFeishuEvents> {
       (filter.status === undefined || c.status === filter.status));
   }
 
+  /**
+   * Puts back messages kept from an earlier run (the sandbox keeps its chats in its database), in the
+   * order given, as they were: no events, no calls recorded.
+   */
+  restore(messages: FakeMessage[]): void {
+    for (const m of messages) {
+      if (m.chat_id.startsWith('oc_p2p_') && m.sender.id_type === 'open_id') this.store.p2pChatOf(m.sender.id, m.chat_id);
+      this.store.messages.set(m.message_id, m);
+    }
+  }
+
   /** The chat's transcript in order, each message with its current content. */
   messagesIn(chatId: string): FakeMessage[] {
     return this.store.messagesIn(chatId);
