@@ -139,6 +139,23 @@ export class AppCardViews implements CardViews, CardRenderer {
     return noticeCard({ title, text, color: color as HeaderTemplate | undefined });
   }
 
+  /**
+   * An order's tasks, read by _id from the list its order keeps (a confirmed preview's codes, a recorded
+   * meeting's tasks): on FerretDB's SQLite handler a query by `order` reads every task, and the daily
+   * reminders refresh many roll-ups. An order still being created has no list yet: queried by `order`.
+   */
+  private async orderTasks(id: string): Promise<Task[]> {
+    const preview = await this.deps.models.previews.findById(id, { state: 1, codes: 1 }).lean<Pick<PreviewDoc, 'state' | 'codes'>>();
+    let codes = preview?.state === 'confirmed' ? preview.codes : undefined;
+    if (!preview) {
+      const m = await this.deps.models.meetings.findById(id, { state: 1, items: 1 }).lean<{ state: string; items: { tasks?: string[] }[] }>();
+      if (m?.state === 'done') codes = m.items.flatMap((it) => it.tasks ?? []);
+    }
+    if (!codes?.length) return this.deps.tasks.find({ order: id }, { sort: { code: 1 } });
+    const tasks = await Promise.all(codes.map((c) => this.deps.tasks.get(c)));
+    return tasks.filter((t): t is Task => t !== null && t.order === id).sort((a, b) => a.code.localeCompare(b.code));
+  }
+
   /** The outbox's renderer: live cards by reference. */
   async render(r: CardRender): Promise<Card | null> {
     const [kind, id] = [r.ref.slice(0, r.ref.indexOf(':')), r.ref.slice(r.ref.indexOf(':') + 1)];
@@ -154,7 +171,7 @@ export class AppCardViews implements CardViews, CardRenderer {
       return urgeCard({ task: t, unitName: org.unitName(t.leadUnit), light: this.light(t), groupName: org.group(t.group)?.name ?? t.group, urgedBy: urge ? org.personName(urge.by) : '督导组', note: urge?.note, at: urge?.at, today: this.today(), tz: this.deps.settings.tz });
     }
     if (r.card === 'rollup' && kind === 'order') {
-      const tasks = await this.deps.tasks.find({ order: id }, { sort: { code: 1 } });
+      const tasks = await this.orderTasks(id);
       if (!tasks.length) return null;
       return rollupCard({
         orderId: id,

@@ -14,7 +14,7 @@ import type { LocalDate } from '../domain/time';
  * each reminder, so a run finishing the work of one that stopped half-way produces the same keys and
  * the outbox sends each message once.
  */
-export const TASK_FIELDS = { code: 1, title: 1, state: 1, deadline: 1, dispatchedAt: 1, progress: 1, closedAt: 1, strict: 1, leadUnit: 1, group: 1, priority: 1, reports: 1 } as const;
+export const TASK_FIELDS = { code: 1, title: 1, state: 1, deadline: 1, dispatchedAt: 1, progress: 1, closedAt: 1, strict: 1, leadUnit: 1, group: 1, priority: 1, reports: 1, order: 1 } as const;
 export type Brief = Pick<Task, keyof typeof TASK_FIELDS>;
 
 export interface Owed {
@@ -124,6 +124,14 @@ export function leaderItems(c: MessageContext, o: Owed, letter?: Pick<LetterDoc,
  * The task cards of everything reminded today are patched once a day: their light and "剩 N 个工作日"
  * move with time alone, and no edit bumps the task's rev to refresh them.
  */
+/**
+ * The roll-up cards of the orders the run's tasks belong to: their lights move with the tasks' (a
+ * patch per live copy once expanded; the card reads its tasks by _id when rendered).
+ */
+export function rollupRefreshes(orders: Iterable<string>, today: LocalDate): OutboxItem[] {
+  return [...new Set(orders)].sort().map((order) => ({ key: messageKey('refresh', order, 'rollup', today), kind: 'refresh', ref: `order:${order}`, msgType: 'interactive', render: { card: 'rollup', ref: `order:${order}`, view: 'rollup' } }));
+}
+
 export function cardRefreshes(owed: Owed[], today: LocalDate): OutboxItem[] {
   const codes = new Set(owed.filter((o) => o.due.kind !== 'letter' && o.due.kind !== 'leader').map((o) => o.task.code));
   return [...codes].map((code) => ({ key: messageKey('refresh', code, 'day', today), kind: 'refresh', ref: `task:${code}`, msgType: 'interactive', render: { card: 'task', ref: `task:${code}`, view: '' } }));

@@ -9,7 +9,7 @@ import { lightOf } from '../domain/lights';
 import type { WorkCalendar } from '../domain/calendar';
 import { DEFAULT_LADDER, ONCE_KINDS, reminderWindow, remindersDue, type LadderSettings } from '../domain/reminders';
 import { addDays, startOfDay, type LocalDate } from '../domain/time';
-import { cardRefreshes, groupCopies, leaderItems, letterItems, TASK_FIELDS, unitDigests, type Brief, type MessageContext, type Owed } from './reminder-messages';
+import { cardRefreshes, rollupRefreshes, groupCopies, leaderItems, letterItems, TASK_FIELDS, unitDigests, type Brief, type MessageContext, type Owed } from './reminder-messages';
 import type { JobContext, JobDef } from './runner';
 import { letterStep, recordSteps, reminderStep } from '../app/record-steps';
 import { workdaysOnly } from './runner';
@@ -134,7 +134,7 @@ async function startRun(ctx: JobContext, opts: Required<RemindersOptions>): Prom
 }
 
 /** Streams the tasks, works out what each is owed today and claims it: what this run (or a stopped one) now owes. */
-async function claimOwed(ctx: JobContext, opts: Required<RemindersOptions>, r: RunStart, ms: Record<string, number>): Promise<{ owed: Owed[]; tasks: number; skipped: number }> {
+async function claimOwed(ctx: JobContext, opts: Required<RemindersOptions>, r: RunStart, ms: Record<string, number>): Promise<{ owed: Owed[]; tasks: number; skipped: number; orders: Set<string> }> {
   const { deps, today } = ctx;
   const { models, settings, cal, log } = deps;
   const owed: Owed[] = [];
@@ -144,6 +144,7 @@ async function claimOwed(ctx: JobContext, opts: Required<RemindersOptions>, r: R
   const pending: Record<'daily' | 'once', Omit<Owed, 'run'>[]> = { daily: [], once: [] };
   let tasks = 0;
   let skipped = 0;
+  const orders = new Set<string>(); // the roll-ups whose lights move with these tasks
   const flush = async (which: 'daily' | 'once') => {
     const t0 = performance.now();
     const list = pending[which].filter((p) => !r.taken.has(p.due.key) || r.inherited.has(p.due.key));
@@ -162,6 +163,7 @@ async function claimOwed(ctx: JobContext, opts: Required<RemindersOptions>, r: R
       const task = raw as unknown as Brief;
       if (task.dispatchedAt > ctx.at) continue; // a slot caught up late leaves out what was dispatched after its moment
       tasks++;
+      if (task.order) orders.add(task.order);
       try {
         const dues = remindersDue(task, today, settings.tz, cal, opts.ladder, r.since);
         if (!dues.some((d) => d.kind === 'leader')) task.reports = []; // only the leader's card shows the last report
@@ -177,7 +179,7 @@ async function claimOwed(ctx: JobContext, opts: Required<RemindersOptions>, r: R
   await flush('daily');
   await flush('once');
   ms.read = took(t0) - ms.claims;
-  return { owed, tasks, skipped };
+  return { owed, tasks, skipped, orders };
 }
 
 const took = (t0: number) => Math.round(performance.now() - t0);
@@ -189,7 +191,7 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
   const r = await startRun(ctx, opts);
   // where the time goes, in the result (machine time; FerretDB makes these worth watching)
   const ms = { read: 0, claims: 0, letters: 0, queue: 0 };
-  const { owed, tasks, skipped } = await claimOwed(ctx, opts, r, ms);
+  const { owed, tasks, skipped, orders } = await claimOwed(ctx, opts, r, ms);
 
   let t0 = performance.now();
   const letterOwed = owed.filter((o) => o.due.kind === 'letter');
@@ -213,6 +215,8 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
   await put(groupCopies(mc, owed));
   const refreshes = cardRefreshes(owed, today);
   for (let i = 0; i < refreshes.length; i += 250) await put(await deps.tasks.expand(refreshes.slice(i, i + 250)));
+  const rollups = rollupRefreshes(orders, today);
+  for (let i = 0; i < rollups.length; i += 250) await put(await deps.tasks.expand(rollups.slice(i, i + 250)));
   const letters = [...issued, ...stoppedLetters];
   const undeliverable = [...digests.undeliverable];
   for (let i = 0; i < letters.length; i += 250) {
@@ -236,7 +240,7 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
   if (r.stopped.length) await models.reminderRuns.updateMany({ _id: { $in: r.stopped } }, { $set: { state: 'recovered', recoveredBy: r.runId } });
 
   const count = (k: string) => owed.filter((o) => o.due.kind === k).length;
-  return { plan: r.plan, since: r.since ?? null, tasks, sign: count('sign'), due3: count('due3'), due1: count('due1'), due0: count('due0'), overdue: count('overdue'), letters: issued.length, leaders: leaderOwed.length, messages, skipped, undeliverable: undeliverable.length, recovered: r.stopped.length, ms };
+  return { plan: r.plan, since: r.since ?? null, tasks, sign: count('sign'), due3: count('due3'), due1: count('due1'), due0: count('due0'), overdue: count('overdue'), letters: issued.length, leaders: leaderOwed.length, rollups: rollups.length, messages, skipped, undeliverable: undeliverable.length, recovered: r.stopped.length, ms };
 }
 
 /**
