@@ -1,221 +1,15 @@
 /**
- * The project's own MongoDB: FerretDB 1.24.2 (MongoDB wire protocol) on an embedded SQLite directory
- * (default) or the machine's PostgreSQL. Built once from the Go module proxy into .tools/, reused after.
- *
- *   tsx scripts/ferretdb.ts build                      build (or reuse) the binary
- *   tsx scripts/ferretdb.ts start [--dir D] [--port P] [--detach]   start; prints MONGODB_URI=…
- *   tsx scripts/ferretdb.ts stop [--dir D]              stop a detached instance
- *
- * Env: DUDAO_FERRETDB_HANDLER=sqlite|postgresql, DUDAO_FERRETDB_PG_URL (postgresql handler).
- *
- * Why not `go install …@v1.24.2` alone: the binary it makes panics at start, because the module zip
- * lacks the generated build/version/version.txt. So we copy the same module (fetched by `go mod
- * download` through the proxy) into .tools/, write that file, and `go build` it.
+ * `npm run db -- build | start [--dir D] [--port P] [--detach] | stop [--dir D]`: the project's FerretDB
+ * from the command line (src/adapters/mongo/ferretdb.ts builds and runs it; its exports are re-exported
+ * here for the tests and benches that start one).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import mongoose from 'mongoose';
+import { ensureFerretDB, startFerretDB, stopDetached } from '../src/adapters/mongo/ferretdb';
+import { isEntry, PATHS } from '../src/paths';
 
-const VERSION = 'v1.24.2';
-const ROOT = path.resolve(__dirname, '..');
-const TOOLS = path.join(ROOT, '.tools');
-export const FERRETDB_BIN = path.join(TOOLS, `ferretdb-${VERSION}`, 'ferretdb');
+export * from '../src/adapters/mongo/ferretdb';
 
-function findGo(): string {
-  const onPath = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (onPath.status === 0) return 'go';
-  for (const candidate of ['/usr/local/go/bin/go', '/usr/lib/go/bin/go']) {
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  throw new Error(
-    'FerretDB must be built once, and that needs Go (1.22 or newer), which was found neither on PATH nor at ' +
-      '/usr/local/go/bin/go. Install Go, or set MONGODB_URI to a MongoDB you already run.',
-  );
-}
-
-function run(cmd: string, args: string[], cwd?: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, CGO_ENABLED: '0' }, maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr || r.stdout}`);
-  return r.stdout;
-}
-
-async function withBuildLock<T>(fn: () => T): Promise<T> {
-  fs.mkdirSync(TOOLS, { recursive: true });
-  const lock = path.join(TOOLS, '.build-lock');
-  for (let i = 0; ; i++) {
-    try {
-      fs.mkdirSync(lock);
-      break;
-    } catch {
-      // another process builds: wait for it (a stale lock older than 15 min is taken over)
-      const age = Date.now() - fs.statSync(lock, { throwIfNoEntry: false })!?.mtimeMs;
-      if (age > 15 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-/** Builds FerretDB into .tools/ unless it is there already. Returns the binary's path. */
-export async function ensureFerretDB(log: (s: string) => void = (s) => process.stderr.write(s + '\n')): Promise<string> {
-  if (fs.existsSync(FERRETDB_BIN)) return FERRETDB_BIN;
-  return withBuildLock(() => {
-    if (fs.existsSync(FERRETDB_BIN)) return FERRETDB_BIN;
-    const go = findGo();
-    log(`Building FerretDB ${VERSION} once into .tools/ (about 2–4 minutes)…`);
-    const info = JSON.parse(run(go, ['mod', 'download', '-json', `github.com/FerretDB/FerretDB@${VERSION}`])) as { Dir: string };
-    const src = path.join(TOOLS, `ferretdb-src-${VERSION}`);
-    fs.rmSync(src, { recursive: true, force: true });
-    fs.cpSync(info.Dir, src, { recursive: true });
-    run('chmod', ['-R', 'u+w', src]);
-    fs.writeFileSync(path.join(src, 'build/version/version.txt'), VERSION + '\n');
-    const out = FERRETDB_BIN + '.tmp';
-    run(go, ['build', '-o', out, './cmd/ferretdb'], src);
-    fs.renameSync(out, FERRETDB_BIN);
-    fs.rmSync(src, { recursive: true, force: true });
-    log(`FerretDB built: ${path.relative(ROOT, FERRETDB_BIN)}`);
-    return FERRETDB_BIN;
-  });
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export async function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-export async function waitForHello(uri: string, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
-    try {
-      await client.connect();
-      await client.db('admin').command({ hello: 1 });
-      return;
-    } catch (e) {
-      last = e;
-      await new Promise((r) => setTimeout(r, 150));
-    } finally {
-      await client.close().catch(() => undefined);
-    }
-  }
-  throw new Error(`FerretDB did not answer hello at ${uri} within ${timeoutMs} ms: ${String(last)}`);
-}
-
-export interface RunningFerretDB {
-  uri: string;
-  port: number;
-  dir: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-export interface StartOptions {
-  dir: string; // state + data folder
-  port?: number;
-  detach?: boolean;
-  handler?: 'sqlite' | 'postgresql';
-}
-
-export async function startFerretDB(opts: StartOptions): Promise<RunningFerretDB> {
-  const bin = await ensureFerretDB();
-  const handler = opts.handler ?? ((process.env.DUDAO_FERRETDB_HANDLER as 'sqlite' | 'postgresql') || 'sqlite');
-  if (opts.port !== undefined && !(await portIsFree(opts.port))) {
-    throw new Error(`port ${opts.port} is already in use (another FerretDB?); choose another --port or leave it out for a free one`);
-  }
-  const port = opts.port ?? (await freePort());
-  const dir = path.resolve(opts.dir);
-  const data = path.join(dir, 'data');
-  fs.mkdirSync(data, { recursive: true });
-  const args = [
-    `--listen-addr=127.0.0.1:${port}`,
-    `--state-dir=${dir}`,
-    '--debug-addr=127.0.0.1:0', // the default 8088 collides when two run
-    '--telemetry=disable',
-    '--log-level=warn',
-    `--handler=${handler}`,
-    handler === 'sqlite'
-      ? `--sqlite-url=file:${data}/`
-      : `--postgresql-url=${process.env.DUDAO_FERRETDB_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/ferretdb'}`,
-  ];
-  const logFd = fs.openSync(path.join(dir, 'ferretdb.log'), 'a');
-  const child: ChildProcess = spawn(bin, args, {
-    stdio: ['ignore', logFd, logFd],
-    detached: Boolean(opts.detach),
-  });
-  fs.closeSync(logFd);
-  const uri = `mongodb://127.0.0.1:${port}/`;
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  try {
-    await Promise.race([
-      waitForHello(uri),
-      exited.then((code) => {
-        throw new Error(`FerretDB exited (code ${code}); see ${path.join(dir, 'ferretdb.log')}`);
-      }),
-    ]);
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw e;
-  }
-  fs.writeFileSync(path.join(dir, 'ferretdb.pid'), `${child.pid}\n${port}\n`);
-  if (opts.detach) child.unref();
-  return {
-    uri,
-    port,
-    dir,
-    pid: child.pid!,
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-      fs.rmSync(path.join(dir, 'ferretdb.pid'), { force: true });
-    },
-  };
-}
-
-export async function stopDetached(dir: string): Promise<boolean> {
-  const pidFile = path.join(path.resolve(dir), 'ferretdb.pid');
-  if (!fs.existsSync(pidFile)) return false;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    fs.rmSync(pidFile, { force: true });
-    return false;
-  }
-  for (let i = 0; i < 50; i++) {
-    try {
-      process.kill(pid, 0);
-      await new Promise((r) => setTimeout(r, 100));
-    } catch {
-      break;
-    }
-  }
-  fs.rmSync(pidFile, { force: true });
-  return true;
-}
+const USAGE = 'usage: npm run db -- build | start [--dir D] [--port P] [--detach] | stop [--dir D]';
 
 async function cli(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
@@ -223,7 +17,7 @@ async function cli(argv: string[]): Promise<void> {
     const i = rest.indexOf(`--${name}`);
     return i >= 0 ? rest[i + 1] : undefined;
   };
-  const dir = opt('dir') ?? path.join(ROOT, '.data', 'ferretdb');
+  const dir = opt('dir') ?? path.join(PATHS.data, 'ferretdb');
   switch (cmd) {
     case 'build':
       console.log(await ensureFerretDB());
@@ -241,38 +35,14 @@ async function cli(argv: string[]): Promise<void> {
       console.log((await stopDetached(dir)) ? 'stopped' : 'not running');
       return;
     default:
-      console.error('usage: tsx scripts/ferretdb.ts build | start [--dir D] [--port P] [--detach] | stop [--dir D]');
+      console.error(USAGE);
       process.exit(2);
   }
 }
 
-if (require.main === module) {
+if (isEntry(module, 'ferretdb')) {
   cli(process.argv.slice(2)).catch((e: Error) => {
     console.error(e.message);
     process.exit(1);
   });
-}
-
-/**
- * For command-line scripts (org import, jobs): MONGODB_URI when set; else the sandbox's running FerretDB
- * (started by `npm start`); else a FerretDB started on the sandbox's data folder for the script's run.
- */
-export const SANDBOX_DB_DIR = path.join(ROOT, '.data', 'sandbox');
-
-export async function mongoForScripts(): Promise<{ uri: string; stop(): Promise<void> }> {
-  if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, stop: async () => undefined };
-  const pidFile = path.join(SANDBOX_DB_DIR, 'ferretdb.pid');
-  if (fs.existsSync(pidFile)) {
-    const [pid, port] = fs.readFileSync(pidFile, 'utf8').split('\n').map(Number);
-    try {
-      process.kill(pid, 0);
-      const uri = `mongodb://127.0.0.1:${port}/`;
-      await waitForHello(uri, 3000);
-      return { uri, stop: async () => undefined };
-    } catch {
-      /* stale pid file: start our own below */
-    }
-  }
-  const db = await startFerretDB({ dir: SANDBOX_DB_DIR });
-  return { uri: db.uri, stop: () => db.stop() };
 }

@@ -15,7 +15,7 @@ import { formatImportReport, importOrg, OrgImportError, readOrgFiles, sandboxRes
 import { configOrExit } from '../src/config';
 import { FeishuMessenger } from '../src/adapters/feishu/messenger';
 import { feishuResolver } from '../src/app/feishu-resolver';
-import { mongoForScripts } from './ferretdb';
+import { mongoForScripts } from '../src/adapters/mongo/ferretdb';
 
 const USAGE = 'usage: npm run org:import -- FILE [FILE…] [--dry-run] [--by NAME]';
 

@@ -45,6 +45,7 @@ import { openapiRoutes } from './http/openapi-routes';
 import { recordRoutes } from './http/record-routes';
 import { backfillSteps } from './app/record-steps';
 import { version } from '../package.json';
+import { isEntry } from './paths';
 
 /**
  * The one place that wires dudao together. `buildService` is used by `main()` and by the end-to-end
@@ -273,7 +274,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-if (require.main === module) {
+if (isEntry(module, 'main')) {
   main().catch((e) => {
     process.stderr.write(`dudao: ${(e as Error).stack ?? e}\n`);
     process.exit(1);

@@ -10,6 +10,7 @@ import { leaderOverdueCard, letterCard, reminderDigestCard, urgeCard, type Leade
 import { monthlySummaryCard, statsCard, type MonthlySummaryInput, type StatsInput } from './stats-cards';
 import { taskCard, type TaskCardContext } from './task-card';
 import type { Card } from './template';
+import { PATHS } from '../paths';
 
 /**
  * Sample inputs in cards/samples/NAME.json — `{"card": "<builder>", "input": {...}}` — for the preview
@@ -17,7 +18,7 @@ import type { Card } from './template';
  * organisation) and `_task.json` (a task that task samples override field by field).
  * ISO date-times in samples become Dates; `YYYY-MM-DD` stays a LocalDate.
  */
-export const SAMPLE_DIR = path.resolve(__dirname, '..', '..', 'cards', 'samples');
+export const SAMPLE_DIR = PATHS.cardSamples;
 
 type Input = Record<string, unknown>;
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { PATHS } from '../paths';
 
 /**
  * The card template engine: JSON templates in `cards/` filled with typed data, so wording and layout
@@ -195,7 +196,7 @@ export function escapeMarkdown(s: string, atLineStart = true): string {
     .join('\n');
 }
 
-const TEMPLATE_DIR = path.resolve(__dirname, '..', '..', 'cards');
+const TEMPLATE_DIR = PATHS.cards;
 const cache = new Map<string, unknown>();
 
 /** The template `cards/<name>.json`, read once. */

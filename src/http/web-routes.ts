@@ -1,21 +1,25 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import { buildWeb, newestSource, type WebBundle } from '../../scripts/build-web';
+import { BUNDLED, PATHS } from '../paths';
 import { appRouter } from './guard';
 import { ApiError } from './middleware';
+import { buildWeb, loadBuiltWeb, newestSource, type WebBundle } from './web-build';
 
 /**
  * The browser pages: /sandbox (sandbox mode only) and /admin (every mode; the page asks for the admin
- * token and the API checks it). Assets are built from web/ by esbuild in memory on first use and again
- * when a source file changes (scripts/build-web.ts says why), then served from memory under /assets/.
+ * token and the API checks it), served from memory under /assets/. The bundle (`node dist/main.js`)
+ * serves the files `npm run build` wrote into dist/web; from source they are built by esbuild in memory
+ * on first use and again when a source file changes (src/http/web-build.ts says why).
  */
 export interface WebOptions {
   sandbox: boolean;
   log?: Logger;
   /** For tests: another builder. */
   build?: () => Promise<WebBundle>;
-  /** Rebuild when a file under web/ is newer than the build (default: on). */
+  /** Serve the pages built into this folder instead of building them (default: dist/web in the bundle). */
+  prebuilt?: string;
+  /** Rebuild when a file under web/ is newer than the build (default: on when building from source). */
   watch?: boolean;
   /** Serve the bundles' source maps (default: in sandbox mode only; production shows no sources). */
   sourceMaps?: boolean;
@@ -27,8 +31,9 @@ const SANDBOX_ONLY = new Set(['sandbox.html', 'sandbox.js', 'sandbox.js.map']);
 
 export function webRoutes(opts: WebOptions): Router {
   const router = appRouter();
-  const build = opts.build ?? (() => buildWeb());
-  const watch = opts.watch ?? true;
+  const prebuilt = opts.prebuilt ?? (BUNDLED ? PATHS.distWeb : undefined);
+  const build = opts.build ?? (prebuilt ? () => loadBuiltWeb(prebuilt) : () => buildWeb());
+  const watch = opts.watch ?? !prebuilt;
   const sourceMaps = opts.sourceMaps ?? opts.sandbox;
   let current: Promise<WebBundle> | undefined;
 
@@ -41,7 +46,7 @@ export function webRoutes(opts: WebOptions): Router {
       const p = build();
       current = p;
       p.then(
-        (b) => opts.log?.info({ ms: b.ms, files: b.assets.size }, 'web pages built'),
+        (b) => opts.log?.info({ ms: b.ms, files: b.assets.size, prebuilt }, prebuilt ? 'web pages loaded' : 'web pages built'),
         (e) => {
           opts.log?.error({ err: (e as Error).message }, 'web pages could not be built');
           if (current === p) current = undefined; // try again on the next request
@@ -54,8 +59,8 @@ export function webRoutes(opts: WebOptions): Router {
       throw new ApiError(500, 'web_build_failed', (e as Error).message);
     }
   };
-  // someone opens the console soon after a sandbox starts: build ahead
-  if (opts.sandbox) void bundle(false).catch(() => undefined);
+  // someone opens the console soon after a sandbox starts: build ahead (prebuilt: read them, and log if they are missing)
+  if (opts.sandbox || prebuilt) void bundle(false).catch(() => undefined);
 
   const send = async (ctx: Context, name: string, fresh: boolean) => {
     if (!opts.sandbox && SANDBOX_ONLY.has(name)) throw new ApiError(404, 'not_found', 'the sandbox console exists only in sandbox mode (start without FEISHU_APP_ID)');

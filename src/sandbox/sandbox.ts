@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type Router from '@koa/router';
 import { z } from 'zod';
-import { mongoForScripts, SANDBOX_DB_DIR } from '../../scripts/ferretdb';
+import { mongoForScripts, SANDBOX_DB_DIR } from '../adapters/mongo/ferretdb';
 // The stand-in is the same fake Feishu the tests trust: sandbox mode runs the product's real Messenger
 // and ingress code against it, in process.
 import { FakeFeishu, botMention, signRequest } from '../../test/fake-feishu';
@@ -17,6 +16,7 @@ import type { Logger } from '../log';
 import { importOrg, loadOrg, parseOrg, sandboxResolver, type ContactResolver } from '../org';
 import { appRouter } from '../http/guard';
 import { ApiError, jsonBody } from '../http/middleware';
+import { PATHS } from '../paths';
 
 /**
  * Sandbox mode (no FEISHU_APP_ID): an in-process Feishu stand-in and the demo organisation, so every
@@ -38,7 +38,7 @@ export interface Sandbox {
 const BOT_NAME = '督导助手';
 
 export const SANDBOX_APP = { appId: 'cli_sandbox', appSecret: 'sandbox-secret', verificationToken: 'sandbox-verification-token', encryptKey: 'sandbox-encrypt-key' };
-const DEMO_ORG = path.resolve(__dirname, '../../scripts/demo-org.yaml');
+const DEMO_ORG = PATHS.demoOrg;
 
 export async function startSandbox(o: { config: Config; log: Logger; fakePort?: number }): Promise<Sandbox> {
   const db = o.config.MONGODB_URI ? undefined : await mongoForScripts();

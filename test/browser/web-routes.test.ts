@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import type { Server } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import type Router from '@koa/router';
-import { buildWeb, type WebBundle } from '../../scripts/build-web';
+import { buildWeb, writeWeb, type WebBundle } from '../../src/http/web-build';
 import { dashboardRoutes } from '../../src/http/dashboard-routes';
 import { createHttpApp } from '../../src/http/app';
 import { webRoutes } from '../../src/http/web-routes';
@@ -108,6 +110,30 @@ describe('web pages', () => {
       expect(calls).toBe(2);
     } finally {
       await s.close();
+    }
+  });
+  test('prebuilt pages (the bundle\'s dist/web): served as written, never rebuilt; missing ones say to run the build', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dudao-web-'));
+    writeWeb(await bundle, dir);
+    fs.writeFileSync(path.join(dir, 'admin.html'), '<!doctype html><title>prebuilt</title><script src="/assets/admin.js"></script>');
+    const s = await serve([webRoutes({ sandbox: false, prebuilt: dir })]);
+    const missing = await serve([webRoutes({ sandbox: false, prebuilt: path.join(dir, 'nothing-here') })]);
+    try {
+      const admin = await fetch(`${s.base}/admin`);
+      expect(admin.status).toBe(200);
+      expect(await admin.text()).toContain('<title>prebuilt</title>'); // the file on disk, not a fresh build
+      const js = await fetch(`${s.base}/assets/admin.js`);
+      expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(Buffer.from(await js.arrayBuffer()).equals((await bundle).assets.get('admin.js')!.body)).toBe(true);
+      fs.writeFileSync(path.join(dir, 'admin.html'), 'changed after start');
+      expect(await (await fetch(`${s.base}/admin`)).text()).toContain('<title>prebuilt</title>'); // read once
+      const gone = await fetch(`${missing.base}/admin`);
+      expect(gone.status).toBe(500);
+      expect(await gone.text()).toContain('run "npm run build"');
+    } finally {
+      await s.close();
+      await missing.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,19 +1,18 @@
 /**
- * Builds the browser pages (web/: the sandbox console and the admin dashboard) with esbuild.
+ * The browser pages (web/: the sandbox console and the admin dashboard), bundled by esbuild. No CDN,
+ * no framework: plain TypeScript over a tiny DOM helper.
  *
- * The service builds them itself, in memory, the first time a page is asked for (src/http/web-routes.ts),
- * and again when a file under web/ is newer than the last build: there is no build step to forget, no
- * output that can go stale, and no postinstall. esbuild is what `tsx` (which runs the service) already
- * ships, so this adds no download. No CDN, no framework: plain TypeScript over a tiny DOM helper.
- *
- *   tsx scripts/build-web.ts [--out dist/web] [--minify]   writes the files (to inspect, or to serve
- *                                                           from a reverse proxy); prints their sizes
+ * `npm run build` writes them minified into dist/web, which the bundled service (`node dist/main.js`)
+ * serves as they are: production needs no esbuild. Running from source (tsx, tests), the service builds
+ * them in memory the first time a page is asked for, and again when a file under web/ is newer than the
+ * last build, so an edit shows at the next reload and no output can go stale (src/http/web-routes.ts).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PATHS } from '../paths';
 
-export const WEB_DIR = path.resolve(__dirname, '../web');
+export const WEB_DIR = PATHS.web;
 
 export interface WebAsset {
   body: Buffer;
@@ -60,7 +59,7 @@ export class WebBuildError extends Error {}
 export async function buildWeb(o: { minify?: boolean } = {}): Promise<WebBundle> {
   const started = Date.now();
   const sourceTime = newestSource();
-  // required lazily: the service should start even where esbuild is missing (the pages then answer 500)
+  // required lazily: esbuild is a dev dependency; the bundle serves prebuilt pages and never loads it
   const esbuild = await import('esbuild');
   const entryPoints: Record<string, string> = {};
   for (const [out, src] of Object.entries({ ...SCRIPTS, ...STYLES })) entryPoints[out] = path.join(WEB_DIR, src);
@@ -93,27 +92,25 @@ export async function buildWeb(o: { minify?: boolean } = {}): Promise<WebBundle>
   return { assets, sourceTime, ms: Date.now() - started };
 }
 
-async function cli(argv: string[]): Promise<number> {
-  const outIdx = argv.indexOf('--out');
-  const out = path.resolve(outIdx >= 0 ? (argv[outIdx + 1] ?? '') : 'dist/web');
-  const unknown = argv.filter((a, i) => a.startsWith('--') && !['--out', '--minify'].includes(a) && argv[i - 1] !== '--out');
-  if (unknown.length || (outIdx >= 0 && !argv[outIdx + 1])) {
-    process.stderr.write(`usage: tsx scripts/build-web.ts [--out DIR] [--minify]${unknown.length ? ` (unknown: ${unknown.join(' ')})` : ''}\n`);
-    return 2;
-  }
-  try {
-    const bundle = await buildWeb({ minify: argv.includes('--minify') });
-    fs.mkdirSync(out, { recursive: true });
-    for (const [name, a] of bundle.assets) {
-      fs.writeFileSync(path.join(out, name), a.body);
-      process.stdout.write(`${name.padEnd(18)} ${(a.body.length / 1024).toFixed(1).padStart(7)} KB\n`);
-    }
-    process.stdout.write(`built ${bundle.assets.size} files into ${path.relative(process.cwd(), out) || out} in ${bundle.ms} ms\n`);
-    return 0;
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    return 1;
-  }
+/** Writes a build's files into `dir` (which it empties first). */
+export function writeWeb(bundle: WebBundle, dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, a] of bundle.assets) fs.writeFileSync(path.join(dir, name), a.body);
 }
 
-if (require.main === module) void cli(process.argv.slice(2)).then((code) => (process.exitCode = code));
+/** The pages `npm run build` wrote into `dir` (dist/web), read once: what the bundled service serves. */
+export async function loadBuiltWeb(dir: string): Promise<WebBundle> {
+  const started = Date.now();
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => fs.statSync(path.join(dir, n)).isFile());
+  } catch {
+    throw new WebBuildError(`the built pages are missing (${dir}): run "npm run build"`);
+  }
+  const missing = [...Object.keys(SCRIPTS).map((n) => `${n}.js`), ...Object.keys(STYLES).map((n) => `${n}.css`), ...STATIC].filter((n) => !names.includes(n));
+  if (missing.length) throw new WebBuildError(`the built pages in ${dir} lack ${missing.join(', ')}: run "npm run build"`);
+  const assets = new Map<string, WebAsset>();
+  for (const name of names) assets.set(name, asset(name, fs.readFileSync(path.join(dir, name))));
+  return { assets, sourceTime: 0, ms: Date.now() - started };
+}
