@@ -1,11 +1,10 @@
 import type { Server } from 'node:http';
-import * as lark from '@larksuiteoapi/node-sdk';
 import type Koa from 'koa';
 import type Router from '@koa/router';
 import type { Connection } from 'mongoose';
 import { chineseDaysSource } from './adapters/chinese-days-source';
 import { FeishuMessenger } from './adapters/feishu/messenger';
-import { startLongConnection } from './adapters/feishu/ws';
+import { startLongConnection, wsAppIdProblem, type LongConnection, type LongConnectionFactory } from './adapters/feishu/ws';
 import { OutboxWorker } from './adapters/feishu/outbox-worker';
 import { RateLimiter } from './adapters/feishu/rate-limit';
 import { connectMongo, ping } from './adapters/mongo/connection';
@@ -27,7 +26,7 @@ import { configOrExit, type Config } from './config';
 import { WorkCalendar } from './domain/calendar';
 import { localDate } from './domain/time';
 import { apiRoutes } from './http/api-routes';
-import { createHttpApp } from './http/app';
+import { createHttpApp, NotReady } from './http/app';
 import { feishuRoutes } from './http/feishu-routes';
 import { cleanupJob } from './jobs/cleanup';
 import { outboxJob, type OutboxSender } from './jobs/outbox';
@@ -75,6 +74,8 @@ export interface BuildOptions {
   clock?: Clock;
   messenger?: Messenger;
   dbName?: string;
+  /** The long connection (websocket mode); tests pass one whose state they control. */
+  longConnection?: LongConnectionFactory;
   /** Outbox tuning for tests (short locks, quick polling). */
   outbox?: { lockTtlMs?: number; pollMs?: number; timeoutMs?: number };
 }
@@ -135,11 +136,16 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   if (sandbox) routers.push(sandbox.routes({ deps, runner, worker, clock, kept: kept! }));
   routers.push(openapiRoutes({ routers: () => routers, version }));
   const auth = { adminToken: config.adminToken, open: sandbox ? ['/api/sandbox'] : [] };
-  const app = createHttpApp({ log, ready: () => ping(conn), routers, auth });
+  // ready: the database answers, and in websocket mode the long connection is up (events arrive only then)
+  let ws: LongConnection | undefined;
+  const ready = async () => {
+    await ping(conn);
+    if (config.FEISHU_EVENT_MODE === 'websocket' && config.feishu && ws?.state() !== 'connected') throw new NotReady('ws_not_connected', `the long connection to Feishu is ${ws?.state() ?? 'not started'}`);
+  };
+  const app = createHttpApp({ log, ready, routers, auth });
 
   let server: Server | undefined;
   let relayTimer: NodeJS.Timeout | undefined;
-  let ws: lark.WSClient | undefined;
   const learnBot = async () => {
     try {
       botOpenId = (await messenger.botInfo()).openId;
@@ -177,14 +183,14 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
       worker.start();
       if (scheduler) runner.start();
       if (config.FEISHU_EVENT_MODE === 'websocket' && config.feishu) {
-        ws = startLongConnection(bot, feishu);
+        ws = (opts.longConnection ?? startLongConnection)(bot, feishu, log);
       }
     },
     async close() {
       // stop taking requests, finish in-flight work, release leases, close the database
       if (server) await new Promise<void>((r) => server!.close(() => r()));
       if (relayTimer) clearInterval(relayTimer);
-      ws?.close?.({ force: true });
+      ws?.close();
       await runner.stop();
       await worker.stop();
       await locks.releaseAll().catch(() => undefined);
@@ -247,6 +253,11 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
 
 async function main(): Promise<void> {
   const config = configOrExit();
+  const wsProblem = config.FEISHU_EVENT_MODE === 'websocket' && config.feishu ? wsAppIdProblem(config.feishu.appId) : null;
+  if (wsProblem) {
+    process.stderr.write(`dudao: configuration error: ${wsProblem}\n`);
+    process.exit(2);
+  }
   const log = createLogger(config.LOG_LEVEL);
   const service = await buildService(config, { log });
   const port = await service.listen();

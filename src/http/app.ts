@@ -10,7 +10,7 @@ import { errors, rawBody } from './middleware';
  */
 export interface HttpOptions {
   log: Logger;
-  ready: () => Promise<void>; // throws when the database does not answer
+  ready: () => Promise<void>; // throws when the database does not answer, or NotReady with its own reason
   routers: Router[];
   auth: GuardOptions;
   bodyLimit?: number;
@@ -38,10 +38,20 @@ export function createHttpApp(o: HttpOptions): Koa {
       ctx.body = { ok: true };
     } catch (e) {
       ctx.status = 503;
-      ctx.body = { error: { code: 'db_unreachable', message: `database not reachable: ${(e as Error).message}` } };
+      ctx.body = { error: e instanceof NotReady ? { code: e.code, message: e.message } : { code: 'db_unreachable', message: `database not reachable: ${(e as Error).message}` } };
     }
   });
   app.use(base.routes()).use(base.allowedMethods());
   for (const r of o.routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
+}
+
+/** /readyz's 503 for a reason other than the database (e.g. the long connection is not up yet). */
+export class NotReady extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
