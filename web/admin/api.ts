@@ -107,6 +107,32 @@ export interface OutboxRow {
 
 export type Page<T> = { items: T[]; total: number };
 
+/** The parts of GET /api/openapi.json the API page shows. */
+export interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  enum?: unknown[];
+  default?: unknown;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+}
+export interface OpenApiOperation {
+  summary: string;
+  description?: string;
+  parameters?: { name: string; in: string; required: boolean; description?: string; schema: JsonSchema }[];
+  requestBody?: { content: Record<string, { schema?: JsonSchema; description?: string }> };
+  responses: Record<string, { description: string; content?: Record<string, unknown> }>;
+}
+export interface OpenApiDoc {
+  info: { title: string; version: string; description?: string };
+  paths: Record<string, Record<string, OpenApiOperation>>;
+}
+
 export const api = {
   /** Any cheap call that needs the token. */
   check: (t: string) => call<Page<TaskItem>>('/api/tasks?limit=1', {}, t),
@@ -120,6 +146,7 @@ export const api = {
   jobs: (limit: number, offset: number) => call<Page<JobRun> & { jobs: string[] }>(`/api/jobs${query({ limit, offset })}`),
   runJob: (name: string, body: { at?: string; force?: boolean }) => call<JobRun>(`/api/jobs/${encodeURIComponent(name)}/run`, { body }),
   ranking: (period: string) => call<unknown>(`/api/ranking${query({ period })}`),
+  openapi: () => call<OpenApiDoc>('/api/openapi.json'),
   /** A file answer (exports) as a blob, fetched with the token. */
   async download(path: string): Promise<Blob> {
     const res = await request(path, { headers: { authorization: `Bearer ${token.get() ?? ''}` } }).catch((e) => {

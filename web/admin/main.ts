@@ -1,7 +1,7 @@
 /**
  * The admin dashboard (/admin), in every mode. Asks for the admin token, then shows the state of work:
  * overview with lights, tasks (filters, pages, details with history, exports), failed messages with
- * retry, job runs, organisation import/export and the ranking. Sections are addressed by the URL hash
+ * retry, job runs, organisation import/export, the ranking and the admin API's own description. Sections are addressed by the URL hash
  * (`#tasks?state=open`, `#task/DB-2026-0001`) so reloads and the back button keep the place.
  */
 import { $, clear, h, toast } from '../lib/dom';
@@ -13,6 +13,7 @@ import { orgView } from './org';
 import { overviewView, rankingView } from './overview';
 import { taskDetailView } from './task-detail';
 import { tasksView } from './tasks';
+import { apiDocsView } from './api-docs';
 
 export interface AdminCtx {
   names: Names;
@@ -29,6 +30,7 @@ const TABS: [string, string, View][] = [
   ['jobs', '定时任务', jobsView],
   ['org', '组织架构', orgView],
   ['ranking', '排名', rankingView],
+  ['api', '接口文档', apiDocsView],
 ];
 
 class Admin implements AdminCtx {
