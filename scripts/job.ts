@@ -15,6 +15,7 @@ import { FeishuMessenger } from '../src/adapters/feishu/messenger';
 import { OutboxWorker } from '../src/adapters/feishu/outbox-worker';
 import { RateLimiter } from '../src/adapters/feishu/rate-limit';
 import { UnknownJob } from '../src/jobs/runner';
+import { runDetails } from '../src/jobs/run-words';
 import { mongoForScripts } from './ferretdb';
 
 const USAGE = 'usage: npm run job -- NAME [--at ISO-moment] [--force]   e.g. npm run job -- reminders --at 2026-12-15T09:00:00+08:00';
@@ -54,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     const at = atText ? new Date(atText) : core.deps.clock.now();
     const run = await core.runner.run(name, at, { trigger: 'manual', force: rest.includes('--force'), by: `cli ${osUser()}` });
     console.log(`${name} @ ${at.toISOString()}: ${run.status}`);
-    console.log(JSON.stringify(run.result ?? run.error ?? {}, null, 2));
+    console.log(runDetails(run));
     return run.status === 'error' ? 1 : 0;
   } catch (e) {
     if (e instanceof UnknownJob) {

@@ -10,6 +10,8 @@
  *   npm run sandbox -- job reminders [--at ISO]                   (run a job now)
  * SANDBOX_URL (default http://127.0.0.1:$PORT, PORT default 3000) says where the service listens.
  */
+import { runInWords } from '../src/jobs/run-words';
+
 const base = process.env.SANDBOX_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 
 async function call(method: string, path: string, body?: unknown): Promise<any> {
@@ -68,7 +70,8 @@ async function main(args: string[]): Promise<void> {
   }
   if (cmd === 'job') {
     const at = rest.indexOf('--at') >= 0 ? rest[rest.indexOf('--at') + 1] : undefined;
-    console.log(JSON.stringify(await call('POST', `/api/sandbox/jobs/${rest[0]}/run`, { at, force: rest.includes('--force') }), null, 2));
+    const run = await call('POST', `/api/sandbox/jobs/${rest[0]}/run`, { at, force: rest.includes('--force') });
+    console.log(runInWords(run, new Date(run.slot).toLocaleString('zh-CN', { timeZone: process.env.TIMEZONE ?? 'Asia/Shanghai', hour12: false })));
     return;
   }
   if (cmd === 'as') {

@@ -11,6 +11,9 @@ import { DEFAULT_LADDER, ONCE_KINDS, reminderWindow, remindersDue, type LadderSe
 import { addDays, startOfDay, type LocalDate } from '../domain/time';
 import { cardRefreshes, rollupRefreshes, groupCopies, leaderItems, letterItems, TASK_FIELDS, unitDigests, type Brief, type MessageContext, type Owed } from './reminder-messages';
 import type { JobContext, JobDef } from './runner';
+import { sentLines } from './run-words';
+
+const SENT_LINES = 30;
 import { letterStep, recordSteps, reminderStep } from '../app/record-steps';
 import { workdaysOnly } from './runner';
 
@@ -206,9 +209,11 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
   const mc: MessageContext = { org, today, tz: settings.tz, light: (t) => lightOf(t, at, settings.tz, cal, settings.lights) };
   // queued in slices as they are built: thousands of letter cards never sit in memory at once
   let messages = 0;
+  const sends: OutboxItem[] = []; // what went to whom, in words in the result (the first SENT_LINES receivers)
   const put = async (items: OutboxItem[]) => {
     for (let i = 0; i < items.length; i += 500) await outbox.put(items.slice(i, i + 500));
     messages += items.length;
+    for (const x of items) if (x.kind === 'send' && sends.length < 2000) sends.push(x);
   };
   const digests = unitDigests(mc, owed);
   await put(digests.items);
@@ -240,7 +245,8 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
   if (r.stopped.length) await models.reminderRuns.updateMany({ _id: { $in: r.stopped } }, { $set: { state: 'recovered', recoveredBy: r.runId } });
 
   const count = (k: string) => owed.filter((o) => o.due.kind === k).length;
-  return { plan: r.plan, since: r.since ?? null, tasks, sign: count('sign'), due3: count('due3'), due1: count('due1'), due0: count('due0'), overdue: count('overdue'), letters: issued.length, leaders: leaderOwed.length, rollups: rollups.length, messages, skipped, undeliverable: undeliverable.length, recovered: r.stopped.length, ms };
+  const lines = sentLines(org, sends);
+  return { sent: lines.slice(0, SENT_LINES), more: Math.max(0, lines.length - SENT_LINES), plan: r.plan, since: r.since ?? null, tasks, sign: count('sign'), due3: count('due3'), due1: count('due1'), due0: count('due0'), overdue: count('overdue'), letters: issued.length, leaders: leaderOwed.length, rollups: rollups.length, messages, skipped, undeliverable: undeliverable.length, recovered: r.stopped.length, ms };
 }
 
 /**

@@ -5,6 +5,7 @@ import { cardText, findButton } from '../../src/cards/inspect';
 import { createLogger } from '../../src/log';
 import { buildService, type Service } from '../../src/main';
 import { ONE_TASK_ORDER } from '../support/factories';
+import { runInWords } from '../../src/jobs/run-words';
 import { connects } from '../support/net';
 
 /**
@@ -56,6 +57,11 @@ test('dispatch, sign, reply with progress, remind and summarise in sandbox mode'
   expect((await call('POST', '/clock', { at: '2026-12-17T09:00:00+08:00' })).status).toBe(200);
   const run = await call<{ status: string; result: { overdue: number } }>('POST', '/jobs/reminders/run', {});
   expect(run.json).toMatchObject({ status: 'ok', result: { overdue: 1 } });
+  // `job reminders` says in words who got what
+  const words = runInWords(run.json as never, '2026-12-17 09:00');
+  expect(words).toMatch(/^reminders @ 2026-12-17 09:00：完成/);
+  expect(words).toMatch(/发送给：\n {2}梅山镇督办工作群（oc_demo_msz）：每日督办提醒/);
+  expect(words).toMatch(/第一专项督导组工作群（oc_demo_g1）：每日督办提醒/);
   expect(cardText((await messages('oc_demo_msz')).at(-1)!.content)).toContain('已超期 2 个工作日');
 
   // "@督导助手 统计" typed by hand works like picking the bot from the @-list
