@@ -40,6 +40,8 @@ import { seedSandbox, startSandbox, type Sandbox } from './sandbox/sandbox';
 import { persistSandbox, type SandboxPersistence } from './sandbox/persist';
 import { webRoutes } from './http/web-routes';
 import { dashboardRoutes } from './http/dashboard-routes';
+import { createMetrics, type Metrics } from './metrics';
+import { meteredBot, meteredCards } from './app/metered';
 import { openapiRoutes } from './http/openapi-routes';
 import { recordRoutes } from './http/record-routes';
 import { backfillSteps } from './app/record-steps';
@@ -60,6 +62,8 @@ export interface Service {
   worker: OutboxWorker;
   runner: JobRunner;
   conn: Connection;
+  /** This service's metrics, scraped at GET /metrics. */
+  metrics: Metrics;
   sandbox?: Sandbox;
   listen(port?: number): Promise<number>;
   /** Learns the bot's own open_id (to recognise @-mentions); retried in the background when Feishu does not answer. */
@@ -94,13 +98,15 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   }
   if (!uri) throw new Error('MONGODB_URI is required outside sandbox mode');
   const conn = await connectMongo(uri, opts.dbName);
+  const metrics = createMetrics({ onCollectError: (e) => log.warn({ err: e.message }, 'metrics: the outbox could not be read') });
+  metrics.watchMongo(conn.getClient());
   closers.push(() => conn.close());
 
   const feishu = config.feishu ?? sandbox!.feishu;
-  const messenger = opts.messenger ?? new FeishuMessenger({ appId: feishu.appId, appSecret: feishu.appSecret, domain: feishu.domain, timeoutMs: opts.outbox?.timeoutMs });
+  const messenger = opts.messenger ?? new FeishuMessenger({ appId: feishu.appId, appSecret: feishu.appSecret, domain: feishu.domain, timeoutMs: opts.outbox?.timeoutMs, onError: (code) => metrics.feishuError(code) });
   let botOpenId: string | undefined;
   let outboxSender: OutboxWorker | undefined; // the `outbox` job sends through the service's worker
-  const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender });
+  const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender, metrics });
   const { deps, views, dispatch, leaders, runner } = core;
   const { models, locks, outbox, tasks, clock } = deps;
   let kept: SandboxPersistence | undefined;
@@ -117,17 +123,18 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const cards = new CardHandler(deps, views, taskService, dispatch, leaders.cardActions);
   const bot = new Bot(deps, {
     onMessage: (m) => messages.handle(m),
-    onCard: (a) => cards.handle(a),
+    onCard: meteredCards((a) => cards.handle(a), metrics),
     onOther: async (e) => {
       if (e.eventType === 'im.chat.member.bot.added_v1' && e.chatId) await messages.greet(e.chatId, e.eventId);
     },
   });
+  const ingress = meteredBot(bot, metrics);
   const worker = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: views, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE), lockTtlMs: opts.outbox?.lockTtlMs, pollMs: opts.outbox?.pollMs });
   outboxSender = worker;
 
   const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });
   const routers: Router[] = [
-    feishuRoutes({ verify, bot, log }),
+    feishuRoutes({ verify, bot: ingress, log }),
     apiRoutes({ deps, runner, resolver: config.sandbox ? sandbox!.resolver : feishuResolver(messenger), extend: (r) => leaders.api(r) }),
     dashboardRoutes({ deps, runner }),
     recordRoutes({ deps }),
@@ -135,14 +142,15 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   ];
   if (sandbox) routers.push(sandbox.routes({ deps, runner, worker, clock, kept: kept! }));
   routers.push(openapiRoutes({ routers: () => routers, version }));
-  const auth = { adminToken: config.adminToken, open: sandbox ? ['/api/sandbox'] : [] };
+  const auth = { adminToken: config.adminToken, metricsToken: config.METRICS_TOKEN, open: sandbox ? ['/api/sandbox'] : [] };
   // ready: the database answers, and in websocket mode the long connection is up (events arrive only then)
   let ws: LongConnection | undefined;
   const ready = async () => {
     await ping(conn);
     if (config.FEISHU_EVENT_MODE === 'websocket' && config.feishu && ws?.state() !== 'connected') throw new NotReady('ws_not_connected', `the long connection to Feishu is ${ws?.state() ?? 'not started'}`);
   };
-  const app = createHttpApp({ log, ready, routers, auth });
+  metrics.watchOutbox(() => outbox.depth(), () => clock.now());
+  const app = createHttpApp({ log, ready, routers, auth, metrics });
 
   let server: Server | undefined;
   let relayTimer: NodeJS.Timeout | undefined;
@@ -164,6 +172,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     worker,
     runner,
     conn,
+    metrics,
     sandbox,
     async listen(port = config.PORT) {
       server = app.listen(port, config.host);
@@ -183,7 +192,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
       worker.start();
       if (scheduler) runner.start();
       if (config.FEISHU_EVENT_MODE === 'websocket' && config.feishu) {
-        ws = (opts.longConnection ?? startLongConnection)(bot, feishu, log);
+        ws = (opts.longConnection ?? startLongConnection)(ingress, feishu, log);
       }
     },
     async close() {
@@ -214,7 +223,7 @@ export interface Core {
   runner: JobRunner;
 }
 
-export async function buildCore(config: Config, o: { conn: Connection; log: Logger; clock?: Clock; botOpenId?: () => string | undefined; outboxSender?: () => OutboxSender | undefined }): Promise<Core> {
+export async function buildCore(config: Config, o: { conn: Connection; log: Logger; clock?: Clock; botOpenId?: () => string | undefined; outboxSender?: () => OutboxSender | undefined; metrics?: Metrics }): Promise<Core> {
   const { log, conn } = o;
   const models = defineModels(conn);
   await ensureIndexes(models);
@@ -239,6 +248,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
     cal,
     log,
     botOpenId: o.botOpenId ?? (() => undefined),
+    metrics: o.metrics,
   };
 
   const views = new AppCardViews(deps);

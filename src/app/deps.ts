@@ -8,6 +8,7 @@ import type { WorkCalendar } from '../domain/calendar';
 import type { LightSettings } from '../domain/lights';
 import type { Org } from '../domain/org';
 import type { RankingWeights } from '../domain/ranking';
+import type { Metrics } from '../metrics';
 
 /** What use cases are given. Built once in main.ts (or by a test harness). */
 export interface Settings {
@@ -34,6 +35,8 @@ export interface AppDeps {
   clock: Clock;
   cal: WorkCalendar;
   log: Logger;
+  /** Where job runs are counted (src/metrics.ts); absent in command-line scripts. */
+  metrics?: Pick<Metrics, 'jobRun'>;
   /** The bot's own open_id (to tell whether a group message @-mentions it), once known. */
   botOpenId(): string | undefined;
 }

@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { apiGuard, appRouter, type GuardOptions } from './guard';
+import type { Metrics } from '../metrics';
 import { errors, rawBody } from './middleware';
 
 /**
@@ -13,6 +14,8 @@ export interface HttpOptions {
   ready: () => Promise<void>; // throws when the database does not answer, or NotReady with its own reason
   routers: Router[];
   auth: GuardOptions;
+  /** Answers counted by status and scraped at GET /metrics (behind the guard). */
+  metrics?: Metrics;
   bodyLimit?: number;
 }
 
@@ -20,6 +23,16 @@ export function createHttpApp(o: HttpOptions): Koa {
   const app = new Koa();
   app.proxy = true;
   app.silent = true;
+  const metrics = o.metrics;
+  if (metrics) {
+    app.use(async (ctx, next) => {
+      try {
+        await next();
+      } finally {
+        metrics.httpAnswer(ctx.status);
+      }
+    });
+  }
   app.use(errors(o.log));
   app.use(async (ctx, next) => {
     const started = Date.now();
@@ -41,6 +54,12 @@ export function createHttpApp(o: HttpOptions): Koa {
       ctx.body = { error: e instanceof NotReady ? { code: e.code, message: e.message } : { code: 'db_unreachable', message: `database not reachable: ${(e as Error).message}` } };
     }
   });
+  if (metrics) {
+    base.get('/metrics', async (ctx) => {
+      ctx.type = metrics.registry.contentType;
+      ctx.body = await metrics.registry.metrics();
+    });
+  }
   app.use(base.routes()).use(base.allowedMethods());
   for (const r of o.routers) app.use(r.routes()).use(r.allowedMethods());
   return app;

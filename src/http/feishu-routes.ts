@@ -9,7 +9,7 @@ import { appRouter } from './guard';
  * POST /feishu/events and POST /feishu/card: both accept events and card callbacks in every format
  * (Feishu may send card.action.trigger to the event URL). Verified on the raw bytes first.
  */
-export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Bot; log: Logger; now?: () => number }): Router {
+export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Pick<Bot, 'receive'>; log: Logger; now?: () => number }): Router {
   const router = appRouter();
   const handle = async (ctx: import('koa').Context) => {
     const raw: Buffer = ctx.state.raw ?? Buffer.alloc(0);

@@ -125,6 +125,7 @@ export class JobRunner {
         }
       }
       done.endedAt = new Date();
+      this.deps.metrics?.jobRun(name, done.status ?? 'unknown', (done.endedAt.getTime() - doc.startedAt.getTime()) / 1000);
       await models.jobRuns.updateOne({ _id: id }, { $set: done });
       log.info({ job: name, at: at.toISOString(), trigger, status: done.status }, 'job run');
       return { ...doc, ...done } as JobRunDoc;

@@ -13,6 +13,8 @@ export interface FeishuClientOptions {
   appSecret: string;
   domain: string; // 'feishu' | 'lark' | base URL
   timeoutMs?: number;
+  /** Told of every failed call, with its classified code (metrics). */
+  onError?: (code: string) => void;
 }
 
 type Envelope = { code?: number; msg?: string };
@@ -113,12 +115,14 @@ export class FeishuMessenger implements Messenger {
       return check(await fn());
     } catch (e) {
       const err = classify(e);
+      this.opts.onError?.(err.code);
       if (!TOKEN_ERRORS.has(Number(err.code))) throw err;
       this.cache.set(lark.CTenantAccessToken, '', 0, { namespace: this.opts.appId });
       try {
         return check(await fn());
       } catch (e2) {
         const again = classify(e2);
+        this.opts.onError?.(again.code);
         throw TOKEN_ERRORS.has(Number(again.code)) ? new FeishuError(again.code, again.message, true, undefined, again.httpStatus) : again;
       }
     }

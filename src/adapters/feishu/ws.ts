@@ -10,7 +10,7 @@ import { sdkDomain } from './messenger';
  * connection, and sends our return value back as the callback's answer — so it ends in the same
  * `bot.receive` as the webhook.
  */
-export function wsDispatcher(bot: Bot): { invoke(data: Record<string, unknown>): Promise<unknown> } {
+export function wsDispatcher(bot: Pick<Bot, 'receive'>): { invoke(data: Record<string, unknown>): Promise<unknown> } {
   return {
     invoke: (data) => {
       const header = (data.header ?? {}) as Record<string, unknown>;
@@ -36,7 +36,7 @@ export interface LongConnection {
   close(): void;
 }
 
-export type LongConnectionFactory = (bot: Bot, app: { appId: string; appSecret: string; domain: string }, log: Logger) => LongConnection;
+export type LongConnectionFactory = (bot: Pick<Bot, 'receive'>, app: { appId: string; appSecret: string; domain: string }, log: Logger) => LongConnection;
 
 /** The SDK's log lines in the service's structured format. */
 function sdkLogger(log: Logger): lark.Logger {

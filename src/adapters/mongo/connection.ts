@@ -16,6 +16,7 @@ export async function connectMongo(uri: string, dbName?: string): Promise<Connec
     autoCreate: true,
     serverSelectionTimeoutMS: 5000,
     maxPoolSize: 20,
+    monitorCommands: true, // round-trip times for metrics (src/metrics.ts); events cost nothing unheard
   });
   await conn.asPromise();
   return conn;

@@ -146,6 +146,16 @@ export class OutboxStore {
     return { items, total };
   }
 
+  /** Rows per status and the oldest still to send, for metrics: counts and one row, on the status indexes. */
+  async depth(): Promise<{ counts: Record<OutboxStatus, number>; oldestPending: Date | null }> {
+    const statuses: OutboxStatus[] = ['pending', 'sent', 'failed', 'superseded'];
+    const [counts, oldest] = await Promise.all([
+      Promise.all(statuses.map((s) => this.models.outbox.countDocuments({ status: s }))),
+      this.models.outbox.find({ status: 'pending' }, { createdAt: 1 }).sort({ createdAt: 1 }).limit(1).lean<Pick<OutboxRow, 'createdAt'>[]>(),
+    ]);
+    return { counts: Object.fromEntries(statuses.map((s, i) => [s, counts[i]])) as Record<OutboxStatus, number>, oldestPending: oldest[0]?.createdAt ?? null };
+  }
+
   private notify(rows: OutboxHead[]): void {
     for (const fn of this.listeners) fn(rows);
   }

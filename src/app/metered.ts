@@ -1,0 +1,39 @@
+import type { InboundCardAction } from '../adapters/feishu/envelope';
+import { CARD_ACTIONS } from '../cards/actions';
+import { secondsSince, type Metrics } from '../metrics';
+import type { Bot } from './bot';
+
+/** The bot's entry and the card handler, timed for metrics (src/metrics.ts). */
+export type Receiver = Pick<Bot, 'receive'>;
+
+const EVENT_KIND = { message: 'im.message.receive_v1', card: 'card.action.trigger' } as const;
+
+export function meteredBot(bot: Receiver, m: Pick<Metrics, 'ingress'>): Receiver {
+  return {
+    async receive(inb) {
+      const started = performance.now();
+      try {
+        return await bot.receive(inb);
+      } finally {
+        m.ingress(inb.type === 'other' ? inb.eventType : EVENT_KIND[inb.type], secondsSince(started));
+      }
+    },
+  };
+}
+
+/** The action named in a card's value (`a`), when it is one of ours. */
+export function cardActionName(a: InboundCardAction): string {
+  const name = (a.value as { a?: unknown } | null)?.a;
+  return typeof name === 'string' && (CARD_ACTIONS as readonly string[]).includes(name) ? name : 'unknown';
+}
+
+export function meteredCards<T>(handle: (a: InboundCardAction) => Promise<T>, m: Pick<Metrics, 'cardAction'>): (a: InboundCardAction) => Promise<T> {
+  return async (a) => {
+    const started = performance.now();
+    try {
+      return await handle(a);
+    } finally {
+      m.cardAction(cardActionName(a), secondsSince(started));
+    }
+  };
+}
