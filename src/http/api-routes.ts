@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { AppDeps } from '../app/deps';
 import { calendarYear } from '../app/calendar-view';
 import { auditsOfTask } from '../app/audit-log';
-import { taskQuery, tasksToCsv, tasksToXlsx, withLight, type TaskQuery } from '../app/task-queries';
+import { sendTable } from '../app/table-export';
+import { taskColumns, taskQuery, taskRows, withLight, type TaskQuery } from '../app/task-queries';
 import { exportOrg, importOrg, OrgImportError, parseOrg, formatProblem, type ContactResolver } from '../org';
 import type { JobRunner } from '../jobs/runner';
 import { UnknownJob } from '../jobs/runner';
@@ -112,17 +113,8 @@ export function apiRoutes(o: ApiOptions): Router {
 
   router.get('/tasks/export', doc({ summary: 'The filtered tasks as a spreadsheet', query: exportQuery, answers: { 'text/csv': 'CSV (format=csv)', [XLSX]: 'XLSX (format=xlsx)' } }), async (ctx) => {
     const { format, ...q } = ctx.state.query as z.infer<typeof exportQuery> & TaskQuery;
-    const { items } = await taskQuery(deps, q);
     const org = await deps.orgs.get();
-    if (format === 'csv') {
-      ctx.type = 'text/csv; charset=utf-8';
-      ctx.attachment('tasks.csv');
-      ctx.body = tasksToCsv(items, org);
-    } else {
-      ctx.type = XLSX;
-      ctx.attachment('tasks.xlsx');
-      ctx.body = await tasksToXlsx(items, org);
-    }
+    sendTable(ctx, { name: 'tasks', format, sheet: '督办事项', columns: taskColumns(org, deps.settings.tz), rows: taskRows(deps, q), widths: [14, 30, 40] }, (e) => deps.log.error({ err: e }, 'tasks export failed'));
   });
 
   router.get('/tasks/:code', doc({ summary: 'One task with its light and its whole history, oldest first: its changes and what was sent or decided about it (reminders, letters, appeals)' }), async (ctx) => {

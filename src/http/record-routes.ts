@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { auditQuery, type AuditRow } from '../app/audit-log';
 import type { AppDeps } from '../app/deps';
 import { lettersQuery, type LetterRow } from '../app/letters-registry';
-import { localStamp, toCsv, toXlsx, type Column } from '../app/table-export';
+import { localStamp, sendTable, type Column } from '../app/table-export';
 import { startOfDay, addDays } from '../domain/time';
 import { appRouter } from './guard';
 import { ApiError } from './middleware';
@@ -43,16 +43,8 @@ const lettersQuerySchema = z
 
 const EXPORT_LIMIT = 100_000;
 
-async function send<T>(ctx: Context, name: string, sheet: string, columns: Column<T>[], rows: T[], format: 'csv' | 'xlsx'): Promise<void> {
-  if (format === 'csv') {
-    ctx.type = 'text/csv; charset=utf-8';
-    ctx.attachment(`${name}.csv`);
-    ctx.body = toCsv(columns, rows);
-  } else {
-    ctx.type = XLSX;
-    ctx.attachment(`${name}.xlsx`);
-    ctx.body = await toXlsx(sheet, columns, rows);
-  }
+function send<T>(ctx: Context, deps: AppDeps, name: string, sheet: string, columns: Column<T>[], rows: T[], format: 'csv' | 'xlsx'): void {
+  sendTable(ctx, { name, format, sheet, columns, rows }, (e) => deps.log.error({ err: e, name }, 'export failed'));
 }
 
 const json = (v: unknown) => (v === undefined || v === null ? '' : JSON.stringify(v));
@@ -88,7 +80,7 @@ export function recordRoutes(o: { deps: AppDeps }): Router {
       ['变更前', (a) => json(a.before)],
       ['变更后', (a) => json(a.after)],
     ];
-    await send(ctx, 'audit', '操作记录', columns, r.items, q.format as 'csv' | 'xlsx');
+    send(ctx, deps, 'audit', '操作记录', columns, r.items, q.format as 'csv' | 'xlsx');
   });
 
   router.get('/letters', doc({ summary: 'The 督导提示函 registry, with the letters an upheld appeal removed', query: lettersQuerySchema, answers: { 'application/json': '{items, total}', 'text/csv': 'CSV (format=csv)', [XLSX]: 'XLSX (format=xlsx)' } }), async (ctx) => {
@@ -108,7 +100,7 @@ export function recordRoutes(o: { deps: AppDeps }): Router {
       ['超期工作日', (l) => l.overdueWorkdays],
       ['申诉撤销', (l) => (l.removed ? `是（${l.removedBy}）` : '否')],
     ];
-    await send(ctx, 'letters', '督导提示函', columns, r.items, q.format as 'csv' | 'xlsx');
+    send(ctx, deps, 'letters', '督导提示函', columns, r.items, q.format as 'csv' | 'xlsx');
   });
 
   return router;

@@ -57,6 +57,15 @@ export class TaskStore {
     return (await q.lean<TaskDoc[]>()).map(toTask);
   }
 
+  /** Like `find`, through a cursor: a batch at a time, for exports of any length. */
+  async *stream(filter: Record<string, unknown>, opts: { sort?: Record<string, 1 | -1>; limit?: number; skip?: number; projection?: Record<string, 0 | 1> } = {}): AsyncGenerator<Task> {
+    let q = this.models.tasks.find(filter, opts.projection ?? { owed: 0 });
+    if (opts.sort) q = q.sort(opts.sort);
+    if (opts.skip) q = q.skip(opts.skip);
+    if (opts.limit) q = q.limit(opts.limit);
+    for await (const doc of q.lean<TaskDoc[]>().cursor({ batchSize: 500 })) yield toTask(doc as unknown as TaskDoc);
+  }
+
   async count(filter: Record<string, unknown>): Promise<number> {
     return this.models.tasks.countDocuments(filter);
   }

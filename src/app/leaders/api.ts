@@ -1,6 +1,5 @@
 import { limitMessage, overLimit } from '../../limits';
 import type Router from '@koa/router';
-import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { messageKey } from '../../adapters/mongo/keys';
 import { APPEAL_STATES } from '../../adapters/mongo/models/appeals';
@@ -12,6 +11,7 @@ import { localDate } from '../../domain/time';
 import { ApiError } from '../../http/middleware';
 import { doc } from '../../http/openapi';
 import type { AppDeps } from '../deps';
+import { sendTable, sheet, type Column } from '../table-export';
 import type { AppealService } from './appeals';
 import type { BulletinService } from './bulletins';
 import type { EscalationService } from './escalation-service';
@@ -166,28 +166,21 @@ export function leadersApi(router: Router, s: Services): void {
     const o = await org();
     const period = parsePeriod(q.year)!;
     const { rows } = await s.summary.ranking(s.summary.cityScope(o), period, localDate(deps.clock.now(), deps.settings.tz));
-    const book = new ExcelJS.Workbook();
-    const sheet = book.addWorksheet(`${q.year}年督导评价`);
-    sheet.columns = [
-      { header: '名次', key: 'rank', width: 6 },
-      { header: '单位', key: 'unit', width: 20 },
-      { header: '派发事项', key: 'dispatched', width: 10 },
-      { header: '办结事项', key: 'closed', width: 10 },
-      { header: '按期办结', key: 'onTime', width: 10 },
-      { header: '按期办结率', key: 'rate', width: 12 },
-      { header: '超期工作日', key: 'overdue', width: 12 },
-      { header: '退回次数', key: 'returns', width: 10 },
-      { header: '督导提示函', key: 'letters', width: 12 },
-      { header: '得分', key: 'score', width: 8 },
+    type Row = (typeof rows)[number];
+    const columns: Column<Row>[] = [
+      ['名次', (r) => r.rank],
+      ['单位', (r) => o.unitName(r.unit)],
+      ['派发事项', (r) => r.dispatched],
+      ['办结事项', (r) => r.closed],
+      ['按期办结', (r) => r.onTime],
+      ['按期办结率', (r) => (r.onTimeRate === null ? '—' : Math.round(r.onTimeRate * 1000) / 10 + '%')],
+      ['超期工作日', (r) => r.overdueWorkdays],
+      ['退回次数', (r) => r.returns],
+      ['督导提示函', (r) => r.letters],
+      ['得分', (r) => r.score],
     ];
-    for (const r of rows) sheet.addRow({ rank: r.rank, unit: o.unitName(r.unit), dispatched: r.dispatched, closed: r.closed, onTime: r.onTime, rate: r.onTimeRate === null ? '—' : Math.round(r.onTimeRate * 1000) / 10 + '%', overdue: r.overdueWorkdays, returns: r.returns, letters: r.letters, score: r.score });
-    sheet.getRow(1).font = { bold: true };
-    const about = book.addWorksheet('计分方法');
-    about.addRow([formulaText(s.summary.weights)]);
-    about.addRow([`统计期间：${period.from} 至 ${period.to}；只计办理结果，不计在线时长、点击等活动。`]);
-    ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-    ctx.attachment(`evaluation-${q.year}.xlsx`);
-    ctx.body = Buffer.from(await book.xlsx.writeBuffer());
+    const method = sheet<string>({ name: '计分方法', columns: [['计分方法', (line) => line]], rows: [formulaText(s.summary.weights), `统计期间：${period.from} 至 ${period.to}；只计办理结果，不计在线时长、点击等活动。`], widths: [100] });
+    sendTable(ctx, { name: `evaluation-${q.year}`, format: 'xlsx', sheet: `${q.year}年督导评价`, columns, rows, widths: [6, 20, 10, 10, 10, 12, 12, 10, 12, 8], more: [method] }, (e) => deps.log.error({ err: e }, 'evaluation export failed'));
   });
 
   const bulletinsQuery = z.object(page).strict();
