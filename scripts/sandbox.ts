@@ -3,8 +3,10 @@
  *   npm run sandbox -- people
  *   npm run sandbox -- as P-SUP-1 say "帮助"                     (direct chat with the bot)
  *   npm run sandbox -- as P-SUP-1 in oc_demo_g1 say "派单 …"      (a group chat; @督导助手 added)
- *   npm run sandbox -- as P-OFF-1 reply om_xxx "已完成3户签约 60%"  (a reply in a card's thread)
+ *   npm run sandbox -- as P-OFF-1 reply om_xxx "已完成3户签约 60%"  (a reply in a card's thread, in the card's chat)
  *   npm run sandbox -- as P-OFF-1 click om_xxx 签收 [field=value …] (a card button, with form values)
+ *   npm run sandbox -- as P-OFF-1 in oc_demo_msz click last 签收    (`last`: the chat's newest bot card with that button)
+ *   npm run sandbox -- as P-OFF-1 in oc_demo_msz reply last "…"   (`last`: the chat's newest bot card)
  *   npm run sandbox -- chat oc_demo_msz                           (what is in a chat)
  *   npm run sandbox -- clock [2026-12-16T09:00:00+08:00]          (show or move the clock)
  *   npm run sandbox -- job reminders [--at ISO]                   (run a job now)
@@ -94,13 +96,13 @@ async function main(args: string[]): Promise<void> {
     if (v === 'click') {
       const [messageId, button, ...fields] = m;
       const form = Object.fromEntries(fields.map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)]));
-      const r = await call('POST', '/api/sandbox/click', { as: who, messageId, button, form: fields.length ? form : undefined });
+      const r = await call('POST', '/api/sandbox/click', { as: who, chatId, messageId, button, form: fields.length ? form : undefined });
       console.log(`${r.toast?.type ?? ''}: ${r.toast?.content ?? ''}`);
       if (r.card) show({ id: messageId, type: 'interactive', content: r.card });
       return;
     }
   }
-  console.error('usage: npm run sandbox -- people | chat CHAT_ID | clock [ISO] | job NAME [--at ISO] | as PERSON [in CHAT_ID] say TEXT | as PERSON reply MESSAGE_ID TEXT | as PERSON click MESSAGE_ID BUTTON [field=value …]');
+  console.error('usage: npm run sandbox -- people | chat CHAT_ID | clock [ISO] | job NAME [--at ISO] | as PERSON [in CHAT_ID] say TEXT | as PERSON [in CHAT_ID] reply MESSAGE_ID|last TEXT | as PERSON [in CHAT_ID] click MESSAGE_ID|last BUTTON [field=value …]');
   process.exit(2);
 }
 

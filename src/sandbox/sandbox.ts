@@ -92,7 +92,7 @@ interface RouteOptions {
 }
 
 const sayBody = z.object({ as: z.string().min(1), chatId: z.string().optional(), text: z.string().optional(), replyTo: z.string().optional(), imageBase64: z.string().optional(), mention: z.boolean().optional() }).strict();
-const clickBody = z.object({ as: z.string().min(1), messageId: z.string().min(1), button: z.string().optional(), value: z.record(z.string(), z.unknown()).optional(), form: z.record(z.string(), z.unknown()).optional() }).strict();
+const clickBody = z.object({ as: z.string().min(1), chatId: z.string().optional(), messageId: z.string().min(1), button: z.string().optional(), value: z.record(z.string(), z.unknown()).optional(), form: z.record(z.string(), z.unknown()).optional() }).strict();
 
 function body<T extends z.ZodTypeAny>(schema: T, v: unknown): z.infer<T> {
   const r = schema.safeParse(v);
@@ -122,6 +122,12 @@ function sandboxRoutes(o: RouteOptions): Router {
     return p;
   };
   const settle = () => o.worker.drain(15_000).catch(() => undefined);
+  /** `last`: the newest card the bot put in the chat (with that button, enabled, when one is named). */
+  const lastCard = (chatId: string, button?: string) =>
+    fake
+      .messagesIn(chatId)
+      .filter((m) => m.fromBot && m.msg_type === 'interactive' && (!button || (findButton(m.content, button) && !findButton(m.content, button)!.disabled)))
+      .at(-1);
 
   router.get('/people', async (ctx) => {
     const org = await deps.orgs.get();
@@ -160,10 +166,10 @@ function sandboxRoutes(o: RouteOptions): Router {
   router.post('/say', async (ctx) => {
     const b = body(sayBody, jsonBody(ctx));
     const p = await person(b.as);
-    const chatId = b.chatId ?? fake.p2pChatOf(p.openId!);
-    const group = !chatId.startsWith('oc_p2p_');
-    const parent = b.replyTo ? fake.message(b.replyTo) : undefined;
+    const parent = b.replyTo === 'last' ? lastCard(b.chatId ?? fake.p2pChatOf(p.openId!)) : b.replyTo ? fake.message(b.replyTo) : undefined;
     if (b.replyTo && !parent) throw new ApiError(404, 'unknown_message', `no message ${b.replyTo}`);
+    const chatId = b.chatId ?? parent?.chat_id ?? fake.p2pChatOf(p.openId!); // a reply lands in its card's chat
+    const group = !chatId.startsWith('oc_p2p_');
     let content: unknown;
     let messageType = 'text';
     if (b.imageBase64) {
@@ -195,8 +201,8 @@ function sandboxRoutes(o: RouteOptions): Router {
   router.post('/click', async (ctx) => {
     const b = body(clickBody, jsonBody(ctx));
     const p = await person(b.as);
-    const msg = fake.message(b.messageId);
-    if (!msg || msg.msg_type !== 'interactive') throw new ApiError(404, 'unknown_card', `no card message ${b.messageId}`);
+    const msg = b.messageId === 'last' ? lastCard(b.chatId ?? fake.p2pChatOf(p.openId!), b.button) : fake.message(b.messageId);
+    if (!msg || msg.msg_type !== 'interactive') throw new ApiError(404, 'unknown_card', b.messageId === 'last' ? `no card${b.button ? ` with the button “${b.button}”` : ''} from the bot in chat ${b.chatId ?? '(direct chat)'}` : `no card message ${b.messageId}`);
     let value = b.value;
     if (!value && b.button) {
       const btn = findButton(msg.content, b.button);
