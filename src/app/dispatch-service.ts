@@ -9,6 +9,7 @@ import type { Task, TaskSource } from '../domain/task';
 import { isLocalDate, localDate } from '../domain/time';
 import type { AppDeps } from './deps';
 import { groupTargets, liveCardItem, newTaskCards } from './notify';
+import { limitMessage, overLimit } from '../limits';
 
 /**
  * 清单式派单 (SPEC §4): text → preview (nothing created) → 确认派发 creates every task, its audit entry
@@ -169,6 +170,9 @@ export class DispatchService {
     const today = localDate(this.deps.clock.now(), this.deps.settings.tz);
     const problems: string[] = [];
     if (!title) problems.push('请填写事项标题（title）');
+    // stored whole or refused, never cut
+    else if (overLimit('titleChars', [...title].length)) problems.push(limitMessage('titleChars', [...title].length));
+    if (overLimit('requirementChars', [...str('content')].length)) problems.push(limitMessage('requirementChars', [...str('content')].length));
     if (!unit) problems.push('请选择责任单位（unit）');
     else if (!org.unit(unit)) problems.push(`找不到责任单位 ${unit}`);
     else if (!scope.units.includes(unit)) problems.push(`${org.unitName(unit)} 不在本督导组挂钩范围`);

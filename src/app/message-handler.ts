@@ -1,12 +1,14 @@
 import { messageAttachments, messageText, type InboundMessage } from '../adapters/feishu/envelope';
 import { messageKey } from '../adapters/mongo/keys';
 import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import { documentNumbers, links } from '../domain/evidence-text';
 import { limitMessage, overLimit } from '../limits';
 import { normalize, parseCommand, progressWithoutCode, type Command } from '../domain/commands';
 import { hasRole, officialUnits, supervisedGroups, type Person } from '../domain/org';
 import { dispatchScope, refusal, supervisesGroup, leadsGroup, unknownPersonMessage } from '../domain/permissions';
 import type { Evidence, Task } from '../domain/task';
 import type { AppDeps } from './deps';
+import type { ParseProblem } from '../domain/dispatch';
 import { DISPATCH_REFUSAL, type DispatchService } from './dispatch-service';
 import { replyCard, replyLiveCard, replyText } from './notify';
 import type { TaskService } from './task-service';
@@ -19,14 +21,20 @@ import type { CardViews, TaskView } from './views';
  */
 export type ExtraCommand = (m: InboundMessage, person: Person, cmd: Command) => Promise<OutboxItem[] | null>;
 
-const DOC_NO = /[\u4e00-\u9fa5A-Za-z]{0,12}[〔［\[(（]\d{4}[〕］\])）]\s*\d+\s*号/g;
-const LINK = /https?:\/\/[^\s，。；、)）]+/g;
-
 export function evidenceIn(m: InboundMessage, text: string): Evidence[] {
   const out: Evidence[] = messageAttachments(m).map((a) => ({ kind: a.kind, key: a.key, name: a.name, messageId: m.messageId }));
-  for (const d of text.match(DOC_NO) ?? []) out.push({ kind: 'docno', text: d.trim(), messageId: m.messageId });
-  for (const l of text.match(LINK) ?? []) out.push({ kind: 'link', url: l, messageId: m.messageId });
+  for (const d of documentNumbers(text)) out.push({ kind: 'docno', text: d, messageId: m.messageId });
+  for (const l of links(text)) out.push({ kind: 'link', url: l, messageId: m.messageId });
   return out;
+}
+
+/** The reply to a 派单 that parses with problems: each once, with where it is (said once) and an example. */
+export function dispatchRefusalText(problems: ParseProblem[]): string {
+  const lines = problems.map((p, i) => {
+    const where = p.where && !p.message.startsWith(`${p.where}：`) ? `${p.where}：` : '';
+    return `${i + 1}. ${where}${p.message}${p.example ? `\n   例如：${p.example}` : ''}`;
+  });
+  return `派单未创建，请修改后重新发送（共 ${problems.length} 处问题）：\n${lines.join('\n')}`;
 }
 
 /** 我的任务 (the command or the card's 刷新) for someone who is no unit's official. */
@@ -125,8 +133,7 @@ export class MessageHandler {
         const r = await this.dispatch.preview(person, cmd.body, { chatId: m.chatId, messageId: m.messageId });
         if ('refusal' in r) return [replyText(m, r.refusal)];
         if (!r.ok) {
-          const lines = r.problems.map((p, i) => `${i + 1}. ${p.where ? `${p.where}：` : ''}${p.message}${p.example ? `\n   例如：${p.example}` : ''}`);
-          return [replyText(m, `派单未创建，请修改后重新发送（共 ${r.problems.length} 处问题）：\n${lines.join('\n')}`)];
+          return [replyText(m, dispatchRefusalText(r.problems))];
         }
         return [replyLiveCard(m, 'preview', `preview:${r.preview._id}`, 'preview')];
       }
