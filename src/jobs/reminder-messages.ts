@@ -51,6 +51,19 @@ function item(c: MessageContext, o: Owed, withUnit = false): ReminderItem {
 
 const ids = (list: Owed[]) => list.map((o) => o.due.key).sort();
 
+/** Most urgent first: a task owed several kinds the same day is listed once, under the first. */
+const URGENCY = ['overdue', 'due0', 'due1', 'due3', 'sign'];
+
+/** One item per task: its most urgent kind (the others stay claimed, so none comes back later that day). */
+export function oncePerTask(list: Owed[]): Owed[] {
+  const best = new Map<string, Owed>();
+  for (const o of list) {
+    const had = best.get(o.task.code);
+    if (!had || URGENCY.indexOf(o.due.kind) < URGENCY.indexOf(had.due.kind)) best.set(o.task.code, o);
+  }
+  return list.filter((o) => best.get(o.task.code) === o);
+}
+
 /** One card per unit (per claiming run) listing its reminders of the day; 加急 when an urgent item is late or due. */
 export function unitDigests(c: MessageContext, owed: Owed[]): { items: OutboxItem[]; undeliverable: string[] } {
   const items: OutboxItem[] = [];
@@ -58,7 +71,7 @@ export function unitDigests(c: MessageContext, owed: Owed[]): { items: OutboxIte
   for (const list of groupBy(owed.filter((o) => DIGEST_KINDS.has(o.due.kind)), (o) => `${o.run}|${o.task.leadUnit}`).values()) {
     const { run } = list[0];
     const unit = list[0].task.leadUnit;
-    const card = reminderDigestCard({ unitName: c.org.unitName(unit), date: c.today, items: list.map((o) => item(c, o)) });
+    const card = reminderDigestCard({ unitName: c.org.unitName(unit), date: c.today, items: oncePerTask(list).map((o) => item(c, o)) });
     const pressing = list.some((o) => (o.due.kind === 'overdue' || o.due.kind === 'due0') && (o.task.priority === '紧急' || o.task.strict));
     const officials = pressing ? c.org.officialsOf(unit).flatMap((p) => (p.openId ? [p.openId] : [])) : [];
     const targets = unitTargets(c.org, unit);
@@ -91,7 +104,7 @@ export function groupCopies(c: MessageContext, owed: Owed[]): OutboxItem[] {
   const items: OutboxItem[] = [];
   for (const { to, run, groups, list } of byTarget.values()) {
     const name = [...groups].map((g) => c.org.group(g)?.name ?? g).join('、');
-    const card = reminderDigestCard({ unitName: name, date: c.today, items: list.map((o) => item(c, o, true)), copyForGroup: true });
+    const card = reminderDigestCard({ unitName: name, date: c.today, items: oncePerTask(list).map((o) => item(c, o, true)), copyForGroup: true });
     items.push({ key: messageKey('digestcc', run, to.id), kind: 'send', to, msgType: 'interactive', content: card });
   }
   return items;
