@@ -99,6 +99,7 @@ export function monthlySummaryCard(input: MonthlySummaryInput): Card {
     closed: input.closed,
     onTimeRate: percentText(input.onTimeRate),
     prev: prev ? { dispatched: changeText(input.dispatched, prev.dispatched), closed: changeText(input.closed, prev.closed), onTimeRate: rateChange() } : null,
+    firstMonth: !prev,
     chart: chart.length ? chart : null,
     overdue: od.lines,
     overdueCount: input.overdueNow.length,

@@ -172,7 +172,9 @@ export interface MonthlyData {
 export function monthlySummary(d: MonthlyData, w: RankingWeights): MonthlySummaryInput {
   const now = totalsOf(d.tallies);
   const prev = totalsOf(d.prevTallies);
-  const ranked = rankUnits(d.tallies, w, rankMap(rankUnits(d.prevTallies, w)));
+  // a month before with nothing on record (the first month of use) has no ranks to compare with: "—"
+  const hadData = d.prevTallies.some((t) => t.dispatched || t.closed || t.overdueWorkdays || t.returns || t.letters);
+  const ranked = rankUnits(d.tallies, w, hadData ? rankMap(rankUnits(d.prevTallies, w)) : new Map());
   return {
     scopeLabel: d.scopeLabel,
     month: d.month.label,
@@ -183,6 +185,6 @@ export function monthlySummary(d: MonthlyData, w: RankingWeights): MonthlySummar
     agenda: d.agenda,
     ranking: ranked.map((r) => ({ rank: r.rank, unitName: d.unitName(r.unit), score: r.score, change: r.change, onTimeRate: r.onTimeRate })),
     formula: formulaText(w),
-    prev: { dispatched: prev.dispatched, closed: prev.closed, onTimeRate: prev.onTimeRate },
+    prev: hadData ? { dispatched: prev.dispatched, closed: prev.closed, onTimeRate: prev.onTimeRate } : undefined,
   };
 }
