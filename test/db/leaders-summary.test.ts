@@ -121,8 +121,9 @@ describe('monthly summary and ranking of a known month', () => {
 
   test('an empty month: zeros, no rate, every unit at the base score sharing first place', async () => {
     const input = await summary.monthly(summary.cityScope(org), parsePeriod('2026-08')!, clock.now());
-    expect(input).toMatchObject({ dispatched: 0, closed: 0, onTimeRate: null, prev: { dispatched: 0, closed: 0, onTimeRate: null } });
-    expect(input.ranking.map((r) => [r.rank, r.score, r.change, r.onTimeRate])).toEqual(Array(4).fill([1, 100, 0, null]));
+    // July has nothing on record either: no month before to compare with (issue 14: "—", not a change of 0)
+    expect(input).toMatchObject({ dispatched: 0, closed: 0, onTimeRate: null, prev: undefined });
+    expect(input.ranking.map((r) => [r.rank, r.score, r.change, r.onTimeRate])).toEqual(Array(4).fill([1, 100, null, null]));
     const card = monthlySummaryCard(input);
     expect(checkCard(card)).toEqual([]);
     expect(JSON.stringify(card)).not.toContain('"chart"');
