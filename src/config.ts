@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { parseWeights } from './domain/ranking';
 import { trimEndChars } from './domain/trim';
@@ -138,6 +139,21 @@ export const DEFAULT_SCHEDULES: Record<string, string> = {
 
 export class ConfigError extends Error {}
 
+/**
+ * Why a five-field cron expression cannot be scheduled (a value out of range, a day that never comes),
+ * or null. The job runner evaluates it every minute; an error there would surface only at the first tick.
+ */
+export function cronProblem(expr: string, tz: string): string | null {
+  try {
+    const it = CronExpressionParser.parse(expr, { tz, currentDate: new Date() });
+    it.prev();
+    it.next();
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 export function loadConfig(raw: NodeJS.ProcessEnv): Config {
   const env: Record<string, string | undefined> = {};
   for (const key of Object.keys(envSchema.shape)) env[key] = optional(raw[key]);
@@ -168,7 +184,10 @@ export function loadConfig(raw: NodeJS.ProcessEnv): Config {
     if (!m || !(m[1] in DEFAULT_SCHEDULES) || m[2].trim().split(/\s+/).length !== 5) {
       throw new ConfigError(`JOB_SCHEDULES: expected entries such as "reminders=0 9 * * *; weekly-digest=0 9 * * 1" naming ${Object.keys(DEFAULT_SCHEDULES).join(', ')}, got "${item}"`);
     }
-    schedules[m[1]] = m[2].trim();
+    const expr = m[2].trim();
+    const bad = cronProblem(expr, e.TIMEZONE);
+    if (bad) throw new ConfigError(`JOB_SCHEDULES: ${m[1]}="${expr}" is not a cron expression that can run (${bad})`);
+    schedules[m[1]] = expr;
   }
   const warnings: string[] = [];
   if (e.ADMIN_TOKEN && e.ADMIN_TOKEN.length < ADMIN_TOKEN_ADVISED_LENGTH) {

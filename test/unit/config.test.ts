@@ -42,6 +42,9 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
     [{ WORKDAY_OVERRIDES: '2027-01-01' }, /^WORKDAY_OVERRIDES: expected a list/],
     [{ JOB_SCHEDULES: 'reminders=9am' }, /^JOB_SCHEDULES: /],
+    [{ JOB_SCHEDULES: 'reminders=99 9 * * *' }, /^JOB_SCHEDULES: reminders="99 9 \* \* \*" is not a cron expression that can run \(Constraint error, got value 99 expected range 0-59\)$/],
+    [{ JOB_SCHEDULES: 'cleanup=30 3 * * *; weekly-digest=0 9 31 2 *' }, /^JOB_SCHEDULES: weekly-digest="0 9 31 2 \*" is not a cron expression that can run/],
+    [{ JOB_SCHEDULES: 'reminders=0 25 * * *' }, /^JOB_SCHEDULES: reminders="0 25 \* \* \*"/],
     [{ FEISHU_APP_ID: 'cli_x1', FEISHU_APP_SECRET: 'secret-secret' }, /^FEISHU_VERIFICATION_TOKEN: required when FEISHU_APP_ID is set/],
     [{ FEISHU_DOMAIN: 'http://127.0.0.1:9000/open-apis' }, /^FEISHU_DOMAIN: expected feishu, lark or a base URL/],
     [{ ...prod, ADMIN_TOKEN: ' ' }, /^ADMIN_TOKEN: required when FEISHU_APP_ID is set/],
@@ -134,5 +137,17 @@ describe('loadConfig', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^dudao: configuration error: PORT: /);
+  });
+
+  test('the service itself refuses a cron expression that cannot run: exit 2, one line naming JOB_SCHEDULES', () => {
+    const root = path.resolve(__dirname, '../..');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: root,
+      env: { PATH: process.env.PATH, ...prod, JOB_SCHEDULES: 'reminders=99 9 * * *' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(['dudao: configuration error: JOB_SCHEDULES: reminders="99 9 * * *" is not a cron expression that can run (Constraint error, got value 99 expected range 0-59)']);
   });
 });
