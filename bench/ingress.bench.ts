@@ -111,6 +111,7 @@ export async function run(): Promise<void> {
   const bare = await bareKoa();
   try {
     const port = await service.listen(0);
+    await service.db.whenReady();
     await service.learnBot();
     const { models } = service.deps;
     await models.units.insertMany(orgData.units);

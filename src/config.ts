@@ -54,6 +54,8 @@ const envSchema = z.object({
     .trim()
     .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'expected a connection string such as mongodb://127.0.0.1:27017/dudao')
     .optional(),
+  // how long a ping or a request waits for an unanswering database before it is called unavailable (503)
+  DB_TIMEOUT: duration('how long to wait for an unanswering database').default(3000),
   PORT: z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535).default(3000),
   // the interface to listen on; the default depends on the mode (see loadConfig)
   HOST: z

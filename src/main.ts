@@ -7,7 +7,7 @@ import { FeishuMessenger } from './adapters/feishu/messenger';
 import { startLongConnection, wsAppIdProblem, type LongConnection, type LongConnectionFactory } from './adapters/feishu/ws';
 import { OutboxWorker } from './adapters/feishu/outbox-worker';
 import { RateLimiter } from './adapters/feishu/rate-limit';
-import { connectMongo, ping } from './adapters/mongo/connection';
+import { Database } from './adapters/mongo/database';
 import { Locks } from './adapters/mongo/lock';
 import { defineModels, ensureIndexes } from './adapters/mongo/models';
 import { OutboxStore } from './adapters/mongo/outbox-store';
@@ -64,6 +64,8 @@ export interface Service {
   conn: Connection;
   /** This service's metrics, scraped at GET /metrics. */
   metrics: Metrics;
+  /** The database, watched: connected, prepared and probed in the background (see adapters/mongo/database.ts). */
+  db: Database;
   sandbox?: Sandbox;
   listen(port?: number): Promise<number>;
   /** Learns the bot's own open_id (to recognise @-mentions); retried in the background when Feishu does not answer. */
@@ -97,26 +99,31 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     uri ??= sandbox.mongoUri;
   }
   if (!uri) throw new Error('MONGODB_URI is required outside sandbox mode');
-  const conn = await connectMongo(uri, opts.dbName);
+  // the service does not wait for the database: it listens at once and answers 503 until it is up
+  const db = new Database({ uri, dbName: opts.dbName, log, timeoutMs: config.DB_TIMEOUT });
+  const conn = db.conn;
   const metrics = createMetrics({ onCollectError: (e) => log.warn({ err: e.message }, 'metrics: the outbox could not be read') });
-  metrics.watchMongo(conn.getClient());
-  closers.push(() => conn.close());
+  db.onClient((client) => metrics.watchMongo(client));
+  closers.push(() => db.close());
 
   const feishu = config.feishu ?? sandbox!.feishu;
   const messenger = opts.messenger ?? new FeishuMessenger({ appId: feishu.appId, appSecret: feishu.appSecret, domain: feishu.domain, timeoutMs: opts.outbox?.timeoutMs, onError: (code) => metrics.feishuError(code) });
   let botOpenId: string | undefined;
   let outboxSender: OutboxWorker | undefined; // the `outbox` job sends through the service's worker
-  const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender, metrics });
+  const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender, metrics, prepare: false });
   const { deps, views, dispatch, leaders, runner } = core;
   const { models, locks, outbox, tasks, clock } = deps;
+  db.onStart('indexes', () => ensureIndexes(models));
+  // reminders and letters sent before they were put on the record (once; see app/record-steps.ts)
+  db.onStart('audit backfill', () => backfillSteps(deps).catch((e: Error) => log.warn({ err: e.message }, 'audit backfill failed; it is tried again at the next start')));
+  db.start();
   let kept: SandboxPersistence | undefined;
   if (sandbox) {
+    await db.whenReady(); // the sandbox's own FerretDB, started above
     await seedSandbox(deps, sandbox.fake, sandbox.resolver);
     kept = await persistSandbox(conn, sandbox.fake, clock, log);
     closers.push(() => kept!.flush()); // closers run last-first: written before the database closes
   }
-  // reminders and letters sent before they were put on the record (once; see app/record-steps.ts)
-  await backfillSteps(deps).catch((e: Error) => log.warn({ err: e.message }, 'audit backfill failed; it is tried again at the next start'));
 
   const taskService = new TaskService(deps, leaders.effects);
   const messages = new MessageHandler(deps, views, taskService, dispatch, leaders.commands);
@@ -134,7 +141,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
 
   const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });
   const routers: Router[] = [
-    feishuRoutes({ verify, bot: ingress, log }),
+    feishuRoutes({ verify, bot: ingress, log, db }),
     apiRoutes({ deps, runner, resolver: config.sandbox ? sandbox!.resolver : feishuResolver(messenger), extend: (r) => leaders.api(r) }),
     dashboardRoutes({ deps, runner }),
     recordRoutes({ deps }),
@@ -143,14 +150,13 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   if (sandbox) routers.push(sandbox.routes({ deps, runner, worker, clock, kept: kept! }));
   routers.push(openapiRoutes({ routers: () => routers, version }));
   const auth = { adminToken: config.adminToken, metricsToken: config.METRICS_TOKEN, open: sandbox ? ['/api/sandbox'] : [] };
-  // ready: the database answers, and in websocket mode the long connection is up (events arrive only then)
+  // ready: the database answers (checked by createHttpApp), and in websocket mode the long connection is up (events arrive only then)
   let ws: LongConnection | undefined;
   const ready = async () => {
-    await ping(conn);
     if (config.FEISHU_EVENT_MODE === 'websocket' && config.feishu && ws?.state() !== 'connected') throw new NotReady('ws_not_connected', `the long connection to Feishu is ${ws?.state() ?? 'not started'}`);
   };
   metrics.watchOutbox(() => outbox.depth(), () => clock.now());
-  const app = createHttpApp({ log, ready, routers, auth, metrics });
+  const app = createHttpApp({ log, db, ready, routers, auth, metrics });
 
   let server: Server | undefined;
   let relayTimer: NodeJS.Timeout | undefined;
@@ -173,6 +179,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     runner,
     conn,
     metrics,
+    db,
     sandbox,
     async listen(port = config.PORT) {
       server = app.listen(port, config.host);
@@ -184,13 +191,17 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     learnBot,
     startBackground({ scheduler = true } = {}) {
       void learnBot();
-      void tasks.relayAll().catch((e) => log.error({ err: e }, 'relay failed'));
-      void leaders.relayAll().catch((e) => log.error({ err: e }, 'relay failed'));
-      // the relay normally runs right after each change; this pass only finds what a crash left owed
-      relayTimer = setInterval(() => void tasks.relayAll().catch((e) => log.error({ err: e }, 'relay failed')), 5 * 60_000);
+      // what a crash left owed is relayed once the database is up, and every 5 minutes (skipped while it is away)
+      const relay = () => {
+        if (!db.ready) return;
+        void tasks.relayAll().catch((e) => log.warn({ err: (e as Error).message }, 'relay failed; the next pass retries'));
+        void leaders.relayAll().catch((e) => log.warn({ err: (e as Error).message }, 'relay failed; the next pass retries'));
+      };
+      void db.whenReady().then(relay);
+      relayTimer = setInterval(relay, 5 * 60_000);
       relayTimer.unref();
       worker.start();
-      if (scheduler) runner.start();
+      if (scheduler) runner.start(() => db.ready);
       if (config.FEISHU_EVENT_MODE === 'websocket' && config.feishu) {
         ws = (opts.longConnection ?? startLongConnection)(ingress, feishu, log);
       }
@@ -223,10 +234,11 @@ export interface Core {
   runner: JobRunner;
 }
 
-export async function buildCore(config: Config, o: { conn: Connection; log: Logger; clock?: Clock; botOpenId?: () => string | undefined; outboxSender?: () => OutboxSender | undefined; metrics?: Metrics }): Promise<Core> {
+/** `prepare: false` leaves the indexes to the caller (the service creates them once the database is up). */
+export async function buildCore(config: Config, o: { conn: Connection; log: Logger; clock?: Clock; botOpenId?: () => string | undefined; outboxSender?: () => OutboxSender | undefined; metrics?: Metrics; prepare?: boolean }): Promise<Core> {
   const { log, conn } = o;
   const models = defineModels(conn);
-  await ensureIndexes(models);
+  if (o.prepare !== false) await ensureIndexes(models);
   const clock = o.clock ?? new AppClock(config.CLOCK_START ? new Date(config.CLOCK_START) : undefined);
   if (config.CLOCK_START) log.warn({ clockStart: config.CLOCK_START }, 'CLOCK_START is set: the service clock does not show the real time');
   const cal = new WorkCalendar(chineseDaysSource(), config.WORKDAY_OVERRIDES);
@@ -261,6 +273,24 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   return { deps, views, dispatch, leaders, runner };
 }
 
+/**
+ * A rejection nobody handled is a bug in a background path: logged with its stack and the service goes
+ * on (the loops it came from retry on their own), where Node would end the process. An uncaught
+ * exception may have left any state half-changed: logged as fatal, then the process exits with 1 for
+ * its supervisor to restart it (what is owed is in the database and goes out after the restart).
+ */
+export function watchProcess(log: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    log.error({ err: reason instanceof Error ? reason : { message: String(reason) } }, 'unhandled promise rejection (the service keeps running)');
+  });
+  process.on('uncaughtException', (err, origin) => {
+    log.fatal({ err, origin }, 'uncaught exception: exiting');
+    log.flush?.();
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), 100).unref();
+  });
+}
+
 async function main(): Promise<void> {
   const config = configOrExit();
   const wsProblem = config.FEISHU_EVENT_MODE === 'websocket' && config.feishu ? wsAppIdProblem(config.feishu.appId) : null;
@@ -269,6 +299,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createLogger(config.LOG_LEVEL);
+  watchProcess(log);
   const service = await buildService(config, { log });
   const port = await service.listen();
   service.startBackground();

@@ -16,6 +16,15 @@ export interface Handlers {
   onOther?(e: Extract<Inbound, { type: 'other' }>): Promise<void>;
 }
 
+/** Another live instance holds the claim and has not finished it: refused, so Feishu delivers it again. */
+export class ClaimBusy extends Error {
+  readonly status = 503;
+  readonly code = 'event_in_progress';
+  constructor(id: string) {
+    super(`event ${id} is being taken in by another instance; deliver it again later`);
+  }
+}
+
 /** A claim older than this while still 'processing' belongs to an instance that died. */
 const STALE_CLAIM_MS = 2 * 60_000;
 
@@ -29,26 +38,54 @@ export class Bot {
   ) {}
 
   /**
+   * Ids this process is taking in: `claimed` settles when the claim is known (true: ours). Kept until the
+   * claim is marked done in the database, so Feishu's redelivery of one we are still working on (or whose
+   * `done` waits for the database) is answered from here.
+   */
+  private readonly active = new Map<string, { claimed: Promise<boolean> }>();
+
+  /**
    * Takes an id once across restarts and instances; false if it was taken before. A claim left
    * 'processing' by an instance that died mid-way is taken over after a while, so Feishu's retry of
-   * that event is applied instead of being lost.
+   * that event is applied instead of being lost. A 'processing' claim of this very process that it is
+   * not working on is one whose insert reached the database while its answer was lost (an outage): the
+   * delivery was refused, so the redelivery takes it over at once. Another live instance's claim that
+   * is not done is not acknowledged either (ClaimBusy: Feishu delivers it again later), since that
+   * instance may have lost its answer the same way.
    */
   private async claim(id: string, type: string): Promise<boolean> {
     const models = this.deps.models;
+    const owner = this.deps.locks.owner;
     try {
-      await models.processedEvents.collection.insertOne({ _id: id, type, at: new Date(), state: 'processing', schemaVersion: PROCESSED_EVENT_SCHEMA_VERSION } as never);
+      await models.processedEvents.collection.insertOne({ _id: id, type, at: new Date(), state: 'processing', owner, schemaVersion: PROCESSED_EVENT_SCHEMA_VERSION } as never);
       return true;
     } catch (e) {
       if ((e as { code?: number }).code !== 11000) throw e;
     }
-    const existing = await models.processedEvents.findById(id).lean<{ state: string; at: Date }>();
-    if (existing?.state !== 'processing' || Date.now() - new Date(existing.at).getTime() < STALE_CLAIM_MS) return false;
+    const existing = await models.processedEvents.findById(id).lean<{ state: string; at: Date; owner?: string }>();
+    if (!existing || existing.state !== 'processing') return false;
+    const stale = Date.now() - new Date(existing.at).getTime() >= STALE_CLAIM_MS;
+    const lostAnswer = owner !== undefined && existing.owner === owner;
+    if (lostAnswer) return true; // this process is not working on it (the caller checked `active`)
+    if (!stale) {
+      if (existing.owner === undefined) return false; // a claim from before owners were recorded
+      throw new ClaimBusy(id);
+    }
     return this.deps.locks.tryAcquire(`event:${id}`, STALE_CLAIM_MS);
   }
 
-  /** Not awaited: it only matters to a later takeover, and Feishu is waiting for our answer. */
+  /** Marks the claim done, retried while the database is away; the id stays active until then. */
   private done(id: string): void {
-    void this.deps.models.processedEvents.updateOne({ _id: id }, { $set: { state: 'done' } }).catch(() => undefined);
+    const attempt = (delay: number): void => {
+      this.deps.models.processedEvents.updateOne({ _id: id }, { $set: { state: 'done' } }).then(
+        () => void this.active.delete(id),
+        () => {
+          if (delay > 3_600_000) return void this.active.delete(id); // an hour: past Feishu's retries of it
+          setTimeout(() => attempt(delay * 2), delay).unref?.();
+        },
+      );
+    };
+    attempt(1000);
   }
 
   /**
@@ -64,8 +101,31 @@ export class Bot {
     const log = this.deps.log.child({ event: inb.eventId, kind: inb.type });
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), this.budgetMs)));
+    const twin = this.active.get(inb.eventId);
+    if (twin) {
+      // a delivery of an id this process is taking in: acknowledged once that claim is known to be ours
+      try {
+        const first = await Promise.race([twin.claimed.catch(() => false), late]);
+        if (first === true) {
+          log.info('duplicate delivery acknowledged');
+          return {};
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+      throw new Error('the same event is being taken in and its claim is not yet known: answered with an error so Feishu delivers it again');
+    }
     const state = { claimed: false };
+    let settle!: (v: boolean) => void;
+    this.active.set(inb.eventId, { claimed: new Promise<boolean>((r) => (settle = r)) });
     const work = this.claimAndRun(inb, log, state);
+    work.then(
+      () => settle(true), // ours (done is marked when the handler ends) or a duplicate
+      () => {
+        settle(false); // not taken in: a redelivery starts again (and takes over a claim that did land)
+        this.active.delete(inb.eventId);
+      },
+    );
     let first: BotAnswer | 'late';
     try {
       first = await Promise.race([work, late]);
@@ -83,6 +143,7 @@ export class Bot {
   private async claimAndRun(inb: Inbound, log: Logger, state: { claimed: boolean }): Promise<BotAnswer> {
     if (!(await this.claim(inb.eventId, inb.type))) {
       log.info('duplicate delivery acknowledged');
+      this.active.delete(inb.eventId);
       return {};
     }
     state.claimed = true;

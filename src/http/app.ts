@@ -3,6 +3,8 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { apiGuard, appRouter, type GuardOptions } from './guard';
 import type { Metrics } from '../metrics';
+import { DatabaseUnavailable, isDbUnavailable } from '../adapters/mongo/database';
+import { dbGate, isApiPath, type DbHealth } from './db-gate';
 import { errors, rawBody } from './middleware';
 
 /**
@@ -11,7 +13,10 @@ import { errors, rawBody } from './middleware';
  */
 export interface HttpOptions {
   log: Logger;
-  ready: () => Promise<void>; // throws when the database does not answer, or NotReady with its own reason
+  /** The database's state; /readyz asks it, the admin API is answered 503 while it is away. */
+  db: DbHealth & { ping(): Promise<void>; suspect(): void };
+  /** What else /readyz needs besides the database: throws NotReady with its own reason. */
+  ready?: () => Promise<void>;
   routers: Router[];
   auth: GuardOptions;
   /** Answers counted by status and scraped at GET /metrics (behind the guard). */
@@ -35,6 +40,15 @@ export function createHttpApp(o: HttpOptions): Koa {
   }
   app.use(errors(o.log));
   app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (e) {
+      if (!isDbUnavailable(e) || e instanceof DatabaseUnavailable) throw e;
+      o.db.suspect();
+      throw new DatabaseUnavailable((e as Error).message);
+    }
+  });
+  app.use(async (ctx, next) => {
     const started = Date.now();
     await next();
     if (ctx.path !== '/healthz' && ctx.path !== '/readyz') o.log.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Date.now() - started }, 'http');
@@ -47,7 +61,9 @@ export function createHttpApp(o: HttpOptions): Koa {
   });
   base.get('/readyz', async (ctx) => {
     try {
-      await o.ready();
+      if (!o.db.ready) throw new Error(o.db.reason);
+      await o.db.ping();
+      await o.ready?.();
       ctx.body = { ok: true };
     } catch (e) {
       ctx.status = 503;
@@ -61,6 +77,7 @@ export function createHttpApp(o: HttpOptions): Koa {
     });
   }
   app.use(base.routes()).use(base.allowedMethods());
+  app.use(dbGate(o.db, isApiPath));
   for (const r of o.routers) app.use(r.routes()).use(r.allowedMethods());
   return app;
 }

@@ -4,12 +4,14 @@ import { toInbound } from '../adapters/feishu/envelope';
 import { verifyRequest, type VerifyOptions } from '../adapters/feishu/verify';
 import type { Bot } from '../app/bot';
 import { appRouter } from './guard';
+import { DatabaseUnavailable } from '../adapters/mongo/database';
+import type { DbHealth } from './db-gate';
 
 /**
  * POST /feishu/events and POST /feishu/card: both accept events and card callbacks in every format
  * (Feishu may send card.action.trigger to the event URL). Verified on the raw bytes first.
  */
-export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Pick<Bot, 'receive'>; log: Logger; now?: () => number }): Router {
+export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Pick<Bot, 'receive'>; log: Logger; now?: () => number; db?: Pick<DbHealth, 'ready' | 'reason'> }): Router {
   const router = appRouter();
   const handle = async (ctx: import('koa').Context) => {
     const raw: Buffer = ctx.state.raw ?? Buffer.alloc(0);
@@ -24,7 +26,15 @@ export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Pick<Bot,
       ctx.body = { challenge: v.challenge };
       return;
     }
-    ctx.body = await opts.bot.receive(toInbound(v.body, v.dedupeKey));
+    const inb = toInbound(v.body, v.dedupeKey);
+    if (opts.db && !opts.db.ready) {
+      // nothing can be claimed: an event is refused so Feishu delivers it again (15 s, 5 min, 1 h, 6 h);
+      // a button press is not delivered again, so the person is told to press it later
+      if (inb.type === 'card') ctx.body = { toast: { type: 'error', content: '系统暂时无法处理（数据库暂不可用），请稍后再点一次。' } };
+      else throw new DatabaseUnavailable(opts.db.reason);
+      return;
+    }
+    ctx.body = await opts.bot.receive(inb);
   };
   router.post('/feishu/events', handle);
   router.post('/feishu/card', handle);

@@ -34,7 +34,10 @@ export function errors(log: Logger): Middleware {
       const err = e as ApiError & { expose?: boolean; status?: number };
       const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
       ctx.status = status;
-      if (status >= 500) {
+      if (status === 503 && err.code === 'database_unavailable') {
+        ctx.set('Retry-After', '5');
+        ctx.body = { error: { code: err.code, message: err.message } };
+      } else if (status >= 500) {
         log.error({ err, path: ctx.path }, 'request failed');
         ctx.body = { error: { code: 'internal', message: 'internal error' } };
       } else {

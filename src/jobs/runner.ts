@@ -72,6 +72,7 @@ export class JobRunner {
   private task?: ScheduledTask;
   private running = new Set<Promise<unknown>>();
   private stopped = false;
+  private lastTickFailure = 0;
 
   constructor(
     private readonly deps: AppDeps,
@@ -220,10 +221,26 @@ export class JobRunner {
     }
   }
 
-  start(): void {
+  /**
+   * Ticks every minute. A tick never rejects into the void: while the database is away (`ready` false,
+   * or an operation fails) it is skipped with a warning and the next minute catches up what it missed.
+   */
+  start(ready: () => boolean = () => true): void {
     this.stopped = false;
-    this.task = cron.schedule('* * * * *', () => void this.tick(), { timezone: this.deps.settings.tz, noOverlap: true });
-    void this.tick(); // catch up what was missed while no instance ran
+    this.task = cron.schedule('* * * * *', () => this.safeTick(ready), { timezone: this.deps.settings.tz, noOverlap: true });
+    void this.safeTick(ready); // catch up what was missed while no instance ran
+  }
+
+  /** One tick when the database is up; failures logged (at most every 10 minutes while they last). */
+  async safeTick(ready: () => boolean = () => true): Promise<void> {
+    if (!ready()) return;
+    try {
+      await this.tick();
+      this.lastTickFailure = 0;
+    } catch (e) {
+      if (Date.now() - this.lastTickFailure >= 10 * 60_000) this.deps.log.warn({ err: (e as Error).message }, 'scheduled jobs: this minute’s tick failed (database away?); the next minute catches up');
+      this.lastTickFailure = Date.now();
+    }
   }
 
   async stop(): Promise<void> {

@@ -53,6 +53,7 @@ export async function startHarness(opts: { org?: OrgData; now?: string; encrypt?
   const dbName = opts.dbName ?? `e2e_${randomBytes(5).toString('hex')}`;
   const service = await buildService(config, { clock, dbName, log: createLogger(process.env.TEST_LOG ?? 'silent'), outbox: { lockTtlMs: 3000, pollMs: 20, timeoutMs: 1500 } });
   const port = await service.listen(0);
+  await service.db.whenReady();
   await service.learnBot();
   const org = opts.org ?? defaultOrg;
   const { models } = service.deps;

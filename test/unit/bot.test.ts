@@ -180,3 +180,64 @@ describe('Bot.receive: the budget includes the claims', () => {
     await until(() => rows.get('ev-card-1')?.state === 'done');
   });
 });
+
+describe('Bot.receive: claims whose answer was lost in an outage', () => {
+  /** A claim insert that reaches the database while its answer is lost (the network failed after sending). */
+  function lossy(owner: string) {
+    const f = fakeDeps();
+    const ctl = { loseAnswer: true, doneFails: false };
+    const models = f.deps.models as unknown as { processedEvents: { collection: { insertOne(d: { _id: string; at: Date; state: string; owner?: string }): Promise<void> }; updateOne: (q: { _id: string }, u: unknown) => Promise<void> } };
+    const insert = models.processedEvents.collection.insertOne.bind(models.processedEvents.collection);
+    models.processedEvents.collection.insertOne = async (doc) => {
+      await insert(doc);
+      f.rows.set(doc._id, { ...f.rows.get(doc._id)!, owner: doc.owner } as never);
+      if (ctl.loseAnswer) throw Object.assign(new Error('connection 1 to 127.0.0.1:27017 closed'), { name: 'MongoNetworkError' });
+    };
+    const update = models.processedEvents.updateOne;
+    models.processedEvents.updateOne = async (q, u) => {
+      if (ctl.doneFails) throw new Error('db down');
+      await update(q, u as never);
+    };
+    (f.deps as unknown as { locks: { owner: string } }).locks.owner = owner;
+    return { ...f, ctl };
+  }
+
+  test('refused when the claim’s answer is lost; the redelivery to the same process is applied, once', async () => {
+    const { deps, rows, ctl } = lossy('instance-a');
+    const { h, seen } = handlers();
+    const bot = new Bot(deps, h, BUDGET);
+    await expect(bot.receive(message())).rejects.toThrow('closed');
+    expect(rows.get('ev-msg-1')).toMatchObject({ state: 'processing' }); // the claim did land
+    ctl.loseAnswer = false;
+    expect(await bot.receive(message())).toEqual({});
+    await until(() => rows.get('ev-msg-1')?.state === 'done');
+    expect(seen).toEqual(['message:ev-msg-1']);
+    expect(await bot.receive(message())).toEqual({}); // and a later one is a duplicate
+    await sleep(50);
+    expect(seen).toEqual(['message:ev-msg-1']);
+  });
+
+  test('another live instance’s unfinished claim is not acknowledged: refused, so Feishu delivers it again', async () => {
+    const a = lossy('instance-a');
+    const { h, seen } = handlers();
+    await expect(new Bot(a.deps, h, BUDGET).receive(message())).rejects.toThrow('closed');
+    (a.deps as unknown as { locks: { owner: string } }).locks.owner = 'instance-b'; // the redelivery reaches another instance
+    a.ctl.loseAnswer = false;
+    await expect(new Bot(a.deps, h, BUDGET).receive(message())).rejects.toThrow('being taken in by another instance');
+    expect(seen).toEqual([]);
+  });
+
+  test('a done mark that fails is retried; a redelivery meanwhile is acknowledged from memory, not applied again', async () => {
+    const { deps, rows, ctl } = lossy('instance-a');
+    ctl.loseAnswer = false;
+    ctl.doneFails = true;
+    const { h, seen } = handlers();
+    const bot = new Bot(deps, h, BUDGET);
+    expect(await bot.receive(message())).toEqual({});
+    await until(() => seen.length === 1);
+    expect(await bot.receive(message())).toEqual({});
+    ctl.doneFails = false;
+    await until(() => rows.get('ev-msg-1')?.state === 'done', 5000);
+    expect(seen).toEqual(['message:ev-msg-1']);
+  });
+});

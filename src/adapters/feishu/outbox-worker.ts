@@ -85,6 +85,9 @@ export class OutboxWorker {
   private readonly now: () => number;
   private readonly copies: CardCopies;
   private readonly counts = { sent: 0, failed: 0, retrying: 0 };
+  /** Passes in a row that failed (the database away): the next one waits longer, up to 30 s. */
+  private failures = 0;
+  private rowFailures = 0;
 
   constructor(private readonly o: OutboxWorkerOptions) {
     this.limiter = o.limiter ?? new RateLimiter();
@@ -121,13 +124,21 @@ export class OutboxWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.ticking = this.tick()
-        .catch((e) => this.o.log.error({ err: e }, 'outbox tick failed'))
+        .then(
+          () => (this.failures = 0),
+          (e) => {
+            // logged on the first failure and then every 10th: an outage does not flood the log
+            if (this.failures++ % 10 === 0) this.o.log.error({ err: e, failures: this.failures }, 'outbox tick failed; backing off');
+            this.scanSoon = true; // what was put meanwhile by others is found when it passes again
+          },
+        )
         .finally(() => {
           this.ticking = undefined;
           if (!this.running) return;
-          const again = this.wakeRequested;
+          const again = this.wakeRequested && !this.failures;
           this.wakeRequested = false;
-          this.schedule(again ? 0 : (this.o.pollMs ?? 250));
+          const backoff = Math.min((this.o.pollMs ?? 250) * 2 ** Math.min(this.failures, 10), 30_000);
+          this.schedule(again ? 0 : this.failures ? backoff : (this.o.pollMs ?? 250));
         });
     }, ms);
     this.timer.unref?.();
@@ -207,11 +218,15 @@ export class OutboxWorker {
           if (out.done) this.lanes.remove(head._id);
           else if (out.retryAt) this.lanes.retryAt(head._id, out.retryAt);
         })
-        .catch((e) => {
-          // the database failed us (the row could not even be marked): look again in a second, not at once
-          this.o.log.error({ err: e, row: head._id }, 'outbox row failed');
-          this.lanes.retryAt(head._id, new Date(this.now() + 1000));
-        })
+        .then(
+          () => void (this.rowFailures = 0),
+          (e) => {
+            // the database failed us (the row could not even be marked): look again in a second, longer
+            // while it stays away (at most 30 s); logged on the first failure and then every 50th
+            if (this.rowFailures++ % 50 === 0) this.o.log.error({ err: e, row: head._id, failures: this.rowFailures }, 'outbox row failed; retried with backoff');
+            this.lanes.retryAt(head._id, new Date(this.now() + Math.min(1000 * 2 ** Math.min(Math.floor(this.rowFailures / 10), 5), 30_000)));
+          },
+        )
         .finally(() => {
           this.busy.delete(head.lane);
           this.wake();
