@@ -32,12 +32,17 @@ export interface Harness {
 }
 
 /**
- * `dbName` + `fake` restart the service on an earlier harness's data and Feishu (a restart: stop the old
+ * `beforeDbReady` runs once the service listens and before the harness waits for its database (a fault
+ * test's database may be unreachable then). `dbName` + `fake` restart the service on an earlier harness's data and Feishu (a restart: stop the old
  * one with `h.service.close()`, which keeps the database); the organisation is then not seeded again,
  * and `close()` leaves the fake running for its owner.
  */
-export async function startHarness(opts: { org?: OrgData; now?: string; encrypt?: boolean; env?: Record<string, string>; dbName?: string; fake?: FakeFeishu } = {}): Promise<Harness> {
+export async function startHarness(opts: { org?: OrgData; now?: string; encrypt?: boolean; env?: Record<string, string>; dbName?: string; fake?: FakeFeishu; beforeDbReady?: (service: Service, base: string, fake: FakeFeishu) => Promise<void> } = {}): Promise<Harness> {
   const fake = opts.fake ?? (await FakeFeishu.start({ appId: TEST_APP.appId, appSecret: TEST_APP.appSecret }));
+  const org = opts.org ?? defaultOrg;
+  if (!opts.fake) for (const p of org.people) if (p.openId) fake.addUser({ openId: p.openId, name: p.name });
+  if (!opts.fake) for (const u of org.units) if (u.chatId) fake.addChat({ chatId: u.chatId, name: u.name, members: org.people.filter((p) => p.roles.some((r) => r.kind === 'official' && r.unit === u.code)).map((p) => p.openId!) });
+  if (!opts.fake) for (const g of org.groups) if (g.chatId) fake.addChat({ chatId: g.chatId, name: g.name, members: org.people.filter((p) => p.roles.some((r) => r.kind === 'supervisor' && r.group === g.code)).map((p) => p.openId!) });
   const config = loadConfig({
     FEISHU_APP_ID: TEST_APP.appId,
     FEISHU_APP_SECRET: TEST_APP.appSecret,
@@ -53,9 +58,9 @@ export async function startHarness(opts: { org?: OrgData; now?: string; encrypt?
   const dbName = opts.dbName ?? `e2e_${randomBytes(5).toString('hex')}`;
   const service = await buildService(config, { clock, dbName, log: createLogger(process.env.TEST_LOG ?? 'silent'), outbox: { lockTtlMs: 3000, pollMs: 20, timeoutMs: 1500 } });
   const port = await service.listen(0);
+  await opts.beforeDbReady?.(service, `http://127.0.0.1:${port}`, fake); // fault tests: the service up, its database not (yet)
   await service.db.whenReady();
   await service.learnBot();
-  const org = opts.org ?? defaultOrg;
   const { models } = service.deps;
   if (!(await models.units.countDocuments())) {
     await models.units.insertMany(org.units);
@@ -63,9 +68,6 @@ export async function startHarness(opts: { org?: OrgData; now?: string; encrypt?
     await models.people.insertMany(org.people);
     service.deps.orgs.invalidate();
   }
-  if (!opts.fake) for (const p of org.people) if (p.openId) fake.addUser({ openId: p.openId, name: p.name });
-  if (!opts.fake) for (const u of org.units) if (u.chatId) fake.addChat({ chatId: u.chatId, name: u.name, members: org.people.filter((p) => p.roles.some((r) => r.kind === 'official' && r.unit === u.code)).map((p) => p.openId!) });
-  if (!opts.fake) for (const g of org.groups) if (g.chatId) fake.addChat({ chatId: g.chatId, name: g.name, members: org.people.filter((p) => p.roles.some((r) => r.kind === 'supervisor' && r.group === g.code)).map((p) => p.openId!) });
   const base = `http://127.0.0.1:${port}`;
   const signOpts = { verificationToken: TEST_APP.verificationToken, encryptKey: opts.encrypt === false ? undefined : TEST_APP.encryptKey };
   const post = async (path: string, body: string, headers: Record<string, string>) => {
