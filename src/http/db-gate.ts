@@ -34,3 +34,6 @@ export function dbGate(db: DbHealth, applies: (path: string) => boolean): Middle
 
 /** The admin API, however its path is spelled (the router matches it case-insensitively). */
 export const isApiPath = (path: string): boolean => /^\/+api(\/|$)/i.test(path);
+
+/** A database that is always up, for HTTP tests without one. */
+export const alwaysUp: DbHealth & { ping(): Promise<void>; suspect(): void } = { ready: true, reason: 'up', onDown: () => () => undefined, ping: async () => undefined, suspect: () => undefined };

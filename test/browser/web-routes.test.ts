@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { alwaysUp } from '../../src/http/db-gate';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { startHarness, type Harness } from '../support/harness';
 const log = createLogger('silent');
 
 async function serve(routers: Router[], adminToken = 'web-test-admin-token'): Promise<{ base: string; close(): Promise<void> }> {
-  const app = createHttpApp({ log, db: { ready: true, reason: 'up', onDown: () => () => undefined, ping: async () => undefined, suspect: () => undefined }, routers, auth: { adminToken } });
+  const app = createHttpApp({ log, db: alwaysUp, routers, auth: { adminToken } });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   return { base: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(() => r(undefined))) };

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { alwaysUp } from '../../src/http/db-gate';
 import http from 'node:http';
 import { createHttpApp } from '../../src/http/app';
 import { appRouter, areaOf, firstSegment } from '../../src/http/guard';
@@ -52,7 +53,7 @@ describe('apiGuard in the app', () => {
     sandbox.get('/people', (ctx) => void (ctx.body = { people: true }));
     const metrics = appRouter();
     metrics.get('/metrics', (ctx) => void (ctx.body = 'up 1\n'));
-    const app = createHttpApp({ log: createLogger('silent'), ready: async () => undefined, routers: [sandbox, api, metrics], auth: { adminToken: 'admin-token-0123456789', metricsToken: 'metrics-token-0123456789', open: ['/api/sandbox'] } });
+    const app = createHttpApp({ log: createLogger('silent'), db: alwaysUp, routers: [sandbox, api, metrics], auth: { adminToken: 'admin-token-0123456789', metricsToken: 'metrics-token-0123456789', open: ['/api/sandbox'] } });
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     port = (server.address() as { port: number }).port;
