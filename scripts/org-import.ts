@@ -1,5 +1,5 @@
 /**
- * Imports the organisation (SPEC §2) into the database.
+ * Imports the organisation (docs/rules.md#the-organisation-file) into the database.
  *
  *   npm run org:import -- FILE [FILE…] [--dry-run] [--by NAME]
  *

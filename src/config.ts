@@ -5,7 +5,7 @@ import { parseWeights } from './domain/ranking';
 import { trimEndChars } from './domain/trim';
 
 /**
- * Every setting comes from the environment (SPEC §8). `loadConfig` never throws past its caller:
+ * Every setting comes from the environment (docs/rules.md#configuration-and-http-interface). `loadConfig` never throws past its caller:
  * `configOrExit` turns the first problem into one line naming the variable, then exit code 2.
  */
 
@@ -64,7 +64,7 @@ const envSchema = z.object({
     .refine((v) => isIP(v) !== 0 || /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/i.test(v), { message: 'expected an address to listen on such as 127.0.0.1, 0.0.0.0, :: or localhost' })
     .optional(),
   TIMEZONE: z.string().trim().default('Asia/Shanghai').refine(isTimeZone, { message: 'expected an IANA time zone such as Asia/Shanghai' }),
-  // SPEC §8 sets no length: a short token is accepted with a warning at start (see `warnings`)
+  // no length is set (docs/rules.md#configuration-and-http-interface): a short token is accepted with a warning at start (see `warnings`)
   ADMIN_TOKEN: z.string().trim().min(1, 'expected the bearer token that guards /api and /admin').optional(),
   METRICS_TOKEN: z.string().trim().min(1, 'expected a bearer token for GET /metrics').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
@@ -73,7 +73,7 @@ const envSchema = z.object({
     .trim()
     .refine((v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)), { message: 'expected an ISO moment such as 2026-12-15T09:00:00+08:00' })
     .optional(),
-  // product settings (SPEC §3, §7), all with defaults
+  // product settings (docs/rules.md#tasks-and-their-states, docs/rules.md#scheduled-jobs), all with defaults
   WORKDAY_OVERRIDES: z
     .string()
     .trim()

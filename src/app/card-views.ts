@@ -122,7 +122,7 @@ export class AppCardViews implements CardViews, CardRenderer {
     return statsCard({ scopeLabel: scope.label, byState, byLight, overdue, ranking: await this.ranking?.(p, org) });
   }
 
-  /** Set by the leaders' side (ranking per SPEC §7) when it is wired. */
+  /** Set by the leaders' side (ranking, docs/rules.md#summaries-and-ranking) when it is wired. */
   ranking?: (p: Person, org: Org) => Promise<{ unitName: string; score: number; formula: string }[] | undefined>;
 
   async help(p: Person): Promise<Card> {

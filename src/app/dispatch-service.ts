@@ -12,7 +12,7 @@ import { groupTargets, liveCardItem, newTaskCards } from './notify';
 import { limitMessage, overLimit } from '../limits';
 
 /**
- * 清单式派单 (SPEC §4): text → preview (nothing created) → 确认派发 creates every task, its audit entry
+ * 清单式派单 (docs/rules.md#the-form-the-preview-and-the-order): text → preview (nothing created) → 确认派发 creates every task, its audit entry
  * and its cards in one step per task, idempotently (origin = preview id + index), so a second click, a
  * retry or a crash half-way never makes a task twice. The dispatch form creates one task at once.
  */

@@ -24,7 +24,7 @@ import type { ExtraCommand } from './message-handler';
 import { replyCard, replyText } from './notify';
 import type { TaskEffects } from './task-service';
 
-/** The leaders' side (SPEC §6, §7): escalations, meetings and minutes, summaries, rankings, bulletins, appeals. */
+/** The leaders' side (docs/rules.md#escalation, docs/rules.md#summaries-and-ranking): escalations, meetings and minutes, summaries, rankings, bulletins, appeals. */
 export interface LeadersSide {
   effects: TaskEffects;
   commands?: ExtraCommand;

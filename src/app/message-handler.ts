@@ -15,7 +15,7 @@ import type { TaskService } from './task-service';
 import type { CardViews, TaskView } from './views';
 
 /**
- * Messages: commands (SPEC §4) in direct chats, or with an @-mention in groups; and replies to a task
+ * Messages: commands (docs/rules.md#commands) in direct chats, or with an @-mention in groups; and replies to a task
  * card (quote or thread, with or without a mention) by an official of its units, which are progress
  * reports with their images, files, 文号 or links as evidence.
  */

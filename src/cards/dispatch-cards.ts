@@ -4,7 +4,7 @@ import { cardValue } from './actions';
 import { cut, summaryText } from './common';
 import { renderCard, type Card } from './template';
 
-/** The dispatch preview (派单预览: 确认派发 / 取消) and the dispatch form (派单 alone: 派发). SPEC §4–§5. */
+/** The dispatch preview (派单预览: 确认派发 / 取消) and the dispatch form (派单 alone: 派发). docs/rules.md#the-form-the-preview-and-the-order. */
 
 export interface PreviewTask {
   ref: string; // where it came from in the paste (block / row), for the parser's messages

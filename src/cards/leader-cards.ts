@@ -4,7 +4,7 @@ import { cut, dayText, summaryText } from './common';
 import { renderCard, type Card } from './template';
 import type { TaskBrief } from './reminder-cards';
 
-/** The leaders' side (SPEC §6): the escalated item (列入调度会 / 已批示) and the meeting-minutes form. */
+/** The leaders' side (docs/rules.md#escalation, docs/rules.md#meetings-and-minutes): the escalated item (列入调度会 / 已批示) and the meeting-minutes form. */
 
 export type EscalationState = 'pending' | 'scheduled' | 'instructed' | 'decided' | 'closed';
 

@@ -1,7 +1,7 @@
 import { HEADER_TEMPLATES } from './common';
 
 /**
- * Feishu card JSON 2.0 limits (CONTRACT §6 and the 2.0 component pages), checked before a card is sent
+ * Feishu card JSON 2.0 limits (docs/feishu.md#cards-and-their-limits), checked before a card is sent
  * or snapshotted. Returns the problems in words; an empty list means the card is fine. Conservative on
  * purpose: where Feishu is vague (the element cap, what counts as nesting) the stricter reading wins.
  */

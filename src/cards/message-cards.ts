@@ -10,7 +10,7 @@ export interface HelpInput {
   /** Role words such as `第一专项督导组 组长`; empty for someone the organisation file does not know. */
   roles: string[];
   commands: { command: string; what: string; example: string }[];
-  /** Shown so an unregistered person can send it to an admin (SPEC §3). */
+  /** Shown so an unregistered person can send it to an admin (docs/rules.md#roles-and-permissions). */
   openId?: string;
 }
 

@@ -4,7 +4,7 @@ import type { LocalDate } from '../domain/time';
 import { cnDate, cut, dayText, DEFAULT_TZ, lightOrder, lightTag, momentText, summaryText } from './common';
 import { renderCard, type Card } from './template';
 
-/** What the bot pushes without being asked (SPEC §7): 催办, the daily digest, 督导提示函, the 7-day leader report. */
+/** What the bot pushes without being asked (docs/rules.md#reminders-and-letters): 催办, the daily digest, 督导提示函, the 7-day leader report. */
 
 /** The task fields these cards show; a full Task fits. */
 export type TaskBrief = Pick<Task, 'code' | 'title' | 'deadline'> & Partial<Pick<Task, 'state' | 'progress'>>;

@@ -8,7 +8,7 @@ import { cut, DEFAULT_TZ, LIGHT_HEADER, lightTag, momentText, progressBar, STATE
 import { renderCard, type Card } from './template';
 
 /**
- * The task card (督办单), SPEC §5: the unit copy (签收, then 反馈进度 / 申请办结 / 申请延期 / 申请提级协调,
+ * The task card (督办单), docs/rules.md#cards-and-buttons: the unit copy (签收, then 反馈进度 / 申请办结 / 申请延期 / 申请提级协调,
  * each opening its form in place) and the group copy (催办, 撤销, and one review form for whatever
  * requests are pending). Wording and layout live in cards/task.json; this file decides what shows.
  *

@@ -1,5 +1,5 @@
 /**
- * Chat commands of SPEC §4 (Chinese first, English aliases; full-width and half-width forms alike).
+ * Chat commands, docs/rules.md#commands (Chinese first, English aliases; full-width and half-width forms alike).
  * Pure: text in (mentions already stripped), a command or a usage error out.
  */
 export type Command =

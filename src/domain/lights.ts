@@ -3,7 +3,7 @@ import type { Task } from './task';
 import { isLocalDate, localDate, shortDate, type LocalDate } from './time';
 
 /**
- * The warning light of SPEC §3, with its reason in words. Derived, never stored:
+ * The warning light (docs/rules.md#tasks-and-their-states), with its reason in words. Derived, never stored:
  * red = overdue; yellow = deadline within N workdays, or progress more than M points behind the share
  * of workdays elapsed; green otherwise. Closed and cancelled tasks have no light.
  */

@@ -4,7 +4,7 @@ import { isLocalDate, type LocalDate } from './time';
 import { trimEndChars } from './trim';
 
 /**
- * 会议纪要 (SPEC §6 step 4), pure: what the leader wrote per agenda item becomes one or more decisions,
+ * 会议纪要 (docs/rules.md#meetings-and-minutes), pure: what the leader wrote per agenda item becomes one or more decisions,
  * each a future task. A decision text written as a numbered list (`1. … 2. …`, `（一）…`) holds several
  * decisions; each goes to the first selected unit it names (else the first selected unit), with the
  * other selected units it names as co-units. An unnumbered text is one decision: the first selected

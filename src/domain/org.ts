@@ -1,4 +1,4 @@
-/** The organisation (SPEC §1–§2): units, supervision groups, people and their roles. Pure data + lookups. */
+/** The organisation (docs/rules.md#roles-and-permissions, docs/rules.md#the-organisation-file): units, supervision groups, people and their roles. Pure data + lookups. */
 
 export const UNIT_KINDS = ['township', 'street', 'department', 'other'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];

@@ -2,7 +2,7 @@ import { hasRole, officialUnits, supervisedGroups, type Org, type Person } from 
 import type { Task } from './task';
 
 /**
- * Who may do what (SPEC §3), decided from the operator's identity on every action — never from values
+ * Who may do what (docs/rules.md#roles-and-permissions), decided from the operator's identity on every action — never from values
  * carried in a card. Returns a refusal in words, or null when allowed.
  */
 export type TaskAction =
@@ -56,7 +56,7 @@ export function refusal(p: Person, action: TaskAction, t: Task, org: Org): strin
   return '无权进行此操作。';
 }
 
-/** The polite refusal for someone the organisation file does not know (SPEC §3). */
+/** The polite refusal for someone the organisation file does not know (docs/rules.md#roles-and-permissions). */
 export function unknownPersonMessage(openId: string): string {
   return `您好，督导助手还没有登记您的身份，暂时无法为您办理。请把这串编号发给系统管理员登记：${openId}`;
 }

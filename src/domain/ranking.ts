@@ -1,5 +1,5 @@
 /**
- * 晾晒比拼 (SPEC §7, seed 成果运用): units ranked by the outcome of their tasks only — closed on time,
+ * 晾晒比拼 (成果运用, docs/rules.md#summaries-and-ranking): units ranked by the outcome of their tasks only — closed on time,
  * workdays overdue, completion requests returned, 督导提示函 — never by activity, clicks or time online.
  * Pure: tallies in, scores and ranks out. The weights come from config (RANKING_WEIGHTS) with defaults.
  */

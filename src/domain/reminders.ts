@@ -3,7 +3,7 @@ import type { Task } from './task';
 import { isLocalDate, localDate, type LocalDate } from './time';
 
 /**
- * The reminder ladder of SPEC §7, pure: which reminders a task is owed on a given day.
+ * The reminder ladder (docs/rules.md#reminders-and-letters), pure: which reminders a task is owed on a given day.
  * - sign 催签: not signed one workday after dispatch; every workday until signed.
  * - due3 / due1 / due0: 3 and 1 workdays before the deadline, and on the due day (the last workday
  *   before it when the deadline falls on a day off).

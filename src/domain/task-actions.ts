@@ -6,7 +6,7 @@ import { isOpen, nextSeq, pendingRequest, STATE_LABEL, type AuditEntry, type Evi
 import { isLocalDate, localDate, shortDate, type LocalDate } from './time';
 
 /**
- * The closed loop of SPEC §3 as pure functions: a command on a task gives the new task, the audit entry
+ * The closed loop (docs/rules.md#tasks-and-their-states) as pure functions: a command on a task gives the new task, the audit entry
  * and what people must be told — or a refusal. The caller persists and sends.
  */
 export type TaskCommand =
@@ -74,7 +74,7 @@ const invalid = (message: string): Refusal => ({ ok: false, kind: 'invalid', mes
 const stale = (message: string): Refusal => ({ ok: false, kind: 'stale', message });
 
 export function applyTaskCommand(task: Task, cmd: TaskCommand, ctx: ActionContext): Outcome {
-  // a supervisor may raise an escalation on a task of their group (SPEC §6 step 1)
+  // a supervisor may raise an escalation on a task of their group (docs/rules.md#escalation)
   const action = cmd.type === 'request_escalation' && supervisesGroup(ctx.actor, task.group, ctx.org) ? 'raise_escalation' : PERMISSION[cmd.type];
   const denied = refusal(ctx.actor, action, task, ctx.org);
   if (denied) return { ok: false, kind: 'forbidden', message: denied };

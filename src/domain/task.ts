@@ -1,6 +1,6 @@
 import type { LocalDate } from './time';
 
-/** The task (督办事项) of SPEC §3: its data, states and audit entries. Behaviour lives in task-actions.ts. */
+/** The task (督办事项) (docs/rules.md#tasks-and-their-states): its data, states and audit entries. Behaviour lives in task-actions.ts. */
 
 export const TASK_STATES = ['dispatched', 'in_progress', 'submitted', 'closed', 'cancelled'] as const;
 export type TaskState = (typeof TASK_STATES)[number];

@@ -15,7 +15,7 @@ import { doc } from './openapi';
  * `GET /api/stats[?group=G1]` → tasks by state, open tasks by light (with their overdue count) overall,
  * per unit and per group, the outbox's failed/pending counts, each job's last run, and the years whose
  * workday calendar is computed from the law until the State Council notice is in the data.
- * Lights are derived on read (SPEC §3), so open tasks are streamed with a projection and counted in
+ * Lights are derived on read (docs/rules.md#tasks-and-their-states), so open tasks are streamed with a projection and counted in
  * code (FerretDB 1.24 miscounts `$group` with several accumulators).
  */
 export interface DashboardOptions {

@@ -18,7 +18,7 @@ export function errors(log: Logger): Middleware {
     try {
       await next();
       // a failure status left without a body (no route, a method the route lacks — Koa would answer its
-      // plain-text status line) gets the API's error shape (SPEC §8); bodies a route chose are kept
+      // plain-text status line) gets the API's error shape (docs/rules.md#configuration-and-http-interface); bodies a route chose are kept
       if (ctx.status >= 400 && ctx.body == null) {
         const status = ctx.status;
         const allow = ctx.response.get('Allow');

@@ -8,7 +8,7 @@ import { isFirstWorkdayFrom } from '../domain/summary';
 import { workdayWhen, type JobDef } from './runner';
 
 /**
- * `meeting-reminder` (SPEC §6 step 3): leaders must hold a 调度会 at least monthly while escalations are
+ * `meeting-reminder` (docs/rules.md#meetings-and-minutes): leaders must hold a 调度会 at least monthly while escalations are
  * pending. On the first workday on or after the 20th, a leader with items on the agenda and no meeting
  * recorded this month is reminded, and so are the groups those items came from. The schedule fires on
  * the 20th–27th; only that first workday acts. Under a JOB_SCHEDULES override every workday the

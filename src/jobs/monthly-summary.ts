@@ -8,7 +8,7 @@ import { isFirstWorkdayOfMonth, monthOf, previousPeriod } from '../domain/summar
 import { workdayWhen, type JobDef } from './runner';
 
 /**
- * `monthly-summary` (SPEC §7): on the first workday of a month, each city leader gets last month's
+ * `monthly-summary` (docs/rules.md#summaries-and-ranking): on the first workday of a month, each city leader gets last month's
  * summary for their groups; admins and the coordination group get the city-wide one. The schedule fires
  * on the 1st–10th; only the first workday acts (a holiday start of the month moves it). Under a JOB_SCHEDULES override
  * every workday the override names acts.

@@ -1,7 +1,7 @@
 import type { JobDef } from './runner';
 
 /**
- * The `outbox` job (SPEC §7: "continuous — delivers queued messages, §9"). Its continuous part is the
+ * The `outbox` job (docs/rules.md#scheduled-jobs: continuous delivery of what is queued, docs/architecture.md#the-outbox-and-the-relay). Its continuous part is the
  * outbox worker, started with the service, plus the relay that runs after every change, at start and
  * every 5 minutes (main.ts `startBackground`). So it has no cron slot of its own (it is not in
  * DEFAULT_SCHEDULES): a slot every minute would only add a run record a minute and repeat what the

@@ -18,7 +18,7 @@ import { letterStep, recordSteps, reminderStep } from '../app/record-steps';
 import { workdaysOnly } from './runner';
 
 /**
- * The `reminders` job (SPEC §7). One query streams the open tasks that can be owed something today;
+ * The `reminders` job (docs/rules.md#reminders-and-letters). One query streams the open tasks that can be owed something today;
  * each reminder is claimed by a unique insert before anything is sent (reminder_claims), so a kind
  * goes out at most once per task per day however often and on however many instances the job runs.
  * A unit's reminders of the day come as one card, overdue items are copied to the group, numbered

@@ -7,7 +7,7 @@ import { DEFAULT_SCHEDULES } from '../config';
 import { localDate, localParts } from '../domain/time';
 
 /**
- * Scheduled jobs (SPEC §7). A job is `(ctx) => result` for one business moment `at`; the schedule, the
+ * Scheduled jobs (docs/architecture.md#jobs). A job is `(ctx) => result` for one business moment `at`; the schedule, the
  * catch-up at start, `npm run job` and `POST /api/jobs/NAME/run` all call `run`. Each scheduled slot runs
  * once across instances: its run record's _id is `name@slot` (a unique insert), and a lock per job stops
  * two runs of one job overlapping. node-cron ticks every minute; slots come from each job's cron

@@ -57,7 +57,7 @@ export async function exportOrg(models: Models): Promise<OrgFile> {
   };
 }
 
-/** YAML as the SPEC writes it: one flow map per entry, one line each. */
+/** YAML as docs/rules.md#the-organisation-file writes it: one flow map per entry, one line each. */
 export function orgToYaml(file: OrgFile): string {
   const doc = new Document(file);
   if (isMap(doc.contents)) {

@@ -14,7 +14,7 @@ import { TABLES, type ParsedOrg, type TableName } from './source';
 import { uniqueContacts, validateOrg, type Valid } from './validate';
 
 /**
- * Imports the organisation (SPEC §2): everything is checked first (a bad file writes nothing), then each
+ * Imports the organisation (docs/rules.md#the-organisation-file): everything is checked first (a bad file writes nothing), then each
  * entry is upserted by code, one at a time (FerretDB has no transactions; a re-run completes an
  * interrupted import). Entries missing from an imported table are deactivated, never deleted.
  */

@@ -1,4 +1,4 @@
-/** Organisation import/export (SPEC §2). */
+/** Organisation import/export (docs/rules.md#the-organisation-file). */
 export { OrgImportError, formatProblem, type Problem, type Where } from './problems';
 export { parseOrg, readOrgFile, readOrgFiles } from './read';
 export { mergeSources, type ParsedOrg, type TableName } from './source';

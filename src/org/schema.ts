@@ -13,7 +13,7 @@ import {
 } from '../domain/org';
 
 /**
- * The organisation file (SPEC §2), one entry at a time. Spreadsheets give numbers and empty cells, so
+ * The organisation file (docs/rules.md#the-organisation-file), one entry at a time. Spreadsheets give numbers and empty cells, so
  * numbers become text and blanks count as absent; kinds and role names may be written in Chinese.
  * Cross-references (unknown unit, missing 组长 …) are checked over the whole file in validate.ts.
  */

@@ -136,7 +136,7 @@ describe('permanent errors', () => {
   });
 });
 
-describe('a long Feishu outage (SPEC §9: nothing a person is owed is lost)', () => {
+describe('a long Feishu outage (docs/rules.md#reliability-rules: nothing a person is owed is lost)', () => {
   test('transient errors never end a row: 15 failures in a row (past the old 12-attempt limit), then it goes, once', async () => {
     fake.inject({ path: SEND, times: 15, fault: { type: 'status', status: 503 } });
     await store.put(items(1, ['oc_c0']));

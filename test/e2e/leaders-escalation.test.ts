@@ -2,7 +2,7 @@ import { cardButtons, cardText, findButton } from '../../src/cards/inspect';
 import { startHarness, type Harness } from '../support/harness';
 
 /**
- * SPEC §6 end to end, through signed events and card callbacks: 申请提级协调 → 有所为·提级 → the leader's
+ * docs/rules.md#escalation end to end, through signed events and card callbacks: 申请提级协调 → 有所为·提级 → the leader's
  * card → 列入调度会 → 会议纪要 with two decisions → two tasks → both closed → the escalation closes and
  * the leader is told; and 有所不为, which sends the task back to the unit under strict urging.
  */

@@ -1,5 +1,5 @@
 /**
- * Message content rules (CONTRACT §6, §7): content is a JSON *string*; cards must be 1.0 or 2.0 cards
+ * Message content rules (docs/feishu.md#cards-and-their-limits, docs/feishu.md#sending-messages): content is a JSON *string*; cards must be 1.0 or 2.0 cards
  * (or a template reference) and ≤30 KB. Strict where a product bug would otherwise pass unnoticed.
  */
 import { errors, invalidParam } from './errors';

@@ -1,4 +1,4 @@
-/** Feishu's event encryption and request signatures (CONTRACT §2, §5, §10). */
+/** Feishu's event encryption and request signatures (docs/feishu.md#encryption, docs/feishu.md#signatures). */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 const keyOf = (encryptKey: string) => createHash('sha256').update(encryptKey).digest();

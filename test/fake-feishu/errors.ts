@@ -1,5 +1,5 @@
 /**
- * Feishu's error vocabulary as the fake answers it. Codes marked ⚠ are not in CONTRACT.md's sources;
+ * Feishu's error vocabulary as the fake answers it. Codes marked ⚠ are not in the sources of docs/feishu.md;
  * they are the closest documented code we could find, kept here so one edit fixes them everywhere.
  */
 
@@ -50,21 +50,21 @@ export const errors = {
   tooOld: () => new FeishuError(230031, 'The message can only be updated within 14 days of sending.'),
   /** ⚠ Delayed-update token failures have no documented code; 230001-style with the reason. */
   badCardToken: (why: string) => invalidParam(`invalid card update token (${why})`),
-  /** ⚠ Image/file API codes (234xxx family) are not in CONTRACT.md; closest guesses. */
+  /** ⚠ Image/file API codes (234xxx family) are not in docs/feishu.md; closest guesses. */
   mediaParam: (why: string) => new FeishuError(234001, `Invalid request param: ${why}.`),
   mediaTooBig: () => new FeishuError(234006, 'The file size exceeds the limit.'),
   resourceMissing: () => new FeishuError(234003, 'File not in msg.'),
   resourceOfCard: () => new FeishuError(234043, 'Unsupported message type for resource download.'),
   /** ⚠ Unknown chat id in the chat API; the 232xxx family is Feishu's chat service. */
   chatNotFound: () => new FeishuError(232011, 'Chat not found or the operator is not in the chat.'),
-  /** ⚠ Wrong app_id / app_secret: 10003 / 10014 per Feishu's auth error table (not in CONTRACT.md). */
+  /** ⚠ Wrong app_id / app_secret: 10003 / 10014 per Feishu's auth error table (docs/feishu.md#the-tenant-token). */
   badAppId: () => new FeishuError(10003, 'invalid param: app_id'),
   badAppSecret: () => new FeishuError(10014, 'app secret invalid'),
   badRequest: () => new FeishuError(9499, 'Bad Request'),
   notFound: () => new FeishuError(404, '404 page not found', 404, {}, true),
 };
 
-/** HTTP 429 as the gateway sends it (CONTRACT §8). */
+/** HTTP 429 as the gateway sends it (docs/feishu.md#rate-limits). */
 export function gatewayRateLimit(limit: number, resetSec: number): FeishuError {
   return new FeishuError(
     99991400,

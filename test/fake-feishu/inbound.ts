@@ -1,5 +1,5 @@
 /**
- * Events and card callbacks shaped as Feishu sends them (CONTRACT §2, §4, §5). Builders leave the
+ * Events and card callbacks shaped as Feishu sends them (docs/feishu.md#envelopes). Builders leave the
  * Verification Token out; `signRequest` (signing.ts, re-exported here) fills it in, so a test can
  * also sign an envelope that carries a wrong one.
  */
@@ -161,7 +161,7 @@ export interface CardActionOptions extends Common {
   openMessageId: string;
   openChatId: string;
   timezone?: string;
-  /** ms; the header carries it in µs, as in Feishu's example (CONTRACT §5 ⚠). */
+  /** ms; the header carries it in µs, as in Feishu's example (docs/feishu.md#envelopes ⚠). */
   createTime?: number;
   /** Verification Token for the header; normally filled in by `signRequest`. */
   verificationToken?: string;
@@ -209,7 +209,7 @@ export function cardAction(o: CardActionOptions): Envelope2<CardActionEvent> {
 
 /**
  * The old 消息卡片请求网址 body [C4]. Its `token` is the card's update token; the Verification Token
- * protects it only through the SHA-1 signature (CONTRACT §5 ⚠: §2 also lists a top-level token).
+ * protects it only through the SHA-1 signature (docs/feishu.md#signatures ⚠: its envelope also carries a top-level token).
  */
 export function oldCardAction(o: Omit<CardActionOptions, 'eventId' | 'verificationToken'>) {
   const tenantKey = o.tenantKey ?? DEFAULT_TENANT;

@@ -1,5 +1,5 @@
 /**
- * Feishu's frequency control (CONTRACT §8) with sliding windows on the fake's clock, plus the numbers
+ * Feishu's frequency control (docs/feishu.md#rate-limits) with sliding windows on the fake's clock, plus the numbers
  * a test needs to assert "the product never went over": the most attempts seen in any window.
  * Only admitted calls fill the limiting windows; every attempt counts in the statistics.
  */
@@ -61,7 +61,7 @@ export class RateLimiter {
   constructor(readonly limits: Limits) {}
 
   /**
-   * Per API × app (CONTRACT §8: "counted per API × app × tenant"): 50/s and 1000/min → HTTP 429.
+   * Per API × app (docs/feishu.md#rate-limits: counted per API × app × tenant): 50/s and 1000/min → HTTP 429.
    */
   checkApp(api: string, now: number): void {
     const { limits } = this;

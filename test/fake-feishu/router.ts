@@ -34,7 +34,7 @@ export interface RouteEnv {
 export interface Route {
   method: string;
   pattern: RegExp;
-  /** Name the per-app limiter counts under (one window per API, CONTRACT §8). */
+  /** Name the per-app limiter counts under (one window per API, docs/feishu.md#rate-limits). */
   api: string;
   /** Counted against 50/s and 1000/min per app. */
   appLimited?: boolean;

@@ -1,4 +1,4 @@
-/** Token and bot identity (CONTRACT §1, §4): both answer at the top level, without `data`. */
+/** Token and bot identity (docs/feishu.md#the-tenant-token, docs/feishu.md#envelopes): both answer at the top level, without `data`. */
 import { errors } from './errors';
 import { route, type Route } from './router';
 

@@ -1,5 +1,5 @@
 /**
- * Delayed card update (CONTRACT §5): `{token:"c-…", card:{…}}` with a token from a card callback,
+ * Delayed card update (docs/feishu.md#card-callbacks): `{token:"c-…", card:{…}}` with a token from a card callback,
  * valid 30 minutes and twice. The fake cannot tell whether the callback was answered first.
  */
 import { isObject, parseCardObject } from './content';

@@ -1,10 +1,10 @@
-/** Ids from mobiles/emails, chat info and membership (CONTRACT §9). */
+/** Ids from mobiles/emails, chat info and membership (docs/feishu.md#contacts-and-chats). */
 import { errors, fieldValidation } from './errors';
 import { ok, route, type Ctx, type Route, type RouteEnv } from './router';
 import type { FakeChat, FakeUser } from './types';
 
 const ID_TYPES = new Set(['open_id', 'union_id', 'user_id']);
-const MAX_PER_LIST = 50; // ⚠ per CONTRACT §9
+const MAX_PER_LIST = 50; // ⚠ per docs/feishu.md#contacts-and-chats
 
 /** Feishu stores mobiles with a country code; callers send either form. */
 const normaliseMobile = (m: string) => m.replace(/[\s-]/g, '').replace(/^(\+?86)(?=1\d{10}$)/, '');

@@ -1,4 +1,4 @@
-/** Uploads and downloads (CONTRACT §7): multipart in, keys out; bytes back from a message's resources. */
+/** Uploads and downloads (docs/feishu.md#sending-messages): multipart in, keys out; bytes back from a message's resources. */
 import { errors, invalidParam } from './errors';
 import { fieldText } from './multipart';
 import { ok, route, type Ctx, type Route, type RouteEnv } from './router';

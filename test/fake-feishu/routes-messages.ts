@@ -1,4 +1,4 @@
-/** Send, reply, patch, get and buzz (CONTRACT §7), with Feishu's refusals in Feishu's order of concern. */
+/** Send, reply, patch, get and buzz (docs/feishu.md#sending-messages), with Feishu's refusals in Feishu's order of concern. */
 import { isSharedCard, parseCardString, parseMessageContent } from './content';
 import { errors, fieldValidation, invalidParam } from './errors';
 import { ok, route, str, type Ctx, type Route, type RouteEnv } from './router';

@@ -1,5 +1,5 @@
 /**
- * FakeFeishu: a real HTTP server on 127.0.0.1 that answers like Feishu's Open API (CONTRACT.md),
+ * FakeFeishu: a real HTTP server on 127.0.0.1 that answers like Feishu's Open API (docs/feishu.md),
  * records every call, and can be told to fail. Used by tests and, in-process, by sandbox mode —
  * hence no jest imports and no console output.
  */

@@ -1,5 +1,5 @@
 /**
- * Turning an envelope into the exact bytes and headers Feishu POSTs (CONTRACT §10 steps 1–5), and the
+ * Turning an envelope into the exact bytes and headers Feishu POSTs (docs/feishu.md#faking-feishu-in-tests, steps 1–5), and the
  * ways a forged or damaged request differs, for negative tests.
  */
 import { randomBytes } from 'node:crypto';

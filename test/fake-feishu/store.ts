@@ -8,7 +8,7 @@ import type {
 const HOUR = 3600_000;
 const CARD_TOKEN_TTL = 30 * 60_000;
 const CARD_TOKEN_USES = 2;
-/** With less than this left the token call hands out a new token (CONTRACT §1). */
+/** With less than this left the token call hands out a new token (docs/feishu.md#the-tenant-token). */
 const TOKEN_RENEW_BELOW = 30 * 60_000;
 
 export interface NewMessage {
@@ -174,7 +174,7 @@ export class FakeStore {
     return version;
   }
 
-  /** The message an earlier call with this uuid created, if within the hour (CONTRACT §7 ⚠). */
+  /** The message an earlier call with this uuid created, if within the hour (docs/feishu.md#sending-messages ⚠). */
   byUuid(uuid: string | undefined): FakeMessage | undefined {
     if (!uuid) return undefined;
     const seen = this.uuids.get(uuid);
@@ -224,7 +224,7 @@ export class FakeStore {
     return token;
   }
 
-  /** Spends one use of a delayed-update token; 30 min and 2 uses (CONTRACT §5). */
+  /** Spends one use of a delayed-update token; 30 min and 2 uses (docs/feishu.md#card-callbacks). */
   useCardToken(token: unknown): FakeMessage {
     const entry = typeof token === 'string' ? this.cardTokens.get(token) : undefined;
     if (!entry) throw errors.badCardToken('unknown');

@@ -28,7 +28,7 @@ function render(task: Task, ctx: Partial<TaskCardContext> = {}) {
 const texts = (card: unknown) => cardButtons(card).map((b) => b.text);
 const fields = (card: unknown) => formFields(card).map((f) => `${f.name}:${f.tag}`);
 
-describe('task card buttons by state and view (SPEC §5)', () => {
+describe('task card buttons by state and view (docs/rules.md#cards-and-buttons)', () => {
   test.each<[TaskState, 'unit' | 'group', string[]]>([
     ['dispatched', 'unit', ['签收']],
     ['in_progress', 'unit', ['反馈进度', '申请办结', '申请延期', '申请提级协调']],

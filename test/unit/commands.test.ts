@@ -1,4 +1,4 @@
-/** Chat commands (SPEC §4): help in both languages, full-width input, and help that depends on who asks. */
+/** Chat commands (docs/rules.md#commands): help in both languages, full-width input, and help that depends on who asks. */
 import { messageText, type InboundMessage } from '../../src/adapters/feishu/envelope';
 import { AppCardViews, helpCommands } from '../../src/app/card-views';
 import type { AppDeps } from '../../src/app/deps';

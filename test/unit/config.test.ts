@@ -81,7 +81,7 @@ describe('loadConfig', () => {
     expect(short.warnings.join()).not.toContain('mtok');
   });
 
-  test('secrets of any non-empty length are accepted (SPEC §8 sets no length; Feishu\'s own examples are short)', () => {
+  test('secrets of any non-empty length are accepted (no length is set; Feishu\'s own examples are short)', () => {
     const c = loadConfig({ ...prod, FEISHU_APP_SECRET: 's', FEISHU_VERIFICATION_TOKEN: 't', FEISHU_ENCRYPT_KEY: 'k', ADMIN_TOKEN: 'a' });
     expect(c.feishu).toMatchObject({ appSecret: 's', verificationToken: 't', encryptKey: 'k' });
     expect(c.adminToken).toBe('a');

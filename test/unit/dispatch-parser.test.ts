@@ -16,7 +16,7 @@ const problems = (text: string, c: ParseContext = ctx()) => {
 const UNIT_AND_DATE = '责任单位：梅山镇\n完成时限：12月15日前';
 
 describe('parseDispatch: block form (清单式派单)', () => {
-  it('reads the SPEC example', () => {
+  it('reads the README example', () => {
     const text = '\n1. 推进茂盛路征迁扫尾\n责任单位：梅山镇\n配合单位：住建局、自然资源局\n完成时限：12月15日前\n工作要求：本周内完成剩余3户签约\n优先级：紧急\n';
     expect(parseDispatch(text, ctx())).toEqual({
       ok: true,

@@ -98,7 +98,7 @@ describe('injected faults', () => {
     expect((await failure(send(client, 'oc_a'))).data).toMatchObject({ code: 99991663 });
     // The SDK never drops its cached token on its own; the old one stays refused.
     expect((await failure(send(client, 'oc_a'))).data).toMatchObject({ code: 99991663 });
-    // CONTRACT §1: drop the cached token, refetch, retry once.
+    // docs/feishu.md#the-tenant-token: drop the cached token, refetch, retry once.
     const cache = (client as unknown as { cache: lark.Cache }).cache;
     await cache.set(lark.CTenantAccessToken, '', 0, { namespace: 'cli_test' });
     expect((await send(client, 'oc_a')).code).toBe(0);

@@ -3,7 +3,7 @@ import { WorkCalendar } from '../../src/domain/calendar';
 import { closedOnTime, lightOf, LightInputError, progressLag, type LightInput } from '../../src/domain/lights';
 import { zonedInstant } from '../../src/domain/time';
 
-/** SPEC §3: red / yellow / green with the reason in words, on China's 2026 calendar (中秋 9-25..27, 国庆 10-01..07, 调休 9-20 and 10-10). */
+/** docs/rules.md#tasks-and-their-states: red / yellow / green with the reason in words, on China's 2026 calendar (中秋 9-25..27, 国庆 10-01..07, 调休 9-20 and 10-10). */
 const TZ = 'Asia/Shanghai';
 const cal = new WorkCalendar(chineseDaysSource());
 const at = (day: string, time = '09:00') => zonedInstant(day, time, TZ);

@@ -1,4 +1,4 @@
-/** The messenger against the fake Feishu: what comes back, and how each failure is classified (CONTRACT §1, §7, §8). */
+/** The messenger against the fake Feishu: what comes back, and how each failure is classified (docs/feishu.md#error-codes, docs/feishu.md#rate-limits). */
 import { FeishuMessenger, classify } from '../../src/adapters/feishu/messenger';
 import { FeishuError } from '../../src/app/ports';
 import { FakeFeishu, manualClock, sdkClient } from '../fake-feishu';

@@ -54,7 +54,7 @@ describe('validateOrg: a good file', () => {
 });
 
 describe('validateOrg: problems name file, line and field', () => {
-  it('unknown city leader reads like the SPEC example', async () => {
+  it('unknown city leader reads like the example in docs/rules.md', async () => {
     const ps = await problemsOf(ORG({ groups: '  - { code: G1, name: 第一专项督导组, kind: special, cityLeader: P-LEADER-9, units: [MSZ] }' }), 'demo.yaml');
     expect(ps).toEqual([{ file: 'demo.yaml', line: 5, field: 'groups[0].cityLeader', message: expect.stringContaining('找不到人员 P-LEADER-9') }]);
     const err = new OrgImportError(ps);

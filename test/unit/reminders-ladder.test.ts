@@ -6,7 +6,7 @@ import { addDays, localDate, startOfDay, zonedInstant } from '../../src/domain/t
 import { reminderQueries } from '../../src/jobs/reminders';
 
 /**
- * The ladder (SPEC §7) through 2026-09-14 … 10-31: 中秋 09-25..27 off, 国庆 10-01..07 off, and the
+ * The ladder (docs/rules.md#reminders-and-letters) through 2026-09-14 … 10-31: 中秋 09-25..27 off, 国庆 10-01..07 off, and the
  * 调休 workdays Sunday 09-20 and Saturday 10-10. Each day is a run of the job; once-kinds are kept as
  * claims would keep them, so each line is what goes out that day.
  */

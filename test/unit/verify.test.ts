@@ -74,7 +74,7 @@ describe('verifyRequest: encrypted and signed (an Encrypt Key is configured)', (
     expect(verify(signed(event(), { timestamp: String(NOW - 1000) }))).toMatchObject({ ok: true });
   });
 
-  describe('a plain body while a key is configured (SPEC §8: encrypted or plain, signature checked)', () => {
+  describe('a plain body while a key is configured (docs/feishu.md#signatures: encrypted or plain, signature checked)', () => {
     // Feishu sends plain bodies when encryption is off in the console but keeps signing with the key
     const plainSigned = (env: object, o: { key?: string; timestamp?: string } = {}): SignedRequest => {
       const body = signed(env, { encryptKey: undefined }).body;

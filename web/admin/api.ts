@@ -1,5 +1,5 @@
 /**
- * The admin API (SPEC §8) with the token the person typed in, kept in sessionStorage (gone when the tab
+ * The admin API (docs/rules.md#configuration-and-http-interface) with the token the person typed in, kept in sessionStorage (gone when the tab
  * closes) and sent as `Authorization: Bearer …`. A 401 anywhere sends the page back to the token form.
  */
 import { HttpError, json, query, request } from '../lib/http';

@@ -1,5 +1,5 @@
 /**
- * What the card's `chart` component (a VChart spec, CONTRACT §6) needs drawn, reduced to categories,
+ * What the card's `chart` component (a VChart spec, docs/feishu.md#card-components) needs drawn, reduced to categories,
  * series and an axis range. Bar charts (vertical or `direction: horizontal`) and line charts are
  * drawn; other kinds fall back to a table of the same data. Pure, so it is unit-tested.
  */

@@ -1,7 +1,7 @@
 /**
  * A card form's fields: input, select, multi-select, date/time pickers. Each registers with its form
  * under its `name`, so the submit button can send `form_value` as Feishu does: strings, except
- * multi-selects (arrays) and date pickers (`2026-12-20 +0800`, CONTRACT §6).
+ * multi-selects (arrays) and date pickers (`2026-12-20 +0800`, docs/feishu.md#card-components).
  */
 import { h } from '../lib/dom';
 import type { Ctx } from './render';

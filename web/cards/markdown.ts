@@ -1,5 +1,5 @@
 /**
- * The markdown of Feishu cards (CONTRACT §6) as a small syntax tree: bold, italic, strike-through,
+ * The markdown of Feishu cards (docs/feishu.md#card-components) as a small syntax tree: bold, italic, strike-through,
  * inline code, links, `<font color>`, `<text_tag>`, `<at>`, lists, headings, quotes, code blocks,
  * rules, and line breaks (a single newline is a line break in Feishu). Pure, so it is unit-tested.
  *

@@ -1,5 +1,5 @@
 /**
- * Renders a Feishu card (JSON 2.0, CONTRACT §6) the way the Feishu client shows it: header with colour,
+ * Renders a Feishu card (JSON 2.0, docs/feishu.md#card-components) the way the Feishu client shows it: header with colour,
  * subtitle and tags; markdown; columns; buttons (disabled, confirm dialogs); forms with inputs, selects,
  * multi-selects and date pickers; tables; collapsible panels; bar charts. Buttons post what Feishu
  * would post: the button's callback `value`, and for a form's submit button the form's values by name.

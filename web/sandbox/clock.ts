@@ -1,5 +1,5 @@
 /**
- * The business clock (SPEC §8: CLOCK_START, moved by the console) and on-demand job runs: reminders,
+ * The business clock (docs/rules.md#deadlines-and-workdays: CLOCK_START, moved by the console) and on-demand job runs: reminders,
  * digests and summaries can be seen without waiting for their day. Times are read and written in the
  * service's time zone, whatever the browser's is.
  */

@@ -6,7 +6,7 @@ import { trimEndChars } from '../../domain/trim';
 /**
  * The Messenger port on the official SDK's Client. Domain `feishu`, `lark` or a base URL (tests, the
  * sandbox). Every call has a timeout (the SDK's axios has none); errors become FeishuError with the
- * retry decision of CONTRACT §7: 429/5xx/timeouts/230020 retry, 23000x-style refusals are permanent.
+ * retry decision of docs/feishu.md#error-codes: 429/5xx/timeouts/230020 retry, 23000x-style refusals are permanent.
  */
 export interface FeishuClientOptions {
   appId: string;
@@ -109,7 +109,7 @@ export class FeishuMessenger implements Messenger {
     return out;
   }
 
-  /** Runs a call; a rejected token is dropped and the call tried once more (CONTRACT §1). */
+  /** Runs a call; a rejected token is dropped and the call tried once more (docs/feishu.md#the-tenant-token). */
   private async call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>): Promise<T> {
     try {
       return check(await fn());

@@ -10,7 +10,7 @@ import { OutboxLanes } from './outbox-lanes';
 import { RateLimiter } from './rate-limit';
 
 /**
- * Delivers the outbox (SPEC §9). Per lane (a chat or a person) rows go out one at a time in order; a row
+ * Delivers the outbox (docs/architecture.md#the-outbox-and-the-relay). Per lane (a chat or a person) rows go out one at a time in order; a row
  * is claimed with a lock before it is sent and sent with its key as Feishu's `uuid`, so a crash between
  * sending and marking it sent resends the same uuid and Feishu keeps one message. 429/5xx/timeouts are
  * retried with exponential backoff and jitter (honouring the rate-limit reset header), capped at 10

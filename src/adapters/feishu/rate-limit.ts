@@ -1,5 +1,5 @@
 /**
- * Keeps sends under Feishu's limits (CONTRACT §8): per lane (a chat or a person) 5/s, per app 50/s and
+ * Keeps sends under Feishu's limits (docs/feishu.md#rate-limits): per lane (a chat or a person) 5/s, per app 50/s and
  * 1000/min. In-process: several instances each keep their own, and the gateway's 429s (whose reset
  * header the outbox honours) cover the rest.
  *

@@ -1,7 +1,7 @@
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 
 /**
- * Verify-then-parse for everything Feishu POSTs to us (CONTRACT §2, §5), as one pure function over the
+ * Verify-then-parse for everything Feishu POSTs to us (docs/feishu.md#inbound-requests), as one pure function over the
  * raw bytes, the headers and `now`. Order: decrypt (when encrypted) → URL check answered → signature
  * over the raw body with a timestamp window in both directions (whenever an encrypt key is set, for
  * encrypted and plain bodies alike) → verification token. Anything that
@@ -132,7 +132,7 @@ export function verifyRequest(raw: string, headers: Record<string, string | stri
   if (!isSchema2 && !isEvent1) return malformed('unknown request shape', raw, headers, opts, now, body);
 
   if (opts.encryptKey) {
-    // encrypted or plain (SPEC §8): either way Feishu signs the raw bytes with the encrypt key, and an
+    // encrypted or plain (docs/feishu.md#signatures): either way Feishu signs the raw bytes with the encrypt key, and an
     // unsigned plain body is refused — the token alone does not vouch for it while a key is configured
     const bad = checkSignature(raw, headers, opts.encryptKey, 'sha256', now, opts.maxAgeMs);
     if (bad) return deny(bad);

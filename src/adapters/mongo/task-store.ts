@@ -12,7 +12,7 @@ import type { OutboxStore } from './outbox-store';
 
 /**
  * Tasks, changed one at a time under the task's lock (see lock.ts for why), with the messages a change
- * owes written in the same document write and then relayed to the outbox (SPEC §9). The relay is safe
+ * owes written in the same document write and then relayed to the outbox (docs/rules.md#reliability-rules). The relay is safe
  * to repeat: outbox rows are keyed by the item's key.
  *
  * A task's `_id` is its code, and every read or write of one task, its code counter and its creation

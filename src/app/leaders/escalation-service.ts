@@ -10,7 +10,7 @@ import { groupTargets, liveCardItem, personTarget, textItem, unitTargets } from 
 import { OwedDocs } from './owed-docs';
 
 /**
- * Escalations (SPEC §6): made when the group presses 有所为·提级, shown to the linked city leader on a
+ * Escalations (docs/rules.md#escalation): made when the group presses 有所为·提级, shown to the linked city leader on a
  * live card (列入调度会, 已批示), decided at a meeting into follow-up tasks, closed when they all are.
  */
 export type EscalationOutcome = { ok: true; toast: string; doc: EscalationDoc } | { ok: false; kind: 'forbidden' | 'invalid' | 'stale' | 'missing'; message: string; doc?: EscalationDoc };

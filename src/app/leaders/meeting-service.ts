@@ -17,11 +17,11 @@ import type { DispatchService } from '../dispatch-service';
 import { groupTargets, textItem } from '../notify';
 import type { EscalationService } from './escalation-service';
 
-/** SPEC §6: each minutes decision is a new task with source 调度会 (MEETING_SOURCE_LABEL is the parser's mapping of a written 来源). */
+/** docs/rules.md#meetings-and-minutes: each minutes decision is a new task with source 调度会 (MEETING_SOURCE_LABEL is the parser's mapping of a written 来源). */
 const MINUTES_SOURCE: TaskSource = '调度会';
 
 /**
- * 调度会 minutes (SPEC §6 step 4): the 会议纪要 form (or the admin API) → per agenda item a decision, the
+ * 调度会 minutes (docs/rules.md#meetings-and-minutes): the 会议纪要 form (or the admin API) → per agenda item a decision, the
  * units and a deadline → each decision a new task (source 调度会, tracked by the escalation's group,
  * dispatched like any other). Recording is claimed by the meeting's _id and resumable: the check and
  * the claim happen under the leader's lock, the tasks are created idempotently by origin afterwards.

@@ -8,7 +8,7 @@ import type { AppDeps } from '../deps';
 /**
  * Documents of the leaders' side (escalations, appeals) written the way TaskStore writes tasks: created
  * by a unique insert, changed under their lock with the messages the change owes kept on the document
- * in the same write, then relayed to the outbox (SPEC §9: no multi-document transactions). A 'refresh'
+ * in the same write, then relayed to the outbox (docs/rules.md#reliability-rules: no multi-document transactions). A 'refresh'
  * item becomes one patch per live copy of its card when relayed. Every change is audited.
  */
 export interface OwedDoc {

@@ -194,7 +194,7 @@ function label(work: string, seg: { starts: Int32Array; ends: Int32Array }, hits
 /** Every run of spaces as one space (one line break when the run holds one). */
 const squeeze = (s: string): string => s.replace(/\s+/g, (r) => (r.includes('\n') ? '\n' : ' '));
 
-/** A deadline as government notices write it (SPEC §4) → the deadline day, and earlier stage dates as milestones. */
+/** A deadline as government notices write it (docs/rules.md#date-forms) → the deadline day, and earlier stage dates as milestones. */
 export function parseDeadline(expr: string, ctx: DeadlineContext, key = '完成时限'): DeadlineResult {
   const today = localDate(ctx.now, ctx.tz);
   const ex = exampleDeadline(today);

@@ -2,7 +2,7 @@ import type { Priority, TaskSource } from '../task';
 import type { FieldKind } from './types';
 import { toHalfWidth } from './text';
 
-/** The keys government notices use for each field (SPEC §4), plus a few common synonyms. */
+/** The keys government notices use for each field (docs/rules.md#blocks-and-fields), plus a few common synonyms. */
 const KEYS: Record<Exclude<FieldKind, 'ignored'>, string[]> = {
   title: ['事项', '标题', '督办事项', '工作任务', '议定事项', '存在问题', '问题', '事项名称', '任务名称', '工作事项', '督办任务', '重点任务'],
   leadPrimary: ['牵头单位', '牵头责任单位', '主要责任单位', '主办单位', '牵头部门', '主责单位'],

@@ -1,4 +1,4 @@
-/** The dispatch-text parser (SPEC §4 清单式派单): pure, time and organisation come in the context. */
+/** The dispatch-text parser (清单式派单, docs/rules.md#the-dispatch-grammar): pure, time and organisation come in the context. */
 import { limitMessage, overLimit } from '../../limits';
 import { localDate } from '../time';
 import { parseBlocks } from './blocks';

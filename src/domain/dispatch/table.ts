@@ -82,7 +82,7 @@ const REQUIRED: { kinds: FieldKind[]; name: string }[] = [
 ];
 
 /**
- * A paste whose lines are cells separated by TABs or `|`, under a header row of field keys (SPEC §4): one task
+ * A paste whose lines are cells separated by TABs or `|`, under a header row of field keys (docs/rules.md#tables): one task
  * per row. undefined when there is no such header (then it is read as blocks).
  */
 export function parseTable(text: string, categories: string[], steps?: Steps): RawParse | undefined {

@@ -90,7 +90,7 @@ export function closeMatches(text: string, org: Org, prefer: string[] = [], limi
   return scored.slice(0, limit).map((x) => x.u);
 }
 
-/** One unit named in a dispatch: by name, full name, code or alias, tolerating prefixes and suffixes (SPEC §4). */
+/** One unit named in a dispatch: by name, full name, code or alias, tolerating prefixes and suffixes (docs/rules.md#units). */
 export function matchUnit(text: string, org: Org, prefer: string[] = []): UnitMatch {
   const name = clean(text);
   if (isGroupWord(name)) {

@@ -2,7 +2,7 @@ import { Schema } from 'mongoose';
 import type { OutboxItem } from './outbox';
 
 /**
- * escalations (SPEC §6): a task a group has put on its city leader's agenda. Created by a unique insert
+ * escalations (docs/rules.md#escalation): a task a group has put on its city leader's agenda. Created by a unique insert
  * and changed only under its lock (FerretDB's updates are read-modify-write); every change is also
  * written to `audits`.
  */

@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 
 /**
- * outbox: every message the bot owes a person (SPEC §9). Rows are keyed by the Feishu `uuid` they are
+ * outbox: every message the bot owes a person (docs/architecture.md#the-outbox-and-the-relay). Rows are keyed by the Feishu `uuid` they are
  * sent with, so putting the same item twice is a no-op. A lane is one chat or person: rows of a lane go
  * out in `seq` order, at most at the lane's rate.
  */
