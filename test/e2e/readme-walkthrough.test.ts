@@ -26,8 +26,11 @@ export function walkthrough(readme: string): { command: string; comment: string 
     else if (commands.length && line.trim()) commands[commands.length - 1] += `\n${line}`;
   }
   return commands.map((c) => {
-    const m = /^([\s\S]*?)\s+#\s*([^"\n]*)$/.exec(c);
-    return { command: m ? m[1] : c, comment: m ? m[2] : '' };
+    // the first ` #` after the last quote or line break starts the comment (a loop: no backtracking pattern)
+    for (let i = Math.max(c.lastIndexOf('"'), c.lastIndexOf('\n')) + 1; i < c.length; i++) {
+      if (c[i] === '#' && i > 0 && /\s/.test(c[i - 1])) return { command: c.slice(0, i).trimEnd(), comment: c.slice(i + 1).trimStart() };
+    }
+    return { command: c, comment: '' };
   });
 }
 

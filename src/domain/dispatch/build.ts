@@ -7,6 +7,16 @@ import { matchUnit, splitUnits, unitCount, type UnitItem } from './units';
 import { limitMessage, overLimit } from '../../limits';
 
 type Say = (message: string, example?: string) => void;
+
+/** Characters (code points) of a text, counted without building an array of them. */
+function chars(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) n++;
+  }
+  return n;
+}
 interface Item extends UnitItem {
   field: RawField;
   idx: number; // position in its field's list, for the corrected example
@@ -35,8 +45,8 @@ export function buildTasks(raw: RawTask, ctx: ParseContext): { tasks: DraftTask[
   const title = oneLine(filled('title')[0]?.value ?? raw.title ?? '');
   count(ctx.steps, title.length + content.length);
   // what is stored is never cut: over its limit, a title or requirement is refused with the figure met
-  if (overLimit('titleChars', [...title].length)) say(`${limitMessage('titleChars', [...title].length)}，请精简标题，详细内容写在“工作要求”中`);
-  if (overLimit('requirementChars', [...content].length)) say(`${limitMessage('requirementChars', [...content].length)}，请精简，或将附件材料另行发送`);
+  if (overLimit('titleChars', chars(title))) say(`${limitMessage('titleChars', chars(title))}，请精简标题，详细内容写在“工作要求”中`);
+  if (overLimit('requirementChars', chars(content))) say(`${limitMessage('requirementChars', chars(content))}，请精简，或将附件材料另行发送`);
   if (!title) {
     const key = of('title')[0]?.key ?? (raw.form === 'table' ? '事项' : '事项标题');
     const guess = oneLine(content.split(/[，,。；;\n]/)[0] ?? '').slice(0, 20);
@@ -100,9 +110,9 @@ function resolveUnits(raw: RawTask, ctx: ParseContext, say: Say, of: (k: FieldKi
   const primary = items(of('leadPrimary'));
   const leadItems = primary.length ? primary : items(of('lead'));
   const coItems = items(primary.length ? [...of('lead'), ...of('co')] : of('co'));
-  const long = [...leadItems, ...coItems].find((it) => overLimit('unitNameChars', [...it.name].length));
+  const long = [...leadItems, ...coItems].find((it) => overLimit('unitNameChars', chars(it.name)));
   if (long) {
-    say(`${long.field.key}“${[...long.name].slice(0, 12).join('')}…”：${limitMessage('unitNameChars', [...long.name].length)}，请用顿号（、）分隔各单位`);
+    say(`${long.field.key}“${[...long.name].slice(0, 12).join('')}…”：${limitMessage('unitNameChars', chars(long.name))}，请用顿号（、）分隔各单位`);
     return undefined;
   }
   const failures: Failure[] = [];

@@ -119,13 +119,15 @@ const LEAD_MARK = /\(\s*(?:牵头|牵头单位|主办|主责)\s*\)|牵头$/;
 const OTHER_MARK = /\(\s*(?:配合|协办|配合单位)\s*\)/g;
 
 const UNIT_SEPARATORS = '、,，;；/／' + SPACE;
+const SPLIT_AT = '、,;/' + SPACE; // after toHalfWidth
 
 /** How many units a list names, counted the way `splitUnits` splits it but without building anything (for the limit check). */
 export function unitCount(value: string): number {
   let n = 0;
   let depth = 0;
   let inPart = false;
-  for (const ch of value) {
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
     if (ch === '(' || ch === '（') depth++;
     if (ch === ')' || ch === '）') depth = Math.max(0, depth - 1);
     if (depth === 0 && UNIT_SEPARATORS.includes(ch)) inPart = false;
@@ -143,16 +145,17 @@ export function splitUnits(value: string, steps?: Steps): UnitItem[] {
   const text = toHalfWidth(value).replace(ALL_LOCAL, (m) => `\u0002${m.replace(/[、,]/g, '')}\u0002`);
   const parts: string[] = [];
   let depth = 0;
-  let cur = '';
-  for (const ch of text) {
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
     if (ch === '(') depth++;
     if (ch === ')') depth = Math.max(0, depth - 1);
-    if (depth === 0 && /[、,;/\s]/.test(ch)) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
+    if (depth === 0 && SPLIT_AT.includes(ch)) {
+      parts.push(text.slice(from, i));
+      from = i + 1;
+    }
   }
-  parts.push(cur);
+  parts.push(text.slice(from));
   const items: UnitItem[] = [];
   for (const part of parts) {
     let name = part.replace(/\u0002/g, '').replace(/[“”"'‘’《》]/g, '').trim();
