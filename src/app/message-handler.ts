@@ -38,6 +38,14 @@ export function dispatchRefusalText(problems: ParseProblem[]): string {
 }
 
 /** 我的任务 (the command or the card's 刷新) for someone who is no unit's official. */
+/** 统计 refused: what this person can use instead, by the roles they have. */
+export function statsRefusal(p: Person): string {
+  const base = '“统计”供督导组成员、挂钩市领导和管理员使用，您没有这些身份。';
+  if (officialUnits(p).length) return `${base}您是单位联络员或负责人：请发送“我的任务”查看本单位事项。`;
+  if (hasRole(p, 'observer')) return `${base}成果运用单位可向管理员索取年度督导评价表（管理后台“排名”或 /api/evaluation/export）。`;
+  return `${base}如需使用，请联系管理员登记身份。`;
+}
+
 export const MY_TASKS_REFUSAL = '“我的任务”列出您所在单位的督办事项；您不是单位联络员或负责人。督导组成员和市领导请发送“统计”。';
 
 export class MessageHandler {
@@ -143,7 +151,7 @@ export class MessageHandler {
       }
       case 'stats':
         if (!(supervisedGroups(person).length || hasRole(person, 'cityLeader') || hasRole(person, 'admin'))) {
-          return [replyText(m, '“统计”供督导组成员、挂钩市领导和管理员使用，您没有这些身份。单位联络员请发送“我的任务”查看本单位事项。')];
+          return [replyText(m, statsRefusal(person))];
         }
         return [replyCard(m, await this.views.stats(person))];
       case 'query': {
