@@ -93,8 +93,9 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   // database: MONGODB_URI, or in sandbox mode the project's own FerretDB
   let uri = config.MONGODB_URI;
   let sandbox: Sandbox | undefined;
+  let businessNow = () => Date.now(); // the stand-in stamps messages on the business clock, once there is one
   if (config.sandbox) {
-    sandbox = await startSandbox({ config, log });
+    sandbox = await startSandbox({ config, log, now: () => businessNow() });
     closers.push(() => sandbox!.stop());
     uri ??= sandbox.mongoUri;
   }
@@ -113,6 +114,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender, metrics, prepare: false });
   const { deps, views, dispatch, leaders, runner } = core;
   const { models, locks, outbox, tasks, clock } = deps;
+  businessNow = () => clock.now().getTime();
   db.onStart('indexes', () => ensureIndexes(models));
   // reminders and letters sent before they were put on the record (once; see app/record-steps.ts)
   db.onStart('audit backfill', () => backfillSteps(deps).catch((e: Error) => log.warn({ err: e.message }, 'audit backfill failed; it is tried again at the next start')));
@@ -136,7 +138,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     },
   });
   const ingress = meteredBot(bot, metrics);
-  const worker = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: views, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE), lockTtlMs: opts.outbox?.lockTtlMs, pollMs: opts.outbox?.pollMs });
+  const worker = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: views, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE), lockTtlMs: opts.outbox?.lockTtlMs, pollMs: opts.outbox?.pollMs, editNow: () => clock.now().getTime() });
   outboxSender = worker;
 
   const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });

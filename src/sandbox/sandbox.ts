@@ -40,10 +40,10 @@ const BOT_NAME = '督导助手';
 export const SANDBOX_APP = { appId: 'cli_sandbox', appSecret: 'sandbox-secret', verificationToken: 'sandbox-verification-token', encryptKey: 'sandbox-encrypt-key' };
 const DEMO_ORG = PATHS.demoOrg;
 
-export async function startSandbox(o: { config: Config; log: Logger; fakePort?: number }): Promise<Sandbox> {
+export async function startSandbox(o: { config: Config; log: Logger; fakePort?: number; now?: () => number }): Promise<Sandbox> {
   const db = o.config.MONGODB_URI ? undefined : await mongoForScripts();
   // message ids stay unique across restarts: the database (and its dedupe records) outlives the stand-in
-  const fake = await FakeFeishu.start({ appId: SANDBOX_APP.appId, appSecret: SANDBOX_APP.appSecret, port: o.fakePort ?? 0, botName: BOT_NAME, idPrefix: `${Date.now().toString(36)}_` });
+  const fake = await FakeFeishu.start({ appId: SANDBOX_APP.appId, appSecret: SANDBOX_APP.appSecret, port: o.fakePort ?? 0, botName: BOT_NAME, idPrefix: `${Date.now().toString(36)}_`, now: o.now }); // Feishu's clock: the business one, so its 14-day edit window follows the clock control
   o.log.warn({ fake: fake.url, db: db ? SANDBOX_DB_DIR : 'MONGODB_URI' }, 'sandbox mode: no FEISHU_APP_ID, using the in-process Feishu stand-in and the demo organisation');
   let port = 0;
   const resolver = sandboxResolver();

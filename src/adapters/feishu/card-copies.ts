@@ -17,8 +17,13 @@ const EDIT_WINDOW_EXPIRED = new Set(['230031', '230011']);
 export class CardCopies {
   private readonly refs: CardRefs;
 
-  constructor(private readonly o: { models: Models; locks: Locks; messenger: Messenger; log: Logger; now: () => number; editWindowMs?: number }) {
+  constructor(private readonly o: { models: Models; locks: Locks; messenger: Messenger; log: Logger; now: () => number; editNow?: () => number; editWindowMs?: number }) {
     this.refs = new CardRefs(o.models, o.locks);
+  }
+
+  /** The business clock the 14-day window is judged on (Feishu's clock is the real one; with CLOCK_START or the sandbox's clock control, this one). */
+  private editNow(): number {
+    return (this.o.editNow ?? this.o.now)();
   }
 
   /**
@@ -36,7 +41,7 @@ export class CardCopies {
       target = live.replacedBy;
       live = await cardMessages.findById(target).lean<CardMessageDoc>();
     }
-    const expired = live && this.o.now() - new Date(live.sentAt).getTime() > (this.o.editWindowMs ?? 14 * 86_400_000 - 3_600_000);
+    const expired = live && this.editNow() - new Date(live.sentAt).getTime() > (this.o.editWindowMs ?? 14 * 86_400_000 - 3_600_000);
     if (!expired) {
       try {
         await this.o.messenger.patch(target, content);
@@ -50,7 +55,7 @@ export class CardCopies {
     const r = await this.fresh(row, where, content);
     // recorded before the old copy points to it: a refresh in between then finds one of them, never neither
     await cardMessages.collection
-      .insertOne({ _id: r.messageId, ref: where.ref, view: where.view, chatId: r.chatId ?? where.chatId, to: where.to, sentAt: new Date(this.o.now()), replaces: where._id, schemaVersion: CARD_MESSAGE_SCHEMA_VERSION } as never)
+      .insertOne({ _id: r.messageId, ref: where.ref, view: where.view, chatId: r.chatId ?? where.chatId, to: where.to, sentAt: new Date(this.editNow()), replaces: where._id, schemaVersion: CARD_MESSAGE_SCHEMA_VERSION } as never)
       .catch((e: { code?: number }) => {
         if (e?.code !== 11000) throw e;
       });
@@ -81,7 +86,7 @@ export class CardCopies {
   async record(messageId: string, row: OutboxRow, chatId?: string): Promise<void> {
     await this.refs.add(row.record!.ref, { messageId, view: row.record!.view });
     await this.o.models.cardMessages.collection
-      .insertOne({ _id: messageId, ref: row.record!.ref, view: row.record!.view, chatId: chatId ?? (row.to?.type === 'chat_id' ? row.to.id : undefined), to: row.to, sentAt: new Date(this.o.now()), schemaVersion: CARD_MESSAGE_SCHEMA_VERSION } as never)
+      .insertOne({ _id: messageId, ref: row.record!.ref, view: row.record!.view, chatId: chatId ?? (row.to?.type === 'chat_id' ? row.to.id : undefined), to: row.to, sentAt: new Date(this.editNow()), schemaVersion: CARD_MESSAGE_SCHEMA_VERSION } as never)
       .catch((e: { code?: number }) => {
         if (e?.code !== 11000) throw e; // the same uuid sent twice gives the same message: already recorded
       });

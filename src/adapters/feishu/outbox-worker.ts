@@ -49,6 +49,8 @@ export interface OutboxWorkerOptions {
   /** Backoff of transient failures: `base` doubled per attempt, at most `max` (default 500 ms, 10 min). */
   backoffMs?: { base?: number; max?: number };
   editWindowMs?: number; // Feishu lets a message be edited for 14 days
+  /** The business clock, on which a card's age for the edit window is counted (defaults to `now`). */
+  editNow?: () => number;
   /** Machine time (never the business clock): retries, sentAt and the edit window. */
   now?: () => number;
 }
@@ -92,7 +94,7 @@ export class OutboxWorker {
   constructor(private readonly o: OutboxWorkerOptions) {
     this.limiter = o.limiter ?? new RateLimiter();
     this.now = o.now ?? Date.now;
-    this.copies = new CardCopies({ models: o.models, locks: o.locks, messenger: o.messenger, log: o.log, now: this.now, editWindowMs: o.editWindowMs });
+    this.copies = new CardCopies({ models: o.models, locks: o.locks, messenger: o.messenger, log: o.log, now: this.now, editNow: o.editNow, editWindowMs: o.editWindowMs });
     o.store.onPut((rows) => {
       this.lanes.add(rows);
       this.wake();
