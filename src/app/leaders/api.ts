@@ -63,7 +63,7 @@ export const meetingBody = z
         z
           .object({
             escalationId: code.describe('the agenda item: an escalation pending before this leader (GET /api/escalations?state=accepted&leader=…)'),
-            decision: text(1000).describe('what was decided'),
+            decision: note('会议决定').describe('what was decided'),
             units: z.array(z.string().trim().min(1)).min(1, 'name at least one unit').describe('units responsible: codes or names'),
             deadline: date.describe('deadline of the follow-up task'),
           })
@@ -94,8 +94,8 @@ const appealItem = z
   .string()
   .trim()
   .refine((x) => splitAppealItem(x).choice.kind !== 'all' && !splitAppealItem(x).reason, 'expected 超期, 退回, 提示函 or one letter such as 〔2026〕第3号');
-const appealBody = z.object({ code, item: appealItem.optional().describe('what is appealed: 超期, 退回, 提示函 or one letter (〔2026〕第3号); all of them when left out'), reason: text(1000), by: code }).strict();
-const decideBody = z.object({ decision: z.enum(['upheld', 'rejected']), opinion: z.string().max(1000).default(''), by: code }).strict();
+const appealBody = z.object({ code, item: appealItem.optional().describe('what is appealed: 超期, 退回, 提示函 or one letter (〔2026〕第3号); all of them when left out'), reason: note('申诉理由'), by: code }).strict();
+const decideBody = z.object({ decision: z.enum(['upheld', 'rejected']), opinion: noteOf(z.string(), '裁定意见').default(''), by: code }).strict();
 
 export function leadersApi(router: Router, s: Services): void {
   const { deps } = s;
