@@ -17,6 +17,7 @@ import type { HeaderTemplate } from '../cards/common';
 import { lightOf } from '../domain/lights';
 import { hasRole, officialUnits, supervisedGroups, type Org, type Person } from '../domain/org';
 import { dispatchScope } from '../domain/permissions';
+import { signDeadline } from '../domain/reminders';
 import { OPEN_STATES, TASK_STATES, type Task, type TaskState } from '../domain/task';
 import { localDate } from '../domain/time';
 import type { AppDeps } from './deps';
@@ -56,6 +57,7 @@ export class AppCardViews implements CardViews, CardRenderer {
       mode: opts.mode,
       note: opts.note,
       tz: this.deps.settings.tz,
+      signBy: signDeadline(task.dispatchedAt, this.deps.settings.tz, this.deps.cal),
       unitOptions: opts.mode === 'escalation' ? org.units.map((u) => ({ code: u.code, name: u.name })) : undefined,
     });
   }

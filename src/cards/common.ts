@@ -65,6 +65,12 @@ export function cnDate(d: LocalDate): string {
   return `${y}年${m}月${day}日`;
 }
 
+/** `12月2日`, with the year when it is not today's year. */
+export function monthDayText(d: LocalDate, today?: LocalDate): string {
+  const [y, m, day] = d.split('-').map(Number);
+  return `${today && today.slice(0, 4) === d.slice(0, 4) ? '' : `${y}年`}${m}月${day}日`;
+}
+
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
 /** `12月15日（周二）`, with the year when it is not today's year. */
 export function dayText(d: LocalDate, today?: LocalDate): string {

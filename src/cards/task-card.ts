@@ -4,7 +4,7 @@ import type { Org } from '../domain/org';
 import { pendingRequest, STATE_LABEL, type AuditEntry, type Evidence, type Task, type TaskRequest } from '../domain/task';
 import type { LocalDate } from '../domain/time';
 import { cardValue, type CardActionName, type CardValue } from './actions';
-import { cut, DEFAULT_TZ, LIGHT_HEADER, lightTag, momentText, progressBar, STATE_TAG_COLOR, summaryText, type Tag } from './common';
+import { cut, DEFAULT_TZ, monthDayText, LIGHT_HEADER, lightTag, momentText, progressBar, STATE_TAG_COLOR, summaryText, type Tag } from './common';
 import { renderCard, type Card } from './template';
 
 /**
@@ -36,6 +36,8 @@ export interface TaskCardContext {
   tz?: string;
   /** How many history lines to show (1–3, default 3). */
   historyLines?: number;
+  /** The day 签收 is due (domain/reminders signDeadline); shown while the task awaits 签收. */
+  signBy?: LocalDate;
 }
 
 /** Above this many unit options the escalation form takes unit names as text (Feishu caps a card at 200 elements). */
@@ -99,6 +101,7 @@ export function taskCardVars(task: Task, ctx: TaskCardContext): Record<string, u
     leadUnit: org.unitName(task.leadUnit),
     coUnits: task.coUnits.map((u) => org.unitName(u)).join('、') || '无',
     deadline: task.deadline,
+    signBy: task.state === 'dispatched' && ctx.signBy ? monthDayText(ctx.signBy, today) : null,
     extended: task.originalDeadline !== task.deadline,
     originalDeadline: task.originalDeadline,
     lightEmoji: LIGHT_EMOJI[light.color],

@@ -60,7 +60,7 @@ export function remindersDue(t: ReminderInput, today: LocalDate, tz: string, cal
   const daily = (kind: ReminderKind, overdueWorkdays: number, workdaysLeft: number) => out.push({ kind, key: claimKey(t.code, kind, today), overdueWorkdays, workdaysLeft });
   const once = (kind: ReminderKind, n: number) => out.push({ kind, key: claimKey(t.code, kind, t.deadline), overdueWorkdays: n, workdaysLeft: -n });
 
-  if (t.state === 'dispatched' && cal.workdaysBetween(localDate(t.dispatchedAt, tz), today) >= 1) daily('sign', 0, 0);
+  if (t.state === 'dispatched' && today >= signDeadline(t.dispatchedAt, tz, cal)) daily('sign', 0, 0);
   if (today > t.deadline) {
     const n = cal.workdaysBetween(t.deadline, today);
     daily('overdue', n, -n);
@@ -74,6 +74,11 @@ export function remindersDue(t: ReminderInput, today: LocalDate, tz: string, cal
   else if (left === 1 + early) daily('due1', 0, left);
   else if (left === early || left === 0) daily('due0', 0, left);
   return out;
+}
+
+/** The day 签收 is due: one workday after the day of dispatch; 催签 starts that day. */
+export function signDeadline(dispatchedAt: Date, tz: string, cal: WorkCalendar): LocalDate {
+  return cal.addWorkdays(localDate(dispatchedAt, tz), 1);
 }
 
 /** `DB-2026-0001:overdue:2026-10-12` (daily) or `DB-2026-0001:letter:2026-09-30` (per deadline). */

@@ -188,3 +188,11 @@ describe('task card values and content', () => {
     }
   });
 });
+
+describe('the 签收 deadline on the card (issue 14, rough edge 17)', () => {
+  test('a dispatched task shows 请于 … 前签收; later states do not', () => {
+    expect(cardText(render(taskIn('dispatched'), { signBy: '2026-12-02' }))).toContain('请于 12月2日 前签收');
+    expect(cardText(render(taskIn('dispatched'), { view: 'group', signBy: '2027-01-04' }))).toContain('请于 2027年1月4日 前签收');
+    expect(cardText(render(taskIn('in_progress'), { signBy: '2026-12-02' }))).not.toContain('前签收');
+  });
+});

@@ -1,6 +1,6 @@
 import { chineseDaysSource } from '../../src/adapters/chinese-days-source';
 import { WorkCalendar } from '../../src/domain/calendar';
-import { reminderWindow, ReminderInputError, remindersDue, type ReminderInput } from '../../src/domain/reminders';
+import { reminderWindow, ReminderInputError, remindersDue, signDeadline, type ReminderInput } from '../../src/domain/reminders';
 import type { TaskState } from '../../src/domain/task';
 import { addDays, localDate, startOfDay, zonedInstant } from '../../src/domain/time';
 import { reminderQueries } from '../../src/jobs/reminders';
@@ -185,5 +185,18 @@ describe('bad input', () => {
   ])('%j on %s is refused', (over, day, message) => {
     expect(() => remindersDue(base(over), day, TZ, cal)).toThrow(ReminderInputError);
     expect(() => remindersDue(base(over), day, TZ, cal)).toThrow(message);
+  });
+});
+
+describe('the 签收 deadline shown on the card is the day 催签 starts (issue 14, rough edge 17)', () => {
+  test.each([
+    ['2026-09-14', '2026-09-15'],
+    ['2026-09-30', '2026-10-08'],
+    ['2026-09-19', '2026-09-20'],
+  ])('dispatched %s → 签收 due %s', (day, due) => {
+    expect(signDeadline(at(day, '23:30'), TZ, cal)).toBe(due);
+    const t: ReminderInput = { code: 'DB-2026-0001', state: 'dispatched', deadline: '2026-12-31', dispatchedAt: at(day, '23:30'), strict: false };
+    expect(remindersDue(t, addDays(due, -1), TZ, cal).map((r) => r.kind)).not.toContain('sign');
+    expect(remindersDue(t, due, TZ, cal).map((r) => r.kind)).toContain('sign');
   });
 });
