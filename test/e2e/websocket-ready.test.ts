@@ -16,6 +16,8 @@ async function service(mode: 'websocket' | 'webhook', state: { now: LongConnecti
   const config = loadConfig({ FEISHU_APP_ID: APP.appId, FEISHU_APP_SECRET: APP.appSecret, FEISHU_VERIFICATION_TOKEN: 'v', FEISHU_DOMAIN: fake.url, FEISHU_EVENT_MODE: mode, MONGODB_URI: process.env.MONGODB_URI, ADMIN_TOKEN: 'test-admin-token-123456', LOG_LEVEL: 'silent' });
   const s = await buildService(config, { clock: new FixedClock(new Date('2026-12-01T10:00:00+08:00')), dbName: `ws_${randomBytes(5).toString('hex')}`, log: createLogger('silent'), longConnection: () => ({ state: () => state.now, close: () => undefined }) });
   const base = `http://127.0.0.1:${await s.listen(0)}`;
+  // the database connects in the background: wait until /readyz no longer waits for it
+  for (let i = 0; i < 80 && (await readyz(base)).json.error?.code === 'db_unreachable'; i++) await new Promise((r) => setTimeout(r, 250));
   return { s, base, fake };
 }
 const readyz = async (base: string) => {
