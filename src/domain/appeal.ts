@@ -85,3 +85,10 @@ export function appealItemsText(items: AppealItems): string {
   });
   return [items.overdueWorkdays ? `超期 ${items.overdueWorkdays} 个工作日` : '', items.returns ? `退回 ${items.returns} 次` : '', letters.length ? `督导提示函${letters.join('、')}` : ''].filter(Boolean).join('、');
 }
+
+/** The card's footer: what an upheld appeal of these items removes, and what a rejection keeps. */
+export function appealFooter(items: AppealItems): string {
+  const what = appealItemsText(items) || '所申诉事项';
+  const letters = items.letters.length ? `（${items.letters.length > 1 ? '这些提示函' : '该提示函'}视为撤销）` : '';
+  return `申诉成立：${what}不再计入排名扣分${letters}；维持原评：计分不变。`;
+}

@@ -6,7 +6,7 @@ import { isFirstWorkdayFrom, isFirstWorkdayOfMonth, overdueWorkdaysWithin, parse
 import { addDays } from '../../src/domain/time';
 import { loadConfig } from '../../src/config';
 import { org } from '../support/factories';
-import { appealItems, appealItemsText, exclusionsOf, splitAppealItem } from '../../src/domain/appeal';
+import { appealFooter, appealItems, appealItemsText, exclusionsOf, splitAppealItem } from '../../src/domain/appeal';
 
 const monFri = new WorkCalendar({ lookup: () => undefined, hasYear: () => false });
 // 2026-10-01..08 off (National Day), 2026-10-10 a Saturday worked (调休)
@@ -199,5 +199,16 @@ describe('通报 syntax', () => {
     const r = parseBulletin(body, org);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.message).toContain(message);
+  });
+});
+
+describe('the appeal card footer names what an upheld appeal removes (issue 14, rough edge 14)', () => {
+  test.each([
+    [{ overdueWorkdays: 0, returns: 0, letters: ['2026-3'] }, '申诉成立：督导提示函〔2026〕第3号不再计入排名扣分（该提示函视为撤销）；维持原评：计分不变。'],
+    [{ overdueWorkdays: 4, returns: 0, letters: [] }, '申诉成立：超期 4 个工作日不再计入排名扣分；维持原评：计分不变。'],
+    [{ overdueWorkdays: 0, returns: 2, letters: [] }, '申诉成立：退回 2 次不再计入排名扣分；维持原评：计分不变。'],
+    [{ overdueWorkdays: 4, returns: 1, letters: ['2026-3', '2026-5'] }, '申诉成立：超期 4 个工作日、退回 1 次、督导提示函〔2026〕第3号、〔2026〕第5号不再计入排名扣分（这些提示函视为撤销）；维持原评：计分不变。'],
+  ])('%j', (items, footer) => {
+    expect(appealFooter(items)).toBe(footer);
   });
 });

@@ -12,7 +12,7 @@ import { localDate } from '../../domain/time';
 import type { AppDeps } from '../deps';
 import { groupTargets, liveCardItem, personTarget, textItem, unitTargets, type Target } from '../notify';
 import { OwedDocs } from './owed-docs';
-import { appealItems, appealItemsText, splitAppealItem } from '../../domain/appeal';
+import { appealFooter, appealItems, appealItemsText, splitAppealItem } from '../../domain/appeal';
 
 /**
  * 申诉 (appeals): a unit official appeals a score item of one of the unit's tasks (its workdays overdue,
@@ -49,6 +49,7 @@ export class AppealService {
       at: momentText(a.at, tz),
       decision: a.state === 'pending' ? null : `${word}（${org.personName(a.decidedBy ?? '')}）${a.opinion ? `：${cut(a.opinion, 600)}` : ''}`,
       canDecide: a.state === 'pending',
+      footer: appealFooter(a.items),
       values: { upheld: v('upheld'), rejected: v('rejected') },
     });
   }
