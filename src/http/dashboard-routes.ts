@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { calendarFallback } from '../app/calendar-view';
+import { momentText } from '../cards/common';
 import type { AppDeps } from '../app/deps';
 import { lightOf, type LightColor } from '../domain/lights';
 import { OPEN_STATES, TASK_STATES, type Task } from '../domain/task';
@@ -63,10 +64,12 @@ export function dashboardRoutes(o: DashboardOptions): Router {
       }
     }
     const [failed, pending] = await Promise.all([deps.models.outbox.countDocuments({ status: 'failed' }), deps.models.outbox.countDocuments({ status: 'pending' })]);
+    const newest = await deps.models.outbox.find({ status: 'sent' }, { sentAt: 1 }).sort({ seq: -1 }).limit(1).lean<{ sentAt?: Date }[]>();
+    const worker = continuousState({ pending, failed, lastSentAt: newest[0]?.sentAt ?? null }, deps.settings.tz, now);
     const jobs = await Promise.all(
       o.runner.names().map(async (name) => {
         const last = await deps.models.jobRuns.find({ name }, { name: 1, slot: 1, trigger: 1, status: 1, startedAt: 1, endedAt: 1, error: 1 }).sort({ startedAt: -1 }).limit(1).lean();
-        return { name, last: last[0] ?? null };
+        return { name, last: last[0] ?? null, ...(CONTINUOUS.has(name) ? { continuous: worker } : {}) };
       }),
     );
     const worst = (a: [string, Row], b: [string, Row]) => b[1].red - a[1].red || b[1].yellow - a[1].yellow || b[1].open - a[1].open || a[0].localeCompare(b[0]);
@@ -88,6 +91,17 @@ export function dashboardRoutes(o: DashboardOptions): Router {
   });
 
   return router;
+}
+
+/** Jobs whose work runs all the time in the service (the outbox worker, src/jobs/outbox.ts), not in slots. */
+const CONTINUOUS = new Set(['outbox']);
+
+/** What a continuous job is doing, for the dashboard's job list: `持续运行 · 待发 2 · 最近送达 12-01 10:05`. */
+export function continuousState(o: { pending: number; failed: number; lastSentAt: Date | null }, tz: string, now: Date): string {
+  const parts = ['持续运行', `待发 ${o.pending}`];
+  if (o.failed) parts.push(`发送失败 ${o.failed}`);
+  parts.push(o.lastSentAt ? `最近送达 ${momentText(o.lastSentAt, tz, localDate(now, tz))}` : '尚无送达');
+  return parts.join(' · ');
 }
 
 function get<K, V>(m: Map<K, V>, k: K, make: () => V): V {

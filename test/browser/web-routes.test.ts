@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Router from '@koa/router';
 import { buildWeb, writeWeb, type WebBundle } from '../../src/http/web-build';
-import { dashboardRoutes } from '../../src/http/dashboard-routes';
+import { continuousState, dashboardRoutes } from '../../src/http/dashboard-routes';
 import { createHttpApp } from '../../src/http/app';
 import { webRoutes } from '../../src/http/web-routes';
 import { createLogger } from '../../src/log';
@@ -171,6 +171,16 @@ describe('GET /api/stats', () => {
     expect(json.groups).toEqual([{ group: 'G1', name: expect.any(String), open: 2, overdue: 1, red: 1, yellow: 0, green: 1 }]);
     expect(json.outbox).toEqual({ failed: 0, pending: expect.any(Number) });
     expect(json.jobs.map((j: any) => j.name)).toEqual(h.service.runner.names());
+    // the outbox worker runs all the time: its state, never 未运行 (issue 14, rough edge 9)
+    const outbox = json.jobs.find((j: any) => j.name === 'outbox');
+    expect(outbox.continuous).toMatch(/^持续运行 · 待发 \d+ · 最近送达 (\d{4}年)?\d\d-\d\d \d\d:\d\d$/);
+    expect(json.jobs.filter((j: any) => j.continuous).map((j: any) => j.name)).toEqual(['outbox']);
+  });
+
+  test('continuousState words the worker: pending, failures, the newest delivery', () => {
+    const now = new Date('2026-12-04T10:00:00+08:00');
+    expect(continuousState({ pending: 0, failed: 0, lastSentAt: null }, 'Asia/Shanghai', now)).toBe('持续运行 · 待发 0 · 尚无送达');
+    expect(continuousState({ pending: 3, failed: 1, lastSentAt: new Date('2026-12-04T09:05:00+08:00') }, 'Asia/Shanghai', now)).toBe('持续运行 · 待发 3 · 发送失败 1 · 最近送达 12-04 09:05');
   });
 
   test('one group only; an unknown group, an unknown parameter or no token are refused', async () => {

@@ -76,7 +76,8 @@ export interface Stats {
   units: { unit: string; name: string; open: number; overdue: number; red: number; yellow: number; green: number }[];
   groups: { group: string; name: string; open: number; overdue: number; red: number; yellow: number; green: number }[];
   outbox: { failed: number; pending: number };
-  jobs: { name: string; last: JobRun | null }[];
+  /** `continuous`: what a job that runs all the time (the outbox worker) is doing now. */
+  jobs: { name: string; last: JobRun | null; continuous?: string }[];
 }
 
 export interface JobRun {

@@ -67,7 +67,7 @@ export async function overviewView(ctx: AdminCtx, mount: HTMLElement): Promise<v
         h('tbody', null, s.jobs.map((j) => h('tr', null,
           h('td', null, `${JOB_LABEL[j.name] ?? j.name}`, h('span.muted', null, ` ${j.name}`)),
           h('td', null, j.last ? when(j.last.slot) : '—'),
-          h('td', null, j.last ? h(`span.run.run-${j.last.status}`, null, RUN_STATUS[j.last.status] ?? j.last.status) : h('span.muted', null, '未运行')))))))));
+          h('td', null, j.continuous ? h('span.run.run-ok', null, j.continuous) : j.last ? h(`span.run.run-${j.last.status}`, null, RUN_STATUS[j.last.status] ?? j.last.status) : h('span.muted', null, '未运行')))))))));
   void ctx;
 }
 
