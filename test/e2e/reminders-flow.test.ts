@@ -110,13 +110,22 @@ test('罗东镇 (no chat) gets them in its 联络员’s direct chat; 〔2026〕
   expect(of('DB-2026-0002')).toEqual(NATIONAL_DAY_MONTH['DB-2026-0002']);
 });
 
-test('the task card itself moves with time: patched on each reminded day, it shows 已超期 10 个工作日 at the end', () => {
-  const card = h.botMessages('oc_msz').find((m) => JSON.stringify(m.content).includes('推进茂盛路征迁扫尾') && h.fake.patchesOf(m.message_id).length)!;
-  expect(JSON.stringify(h.fake.cardOf(card.message_id))).toContain('已超期 10 个工作日');
+test('the task card itself moves with time: patched on each reminded day, re-sent as a reply once past the 14-day edit window, it shows 已超期 10 个工作日 at the end', () => {
+  const cards = h.botMessages('oc_msz').filter((m) => JSON.stringify(m.content).includes('推进茂盛路征迁扫尾'));
+  const first = cards.find((m) => h.fake.patchesOf(m.message_id).length)!;
+  // follow the chain: each re-send replies to the copy Feishu would no longer let the bot edit
+  const chain = [first];
+  for (let next = cards.find((m) => m.parent_id === first.message_id); next; next = cards.find((m) => m.parent_id === chain[chain.length - 1].message_id)) chain.push(next);
+  expect(chain.length).toBeGreaterThan(1); // 09-14 … 10-20 is past 14 days on the business clock
+  const last = chain[chain.length - 1];
+  expect(JSON.stringify(h.fake.cardOf(last.message_id))).toContain('已超期 10 个工作日');
   // 09-15's reminder; 签收 and 反馈进度 answered on the card, and the refresh every copy is owed after an
-  // edit; then one patch for each of the other 13 reminded days (09-24 … 10-20), never two on a day
-  // though the job ran three times a day
-  expect(h.fake.patchesOf(card.message_id).map((v) => v.via)).toEqual(['patch', 'card_update', 'card_update', ...Array(14).fill('patch')]);
+  // edit; then one update for each of the other 13 reminded days (09-24 … 10-20) — a patch, or a re-send
+  // when the copy is too old to edit — never two on a day though the job ran three times a day
+  const updates = chain.flatMap((m, i) => [...(i ? ['resend'] : []), ...h.fake.patchesOf(m.message_id).map((v) => v.via)]);
+  expect(updates.slice(0, 3)).toEqual(['patch', 'card_update', 'card_update']);
+  expect(updates).toHaveLength(17);
+  expect(updates.slice(3).every((v) => v === 'patch' || v === 'resend')).toBe(true);
 });
 
 test('the urgent task’s due and overdue cards and every letter are sent 加急', () => {

@@ -78,6 +78,8 @@ export interface Stats {
   outbox: { failed: number; pending: number };
   /** `continuous`: what a job that runs all the time (the outbox worker) is doing now. */
   jobs: { name: string; last: JobRun | null; continuous?: string }[];
+  /** Years computed from the law because the State Council notice is not in the data yet. */
+  calendar?: { statutoryYears: number[]; note: string | null };
 }
 
 export interface JobRun {

@@ -49,6 +49,7 @@ export async function overviewView(ctx: AdminCtx, mount: HTMLElement): Promise<v
         : h('p.muted', null, '没有在办事项'));
   clear(mount,
     h('div.view-head', null, h('h1', null, '概览'), h('span.muted', null, s.partial ? '（服务未提供 /api/stats：只显示总数）' : `业务时间 ${w.date} ${w.weekday} ${w.time.slice(0, 5)}`)),
+    s.calendar?.note ? h('p.warn', { 'data-testid': 'calendar-note' }, `工作日历：${s.calendar.note}`) : null,
     h('div.tiles', null,
       tile('在办', s.open, '#tasks?state=open'),
       tile('已超期', s.overdue, '#tasks?overdue=true', 'red'),
