@@ -164,7 +164,7 @@ export class AppCardViews implements CardViews, CardRenderer {
     const org = await this.deps.orgs.get();
     if (r.card === 'task' && kind === 'task') {
       const t = await this.deps.tasks.get(id);
-      return t ? this.task(t, r.view === 'group' ? 'group' : 'unit') : null;
+      return t ? this.task(t, r.view === 'group' || r.view === 'co' ? r.view : 'unit') : null;
     }
     if (r.card === 'urge' && kind === 'task') {
       const t = await this.deps.tasks.get(id);

@@ -126,7 +126,9 @@ export class MessageHandler {
   }
 
   private viewFor(person: Person, task: Task): TaskView {
-    return officialUnits(person).some((u) => u === task.leadUnit || task.coUnits.includes(u)) ? 'unit' : 'group';
+    const units = officialUnits(person);
+    if (units.includes(task.leadUnit)) return 'unit';
+    return units.some((u) => task.coUnits.includes(u)) ? 'co' : 'group';
   }
 
   private async command(m: InboundMessage, person: Person, cmd: Command): Promise<OutboxItem[]> {

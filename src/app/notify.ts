@@ -70,7 +70,7 @@ export function newTaskCards(t: Task, org: Org, withGroupCopy: boolean): OutboxI
   const ref = `task:${t.code}`;
   const items = unitTargets(org, t.leadUnit).map((to) => liveCardItem(messageKey('card', t.code, 'unit', to.id), to, 'task', ref, 'unit'));
   for (const co of t.coUnits) {
-    for (const to of unitTargets(org, co)) items.push(liveCardItem(messageKey('card', t.code, 'co', to.id), to, 'task', ref, 'unit'));
+    for (const to of unitTargets(org, co)) items.push(liveCardItem(messageKey('card', t.code, 'co', to.id), to, 'task', ref, 'co'));
   }
   if (withGroupCopy) for (const to of groupTargets(org, t.group)) items.push(liveCardItem(messageKey('card', t.code, 'group', to.id), to, 'task', ref, 'group'));
   return items;

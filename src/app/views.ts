@@ -4,7 +4,8 @@ import type { Task } from '../domain/task';
 
 /** The cards the handlers answer with, built from current data (see card-views.ts). */
 export type Card = Record<string, unknown>;
-export type TaskView = 'unit' | 'group';
+/** Whose copy: the lead unit's, a co-unit's (反馈进度 only), or the supervision group's. */
+export type TaskView = 'unit' | 'co' | 'group';
 export type TaskCardMode = 'main' | 'progress' | 'submit' | 'extension' | 'escalation';
 
 export interface CardViews {

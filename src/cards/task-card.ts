@@ -24,7 +24,8 @@ export interface UnitOption {
 
 export interface TaskCardContext {
   org: Org;
-  view: 'unit' | 'group';
+  /** `co`: a co-unit's copy, which offers only what a co-unit may do (反馈进度). */
+  view: 'unit' | 'co' | 'group';
   light: Light;
   today: LocalDate;
   mode?: TaskCardMode;
@@ -146,7 +147,9 @@ function actions(task: Task, ctx: TaskCardContext, p: Pending): Record<string, u
   const open = task.state === 'dispatched' || task.state === 'in_progress' || task.state === 'submitted';
   const inProgress = task.state === 'in_progress';
   let mode = ctx.mode ?? 'main';
-  if (ctx.view !== 'unit' || !inProgress) mode = 'main';
+  const coOpen = ctx.view === 'co' && (task.state === 'dispatched' || inProgress);
+  if (ctx.view === 'co') mode = coOpen && mode === 'progress' ? 'progress' : 'main';
+  else if (ctx.view !== 'unit' || !inProgress) mode = 'main';
   if ((mode === 'extension' && p.extension) || (mode === 'escalation' && p.escalation)) mode = 'main';
   const options = unitOptionsOf(ctx);
   const unit =
@@ -165,7 +168,9 @@ function actions(task: Task, ctx: TaskCardContext, p: Pending): Record<string, u
           unitText: mode === 'escalation' && (options.length === 0 || options.length > MAX_UNIT_OPTIONS),
           back: mode !== 'main',
         }
-      : {};
+      : ctx.view === 'co'
+        ? { coMain: coOpen && mode === 'main', coNote: coOpen, progress: mode === 'progress', back: mode !== 'main' }
+        : {};
   const group =
     ctx.view === 'group' && open
       ? {

@@ -65,7 +65,9 @@ describe('refusals leave the task unchanged', () => {
     const t = await getTask(code);
     expect(t.progress).toBe(0); // a co-unit's report does not move the lead unit's progress
     expect(t.reports.at(-1)).toMatchObject({ unit: 'ZJJ', content: '住建已出具认定意见' });
-    const refused = await h.click('ou_off2', co.message_id, '申请办结', { content: '完成' });
+    // the co-unit's copy offers only 反馈进度 (issue 14, rough edge 6); pressed on the lead's copy, 申请办结 is refused
+    expect(cardButtons(co.content).map((b) => b.text)).toEqual(['反馈进度']);
+    const refused = await h.click('ou_off2', card, '申请办结', { content: '完成' });
     expect(refused.toast?.type).toBe('error');
     expect((await getTask(code)).state).toBe('in_progress');
   });

@@ -196,3 +196,25 @@ describe('the 签收 deadline on the card (issue 14, rough edge 17)', () => {
     expect(cardText(render(taskIn('in_progress'), { signBy: '2026-12-02' }))).not.toContain('前签收');
   });
 });
+
+describe("a co-unit's copy offers only what a co-unit may do (issue 14, rough edge 6)", () => {
+  test.each<[TaskState, string[]]>([
+    ['dispatched', ['反馈进度']],
+    ['in_progress', ['反馈进度']],
+    ['submitted', []],
+    ['closed', []],
+    ['cancelled', []],
+  ])('%s → %j', (state, expected) => {
+    const card = render(taskIn(state), { view: 'co' });
+    expect(texts(card)).toEqual(expected);
+    expect(formFields(card)).toEqual([]);
+    if (expected.length) expect(cardText(card)).toContain('签收、办结、延期和提级协调由责任单位');
+  });
+
+  test('its 反馈进度 opens the progress form; other modes fall back to the main view', () => {
+    const progress = render(taskIn('in_progress'), { view: 'co', mode: 'progress' });
+    expect(fields(progress)).toEqual(['progress:input', 'content:input']);
+    expect(texts(progress)).toEqual(['反馈进度', '返回']);
+    for (const mode of ['submit', 'extension', 'escalation'] as TaskCardMode[]) expect(texts(render(taskIn('in_progress'), { view: 'co', mode }))).toEqual(['反馈进度']);
+  });
+});
