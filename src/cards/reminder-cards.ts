@@ -131,7 +131,8 @@ export function letterCard(input: LetterInput): Card {
 
 export interface LeaderOverdueInput {
   leaderName: string;
-  task: TaskBrief & Partial<Pick<Task, 'reports'>>;
+  task: TaskBrief & Partial<Pick<Task, 'reports' | 'leadUnit'>>;
+  /** The lead unit's name; 最近反馈 is the lead unit's latest report, not a co-unit's. */
   unitName: string;
   groupName: string;
   overdueWorkdays: number;
@@ -142,7 +143,7 @@ export interface LeaderOverdueInput {
 
 export function leaderOverdueCard(input: LeaderOverdueInput): Card {
   const { task } = input;
-  const reports = task.reports ?? [];
+  const reports = (task.reports ?? []).filter((r) => task.leadUnit === undefined || r.unit === task.leadUnit);
   const last = reports.length ? reports[reports.length - 1] : undefined;
   return renderCard('leader-overdue', {
     summary: summaryText(`超期报告：${task.code}「${task.title}」${input.unitName} 已超期 ${input.overdueWorkdays} 个工作日`),
@@ -155,7 +156,7 @@ export function leaderOverdueCard(input: LeaderOverdueInput): Card {
     deadline: cnDate(task.deadline),
     progress: task.progress ?? 0,
     state: STATE_LABEL[task.state ?? 'in_progress'],
-    report: last ? { at: momentText(last.at, input.tz ?? DEFAULT_TZ, input.today), content: cut(last.content, 300) || '（见佐证材料）' } : null,
+    report: last ? { unit: input.unitName, percent: last.percent, at: momentText(last.at, input.tz ?? DEFAULT_TZ, input.today), content: cut(last.content, 300) || '（见佐证材料）' } : null,
     noReport: !last,
     letterNumber: input.letterNumber ?? null,
   });

@@ -5,10 +5,11 @@ import { escalationCard, minutesFormCard, MINUTES_FIELDS, type EscalationState }
 import { checkCard, inspectCard } from '../../src/cards/limits';
 import { myTasksCard, rollupCard, weeklyDigestCard, type RollupTask } from '../../src/cards/list-cards';
 import { bulletinCard, helpCard, noticeCard } from '../../src/cards/message-cards';
-import { letterCard, reminderDigestCard, urgeCard, type ReminderItem } from '../../src/cards/reminder-cards';
+import { leaderOverdueCard, letterCard, reminderDigestCard, urgeCard, type ReminderItem } from '../../src/cards/reminder-cards';
 import { monthlySummaryCard, statsCard } from '../../src/cards/stats-cards';
 import type { Card } from '../../src/cards/template';
 import type { Light, LightColor } from '../../src/domain/lights';
+import type { ProgressReport } from '../../src/domain/task';
 
 const light = (color: LightColor, reason: string, overdueWorkdays = 0): Light => ({ color, reason, overdueWorkdays, workdaysLeft: -overdueWorkdays, lag: 0 });
 const red = light('red', '已超期 4 个工作日', 4);
@@ -195,5 +196,29 @@ describe('messages', () => {
     const card = ok(noticeCard({ title: '提示', text: '<at id=all></at>', color: 'orange' }));
     expect(header(card).template).toBe('orange');
     expect(cardText(card)).not.toContain('<at');
+  });
+});
+
+describe("the leader's 超期事项报告 shows the lead unit's latest report (issue 14, rough edge 7)", () => {
+  const at = (h: number) => new Date(Date.UTC(2026, 11, 1, h));
+  const report = (unit: string, percent: number, content: string, h: number): ProgressReport => ({ unit, by: 'X', at: at(h), percent, content, evidence: [], via: 'reply' });
+  const input = (reports: ProgressReport[]) => ({
+    leaderName: '王市长',
+    task: { code: 'DB-2026-0001', title: '拆除违建', deadline: '2026-11-20', state: 'in_progress' as const, progress: 80, leadUnit: 'MSZ', reports },
+    unitName: '梅山镇',
+    groupName: '第一专项督导组',
+    overdueWorkdays: 7,
+    today: '2026-12-01',
+  });
+
+  test("a co-unit's later report is not shown as 最近反馈", () => {
+    const text = cardText(ok(leaderOverdueCard(input([report('MSZ', 80, '已拆除主体', 1), report('ZJJ', 0, '住建已出具认定意见', 2)]))));
+    expect(text).toContain('最近反馈**（责任单位梅山镇，12-01 09:00，80%）：已拆除主体');
+    expect(text).not.toContain('住建已出具认定意见');
+  });
+
+  test('only co-unit reports: the lead unit has not reported', () => {
+    const text = cardText(ok(leaderOverdueCard(input([report('ZJJ', 0, '住建已出具认定意见', 2)]))));
+    expect(text).toContain('责任单位尚未反馈进度');
   });
 });
