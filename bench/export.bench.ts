@@ -1,21 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import pino from 'pino';
-import { chineseDaysSource } from '../src/adapters/chinese-days-source';
 import { connectMongo } from '../src/adapters/mongo/connection';
-import { Locks } from '../src/adapters/mongo/lock';
 import { defineModels, ensureIndexes } from '../src/adapters/mongo/models';
-import { OutboxStore } from '../src/adapters/mongo/outbox-store';
-import { TaskStore } from '../src/adapters/mongo/task-store';
-import type { AppDeps } from '../src/app/deps';
 import { writeCsv, writeXlsx, sheet } from '../src/app/table-export';
 import { taskColumns, taskRows } from '../src/app/task-queries';
-import { FixedClock } from '../src/clock';
-import { WorkCalendar } from '../src/domain/calendar';
 import { startFerretDB } from '../scripts/ferretdb';
 import { orgForSeeding, parseSeedArgs, seedTasks } from '../scripts/seed-tasks';
 import { mb, measure, runWhenMain } from './measure';
+import { seededAppDeps } from './seeded-deps';
 
 /**
  * The task export, streamed (cursor → exceljs WorkbookWriter / csv-stringify → the response), over
@@ -45,20 +38,7 @@ export async function run(): Promise<void> {
     const org = await orgForSeeding(models);
     const max = Math.max(...SIZES);
     await measure(`seed ${max} tasks`, () => seedTasks(models, org, parseSeedArgs(['--count', String(max), '--now', NOW.toISOString(), '--back', '120', '--seed', '7'])));
-    const locks = new Locks(models.locks);
-    const outbox = new OutboxStore(models);
-    const deps: AppDeps = {
-      settings: { tz: 'Asia/Shanghai', lights: { yellowWorkdays: 3, lagPoints: 30 }, categories: ['其他'], meetingSource: '调度会' },
-      models,
-      locks,
-      outbox,
-      tasks: new TaskStore(models, locks, outbox),
-      orgs: { get: async () => org, invalidate: () => undefined },
-      clock: new FixedClock(NOW),
-      cal: new WorkCalendar(chineseDaysSource()),
-      log: pino({ level: 'silent' }),
-      botOpenId: () => undefined,
-    };
+    const deps = seededAppDeps(models, org, NOW);
     const columns = taskColumns(org, 'Asia/Shanghai');
     for (const n of SIZES) {
       const q = { limit: n, offset: 0 };

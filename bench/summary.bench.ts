@@ -1,27 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
-import { chineseDaysSource } from '../src/adapters/chinese-days-source';
 import { connectMongo } from '../src/adapters/mongo/connection';
-import { Locks } from '../src/adapters/mongo/lock';
 import { defineModels, ensureIndexes } from '../src/adapters/mongo/models';
-import { OutboxStore } from '../src/adapters/mongo/outbox-store';
-import { TaskStore } from '../src/adapters/mongo/task-store';
 import { AppCardViews } from '../src/app/card-views';
-import type { AppDeps } from '../src/app/deps';
 import { DispatchService } from '../src/app/dispatch-service';
 import { leadersSide } from '../src/app/leaders';
 import { EscalationService } from '../src/app/leaders/escalation-service';
 import { SummaryService } from '../src/app/leaders/summary-service';
-import { FixedClock } from '../src/clock';
 import { checkCard, monthlySummaryCard } from '../src/cards';
-import { WorkCalendar } from '../src/domain/calendar';
 import { hasRole } from '../src/domain/org';
 import { parsePeriod } from '../src/domain/summary';
 import { JobRunner } from '../src/jobs/runner';
 import { startFerretDB } from '../scripts/ferretdb';
 import { orgForSeeding, parseSeedArgs, seedTasks } from '../scripts/seed-tasks';
-import { mb, measure, runWhenMain } from './measure';
+import { measure, runWhenMain } from './measure';
+import { seededAppDeps } from './seeded-deps';
 
 /**
  * The monthly summary over 100,000 tasks on FerretDB (SQLite): seeds them (scripts/seed-tasks.ts), then
@@ -44,20 +37,7 @@ export async function run(): Promise<void> {
     const org = await orgForSeeding(models);
     const seeded = await measure(`seed ${COUNT} tasks`, () => seedTasks(models, org, parseSeedArgs(['--count', String(COUNT), '--now', NOW.toISOString(), '--back', '120', '--seed', '7'])));
     console.log(`  ${Object.entries(seeded.value.byState).map(([s, n]) => `${s} ${n}`).join(', ')}`);
-    const locks = new Locks(models.locks);
-    const outbox = new OutboxStore(models);
-    const deps: AppDeps = {
-      settings: { tz: 'Asia/Shanghai', lights: { yellowWorkdays: 3, lagPoints: 30 }, categories: ['其他'], meetingSource: '调度会' },
-      models,
-      locks,
-      outbox,
-      tasks: new TaskStore(models, locks, outbox),
-      orgs: { get: async () => org, invalidate: () => undefined },
-      clock: new FixedClock(NOW),
-      cal: new WorkCalendar(chineseDaysSource()),
-      log: pino({ level: 'silent' }),
-      botOpenId: () => undefined,
-    };
+    const deps = seededAppDeps(models, org, NOW);
     const summary = new SummaryService(deps, new EscalationService(deps));
     const nov = parsePeriod('2026-11')!;
     const city = await measure('city-wide monthly summary (2026-11)', () => summary.monthly(summary.cityScope(org), nov, NOW));

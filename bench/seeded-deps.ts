@@ -1,0 +1,28 @@
+import pino from 'pino';
+import { chineseDaysSource } from '../src/adapters/chinese-days-source';
+import { Locks } from '../src/adapters/mongo/lock';
+import type { Models } from '../src/adapters/mongo/models';
+import { OutboxStore } from '../src/adapters/mongo/outbox-store';
+import { TaskStore } from '../src/adapters/mongo/task-store';
+import type { AppDeps } from '../src/app/deps';
+import { FixedClock } from '../src/clock';
+import { WorkCalendar } from '../src/domain/calendar';
+import type { Org } from '../src/domain/org';
+
+/** The app's dependencies over a seeded database, on a fixed clock and a silent log: what a bench drives. */
+export function seededAppDeps(models: Models, org: Org, now: Date): AppDeps {
+  const locks = new Locks(models.locks);
+  const outbox = new OutboxStore(models);
+  return {
+    settings: { tz: 'Asia/Shanghai', lights: { yellowWorkdays: 3, lagPoints: 30 }, categories: ['其他'], meetingSource: '调度会' },
+    models,
+    locks,
+    outbox,
+    tasks: new TaskStore(models, locks, outbox),
+    orgs: { get: async () => org, invalidate: () => undefined },
+    clock: new FixedClock(now),
+    cal: new WorkCalendar(chineseDaysSource()),
+    log: pino({ level: 'silent' }),
+    botOpenId: () => undefined,
+  };
+}
