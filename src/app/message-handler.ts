@@ -11,6 +11,7 @@ import type { AppDeps } from './deps';
 import type { ParseProblem } from '../domain/dispatch';
 import { DISPATCH_REFUSAL, type DispatchService } from './dispatch-service';
 import { replyCard, replyLiveCard, replyText } from './notify';
+import { progressReplyText } from '../cards/task-card';
 import type { TaskService } from './task-service';
 import type { CardViews, TaskView } from './views';
 
@@ -47,6 +48,8 @@ export function statsRefusal(p: Person): string {
 }
 
 export const MY_TASKS_REFUSAL = '“我的任务”列出您所在单位的督办事项；您不是单位联络员或负责人。督导组成员和市领导请发送“统计”。';
+
+const evidenceCount = (t: Task) => t.reports.reduce((n, r) => n + r.evidence.length, 0);
 
 export class MessageHandler {
   constructor(
@@ -121,8 +124,7 @@ export class MessageHandler {
     const percent = said.percent ?? (pct ? Math.min(Number(pct[1]), 100) : task.progress);
     const evidence = evidenceIn(m, text);
     const r = await this.tasks.act(code, { type: 'progress', percent, content: text, evidence, via: 'reply' }, person);
-    const ev = evidence.length ? `，附 ${evidence.length} 项佐证` : '';
-    await this.send([replyText(m, r.ok ? `已记录 ${code} 的进度 ${percent}%${ev}，卡片已更新。` : r.message)]);
+    await this.send([replyText(m, r.ok ? progressReplyText(code, percent, evidence.length, evidenceCount(r.task)) : r.message)]);
   }
 
   private viewFor(person: Person, task: Task): TaskView {
@@ -165,8 +167,9 @@ export class MessageHandler {
         return [replyLiveCard(m, 'task', `task:${task.code}`, view)];
       }
       case 'progress': {
-        const r = await this.tasks.act(cmd.code, { type: 'progress', percent: cmd.percent, content: cmd.text, evidence: evidenceIn(m, cmd.text), via: 'command' }, person);
-        return [replyText(m, r.ok ? `已记录 ${cmd.code} 的进度 ${cmd.percent}%，卡片已更新。` : r.message)];
+        const evidence = evidenceIn(m, cmd.text);
+        const r = await this.tasks.act(cmd.code, { type: 'progress', percent: cmd.percent, content: cmd.text, evidence, via: 'command' }, person);
+        return [replyText(m, r.ok ? progressReplyText(cmd.code, cmd.percent, evidence.length, evidenceCount(r.task)) : r.message)];
       }
       case 'urge': {
         const r = await this.tasks.act(cmd.code, { type: 'urge', note: cmd.note || undefined }, person);

@@ -1,5 +1,5 @@
 /** Every card the bot sends: typed builders over the templates in cards/, and the limits check. */
-export { taskCard, taskCardVars, evidenceText, MAX_UNIT_OPTIONS, type TaskCardContext, type TaskCardMode, type UnitOption } from './task-card';
+export { taskCard, taskCardVars, evidenceText, taskEvidenceText, progressReplyText, MAX_UNIT_OPTIONS, type TaskCardContext, type TaskCardMode, type UnitOption } from './task-card';
 export { dispatchPreviewCard, dispatchFormCard, DISPATCH_FIELDS, MAX_FORM_OPTIONS, type DispatchPreviewInput, type DispatchFormInput, type PreviewTask, type DispatchField } from './dispatch-cards';
 export { rollupCard, myTasksCard, weeklyDigestCard, byUrgency, type RollupInput, type RollupTask, type MyTasksInput, type MyTaskItem, type WeeklyDigestInput, type WeeklyUnit } from './list-cards';
 export { statsCard, monthlySummaryCard, type StatsInput, type MonthlySummaryInput, type OverdueItem, type RankingRow } from './stats-cards';

@@ -120,9 +120,9 @@ export function taskCardVars(task: Task, ctx: TaskCardContext): Record<string, u
           count: task.reports.length,
           percent: report.percent,
           content: cut(report.content, LIMIT.report) || '（见佐证材料）',
-          evidence: evidenceText(report.evidence),
         }
       : null,
+    evidence: taskEvidenceText(task.reports.flatMap((r) => r.evidence)),
     close: close ? { who: who(close.by), at: when(close.at), content: cut(close.content, LIMIT.request) } : null,
     extension: extension
       ? { who: who(extension.by), at: when(extension.at), from: task.deadline, to: extension.newDeadline ?? '?', reason: cut(extension.reason, LIMIT.request) }
@@ -219,10 +219,22 @@ export function evidenceText(evidence: Evidence[]): string | null {
   const parts = [
     n.image ? `图片 ${n.image}` : '',
     n.file ? `文件 ${n.file}` : '',
-    n.docno ? `文号 ${n.docno}${docnos.length ? `（${docnos.slice(0, 2).join('、')}）` : ''}` : '',
+    n.docno ? `文号 ${n.docno}${docnos.length ? `（${docnos.slice(0, 2).join('、')}${docnos.length > 2 ? `…等 ${docnos.length} 项` : ''}）` : ''}` : '',
     n.link ? `链接 ${n.link}` : '',
   ];
   return parts.filter(Boolean).join(' · ');
+}
+
+/** Every piece of evidence the task's reports brought: `佐证材料（共 4 项）：图片 1 · 文件 1 · 文号 1（梅政〔2026〕12号） · 链接 1`. */
+export function taskEvidenceText(evidence: Evidence[]): string | null {
+  const text = evidenceText(evidence);
+  return text ? `佐证材料（共 ${evidence.length} 项）：${text}` : null;
+}
+
+/** `已记录 DB-… 的进度 60%，附 1 项佐证（本事项共 3 项），卡片已更新。` */
+export function progressReplyText(code: string, percent: number, added: number, total: number): string {
+  const ev = added ? `，附 ${added} 项佐证（本事项共 ${total} 项）` : total ? `，本事项共 ${total} 项佐证材料` : '';
+  return `已记录 ${code} 的进度 ${percent}%${ev}，卡片已更新。`;
 }
 
 function historyText(h: AuditEntry): string {

@@ -145,6 +145,10 @@ describe('the other loops', () => {
     await h.say('ou_off1', `进度 ${code} 30% 已劝离5户`);
     await h.drain();
     expect((await getTask(code))).toMatchObject({ progress: 30, state: 'in_progress' });
+    // the 进度 reply counts the evidence it brought and the task's total (issue 14, item 8)
+    await h.say('ou_off1', `进度 ${code} 40% 按梅政〔2026〕12号执行，见 https://example.org/x`);
+    await h.drain();
+    expect(String((h.botMessages(h.fake.p2pChatOf('ou_off1')).at(-1)!.content as { text?: string }).text)).toBe(`已记录 ${code} 的进度 40%，附 2 项佐证（本事项共 2 项），卡片已更新。`);
     await h.say('ou_off1', '我的任务');
     await h.drain();
     const mine = h.botMessages(h.fake.p2pChatOf('ou_off1')).at(-1)!;

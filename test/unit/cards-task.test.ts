@@ -2,7 +2,7 @@ import { cardValueSchema } from '../../src/cards/actions';
 import { cardButtons, cardText, formFields } from '../../src/cards/inspect';
 import { cardBytes, checkCard, CARD_MAX_BYTES } from '../../src/cards/limits';
 import { sampleOrg, sampleTask } from '../../src/cards/samples';
-import { taskCard, type TaskCardContext, type TaskCardMode } from '../../src/cards/task-card';
+import { progressReplyText, taskCard, type TaskCardContext, type TaskCardMode } from '../../src/cards/task-card';
 import type { Light } from '../../src/domain/lights';
 import type { Task, TaskRequest, TaskState } from '../../src/domain/task';
 
@@ -216,5 +216,39 @@ describe("a co-unit's copy offers only what a co-unit may do (issue 14, rough ed
     expect(fields(progress)).toEqual(['progress:input', 'content:input']);
     expect(texts(progress)).toEqual(['反馈进度', '返回']);
     for (const mode of ['submit', 'extension', 'escalation'] as TaskCardMode[]) expect(texts(render(taskIn('in_progress'), { view: 'co', mode }))).toEqual(['反馈进度']);
+  });
+});
+
+describe("the card lists all the task's evidence, not only the latest report's (issue 14, item 8)", () => {
+  const rep = (evidence: Task['reports'][number]['evidence'], content: string): Task['reports'][number] => ({ unit: 'MSZ', by: 'P2', at, percent: 50, content, evidence, via: 'reply' });
+  test('an earlier image, 文号 and link stay on the card beside the latest file', () => {
+    const t = sampleTask({
+      state: 'in_progress',
+      reports: [
+        rep([{ kind: 'image', key: 'img_1' }, { kind: 'docno', text: '梅政〔2026〕12号' }, { kind: 'link', url: 'https://example.org/a' }], '第一次'),
+        rep([{ kind: 'file', key: 'file_1', name: '方案.docx' }], '第二次'),
+      ],
+    } as Partial<Task>);
+    const text = cardText(render(t));
+    expect(text).toContain('佐证材料（共 4 项）：图片 1 · 文件 1 · 文号 1（梅政〔2026〕12号） · 链接 1');
+  });
+  test('many 文号: two named, then …等 N 项; the card stays within its limits', () => {
+    const docs = Array.from({ length: 40 }, (_, i) => ({ kind: 'docno' as const, text: `梅政〔2026〕${i + 1}号` }));
+    const t = sampleTask({ state: 'in_progress', reports: Array.from({ length: 20 }, (_, i) => rep(docs.slice(i * 2, i * 2 + 2), `第${i + 1}次`)) } as Partial<Task>);
+    const text = cardText(render(t));
+    expect(text).toContain('佐证材料（共 40 项）：文号 40（梅政〔2026〕1号、梅政〔2026〕2号…等 40 项）');
+  });
+  test('no evidence: no line', () => {
+    expect(cardText(render(sampleTask({ state: 'in_progress', reports: [] })))).not.toContain('佐证材料');
+  });
+});
+
+describe('the 进度 reply counts evidence (issue 14, item 8)', () => {
+  test.each([
+    [0, 0, '已记录 DB-2026-0001 的进度 60%，卡片已更新。'],
+    [2, 2, '已记录 DB-2026-0001 的进度 60%，附 2 项佐证（本事项共 2 项），卡片已更新。'],
+    [0, 3, '已记录 DB-2026-0001 的进度 60%，本事项共 3 项佐证材料，卡片已更新。'],
+  ])('added %i of %i', (added, total, text) => {
+    expect(progressReplyText('DB-2026-0001', 60, added, total)).toBe(text);
   });
 });
