@@ -3,7 +3,7 @@ import { messageKey } from '../adapters/mongo/keys';
 import type { OutboxItem } from '../adapters/mongo/models/outbox';
 import type { CardActionName } from '../cards/actions';
 import { BULLETIN_EXAMPLE, parseBulletin } from '../domain/bulletin';
-import { hasRole, type Person } from '../domain/org';
+import { hasRole } from '../domain/org';
 import { scoreTerms } from '../domain/ranking';
 import { monthOf } from '../domain/summary';
 import { localDate } from '../domain/time';

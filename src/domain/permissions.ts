@@ -85,10 +85,3 @@ export function dispatchScope(p: Person, org: Org): { group: string; units: stri
   }
   return null;
 }
-
-/** The group that tracks a task for a unit within a dispatcher's scope: the unit's special group inside the scope, else the dispatcher's group. */
-export function trackingGroup(dispatcherGroup: string, unit: string, org: Org): string {
-  const g = org.group(dispatcherGroup);
-  if (g?.kind === 'special') return g.code;
-  return dispatcherGroup;
-}

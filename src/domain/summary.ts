@@ -95,7 +95,7 @@ export class PeriodTally {
     readonly period: Period,
     today: LocalDate,
     private readonly tz: string,
-    private readonly cal: WorkCalendar,
+    cal: WorkCalendar,
     private readonly w: RankingWeights,
     private readonly excluded: Exclusions = NO_EXCLUSIONS,
     counter?: WorkdayCounter,

@@ -39,7 +39,7 @@ export function createHttpApp(o: HttpOptions): Koa {
     });
   }
   app.use(errors(o.log));
-  app.use(async (ctx, next) => {
+  app.use(async (_ctx, next) => {
     try {
       await next();
     } catch (e) {

@@ -43,7 +43,7 @@ beforeAll(async () => {
 
   const A = await dispatch({ leadUnit: 'MSZ', group: 'G1', deadline: '2026-09-30', state: 'dispatched', priority: '紧急' });
   const B = await dispatch({ leadUnit: 'LDZ', group: 'G2', deadline: '2026-10-09', state: 'dispatched' });
-  const C = await dispatch({ leadUnit: 'ZJJ', group: 'G1', deadline: '2026-10-16', state: 'in_progress', progress: 80, strict: true });
+  await dispatch({ leadUnit: 'ZJJ', group: 'G1', deadline: '2026-10-16', state: 'in_progress', progress: 80, strict: true });
   const D = await dispatch({ leadUnit: 'MSZ', group: 'G1', deadline: '2026-09-30', state: 'in_progress', progress: 80 });
   await dispatch({ leadUnit: 'MSZ', group: 'G1', deadline: '2026-09-20', state: 'cancelled' });
   await dispatch({ leadUnit: 'ZJJ', group: 'G1', deadline: '2026-09-22', state: 'submitted', progress: 100 });

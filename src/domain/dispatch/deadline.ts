@@ -79,7 +79,7 @@ const MATCHERS: Matcher[] = [
   { re: /(上|下)半年/g, date: (m, e) => nearest(e, (y) => quarterEnd(y, m[1] === '上' ? 2 : 4)) },
   { re: /(今|本|明|当)?年度?\s?(?:底|末|内)/g, date: (m, e) => makeDate(e.year + (m[1] === '明' ? 1 : 0), 12, 31) },
   { re: /第?([1-4])\s?季度[末底内]?/g, date: (m, e) => nearest(e, (y) => quarterEnd(y, +m[1])) },
-  { re: /(?:本|当|这个?)季度[末底内]?/g, date: (m, e) => quarterEnd(e.year, Math.ceil(e.month / 3)) },
+  { re: /(?:本|当|这个?)季度[末底内]?/g, date: (_m, e) => quarterEnd(e.year, Math.ceil(e.month / 3)) },
   { re: /(本|这|下个?|下)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, date: (m, e) => weekday(e, m[1], m[2]) },
   { re: /(\d{1,3})\s?个?\s?工作日/g, date: (m, e) => (+m[1] > 0 ? e.calendar.addWorkdays(e.today, +m[1]) : undefined) },
   { re: /(\d{1,3})\s?个?\s?(?:天|日(?=\s?(?:内|以内|之内)))/g, date: (m, e) => addDays(e.today, +m[1]) },
