@@ -33,7 +33,8 @@ export function evidenceIn(m: InboundMessage, text: string): Evidence[] {
 export function dispatchRefusalText(problems: ParseProblem[]): string {
   const lines = problems.map((p, i) => {
     const where = p.where && !p.message.startsWith(`${p.where}：`) ? `${p.where}：` : '';
-    return `${i + 1}. ${where}${p.message}${p.example ? `\n   例如：${p.example}` : ''}`;
+    const example = p.example && !p.message.includes(p.example) ? `\n   例如：${p.example}` : '';
+    return `${i + 1}. ${where}${p.message}${example}`;
   });
   return `派单未创建，请修改后重新发送（共 ${problems.length} 处问题）：\n${lines.join('\n')}`;
 }

@@ -14,6 +14,16 @@ describe('a 派单 refusal says where each problem is once', () => {
     expect(text).not.toContain('第1项：第1项');
     expect(dispatchRefusalText([{ where: '全文', message: '没有找到要派发的事项' }])).toContain('1. 全文：没有找到要派发的事项');
   });
+
+  it('an example already in the sentence is not repeated on its own line', () => {
+    const r = parseDispatch('1. 甲\n责任单位：梅山镇', ctx());
+    if (r.ok) throw new Error('expected problems');
+    const text = dispatchRefusalText(r.problems);
+    expect(text).toMatch(/缺少完成时限，请写明截止日期，例如“完成时限：[^”]+”/);
+    expect(text).not.toContain('\n   例如：完成时限');
+    // a problem whose sentence has no example keeps the example line
+    expect(dispatchRefusalText([{ where: '表头', message: '表格缺少“责任单位”列', example: '事项\t责任单位' }])).toContain('\n   例如：事项\t责任单位');
+  });
 });
 
 describe('document numbers (文号) in a report are the number alone', () => {
