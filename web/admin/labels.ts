@@ -22,7 +22,7 @@ export const ACTION_LABEL: Record<string, string> = {
 export const OUTBOX_STATUS: Record<string, string> = { failed: '发送失败', pending: '待发送', sent: '已发送', superseded: '已被更新取代' };
 export const RUN_STATUS: Record<string, string> = { ok: '完成', skipped: '跳过', error: '出错', running: '运行中' };
 export const TRIGGER_LABEL: Record<string, string> = { schedule: '定时', 'catch-up': '补跑', manual: '手动' };
-export const JOB_LABEL: Record<string, string> = { reminders: '每日提醒', 'weekly-digest': '督办周报', 'monthly-summary': '月度汇总', 'meeting-reminder': '调度会提醒', cleanup: '数据清理' };
+export const JOB_LABEL: Record<string, string> = { reminders: '每日提醒', 'weekly-digest': '督办周报', 'monthly-summary': '月度汇总', 'meeting-reminder': '调度会提醒', cleanup: '数据清理', outbox: '消息发送' };
 
 /** The service's time zone (from /api/stats): times show as the service counts them. */
 export const zone = { tz: 'Asia/Shanghai' };
