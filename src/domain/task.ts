@@ -15,7 +15,7 @@ export const STATE_LABEL: Record<TaskState, string> = {
 
 export const PRIORITIES = ['一般', '重要', '紧急'] as const;
 export type Priority = (typeof PRIORITIES)[number];
-export const SOURCES = ['日常督导', '明察暗访', '领导交办', '调度会', '其他'] as const;
+export const SOURCES = ['日常督导', '明察暗访', '领导交办', '调度会', '现场督导', '专题协调会', '其他'] as const;
 export type TaskSource = (typeof SOURCES)[number];
 export const DEFAULT_CATEGORIES = ['重点项目', '问题整改', '征迁', '信访', '巡视整改', '其他'] as const;
 

@@ -1,4 +1,4 @@
-import type { Priority, TaskSource } from '../task';
+import { SOURCES, type Priority, type TaskSource } from '../task';
 import type { FieldKind } from './types';
 import { toHalfWidth } from './text';
 
@@ -46,8 +46,6 @@ export function mapCategory(text: string, categories: string[]): { category: str
   if (categories.includes(t)) return { category: t };
   return { category: '其他', categoryLabel: text.trim() };
 }
-
-const SOURCES: readonly TaskSource[] = ['日常督导', '明察暗访', '领导交办', '调度会', '其他'];
 
 /** Free 来源 text → the nearest source; the written label is kept when it says more. */
 export function mapSource(text: string, meetingSource: TaskSource): { source: TaskSource; sourceLabel?: string } {
