@@ -50,7 +50,7 @@ export function mapCategory(text: string, categories: string[]): { category: str
 /** Free 来源 text → the nearest source; the written label is kept when it says more. */
 export function mapSource(text: string, meetingSource: TaskSource): { source: TaskSource; sourceLabel?: string } {
   const t = normKey(text);
-  if ((SOURCES as string[]).includes(t)) return { source: t as TaskSource };
+  if ((SOURCES as readonly string[]).includes(t)) return { source: t as TaskSource };
   let source: TaskSource = '其他';
   if (/暗访|明察|暗查|暗拍|突击检查|随机抽查/.test(t)) source = '明察暗访';
   else if (/调度会/.test(t)) source = '调度会';
