@@ -44,6 +44,9 @@ import { createMetrics, type Metrics } from './metrics';
 import { meteredBot, meteredCards } from './app/metered';
 import { openapiRoutes } from './http/openapi-routes';
 import { recordRoutes } from './http/record-routes';
+import { featureRoutes } from './http/feature-routes';
+import { featureActions, type Feature } from './app/feature';
+import { CARD_ACTIONS } from './cards/actions';
 import { backfillSteps } from './app/record-steps';
 import { version } from '../package.json';
 import { isEntry } from './paths';
@@ -112,7 +115,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   let botOpenId: string | undefined;
   let outboxSender: OutboxWorker | undefined; // the `outbox` job sends through the service's worker
   const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender, metrics, prepare: false });
-  const { deps, views, dispatch, leaders, runner } = core;
+  const { deps, views, dispatch, leaders, features, runner } = core;
   const { models, locks, outbox, tasks, clock } = deps;
   businessNow = () => clock.now().getTime();
   db.onStart('indexes', () => ensureIndexes(models));
@@ -128,11 +131,12 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   }
 
   const taskService = new TaskService(deps, leaders.effects);
-  const messages = new MessageHandler(deps, views, taskService, dispatch, leaders.commands);
-  const cards = new CardHandler(deps, views, taskService, dispatch, leaders.cardActions);
+  const messages = new MessageHandler(deps, views, taskService, dispatch, leaders.commands, features);
+  const actions = featureActions(features);
+  const cards = new CardHandler(deps, views, taskService, dispatch, leaders.cardActions, actions);
   const bot = new Bot(deps, {
     onMessage: (m) => messages.handle(m),
-    onCard: meteredCards((a) => cards.handle(a), metrics),
+    onCard: meteredCards((a) => cards.handle(a), metrics, new Set([...CARD_ACTIONS, ...actions.keys()])),
     onOther: async (e) => {
       if (e.eventType === 'im.chat.member.bot.added_v1' && e.chatId) await messages.greet(e.chatId, e.eventId);
     },
@@ -147,6 +151,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     apiRoutes({ deps, runner, resolver: config.sandbox ? sandbox!.resolver : feishuResolver(messenger), extend: (r) => leaders.api(r) }),
     dashboardRoutes({ deps, runner }),
     recordRoutes({ deps }),
+    featureRoutes(features, log),
     webRoutes({ sandbox: Boolean(sandbox), log }),
   ];
   if (sandbox) routers.push(sandbox.routes({ deps, runner, worker, clock, kept: kept! }));
@@ -198,6 +203,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
         if (!db.ready) return;
         void tasks.relayAll().catch((e) => log.warn({ err: (e as Error).message }, 'relay failed; the next pass retries'));
         void leaders.relayAll().catch((e) => log.warn({ err: (e as Error).message }, 'relay failed; the next pass retries'));
+        for (const f of features) void f.relay?.().catch((e) => log.warn({ err: (e as Error).message, feature: f.name }, 'relay failed; the next pass retries'));
       };
       void db.whenReady().then(relay);
       relayTimer = setInterval(relay, 5 * 60_000);
@@ -233,6 +239,7 @@ export interface Core {
   views: AppCardViews;
   dispatch: DispatchService;
   leaders: ReturnType<typeof leadersSide>;
+  features: Feature[];
   runner: JobRunner;
 }
 
@@ -268,11 +275,14 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   const views = new AppCardViews(deps);
   const dispatch = new DispatchService(deps);
   const leaders = leadersSide(deps, views, dispatch);
+  // the features, one line each (docs/architecture.md#features)
+  const features: Feature[] = [];
+  views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window
   const outboxRun = outboxJob({ tasks, leaders, sender: () => o.outboxSender?.() }); // no cron slot: see jobs/outbox.ts
-  const runner = new JobRunner(deps, [remindersJob(), weeklyDigestJob(), ...leaders.jobs, outboxRun, cleanupJob({ eventRetentionMs })], config.schedules);
+  const runner = new JobRunner(deps, [remindersJob(), weeklyDigestJob(), ...leaders.jobs, ...features.flatMap((f) => f.jobs ?? []), outboxRun, cleanupJob({ eventRetentionMs })], config.schedules);
 
-  return { deps, views, dispatch, leaders, runner };
+  return { deps, views, dispatch, leaders, features, runner };
 }
 
 /**

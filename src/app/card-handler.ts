@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { InboundCardAction } from '../adapters/feishu/envelope';
-import { cardValueSchema, type CardActionName, type CardValue } from '../cards/actions';
+import { CARD_ACTIONS, cardValueSchema, type CardActionName, type CardValue } from '../cards/actions';
 import { matchUnit } from '../domain/dispatch';
 import { officialUnits, type Person } from '../domain/org';
 import { unknownPersonMessage } from '../domain/permissions';
@@ -55,7 +55,7 @@ function firstIssue(e: z.ZodError): string {
 }
 
 export class CardHandler {
-  private readonly registry = new Map<CardActionName, Handler>();
+  private readonly registry = new Map<string, Handler>();
 
   constructor(
     private readonly deps: AppDeps,
@@ -63,6 +63,7 @@ export class CardHandler {
     private readonly taskService: TaskService,
     private readonly dispatch: DispatchService,
     extra: Partial<Record<CardActionName, Handler>> = {},
+    features: ReadonlyMap<string, Handler> = new Map(),
   ) {
     const r = this.registry;
     r.set('task.accept', (c) => this.taskCommand(c, { type: 'accept' }));
@@ -88,12 +89,16 @@ export class CardHandler {
     r.set('dispatch.cancel', (c) => this.decidePreview(c, false));
     r.set('dispatch.submit', (c) => this.dispatchForm(c));
     r.set('list.refresh', (c) => this.refreshList(c));
-    for (const [name, h] of Object.entries(extra)) r.set(name as CardActionName, h!);
+    for (const [name, h] of Object.entries(extra)) r.set(name, h!);
+    for (const [name, h] of features) {
+      if (r.has(name)) throw new Error(`card action ${name} is given twice`);
+      r.set(name, h);
+    }
   }
 
   async handle(a: InboundCardAction): Promise<CardAnswer> {
     const parsed = cardValueSchema.safeParse(a.value);
-    if (!parsed.success) return { toast: { type: 'error', content: '无法识别这个按钮，请刷新卡片后重试。' } };
+    if (!parsed.success || !(this.registry.has(parsed.data.a) || (CARD_ACTIONS as readonly string[]).includes(parsed.data.a))) return { toast: { type: 'error', content: '无法识别这个按钮，请刷新卡片后重试。' } };
     const org = await this.deps.orgs.get();
     const person = org.byOpenId(a.operatorOpenId);
     if (!person) return { toast: { type: 'error', content: unknownPersonMessage(a.operatorOpenId) } };

@@ -22,6 +22,7 @@ import { OPEN_STATES, TASK_STATES, type Task, type TaskState } from '../domain/t
 import { localDate } from '../domain/time';
 import type { AppDeps } from './deps';
 import type { CardViews, TaskCardMode, TaskView } from './views';
+import type { Feature } from './feature';
 
 /**
  * Cards built from current data: what handlers answer with, and what the outbox renders when it sends
@@ -36,6 +37,21 @@ export class AppCardViews implements CardViews, CardRenderer {
 
   addRenderer(r: ExtraRenderer): void {
     this.extra.push(r);
+  }
+
+  private features: readonly Feature[] = [];
+
+  /** The features' live cards (by the kind before the colon of a ref) and their lines of the 帮助 card. */
+  useFeatures(features: readonly Feature[]): void {
+    this.features = features;
+    this.addRenderer(async (r, org) => {
+      const colon = r.ref.indexOf(':');
+      for (const f of features) {
+        const render = f.renderers?.[r.ref.slice(0, colon)];
+        if (render) return render(r.ref.slice(colon + 1), org);
+      }
+      return undefined;
+    });
   }
 
   private today(): string {
@@ -134,7 +150,10 @@ export class AppCardViews implements CardViews, CardRenderer {
       if (r.kind === 'official') return `${org.unitName(r.unit)} ${r.position}`;
       return { cityLeader: '挂钩市领导', admin: '系统管理员', observer: '成果运用单位' }[r.kind];
     });
-    return helpCard({ name: p.name, roles, commands: helpCommands(p) });
+    const core = helpCommands(p);
+    const more = this.features.flatMap((f) => f.help?.(p) ?? []);
+    // 帮助 itself stays the last line
+    return helpCard({ name: p.name, roles, commands: [...core.slice(0, -1), ...more, ...core.slice(-1)] });
   }
 
   notice(title: string, text: string, color?: string): Card {

@@ -14,6 +14,7 @@ import { replyCard, replyLiveCard, replyText } from './notify';
 import { progressReplyText } from '../cards/task-card';
 import type { TaskService } from './task-service';
 import type { CardViews, TaskView } from './views';
+import { matchCommand, type Feature } from './feature';
 
 /**
  * Messages: commands (docs/rules.md#commands) in direct chats, or with an @-mention in groups; and replies to a task
@@ -59,6 +60,7 @@ export class MessageHandler {
     private readonly tasks: TaskService,
     private readonly dispatch: DispatchService,
     private readonly extra?: ExtraCommand,
+    private readonly features: readonly Feature[] = [],
   ) {}
 
   private send(items: OutboxItem[]): Promise<void> {
@@ -92,6 +94,14 @@ export class MessageHandler {
       return;
     }
     const cmd = parseCommand(text);
+    for (const f of this.features) {
+      const taken = f.onMessage ? await f.onMessage(m, { person, text, command: cmd, mentioned, cardRef: card?.ref ?? null }) : null;
+      if (taken) {
+        this.deps.log.info({ feature: f.name, sender: m.senderOpenId, chat: m.chatId }, 'message');
+        await this.send(taken);
+        return;
+      }
+    }
     const cardCode = card?.ref.startsWith('task:') ? card.ref.slice(5) : null;
     if (cardCode) {
       // `进度 60% …` on a task card needs no code: the card names the task
@@ -105,7 +115,7 @@ export class MessageHandler {
     const progressCmd = cmd.cmd === 'progress' || (cmd.cmd === 'usage' && /^(进度|progress)/i.test(normalize(text)));
     if (!mentioned && !(cardCode && progressCmd)) return;
     this.deps.log.info({ cmd: cmd.cmd, sender: m.senderOpenId, chat: m.chatId }, 'command');
-    await this.send(await this.command(m, person, cmd));
+    await this.send(await this.command(m, person, cmd, text));
   }
 
   private async progressByReply(m: InboundMessage, person: Person, code: string, said: { percent?: number; text: string } | { usage: string }, mentioned: boolean): Promise<void> {
@@ -134,7 +144,7 @@ export class MessageHandler {
     return units.some((u) => task.coUnits.includes(u)) ? 'co' : 'group';
   }
 
-  private async command(m: InboundMessage, person: Person, cmd: Command): Promise<OutboxItem[]> {
+  private async command(m: InboundMessage, person: Person, cmd: Command, text: string): Promise<OutboxItem[]> {
     const org = await this.deps.orgs.get();
     switch (cmd.cmd) {
       case 'help':
@@ -181,6 +191,8 @@ export class MessageHandler {
         return [replyText(m, r.ok ? r.toast : r.message)];
       }
       default: {
+        const own = cmd.cmd === 'unknown' ? matchCommand(this.features, text) : null;
+        if (own) return own.command.handle(m, person, own.body);
         const handled = this.extra ? await this.extra(m, person, cmd) : null;
         if (handled) return handled;
         return [replyText(m, '没有听懂这条消息。发送“帮助”查看您可以使用的命令，例如：我的任务、查询 DB-2026-0001。')];

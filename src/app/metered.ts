@@ -22,18 +22,21 @@ export function meteredBot(bot: Receiver, m: Pick<Metrics, 'ingress'>): Receiver
 }
 
 /** The action named in a card's value (`a`), when it is one of ours. */
-export function cardActionName(a: InboundCardAction): string {
+export function cardActionName(a: InboundCardAction, known: ReadonlySet<string> = CORE_ACTIONS): string {
   const name = (a.value as { a?: unknown } | null)?.a;
-  return typeof name === 'string' && (CARD_ACTIONS as readonly string[]).includes(name) ? name : 'unknown';
+  return typeof name === 'string' && known.has(name) ? name : 'unknown';
 }
 
-export function meteredCards<T>(handle: (a: InboundCardAction) => Promise<T>, m: Pick<Metrics, 'cardAction'>): (a: InboundCardAction) => Promise<T> {
+const CORE_ACTIONS: ReadonlySet<string> = new Set(CARD_ACTIONS);
+
+/** `known`: the action names a label may carry (the core's and the features'); anything else is 'unknown'. */
+export function meteredCards<T>(handle: (a: InboundCardAction) => Promise<T>, m: Pick<Metrics, 'cardAction'>, known: ReadonlySet<string> = CORE_ACTIONS): (a: InboundCardAction) => Promise<T> {
   return async (a) => {
     const started = performance.now();
     try {
       return await handle(a);
     } finally {
-      m.cardAction(cardActionName(a), secondsSince(started));
+      m.cardAction(cardActionName(a, known), secondsSince(started));
     }
   };
 }

@@ -36,8 +36,11 @@ export const CARD_ACTIONS = [
 ] as const;
 export type CardActionName = (typeof CARD_ACTIONS)[number];
 
+/** A feature's own button (src/app/feature.ts): `feature.verb`, checked against the registered names when pressed. */
+export type FeatureActionName = `${string}.${string}`;
+
 export const cardValueSchema = z.object({
-  a: z.enum(CARD_ACTIONS),
+  a: z.string().regex(/^[a-z][a-z_]*\.[a-z][a-z_]*$/).max(40),
   v: z.literal(1).default(1),
   c: z.string().max(40).optional(), // task code
   s: z.string().max(20).optional(), // the task state the card showed
@@ -49,6 +52,6 @@ export const cardValueSchema = z.object({
 });
 export type CardValue = z.infer<typeof cardValueSchema>;
 
-export function cardValue(a: CardActionName, rest: Omit<CardValue, 'a' | 'v'> = {}): CardValue {
+export function cardValue(a: CardActionName | FeatureActionName, rest: Omit<CardValue, 'a' | 'v'> = {}): CardValue {
   return { a, v: 1, ...rest };
 }

@@ -14,7 +14,7 @@ export interface HelpInput {
   openId?: string;
 }
 
-const HELP_MAX = 20;
+const HELP_MAX = 32;
 
 export function helpCard(input: HelpInput): Card {
   const known = input.roles.length > 0;

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Context, Middleware, Next } from 'koa';
 import { z } from 'zod';
+import type { RouteDoc } from '../app/feature';
 import { ApiError, jsonBody } from './middleware';
 
 /**
@@ -14,20 +15,7 @@ import { ApiError, jsonBody } from './middleware';
  *   router.get('/letters', doc({ summary: '提示函登记', query: lettersQuery }), async (ctx) => {
  *     const q = ctx.state.query as z.infer<typeof lettersQuery>; …
  */
-export interface RouteDoc {
-  summary: string;
-  description?: string;
-  /** Validated against `ctx.query`; each property is one query parameter. */
-  query?: z.ZodType;
-  /** A JSON body, validated. */
-  body?: z.ZodType;
-  /** Bodies the route reads itself (an upload): documented, not validated here. */
-  uploads?: Record<string, { schema?: z.ZodType; description: string }>;
-  /** What a success answers (content type → words); JSON by default. */
-  answers?: Record<string, string>;
-  /** Success status, 200 unless said. */
-  status?: number;
-}
+export type { RouteDoc };
 
 const DOC = Symbol('route-doc');
 type Documented = Middleware & { [DOC]: RouteDoc };

@@ -1,0 +1,144 @@
+import type { Writable } from 'node:stream';
+import type { z } from 'zod';
+import type { InboundMessage } from '../adapters/feishu/envelope';
+import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import type { Command } from '../domain/commands';
+import type { Org, Person } from '../domain/org';
+import type { JobDef } from '../jobs/runner';
+import type { ActionContext, CardAnswer } from './card-handler';
+import type { Card } from './views';
+
+/**
+ * What a feature contributes, in one object (docs/architecture.md#features): its chat commands, card
+ * buttons, jobs, admin routes, help lines and live cards. A feature is a folder under `src/features/`
+ * whose factory returns a `Feature`; `main.ts` lists the features and the core routes each part to the
+ * feature that owns it. Adding a command or a button touches the feature's folder and its card template.
+ */
+export interface Feature {
+  name: string;
+  /** Chat commands: the word(s) a message starts with (after full-width → half-width). */
+  commands?: FeatureCommand[];
+  /** Card buttons by action name (`project.confirm`); the value is the shared card value (src/cards/actions.ts). */
+  actions?: Record<string, (c: ActionContext) => Promise<CardAnswer>>;
+  /**
+   * A message from a known person before the core reads it as a command: a reply in the thread of one of
+   * this feature's cards (`ctx.cardRef`), a file, a location. Answer `null` when it is not this feature's;
+   * it must decide that from the message and the context alone (no I/O), since every message asks.
+   */
+  onMessage?(m: InboundMessage, ctx: MessageContext): Promise<OutboxItem[] | null>;
+  jobs?: JobDef[];
+  /** Admin API routes under `/api`, behind the admin token, described in the OpenAPI document. */
+  routes?: RouteDef[];
+  /** Lines of the 帮助 card for this person (by their roles). */
+  help?(p: Person): HelpLine[];
+  /** Live cards by the kind before the colon of their ref (`project` for `project:XM-2026-001`). */
+  renderers?: Record<string, (id: string, org: Org) => Promise<Card | null>>;
+  /** Work a crash left owed, sent on at start and every few minutes (like the task relay). */
+  relay?(): Promise<unknown>;
+}
+
+export interface FeatureCommand {
+  /** e.g. ['立项']; a message matches when it is the word or the word followed by a space, colon or new line. */
+  words: string[];
+  /** `body`: the rest of the message after the word, its line breaks kept. */
+  handle(m: InboundMessage, person: Person, body: string): Promise<OutboxItem[]>;
+}
+
+export interface MessageContext {
+  person: Person;
+  /** The message's text (empty for an image, a file or a location). */
+  text: string;
+  command: Command;
+  /** Addressed to the bot: a direct chat, or an @-mention in a group. */
+  mentioned: boolean;
+  /** The ref of the bot's card this message replies to or sits in the thread of (`task:DB-…`, `visit:…`). */
+  cardRef: string | null;
+}
+
+export interface HelpLine {
+  command: string;
+  what: string;
+  example: string;
+}
+
+/** An admin route described as data: the HTTP layer mounts it with its OpenAPI entry and checks. */
+export interface RouteDef<Q = unknown, B = unknown> {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** Under `/api`, e.g. `/projects/:code`. */
+  path: string;
+  doc: RouteDoc;
+  handle(req: RouteRequest<Q, B>): Promise<RouteReply>;
+}
+
+export interface RouteRequest<Q = unknown, B = unknown> {
+  params: Record<string, string>;
+  /** Validated by `doc.query` when given. */
+  query: Q;
+  /** Validated by `doc.body` when given (JSON). */
+  body: B;
+  /** The body as sent, for uploads (`doc.uploads`). */
+  raw: Buffer | undefined;
+  contentType: string;
+}
+
+export type RouteReply =
+  | { status?: number; body: unknown }
+  | { file: { name: string; contentType: string; data: Buffer } }
+  | { stream: { name: string; contentType: string; write(out: Writable): Promise<void> } };
+
+/** A refusal of an API call: `{error: {code, message, details}}` with this status. */
+export class RouteError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** How an admin route is described: the same zod schemas check the request and make its OpenAPI entry. */
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  /** Validated against the query string; each property is one query parameter. */
+  query?: z.ZodType;
+  /** A JSON body, validated. */
+  body?: z.ZodType;
+  /** Bodies the route reads itself (an upload): documented, not validated here. */
+  uploads?: Record<string, { schema?: z.ZodType; description: string }>;
+  /** What a success answers (content type → words); JSON by default. */
+  answers?: Record<string, string>;
+  /** Success status, 200 unless said. */
+  status?: number;
+}
+
+const WORD_END = /^($|[\s:：])/;
+
+/** The feature command a message starts with, and the rest of it. */
+export function matchCommand(features: readonly Feature[], text: string): { command: FeatureCommand; body: string } | null {
+  const raw = text.replace(/\u3000/g, ' ').replace(/\r\n?/g, '\n').trim();
+  for (const f of features) {
+    for (const command of f.commands ?? []) {
+      for (const w of command.words) {
+        if (raw.startsWith(w) && WORD_END.test(raw.slice(w.length, w.length + 1))) {
+          return { command, body: raw.slice(w.length).replace(/^[\s:：]+/, '') };
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/** Feature actions, refusing a name given twice (two features cannot own one button). */
+export function featureActions(features: readonly Feature[]): Map<string, (c: ActionContext) => Promise<CardAnswer>> {
+  const out = new Map<string, (c: ActionContext) => Promise<CardAnswer>>();
+  for (const f of features) {
+    for (const [name, h] of Object.entries(f.actions ?? {})) {
+      if (out.has(name)) throw new Error(`card action ${name} is given by two features (the second: ${f.name})`);
+      out.set(name, h);
+    }
+  }
+  return out;
+}
