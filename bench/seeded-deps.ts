@@ -5,6 +5,7 @@ import type { Models } from '../src/adapters/mongo/models';
 import { OutboxStore } from '../src/adapters/mongo/outbox-store';
 import { TaskStore } from '../src/adapters/mongo/task-store';
 import type { AppDeps } from '../src/app/deps';
+import { FileMakers } from '../src/app/files-out';
 import { FixedClock } from '../src/clock';
 import { WorkCalendar } from '../src/domain/calendar';
 import type { Org } from '../src/domain/org';
@@ -23,6 +24,7 @@ export function seededAppDeps(models: Models, org: Org, now: Date): AppDeps {
     clock: new FixedClock(now),
     cal: new WorkCalendar(chineseDaysSource()),
     log: pino({ level: 'silent' }),
+    files: new FileMakers(),
     botOpenId: () => undefined,
   };
 }

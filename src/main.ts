@@ -17,6 +17,7 @@ import { CardHandler } from './app/card-handler';
 import { AppCardViews } from './app/card-views';
 import type { AppDeps } from './app/deps';
 import { DispatchService } from './app/dispatch-service';
+import { FileMakers } from './app/files-out';
 import { MessageHandler } from './app/message-handler';
 import { mongoOrgSource } from './app/org-source';
 import type { Messenger } from './app/ports';
@@ -142,7 +143,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     },
   });
   const ingress = meteredBot(bot, metrics);
-  const worker = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: views, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE), lockTtlMs: opts.outbox?.lockTtlMs, pollMs: opts.outbox?.pollMs, editNow: () => clock.now().getTime() });
+  const worker = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: views, files: deps.files, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE), lockTtlMs: opts.outbox?.lockTtlMs, pollMs: opts.outbox?.pollMs, editNow: () => clock.now().getTime() });
   outboxSender = worker;
 
   const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });
@@ -268,6 +269,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
     clock,
     cal,
     log,
+    files: new FileMakers(),
     botOpenId: o.botOpenId ?? (() => undefined),
     metrics: o.metrics,
   };

@@ -9,6 +9,7 @@ import type { LightSettings } from '../domain/lights';
 import type { Org } from '../domain/org';
 import type { RankingWeights } from '../domain/ranking';
 import type { Metrics } from '../metrics';
+import type { FileMakers } from './files-out';
 
 /** What use cases are given. Built once in main.ts (or by a test harness). */
 export interface Settings {
@@ -35,6 +36,8 @@ export interface AppDeps {
   clock: Clock;
   cal: WorkCalendar;
   log: Logger;
+  /** Makers of the files the bot sends in chat (docs/architecture.md#files-out); features add theirs. */
+  files: FileMakers;
   /** Where job runs are counted (src/metrics.ts); absent in command-line scripts. */
   metrics?: Pick<Metrics, 'jobRun'>;
   /** The bot's own open_id (to tell whether a group message @-mentions it), once known. */

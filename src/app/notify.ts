@@ -4,6 +4,7 @@ import type { InboundMessage } from '../adapters/feishu/envelope';
 import type { Org, OfficialPosition, SupervisorPosition } from '../domain/org';
 import type { Task } from '../domain/task';
 import type { Notice } from '../domain/task-actions';
+import type { FileRef } from './ports';
 
 /** Builders of outbox items: where a unit, a group or a person is reached, and what each kind of message looks like. */
 export type Target = { type: 'chat_id' | 'open_id'; id: string };
@@ -56,6 +57,19 @@ export function replyCard(m: InboundMessage, card: unknown, n = 0): OutboxItem {
 
 export function replyLiveCard(m: InboundMessage, card: string, ref: string, view: string, n = 0): OutboxItem {
   return { key: messageKey('reply', m.messageId, n), kind: 'reply', messageId: m.messageId, msgType: 'interactive', render: { card, ref, view }, record: { ref, view }, lane: `chat:${m.chatId}` };
+}
+
+/**
+ * A file sent to a chat or person, made when it goes out from `file` (docs/architecture.md#files-out):
+ * `fileItem(key, to, {kind: 'ledger', args: {group, month}})`.
+ */
+export function fileItem(key: string, to: Target, file: FileRef): OutboxItem {
+  return { key, kind: 'send', to, msgType: 'file', file };
+}
+
+/** A file as the answer to a message (in its chat, after the replies queued before it). */
+export function replyFile(m: InboundMessage, file: FileRef, n = 0): OutboxItem {
+  return { key: messageKey('reply', m.messageId, n), kind: 'reply', messageId: m.messageId, msgType: 'file', file, lane: `chat:${m.chatId}` };
 }
 
 /** Every live copy of the task's card (and of its order's roll-up) shows the new state. */

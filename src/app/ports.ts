@@ -4,7 +4,26 @@
  */
 
 export type ReceiveIdType = 'chat_id' | 'open_id';
-export type MsgType = 'text' | 'interactive' | 'post';
+export type MsgType = 'text' | 'interactive' | 'post' | 'file';
+
+/** Feishu's upload types (docs/feishu.md#sending-messages): `.xlsx` goes as xls, `.docx` as doc, anything else as stream. */
+export type FileType = 'opus' | 'mp4' | 'pdf' | 'doc' | 'xls' | 'ppt' | 'stream';
+
+/** A file the bot sends: made when it is sent (docs/architecture.md#files-out). */
+export interface OutFile {
+  name: string;
+  bytes: Buffer;
+  fileType: FileType;
+}
+
+/**
+ * What an outbox file row stores instead of the bytes: a maker's name and its arguments (plain JSON), e.g.
+ * `{kind: 'ledger', args: {group: 'G1', month: '2026-10'}}`. The file is made when the row is sent.
+ */
+export interface FileRef {
+  kind: string;
+  args: Record<string, string | number | boolean | null>;
+}
 
 /** A failed Feishu call, classified so the outbox knows whether to retry. */
 export class FeishuError extends Error {
@@ -26,6 +45,8 @@ export interface Messenger {
   updateCard(token: string, card: unknown): Promise<void>;
   urgent(messageId: string, openIds: string[]): Promise<void>;
   uploadImage(bytes: Buffer): Promise<string>;
+  /** Uploads a file for a file message (≤ 30 MB, not empty); returns its file_key. */
+  uploadFile(name: string, bytes: Buffer, fileType: FileType): Promise<string>;
   botInfo(): Promise<{ openId: string; name: string }>;
   /** mobile/email → open_id; unknown ones are absent. */
   resolveIds(q: { mobiles: string[]; emails: string[] }): Promise<Map<string, string>>;

@@ -23,7 +23,7 @@ export function sentLines(org: Org, items: OutboxItem[]): string[] {
   for (const i of items) {
     if (i.kind !== 'send' || !i.to) continue;
     const card = i.content as { header?: { title?: { content?: string }; subtitle?: { content?: string } } } | undefined;
-    const title = [card?.header?.title?.content, card?.header?.subtitle?.content].filter(Boolean).join(' ') || (i.msgType === 'text' ? '文字消息' : '卡片');
+    const title = [card?.header?.title?.content, card?.header?.subtitle?.content].filter(Boolean).join(' ') || (i.msgType === 'text' ? '文字消息' : i.msgType === 'file' ? '文件' : '卡片');
     const who = `${receiverName(org, i.to)}（${i.to.id}）`;
     by.set(who, [...(by.get(who) ?? []), title]);
   }

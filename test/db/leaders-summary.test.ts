@@ -8,6 +8,7 @@ import { OutboxStore } from '../../src/adapters/mongo/outbox-store';
 import { TaskStore } from '../../src/adapters/mongo/task-store';
 import { AppCardViews } from '../../src/app/card-views';
 import type { AppDeps } from '../../src/app/deps';
+import { FileMakers } from '../../src/app/files-out';
 import { DispatchService } from '../../src/app/dispatch-service';
 import { leadersSide } from '../../src/app/leaders';
 import { EscalationService } from '../../src/app/leaders/escalation-service';
@@ -56,6 +57,7 @@ beforeAll(async () => {
     clock,
     cal: monFri,
     log: pino({ level: 'silent' }),
+    files: new FileMakers(),
     botOpenId: () => undefined,
   };
   summary = new SummaryService(deps, new EscalationService(deps));

@@ -239,6 +239,7 @@ class Killable {
       updateCard: (...a) => this.guard(m.updateCard(...a)),
       urgent: (...a) => this.guard(m.urgent(...a)),
       uploadImage: (...a) => this.guard(m.uploadImage(...a)),
+      uploadFile: (...a) => this.guard(m.uploadFile(...a)),
       botInfo: () => this.guard(m.botInfo()),
       resolveIds: (q) => this.guard(m.resolveIds(q)),
     };
@@ -315,7 +316,7 @@ describe('picking lanes', () => {
     [{ key: '' }, 'key must be 1–50 characters'],
     [{ key: 'k'.repeat(51) }, 'key must be 1–50 characters'],
     [{ kind: 'refresh' }, 'kind "refresh" cannot be sent'],
-    [{ msgType: 'image' }, 'msgType "image" is not text, interactive or post'],
+    [{ msgType: 'image' }, 'msgType "image" is not text, interactive, post or file'],
     [{ to: undefined }, 'a send needs to: {type: chat_id|open_id, id}'],
     [{ to: { type: 'email', id: 'x@y' } }, 'a send needs to'],
     [{ content: undefined }, 'a send needs content or a render'],

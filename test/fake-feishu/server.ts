@@ -19,7 +19,7 @@ import { messageRoutes } from './routes-messages';
 import { ingestMessage } from './ingest';
 import { FakeStore } from './store';
 import type {
-  CallRecord, ContentVersion, FakeChat, FakeConfig, FakeFeishuEvents, FakeMessage, FakeUser, Limits, UrgentRecord,
+  CallRecord, ContentVersion, FakeChat, FakeConfig, FakeFeishuEvents, FakeMessage, FakeUser, Limits, UrgentRecord, StoredResource,
 } from './types';
 
 export interface FakeFeishuOptions {
@@ -228,6 +228,13 @@ export class FakeFeishu extends EventEmitter<FakeFeishuEvents> {
 
   message(id: string): FakeMessage | undefined {
     return this.store.messages.get(id);
+  }
+
+  /** The file a file message carries, as the bot uploaded it (name, type, bytes); undefined for other messages. */
+  fileOf(messageId: string): StoredResource | undefined {
+    const msg = this.store.messages.get(messageId);
+    const key = msg?.msg_type === 'file' ? (msg.content as { file_key?: unknown }).file_key : undefined;
+    return typeof key === 'string' ? this.store.resources.get(key) : undefined;
   }
 
   /** The card a message shows now (after patches and delayed updates). */

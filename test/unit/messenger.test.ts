@@ -202,6 +202,30 @@ describe('uploadImage (charts and evidence)', () => {
   });
 });
 
+describe('uploadFile (files out in chat)', () => {
+  const FILES = '/open-apis/im/v1/files';
+  const XLSX = Buffer.from('PK\u0003\u0004 a small workbook');
+
+  test('uploads with its name and type; a file message with the key carries the same bytes', async () => {
+    const key = await m.uploadFile('台账-2026-10.xlsx', XLSX, 'xls');
+    expect(key).toMatch(/^file_v3_/);
+    const [call] = fake.calls({ path: FILES });
+    expect(call).toMatchObject({ method: 'POST', status: 200, body: { file_type: 'xls', file_name: '台账-2026-10.xlsx' } });
+    const sent = await m.send({ type: 'chat_id', id: 'oc_a' }, 'file', { file_key: key }, uuid());
+    expect(fake.fileOf(sent.messageId)).toMatchObject({ fileName: '台账-2026-10.xlsx', bytes: XLSX });
+  });
+
+  test('an empty file is refused before any call, for good', async () => {
+    expect(await failureOf(m.uploadFile('a.xlsx', Buffer.alloc(0), 'xls'))).toMatchObject({ code: 'upload', permanent: true });
+    expect(fake.calls({ path: FILES })).toHaveLength(0);
+  });
+
+  test('a 5xx on upload: retryable', async () => {
+    fake.inject({ path: FILES, fault: { type: 'status', status: 503 } });
+    expect(await failureOf(m.uploadFile('a.docx', XLSX, 'doc'))).toMatchObject({ code: 'http_503', permanent: false });
+  });
+});
+
 describe('resolveIds (contact batch_get_id for org import)', () => {
   const BATCH = '/open-apis/contact/v3/users/batch_get_id';
   beforeEach(() => {

@@ -1,6 +1,6 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import axios, { type AxiosError } from 'axios';
-import { FeishuError, type Messenger, type MsgType, type ReceiveIdType } from '../../app/ports';
+import { FeishuError, type FileType, type Messenger, type MsgType, type ReceiveIdType } from '../../app/ports';
 import { trimEndChars } from '../../domain/trim';
 
 /**
@@ -87,6 +87,14 @@ export class FeishuMessenger implements Messenger {
     const res = await this.req<{ data: { image_key: string } }>('POST', '/open-apis/im/v1/images', { image_type: 'message', image: bytes }, undefined, { 'Content-Type': 'multipart/form-data' });
     if (!res.data?.image_key) throw new FeishuError('upload', 'image upload returned no image_key', false);
     return res.data.image_key;
+  }
+
+  /** As `im.v1.file.create` sends it (multipart, as uploadImage). The name is Feishu's file_name, shown in chat. */
+  async uploadFile(name: string, bytes: Buffer, fileType: FileType): Promise<string> {
+    if (!bytes.length) throw new FeishuError('upload', `file ${name} is empty`, true);
+    const res = await this.req<{ data: { file_key: string } }>('POST', '/open-apis/im/v1/files', { file_type: fileType, file_name: name, file: bytes }, undefined, { 'Content-Type': 'multipart/form-data' });
+    if (!res.data?.file_key) throw new FeishuError('upload', 'file upload returned no file_key', false);
+    return res.data.file_key;
   }
 
   async botInfo(): Promise<{ openId: string; name: string }> {

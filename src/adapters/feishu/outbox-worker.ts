@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { FileMakers } from '../../app/files-out';
 import { FeishuError, type Messenger } from '../../app/ports';
 import type { Locks } from '../mongo/lock';
 import type { Models } from '../mongo/models';
@@ -35,6 +36,8 @@ export interface OutboxWorkerOptions {
   locks: Locks;
   messenger: Messenger;
   renderer: CardRenderer;
+  /** Makers of file rows' files (docs/architecture.md#files-out); without them a file row fails for good. */
+  files?: FileMakers;
   log: Logger;
   limiter?: RateLimiter;
   /** Lanes in flight at once (each mostly waits for its rate). */
@@ -267,7 +270,7 @@ export class OutboxWorker {
           this.lanes.remove(id);
         }
       }
-      const content = row.render ? await this.o.renderer.render(row.render) : row.content;
+      const content = row.file ? await this.fileContent(row) : row.render ? await this.o.renderer.render(row.render) : row.content;
       if (content === null || content === undefined) {
         await store.update(row._id, { status: 'superseded', lastError: { code: 'gone', message: 'nothing left to show', permanent: true } });
         return { done: true };
@@ -309,6 +312,21 @@ export class OutboxWorker {
     } catch (e) {
       return this.failed(row, classify(e));
     }
+  }
+
+  /**
+   * A file row's content: the file made now from its reference and uploaded, `{file_key}`; null when the
+   * maker says it is gone. The key is kept on the row, so a retry after a failed send (or a crash) sends
+   * the same upload; a crash before the key is kept uploads once more, which sends no second message.
+   */
+  private async fileContent(row: OutboxRow): Promise<{ file_key: string } | null> {
+    if (row.fileKey) return { file_key: row.fileKey };
+    const made = await this.o.files?.make(row.file!);
+    if (made === undefined) throw new FeishuError('no_maker', `no maker for files of kind ${row.file!.kind}`, true);
+    if (made === null) return null;
+    const fileKey = await this.o.messenger.uploadFile(made.name, made.bytes, made.fileType);
+    await this.o.store.update(row._id, { fileKey });
+    return { file_key: fileKey };
   }
 
   private async failed(row: OutboxRow, err: FeishuError): Promise<Outcome> {

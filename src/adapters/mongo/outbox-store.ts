@@ -28,7 +28,7 @@ export type OutboxHead = Pick<OutboxRow, '_id' | 'lane' | 'seq' | 'nextAttemptAt
 const HEAD_FIELDS = { _id: 1, lane: 1, seq: 1, nextAttemptAt: 1, kind: 1, messageId: 1 } as const;
 
 const KINDS = new Set(['send', 'reply', 'patch', 'urgent', 'card_update']);
-const MSG_TYPES = new Set(['text', 'interactive', 'post']);
+const MSG_TYPES = new Set(['text', 'interactive', 'post', 'file']);
 const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 /** What is wrong with an item, or null. Feishu's uuid is at most 50 characters. */
@@ -36,12 +36,17 @@ export function itemProblem(item: OutboxItem): string | null {
   if (!item || typeof item !== 'object') return 'not an object';
   if (!str(item.key) || item.key.length > 50) return `key must be 1–50 characters (Feishu's uuid), got ${JSON.stringify(item.key)}`;
   if (!KINDS.has(item.kind)) return `kind ${JSON.stringify(item.kind)} cannot be sent (send, reply, patch, urgent, card_update; a refresh is expanded before it is put)`;
-  if (!MSG_TYPES.has(item.msgType)) return `msgType ${JSON.stringify(item.msgType)} is not text, interactive or post`;
+  if (!MSG_TYPES.has(item.msgType)) return `msgType ${JSON.stringify(item.msgType)} is not text, interactive, post or file`;
+  if (item.msgType === 'file') {
+    if (item.kind !== 'send' && item.kind !== 'reply') return `a file goes out as a send or a reply, not a ${item.kind}`;
+    if (!(item.file && str(item.file.kind) && item.file.args && typeof item.file.args === 'object')) return 'a file needs file: {kind, args} (what makes it when it is sent)';
+    if (item.render || item.content !== undefined) return 'a file is made from its file reference; it takes no content or render';
+  } else if (item.file) return `file is for msgType file, not ${item.msgType}`;
   if (item.kind === 'send' && !(item.to && (item.to.type === 'chat_id' || item.to.type === 'open_id') && str(item.to.id))) return 'a send needs to: {type: chat_id|open_id, id}';
   if ((item.kind === 'reply' || item.kind === 'patch' || item.kind === 'urgent') && !str(item.messageId)) return `a ${item.kind} needs the messageId it acts on`;
   if (item.kind === 'card_update' && !str(item.cardToken)) return 'a card_update needs the callback’s cardToken';
   if (item.kind === 'urgent' && !(Array.isArray(item.urgentTo) && item.urgentTo.length)) return 'an urgent needs urgentTo open_ids';
-  if (item.kind !== 'urgent' && item.content === undefined && !item.render) return `a ${item.kind} needs content or a render`;
+  if (item.kind !== 'urgent' && item.content === undefined && !item.render && !item.file) return `a ${item.kind} needs content or a render`;
   return null;
 }
 

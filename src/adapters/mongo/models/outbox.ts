@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { FileRef } from '../../../app/ports';
 
 /**
  * outbox: every message the bot owes a person (docs/architecture.md#the-outbox-and-the-relay). Rows are keyed by the Feishu `uuid` they are
@@ -23,9 +24,10 @@ export interface OutboxItem {
   kind: OutboxKind;
   to?: { type: 'chat_id' | 'open_id'; id: string }; // send
   messageId?: string; // reply / patch / urgent target
-  msgType: 'text' | 'interactive' | 'post';
+  msgType: 'text' | 'interactive' | 'post' | 'file';
   content?: unknown; // fixed content (text or card JSON)
   render?: CardRender; // a card rendered when sent, so it always shows the latest state
+  file?: FileRef; // msgType file: made and uploaded when sent (docs/architecture.md#files-out)
   record?: { ref: string; view: string }; // remember the sent message as a live copy of ref
   urgentTo?: string[]; // open_ids to buzz (加急) after sending
   cardToken?: string; // card_update: the callback's update token
@@ -43,6 +45,7 @@ export interface OutboxRow extends OutboxItem {
   createdAt: Date;
   sentAt?: Date;
   sentMessageId?: string;
+  fileKey?: string; // the uploaded file of a file row, kept so a retry does not upload it again
   lastError?: { code: string; message: string; permanent: boolean };
   schemaVersion?: number;
 }
@@ -57,6 +60,7 @@ export const outboxSchema = new Schema(
     msgType: { type: String, required: true },
     content: Schema.Types.Mixed,
     render: Schema.Types.Mixed,
+    file: Schema.Types.Mixed,
     record: Schema.Types.Mixed,
     urgentTo: [String],
     cardToken: String,
@@ -68,6 +72,7 @@ export const outboxSchema = new Schema(
     createdAt: { type: Date, required: true },
     sentAt: Date,
     sentMessageId: String,
+    fileKey: String,
     lastError: Schema.Types.Mixed,
     schemaVersion: { type: Number, default: OUTBOX_SCHEMA_VERSION },
   },
