@@ -40,6 +40,12 @@ export const LIMITS = {
   archiveInflatedBytes: 100 * 1024 * 1024,
   /** Pages of a PDF read for text. */
   pdfPages: 200,
+  /** A 立项 text. */
+  projectChars: 8_000,
+  /** Milestones (节点) of one project. */
+  projectMilestones: 30,
+  /** Photos and findings recorded in one on-site visit. */
+  visitItems: 200,
 } as const;
 
 export type LimitName = keyof typeof LIMITS;
@@ -62,6 +68,9 @@ export const LIMIT_WORDS: Record<LimitName, { what: string; unit: string }> = {
   sheetColumns: { what: '表格列数', unit: '列' },
   archiveInflatedBytes: { what: '解压后大小', unit: '字节' },
   pdfPages: { what: 'PDF 页数', unit: '页' },
+  projectChars: { what: '立项内容', unit: '字' },
+  projectMilestones: { what: '项目节点', unit: '个' },
+  visitItems: { what: '本次督导记录', unit: '条' },
 };
 
 /** 64000 → 64,000 (plain digits in groups of three; cheaper than toLocaleString's first call). */

@@ -5,6 +5,7 @@ import type { DraftTask, FieldKind, ParseContext, ParseProblem, RawField, RawTas
 import { count, trimEndChars } from './steps';
 import { matchUnit, splitUnits, unitCount, type UnitItem } from './units';
 import { limitMessage, overLimit } from '../../limits';
+import { findProject } from '../project';
 
 type Say = (message: string, example?: string) => void;
 
@@ -74,6 +75,12 @@ export function buildTasks(raw: RawTask, ctx: ParseContext): { tasks: DraftTask[
   const category = cf ? mapCategory(cf.value, ctx.categories) : { category: raw.headingCategory ?? '其他' };
   const sf = filled('source')[0];
   const source = sf ? mapSource(sf.value, ctx.meetingSource) : { source: ctx.defaultSource };
+  const pj = filled('project')[0];
+  const found = pj ? findProject(pj.value, ctx.projects ?? []) : undefined;
+  if (found && !found.ok) {
+    const some = (ctx.projects ?? []).slice(0, 1).map((x) => `${pj!.key}：${x.code}`)[0];
+    say(`${pj!.key}：${found.message}${ctx.projects?.length ? '' : '（本组还没有立项的项目，可先发送“立项”）'}`, some);
+  }
 
   if (problems.length || !units || !dl.ok) return { tasks: [], problems };
   const tasks = units.leads.map((lead) => ({
@@ -87,6 +94,7 @@ export function buildTasks(raw: RawTask, ctx: ParseContext): { tasks: DraftTask[
     priority,
     ...category,
     ...source,
+    ...(found?.ok ? { project: found.project.code } : {}),
   }));
   return { tasks, problems: [] };
 }

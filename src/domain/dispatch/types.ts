@@ -15,6 +15,7 @@ export interface ParseContext {
   defaultSource: TaskSource; // '日常督导' for supervisors, '领导交办' for city leaders
   meetingSource: '调度会' | '领导交办'; // what "…会议议定事项" style 来源 texts map to
   steps?: Steps; // counts the parser's work, for the linearity tests
+  projects?: { code: string; name: string }[]; // projects a `项目：` line may name (the dispatcher's groups')
 }
 
 export interface DraftTask {
@@ -30,6 +31,7 @@ export interface DraftTask {
   categoryLabel?: string;
   source: TaskSource;
   sourceLabel?: string;
+  project?: string; // XM-… named by a `项目：` line
 }
 
 /** `example` is a corrected line the user can paste. */
@@ -41,7 +43,7 @@ export interface ParseProblem {
 
 export type ParseResult = { ok: true; tasks: DraftTask[] } | { ok: false; problems: ParseProblem[] };
 
-export type FieldKind = 'title' | 'leadPrimary' | 'lead' | 'co' | 'deadline' | 'content' | 'priority' | 'category' | 'source' | 'ignored';
+export type FieldKind = 'title' | 'leadPrimary' | 'lead' | 'co' | 'deadline' | 'content' | 'priority' | 'category' | 'source' | 'project' | 'ignored';
 
 export interface RawField {
   kind: FieldKind;
