@@ -104,143 +104,151 @@ export function applyTaskCommand(task: Task, cmd: TaskCommand, ctx: ActionContex
 
 type Step = { ok: true; changes: Partial<Task>; notices: Notice[]; toast: string; note?: string } | Refusal;
 
+/** One function per command: the changes, the notices it owes and the toast (docs/rules.md#task-states). */
+type Steps = { [K in TaskCommand['type']]: (t: Task, cmd: Extract<TaskCommand, { type: K }>, ctx: StepContext) => Step };
+interface StepContext extends ActionContext {
+  /** The lead unit's name, as notices say it. */
+  unitName: string;
+}
+
+const STEPS: Steps = {
+  accept: (t, _cmd, ctx) => {
+    const { at, actor, unitName } = ctx;
+    return { ok: true, changes: { state: 'in_progress', acceptedAt: at, acceptedBy: actor.code }, notices: [{ to: 'group', text: `${unitName} 已签收 ${t.code}「${t.title}」（${actor.name}）` }], toast: '已签收' };
+  },
+  progress: (t, cmd, ctx) => {
+    const { at, actor, org } = ctx;
+    if (!Number.isInteger(cmd.percent) || cmd.percent < 0 || cmd.percent > 100) return invalid('进度请填写 0 到 100 之间的整数，例如 60。');
+    const content = cmd.content.trim();
+    if (!content && !cmd.evidence.length) return invalid('请写明进展情况，例如“已完成3户签约”。');
+    const unit = actorUnit(t, actor);
+    const report = { at, by: actor.code, unit, percent: cmd.percent, content, evidence: cmd.evidence, via: cmd.via };
+    const isLead = unit === t.leadUnit;
+    const changes: Partial<Task> = { reports: [...t.reports, report] };
+    if (isLead) changes.progress = cmd.percent;
+    if (isLead && t.state === 'dispatched') Object.assign(changes, { state: 'in_progress', acceptedAt: at, acceptedBy: actor.code });
+    // the report holds what was said; the record names it instead of storing the text a second time
+    const note = `${org.unitName(unit)} ${cmd.percent}%，见第 ${t.reports.length + 1} 条进度反馈${cmd.evidence.length ? `（附 ${cmd.evidence.length} 项佐证）` : ''}`;
+    return { ok: true, changes, notices: [], toast: `已记录进度 ${cmd.percent}%`, note };
+  },
+  submit: (t, cmd, ctx) => {
+    const { at, unitName } = ctx;
+    const content = cmd.content.trim();
+    if (!content) return invalid('申请办结请写明完成情况。');
+    const req = newRequest(t, 'close', ctx, { content });
+    return {
+      ok: true,
+      changes: { state: 'submitted', submittedAt: at, requests: [...t.requests, req] },
+      notices: [{ to: 'group', text: `${unitName} 申请办结 ${t.code}「${t.title}」，请审核。完成情况：${content}` }],
+      toast: '已提交办结申请，等待督导组审核',
+      note: content,
+    };
+  },
+  approve: (t, cmd, ctx) => {
+    const { at } = ctx;
+    const req = pendingRequest(t, 'close');
+    if (cmd.requestId && req?.id !== cmd.requestId) return stale('此办结申请已处理，卡片已刷新。');
+    return {
+      ok: true,
+      changes: { state: 'closed', closedAt: at, progress: 100, requests: decide(t, req, 'approved', ctx) },
+      notices: [{ to: 'unit', text: `${t.code}「${t.title}」审核通过，已办结销号。` }],
+      toast: '审核通过，已办结',
+    };
+  },
+  return: (t, cmd, ctx) => {
+    const reason = cmd.reason.trim();
+    if (!reason) return invalid('退回请写明理由（reason）。');
+    const req = pendingRequest(t, 'close');
+    if (cmd.requestId && req?.id !== cmd.requestId) return stale('此办结申请已处理，卡片已刷新。');
+    return {
+      ok: true,
+      changes: { state: 'in_progress', returns: t.returns + 1, requests: decide(t, req, 'rejected', ctx, reason) },
+      notices: [{ to: 'unit', text: `${t.code}「${t.title}」办结申请被退回，请继续办理。理由：${reason}` }],
+      toast: '已退回',
+      note: reason,
+    };
+  },
+  request_extension: (t, cmd, ctx) => {
+    const { at, unitName } = ctx;
+    const today = localDate(at, ctx.tz);
+    const reason = cmd.reason.trim();
+    if (!isLocalDate(cmd.newDeadline)) return invalid('新的截止日期格式不对，请用日期选择器或写成 2026-12-31。');
+    if (cmd.newDeadline <= t.deadline) return invalid(`新的截止日期须晚于现在的截止日期 ${t.deadline}。`);
+    if (cmd.newDeadline < today) return invalid(`新的截止日期 ${cmd.newDeadline} 已过去。`);
+    if (!reason) return invalid('申请延期请写明理由（reason）。');
+    if (pendingRequest(t, 'extension')) return invalid('已有一项延期申请等待审核，请勿重复申请。');
+    const req = newRequest(t, 'extension', ctx, { newDeadline: cmd.newDeadline, reason });
+    return {
+      ok: true,
+      changes: { requests: [...t.requests, req] },
+      notices: [{ to: 'group', text: `${unitName} 申请将 ${t.code}「${t.title}」延期至 ${shortDate(cmd.newDeadline, today)}，理由：${reason}。请审核。` }],
+      toast: '已提交延期申请，等待督导组审核',
+      note: `${t.deadline} → ${cmd.newDeadline}：${reason}`,
+    };
+  },
+  decide_extension: (t, cmd, ctx) => {
+    const req = pendingRequest(t, 'extension');
+    if (!req || (cmd.requestId && req.id !== cmd.requestId)) return stale('此延期申请已处理，卡片已刷新。');
+    const opinion = cmd.opinion?.trim() || undefined;
+    const requests = decide(t, req, cmd.approve ? 'approved' : 'rejected', ctx, opinion);
+    if (!cmd.approve) {
+      return { ok: true, changes: { requests }, notices: [{ to: 'unit', text: `${t.code} 延期申请未获同意，仍须在 ${t.deadline} 前完成。${opinion ? `意见：${opinion}` : ''}` }], toast: '已不同意延期', note: `不同意延期（申请延至 ${req.newDeadline}，仍为 ${t.deadline}）${opinion ? `：${opinion}` : ''}` };
+    }
+    return {
+      ok: true,
+      changes: { requests, deadline: req.newDeadline! },
+      notices: [{ to: 'unit', text: `${t.code} 延期申请已同意，新的截止日期为 ${req.newDeadline}。` }],
+      toast: `已同意延期至 ${req.newDeadline}`,
+      note: `同意延期：${t.deadline} → ${req.newDeadline}${opinion ? `：${opinion}` : ''}`,
+    };
+  },
+  request_escalation: (t, cmd, ctx) => {
+    const { org, unitName } = ctx;
+    const reason = cmd.reason.trim();
+    if (!reason) return invalid('申请提级协调请写明理由（reason）：需要协调的问题是什么。');
+    if (pendingRequest(t, 'escalation')) return invalid('已有一项提级协调申请等待审核，请勿重复申请。');
+    const unknown = cmd.units.filter((u) => !org.unit(u));
+    if (unknown.length) return invalid(`找不到涉及单位：${unknown.join('、')}。`);
+    const req = newRequest(t, 'escalation', ctx, { reason, units: cmd.units });
+    const involved = cmd.units.map((u) => org.unitName(u)).join('、');
+    return {
+      ok: true,
+      changes: { requests: [...t.requests, req] },
+      notices: [{ to: 'group', text: `${unitName} 就 ${t.code}「${t.title}」申请提级协调${involved ? `（涉及 ${involved}）` : ''}：${reason}。请审核：有所为·提级 或 有所不为·退回自办。` }],
+      toast: '已提交提级协调申请，等待督导组审核',
+      note: reason,
+    };
+  },
+  decide_escalation: (t, cmd, ctx) => {
+    const req = pendingRequest(t, 'escalation');
+    if (!req || (cmd.requestId && req.id !== cmd.requestId)) return stale('此提级协调申请已处理，卡片已刷新。');
+    const opinion = cmd.opinion.trim();
+    if (!opinion) return invalid(cmd.accept ? '有所为·提级请写明督导组的分析和意见建议（opinion）。' : '有所不为·退回自办请写明意见（opinion）：为什么属于本单位职责、应如何办理。');
+    const requests = decide(t, req, cmd.accept ? 'approved' : 'rejected', ctx, opinion);
+    if (cmd.accept) {
+      return { ok: true, changes: { requests }, notices: [{ to: 'escalation_accepted', request: req, opinion }, { to: 'unit', text: `${t.code} 提级协调申请已受理（有所为），已提交挂钩市领导协调。` }], toast: '有所为：已提级至挂钩市领导', note: `有所为·提级：${opinion}` };
+    }
+    return {
+      ok: true,
+      changes: { requests, strict: true },
+      notices: [{ to: 'unit', text: `${t.code}「${t.title}」属于本单位职责范围（有所不为），请自行办理，督导组将从严督促。意见：${opinion}`, urgent: true }],
+      toast: '有所不为：已退回单位自办，从严督促',
+      note: `有所不为·退回自办：${opinion}`,
+    };
+  },
+  cancel: (t, cmd, ctx) => {
+    const { at } = ctx;
+    return { ok: true, changes: { state: 'cancelled', cancelledAt: at }, notices: [{ to: 'unit', text: `${t.code}「${t.title}」已由督导组撤销，无需再办理。${cmd.reason ? `说明：${cmd.reason}` : ''}` }], toast: '已撤销', note: cmd.reason };
+  },
+  urge: (_t, cmd, ctx) => {
+    const { unitName } = ctx;
+    return { ok: true, changes: {}, notices: [{ to: 'urge_card', note: cmd.note }], toast: `已向${unitName}发出催办`, note: cmd.note };
+  },
+};
+
 function step(t: Task, cmd: TaskCommand, ctx: ActionContext): Step {
-  const { at, actor, org } = ctx;
-  const unitName = org.unitName(t.leadUnit);
-  const who = `${actor.name}`;
-  switch (cmd.type) {
-    case 'accept':
-      return { ok: true, changes: { state: 'in_progress', acceptedAt: at, acceptedBy: actor.code }, notices: [{ to: 'group', text: `${unitName} 已签收 ${t.code}「${t.title}」（${who}）` }], toast: '已签收' };
-
-    case 'progress': {
-      if (!Number.isInteger(cmd.percent) || cmd.percent < 0 || cmd.percent > 100) return invalid('进度请填写 0 到 100 之间的整数，例如 60。');
-      const content = cmd.content.trim();
-      if (!content && !cmd.evidence.length) return invalid('请写明进展情况，例如“已完成3户签约”。');
-      const unit = actorUnit(t, actor);
-      const report = { at, by: actor.code, unit, percent: cmd.percent, content, evidence: cmd.evidence, via: cmd.via };
-      const isLead = unit === t.leadUnit;
-      const changes: Partial<Task> = { reports: [...t.reports, report] };
-      if (isLead) changes.progress = cmd.percent;
-      if (isLead && t.state === 'dispatched') Object.assign(changes, { state: 'in_progress', acceptedAt: at, acceptedBy: actor.code });
-      // the report holds what was said; the record names it instead of storing the text a second time
-      const note = `${org.unitName(unit)} ${cmd.percent}%，见第 ${t.reports.length + 1} 条进度反馈${cmd.evidence.length ? `（附 ${cmd.evidence.length} 项佐证）` : ''}`;
-      return { ok: true, changes, notices: [], toast: `已记录进度 ${cmd.percent}%`, note };
-    }
-
-    case 'submit': {
-      const content = cmd.content.trim();
-      if (!content) return invalid('申请办结请写明完成情况。');
-      const req = newRequest(t, 'close', ctx, { content });
-      return {
-        ok: true,
-        changes: { state: 'submitted', submittedAt: at, requests: [...t.requests, req] },
-        notices: [{ to: 'group', text: `${unitName} 申请办结 ${t.code}「${t.title}」，请审核。完成情况：${content}` }],
-        toast: '已提交办结申请，等待督导组审核',
-        note: content,
-      };
-    }
-
-    case 'approve': {
-      const req = pendingRequest(t, 'close');
-      if (cmd.requestId && req?.id !== cmd.requestId) return stale('此办结申请已处理，卡片已刷新。');
-      return {
-        ok: true,
-        changes: { state: 'closed', closedAt: at, progress: 100, requests: decide(t, req, 'approved', ctx) },
-        notices: [{ to: 'unit', text: `${t.code}「${t.title}」审核通过，已办结销号。` }],
-        toast: '审核通过，已办结',
-      };
-    }
-
-    case 'return': {
-      const reason = cmd.reason.trim();
-      if (!reason) return invalid('退回请写明理由（reason）。');
-      const req = pendingRequest(t, 'close');
-      if (cmd.requestId && req?.id !== cmd.requestId) return stale('此办结申请已处理，卡片已刷新。');
-      return {
-        ok: true,
-        changes: { state: 'in_progress', returns: t.returns + 1, requests: decide(t, req, 'rejected', ctx, reason) },
-        notices: [{ to: 'unit', text: `${t.code}「${t.title}」办结申请被退回，请继续办理。理由：${reason}` }],
-        toast: '已退回',
-        note: reason,
-      };
-    }
-
-    case 'request_extension': {
-      const today = localDate(at, ctx.tz);
-      const reason = cmd.reason.trim();
-      if (!isLocalDate(cmd.newDeadline)) return invalid('新的截止日期格式不对，请用日期选择器或写成 2026-12-31。');
-      if (cmd.newDeadline <= t.deadline) return invalid(`新的截止日期须晚于现在的截止日期 ${t.deadline}。`);
-      if (cmd.newDeadline < today) return invalid(`新的截止日期 ${cmd.newDeadline} 已过去。`);
-      if (!reason) return invalid('申请延期请写明理由（reason）。');
-      if (pendingRequest(t, 'extension')) return invalid('已有一项延期申请等待审核，请勿重复申请。');
-      const req = newRequest(t, 'extension', ctx, { newDeadline: cmd.newDeadline, reason });
-      return {
-        ok: true,
-        changes: { requests: [...t.requests, req] },
-        notices: [{ to: 'group', text: `${unitName} 申请将 ${t.code}「${t.title}」延期至 ${shortDate(cmd.newDeadline, today)}，理由：${reason}。请审核。` }],
-        toast: '已提交延期申请，等待督导组审核',
-        note: `${t.deadline} → ${cmd.newDeadline}：${reason}`,
-      };
-    }
-
-    case 'decide_extension': {
-      const req = pendingRequest(t, 'extension');
-      if (!req || (cmd.requestId && req.id !== cmd.requestId)) return stale('此延期申请已处理，卡片已刷新。');
-      const opinion = cmd.opinion?.trim() || undefined;
-      const requests = decide(t, req, cmd.approve ? 'approved' : 'rejected', ctx, opinion);
-      if (!cmd.approve) {
-        return { ok: true, changes: { requests }, notices: [{ to: 'unit', text: `${t.code} 延期申请未获同意，仍须在 ${t.deadline} 前完成。${opinion ? `意见：${opinion}` : ''}` }], toast: '已不同意延期', note: `不同意延期（申请延至 ${req.newDeadline}，仍为 ${t.deadline}）${opinion ? `：${opinion}` : ''}` };
-      }
-      return {
-        ok: true,
-        changes: { requests, deadline: req.newDeadline! },
-        notices: [{ to: 'unit', text: `${t.code} 延期申请已同意，新的截止日期为 ${req.newDeadline}。` }],
-        toast: `已同意延期至 ${req.newDeadline}`,
-        note: `同意延期：${t.deadline} → ${req.newDeadline}${opinion ? `：${opinion}` : ''}`,
-      };
-    }
-
-    case 'request_escalation': {
-      const reason = cmd.reason.trim();
-      if (!reason) return invalid('申请提级协调请写明理由（reason）：需要协调的问题是什么。');
-      if (pendingRequest(t, 'escalation')) return invalid('已有一项提级协调申请等待审核，请勿重复申请。');
-      const unknown = cmd.units.filter((u) => !org.unit(u));
-      if (unknown.length) return invalid(`找不到涉及单位：${unknown.join('、')}。`);
-      const req = newRequest(t, 'escalation', ctx, { reason, units: cmd.units });
-      const involved = cmd.units.map((u) => org.unitName(u)).join('、');
-      return {
-        ok: true,
-        changes: { requests: [...t.requests, req] },
-        notices: [{ to: 'group', text: `${unitName} 就 ${t.code}「${t.title}」申请提级协调${involved ? `（涉及 ${involved}）` : ''}：${reason}。请审核：有所为·提级 或 有所不为·退回自办。` }],
-        toast: '已提交提级协调申请，等待督导组审核',
-        note: reason,
-      };
-    }
-
-    case 'decide_escalation': {
-      const req = pendingRequest(t, 'escalation');
-      if (!req || (cmd.requestId && req.id !== cmd.requestId)) return stale('此提级协调申请已处理，卡片已刷新。');
-      const opinion = cmd.opinion.trim();
-      if (!opinion) return invalid(cmd.accept ? '有所为·提级请写明督导组的分析和意见建议（opinion）。' : '有所不为·退回自办请写明意见（opinion）：为什么属于本单位职责、应如何办理。');
-      const requests = decide(t, req, cmd.accept ? 'approved' : 'rejected', ctx, opinion);
-      if (cmd.accept) {
-        return { ok: true, changes: { requests }, notices: [{ to: 'escalation_accepted', request: req, opinion }, { to: 'unit', text: `${t.code} 提级协调申请已受理（有所为），已提交挂钩市领导协调。` }], toast: '有所为：已提级至挂钩市领导', note: `有所为·提级：${opinion}` };
-      }
-      return {
-        ok: true,
-        changes: { requests, strict: true },
-        notices: [{ to: 'unit', text: `${t.code}「${t.title}」属于本单位职责范围（有所不为），请自行办理，督导组将从严督促。意见：${opinion}`, urgent: true }],
-        toast: '有所不为：已退回单位自办，从严督促',
-        note: `有所不为·退回自办：${opinion}`,
-      };
-    }
-
-    case 'cancel':
-      return { ok: true, changes: { state: 'cancelled', cancelledAt: at }, notices: [{ to: 'unit', text: `${t.code}「${t.title}」已由督导组撤销，无需再办理。${cmd.reason ? `说明：${cmd.reason}` : ''}` }], toast: '已撤销', note: cmd.reason };
-
-    case 'urge':
-      return { ok: true, changes: {}, notices: [{ to: 'urge_card', note: cmd.note }], toast: `已向${unitName}发出催办`, note: cmd.note };
-  }
+  const run = STEPS[cmd.type] as (t: Task, cmd: TaskCommand, ctx: StepContext) => Step;
+  return run(t, cmd, { ...ctx, unitName: ctx.org.unitName(t.leadUnit) });
 }
 
 /** The free text a command carries, with the words a refusal calls it by. */
