@@ -6,7 +6,7 @@ import { RateLimiter } from '../src/adapters/feishu/rate-limit';
 import { connectMongo } from '../src/adapters/mongo/connection';
 import { Locks } from '../src/adapters/mongo/lock';
 import { defineModels, ensureIndexes, type Models } from '../src/adapters/mongo/models';
-import type { OutboxItem, OutboxRow } from '../src/adapters/mongo/models/outbox';
+import type { OutboxItem, OutboxRow } from '../src/app/outbox-item';
 import { OutboxStore } from '../src/adapters/mongo/outbox-store';
 import { createLogger } from '../src/log';
 import { startFerretDB } from '../scripts/ferretdb';

@@ -1,4 +1,4 @@
-import type { CardRender } from '../adapters/mongo/models/outbox';
+import type { CardRender } from './outbox-item';
 import type { PreviewDoc } from '../adapters/mongo/models/previews';
 import type { CardRenderer } from '../adapters/feishu/outbox-worker';
 import {

@@ -1,5 +1,5 @@
-import { messageKey } from '../adapters/mongo/keys';
-import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import { messageKey } from './keys';
+import type { OutboxItem } from './outbox-item';
 import { PREVIEW_SCHEMA_VERSION, type PreviewDoc } from '../adapters/mongo/models/previews';
 import type { NewTask } from '../adapters/mongo/task-store';
 import { matchUnit, parseDispatch, type DraftTask, type ParseProblem } from '../domain/dispatch';

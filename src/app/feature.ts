@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { z } from 'zod';
 import type { InboundMessage } from '../adapters/feishu/envelope';
-import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import type { OutboxItem } from './outbox-item';
 import type { Command } from '../domain/commands';
 import type { Org, Person } from '../domain/org';
 import type { JobDef } from '../jobs/runner';

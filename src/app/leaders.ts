@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
-import { messageKey } from '../adapters/mongo/keys';
-import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import { messageKey } from './keys';
+import type { OutboxItem } from './outbox-item';
 import type { CardActionName } from '../cards/actions';
 import { BULLETIN_EXAMPLE, parseBulletin } from '../domain/bulletin';
 import { hasRole } from '../domain/org';

@@ -1,6 +1,6 @@
 import { messageAttachments, messageText, type InboundMessage } from '../adapters/feishu/envelope';
-import { messageKey } from '../adapters/mongo/keys';
-import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import { messageKey } from './keys';
+import type { OutboxItem } from './outbox-item';
 import { documentNumbers, links } from '../domain/evidence-text';
 import { limitMessage, overLimit } from '../limits';
 import { normalize, parseCommand, progressWithoutCode, type Command } from '../domain/commands';

@@ -1,5 +1,5 @@
-import { messageKey } from '../adapters/mongo/keys';
-import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import { messageKey } from './keys';
+import type { OutboxItem } from './outbox-item';
 import type { InboundMessage } from '../adapters/feishu/envelope';
 import type { Org, OfficialPosition, SupervisorPosition } from '../domain/org';
 import type { Task } from '../domain/task';

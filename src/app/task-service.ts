@@ -1,5 +1,5 @@
 import { CardRefs } from '../adapters/mongo/card-refs';
-import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import type { OutboxItem } from './outbox-item';
 import type { Person } from '../domain/org';
 import type { Task, TaskState } from '../domain/task';
 import { applyTaskCommand, type Notice, type Outcome, type TaskCommand } from '../domain/task-actions';

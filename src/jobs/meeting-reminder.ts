@@ -1,6 +1,6 @@
-import { messageKey } from '../adapters/mongo/keys';
+import { messageKey } from '../app/keys';
 import type { EscalationDoc } from '../adapters/mongo/models/escalations';
-import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import type { OutboxItem } from '../app/outbox-item';
 import type { EscalationService } from '../app/leaders/escalation-service';
 import { groupTargets, personTarget } from '../app/notify';
 import { noticeCard } from '../cards';

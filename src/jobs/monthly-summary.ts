@@ -1,5 +1,5 @@
-import { messageKey } from '../adapters/mongo/keys';
-import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import { messageKey } from '../app/keys';
+import type { OutboxItem } from '../app/outbox-item';
 import { groupTargets, personTarget, type Target } from '../app/notify';
 import type { Scope, SummaryService } from '../app/leaders/summary-service';
 import { checkCard, monthlySummaryCard } from '../cards';

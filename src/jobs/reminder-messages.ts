@@ -1,5 +1,5 @@
-import { messageKey } from '../adapters/mongo/keys';
-import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import { messageKey } from '../app/keys';
+import type { OutboxItem } from '../app/outbox-item';
 import type { LetterDoc } from '../adapters/mongo/models/letters';
 import { groupTargets, personTarget, unitTargets, type Target } from '../app/notify';
 import { leaderOverdueCard, letterCard, reminderDigestCard, type ReminderItem } from '../cards';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../app/deps';
 import { insertNew } from '../adapters/mongo/insert-new';
-import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import type { OutboxItem } from '../app/outbox-item';
 import { LETTER_SCHEMA_VERSION, type LetterDoc } from '../adapters/mongo/models/letters';
 import type { ReminderClaimDoc } from '../adapters/mongo/models/reminder-claims';
 import { REMINDER_RUN_SCHEMA_VERSION, type ReminderRunDoc } from '../adapters/mongo/models/reminder-runs';

@@ -1,4 +1,4 @@
-import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import type { OutboxItem } from '../app/outbox-item';
 import type { JobRunDoc } from '../adapters/mongo/models/job-runs';
 import type { Org as OrgModel } from '../domain/org';
 

@@ -1,5 +1,5 @@
-import { messageKey } from '../adapters/mongo/keys';
-import type { OutboxItem } from '../adapters/mongo/models/outbox';
+import { messageKey } from '../app/keys';
+import type { OutboxItem } from '../app/outbox-item';
 import { groupTargets } from '../app/notify';
 import { weeklyDigestCard, type WeeklyUnit } from '../cards';
 import { lightOf, type Light } from '../domain/lights';

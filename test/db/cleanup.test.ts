@@ -1,4 +1,4 @@
-import type { OutboxRow, OutboxStatus } from '../../src/adapters/mongo/models/outbox';
+import type { OutboxRow, OutboxStatus } from '../../src/app/outbox-item';
 import { FixedClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import { cleanupJob } from '../../src/jobs/cleanup';

@@ -1,4 +1,4 @@
-import type { OutboxRow } from '../../src/adapters/mongo/models/outbox';
+import type { OutboxRow } from '../../src/app/outbox-item';
 import { FixedClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import { zonedInstant } from '../../src/domain/time';

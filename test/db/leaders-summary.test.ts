@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { Locks } from '../../src/adapters/mongo/lock';
 import type { EscalationDoc } from '../../src/adapters/mongo/models/escalations';
-import type { OutboxRow } from '../../src/adapters/mongo/models/outbox';
+import type { OutboxRow } from '../../src/app/outbox-item';
 import type { LetterDoc } from '../../src/adapters/mongo/models/letters';
 import type { TaskDoc } from '../../src/adapters/mongo/models/tasks';
 import { OutboxStore } from '../../src/adapters/mongo/outbox-store';

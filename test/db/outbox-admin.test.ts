@@ -1,5 +1,5 @@
 /** Permanent send failures are recorded, shown to admins (GET /api/outbox?status=failed) and can be retried. */
-import type { OutboxRow } from '../../src/adapters/mongo/models/outbox';
+import type { OutboxRow } from '../../src/app/outbox-item';
 import { cardText } from '../../src/cards/inspect';
 import { startHarness, type Harness } from '../support/harness';
 

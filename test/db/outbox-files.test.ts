@@ -2,7 +2,7 @@
 import { FeishuMessenger } from '../../src/adapters/feishu/messenger';
 import { OutboxWorker } from '../../src/adapters/feishu/outbox-worker';
 import { Locks } from '../../src/adapters/mongo/lock';
-import type { OutboxItem, OutboxRow } from '../../src/adapters/mongo/models/outbox';
+import type { OutboxItem, OutboxRow } from '../../src/app/outbox-item';
 import { itemProblem, OutboxStore } from '../../src/adapters/mongo/outbox-store';
 import { FileMakers, fileTypeOf } from '../../src/app/files-out';
 import { fileItem } from '../../src/app/notify';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { FeishuMessenger } from '../../src/adapters/feishu/messenger';
 import { OutboxWorker, type OutboxWorkerOptions } from '../../src/adapters/feishu/outbox-worker';
 import { Locks } from '../../src/adapters/mongo/lock';
-import type { OutboxItem, OutboxRow } from '../../src/adapters/mongo/models/outbox';
+import type { OutboxItem, OutboxRow } from '../../src/app/outbox-item';
 import { OutboxStore } from '../../src/adapters/mongo/outbox-store';
 import type { Messenger } from '../../src/app/ports';
 import { createLogger } from '../../src/log';

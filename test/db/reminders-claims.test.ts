@@ -1,5 +1,5 @@
-import { messageKey } from '../../src/adapters/mongo/keys';
-import type { OutboxRow } from '../../src/adapters/mongo/models/outbox';
+import { messageKey } from '../../src/app/keys';
+import type { OutboxRow } from '../../src/app/outbox-item';
 import type { LetterDoc } from '../../src/adapters/mongo/models/letters';
 import type { ReminderClaimDoc } from '../../src/adapters/mongo/models/reminder-claims';
 import type { NewTask } from '../../src/adapters/mongo/task-store';

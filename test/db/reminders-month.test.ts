@@ -1,5 +1,5 @@
 import type { NewTask } from '../../src/adapters/mongo/task-store';
-import type { OutboxRow } from '../../src/adapters/mongo/models/outbox';
+import type { OutboxRow } from '../../src/app/outbox-item';
 import { FixedClock } from '../../src/clock';
 import type { Task } from '../../src/domain/task';
 import { addDays, zonedInstant } from '../../src/domain/time';

@@ -1,5 +1,5 @@
 import { connectMongo } from '../../src/adapters/mongo/connection';
-import type { OutboxRow } from '../../src/adapters/mongo/models/outbox';
+import type { OutboxRow } from '../../src/app/outbox-item';
 import type { Clock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';

@@ -1,4 +1,4 @@
-import type { OutboxRow } from '../../src/adapters/mongo/models/outbox';
+import type { OutboxRow } from '../../src/app/outbox-item';
 import type { NewTask } from '../../src/adapters/mongo/task-store';
 import { cardText } from '../../src/cards/inspect';
 import { FixedClock } from '../../src/clock';

@@ -4,7 +4,7 @@ import { CardRefs } from '../mongo/card-refs';
 import type { Locks } from '../mongo/lock';
 import type { Models } from '../mongo/models';
 import { CARD_MESSAGE_SCHEMA_VERSION, type CardMessageDoc } from '../mongo/models/card-messages';
-import type { OutboxRow } from '../mongo/models/outbox';
+import type { OutboxRow } from '../../app/outbox-item';
 import { classify } from './messenger';
 
 /** Feishu's answers when a card can no longer be edited in place (230031: older than 14 days). */

@@ -3,7 +3,7 @@ import type { FileMakers } from '../../app/files-out';
 import { FeishuError, type Messenger } from '../../app/ports';
 import type { Locks } from '../mongo/lock';
 import type { Models } from '../mongo/models';
-import type { CardRender, OutboxRow } from '../mongo/models/outbox';
+import type { CardRender, OutboxRow } from '../../app/outbox-item';
 import type { OutboxHead, OutboxStore } from '../mongo/outbox-store';
 import { CardCopies } from './card-copies';
 import { classify } from './messenger';

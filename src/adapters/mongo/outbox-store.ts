@@ -1,5 +1,6 @@
 import type { Models } from './models';
-import { OUTBOX_SCHEMA_VERSION, type OutboxItem, type OutboxRow, type OutboxStatus } from './models/outbox';
+import type { OutboxItem, OutboxRow, OutboxStatus } from '../../app/outbox-item';
+import { OUTBOX_SCHEMA_VERSION } from './models/outbox';
 
 /**
  * The outbox's rows. `put` is safe to repeat: a row's _id is the item's idempotency key, so the relay

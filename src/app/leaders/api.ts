@@ -1,7 +1,7 @@
 import { limitMessage, overLimit } from '../../limits';
 import type Router from '@koa/router';
 import { z } from 'zod';
-import { messageKey } from '../../adapters/mongo/keys';
+import { messageKey } from '../keys';
 import { APPEAL_STATES } from '../../adapters/mongo/models/appeals';
 import { ESCALATION_STATES } from '../../adapters/mongo/models/escalations';
 import { hasRole, type Person } from '../../domain/org';

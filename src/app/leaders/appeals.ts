@@ -1,7 +1,7 @@
 import { limitMessage, overLimit } from '../../limits';
-import { messageKey } from '../../adapters/mongo/keys';
+import { messageKey } from '../keys';
 import type { AppealDoc } from '../../adapters/mongo/models/appeals';
-import type { OutboxItem } from '../../adapters/mongo/models/outbox';
+import type { OutboxItem } from '../outbox-item';
 import type { LetterDoc } from '../../adapters/mongo/models/letters';
 import { cardValue } from '../../cards/actions';
 import { cut, momentText, summaryText } from '../../cards/common';

@@ -1,5 +1,5 @@
 import { insertNew } from '../../adapters/mongo/insert-new';
-import { messageKey } from '../../adapters/mongo/keys';
+import { messageKey } from '../keys';
 import { AUDIT_SCHEMA_VERSION } from '../../adapters/mongo/models/audits';
 import type { BulletinDoc } from '../../adapters/mongo/models/bulletins';
 import { bulletinCard, type Card } from '../../cards';

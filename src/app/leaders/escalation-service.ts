@@ -1,7 +1,7 @@
 import { limitMessage, overLimit } from '../../limits';
-import { messageKey } from '../../adapters/mongo/keys';
+import { messageKey } from '../keys';
 import { AGENDA_STATES, type EscalationDoc } from '../../adapters/mongo/models/escalations';
-import type { OutboxItem } from '../../adapters/mongo/models/outbox';
+import type { OutboxItem } from '../outbox-item';
 import { escalationCard, type Card, type EscalationState } from '../../cards';
 import { hasRole, type Org, type Person } from '../../domain/org';
 import type { Task, TaskRequest } from '../../domain/task';

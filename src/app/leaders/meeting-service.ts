@@ -1,10 +1,10 @@
 import { insertNew } from '../../adapters/mongo/insert-new';
-import { messageKey } from '../../adapters/mongo/keys';
+import { messageKey } from '../keys';
 import { AUDIT_SCHEMA_VERSION } from '../../adapters/mongo/models/audits';
 import type { EscalationDoc } from '../../adapters/mongo/models/escalations';
 import { MEETING_SCHEMA_VERSION, type MeetingDoc } from '../../adapters/mongo/models/meetings';
 import type { MinutesFormDoc } from '../../adapters/mongo/models/minutes-forms';
-import type { OutboxItem } from '../../adapters/mongo/models/outbox';
+import type { OutboxItem } from '../outbox-item';
 import { minutesFormCard, type Card } from '../../cards';
 import { matchUnit, type DraftTask } from '../../domain/dispatch';
 import { planMinutes, type Decision, type MinutesInput } from '../../domain/minutes';

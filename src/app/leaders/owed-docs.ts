@@ -1,8 +1,8 @@
 import type { Model } from 'mongoose';
 import { insertNew } from '../../adapters/mongo/insert-new';
-import { messageKey } from '../../adapters/mongo/keys';
+import { messageKey } from '../keys';
 import { AUDIT_SCHEMA_VERSION } from '../../adapters/mongo/models/audits';
-import type { OutboxItem } from '../../adapters/mongo/models/outbox';
+import type { OutboxItem } from '../outbox-item';
 import type { AppDeps } from '../deps';
 
 /**

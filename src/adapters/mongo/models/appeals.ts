@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import type { OutboxItem } from './outbox';
+import type { OutboxItem } from '../../../app/outbox-item';
 
 /** appeals (申诉): a unit contesting a task's deductions; created by a unique insert, changed under its lock, recorded in `audits`. */
 export const APPEAL_SCHEMA_VERSION = 1;

@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import type { OutboxItem } from './outbox';
+import type { OutboxItem } from '../../../app/outbox-item';
 
 /**
  * escalations (docs/rules.md#escalation): a task a group has put on its city leader's agenda. Created by a unique insert

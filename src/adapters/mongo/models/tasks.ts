@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import { PRIORITIES, SOURCES, TASK_STATES, type Task } from '../../../domain/task';
-import type { OutboxItem } from './outbox';
+import type { OutboxItem } from '../../../app/outbox-item';
 
 /**
  * tasks: one document per 督办事项, its audit history embedded (appended, never edited) so that a change
