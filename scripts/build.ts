@@ -11,6 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { WORKER_BUNDLE } from '../src/features/file-dispatch/read-in-worker';
 import { buildWeb, writeWeb } from '../src/http/web-build';
 import { PATHS, ROOT } from '../src/paths';
 
@@ -22,6 +23,11 @@ export const PROGRAMS: Record<string, string> = {
   sandbox: 'scripts/sandbox.ts',
   calendar: 'scripts/calendar.ts',
   ferretdb: 'scripts/ferretdb.ts',
+};
+
+/** Worker threads the service starts (dist/NAME.js beside dist/main.js); not programs of their own. */
+export const WORKERS: Record<string, string> = {
+  [WORKER_BUNDLE]: 'src/features/file-dispatch/text-worker.ts',
 };
 
 interface Message {
@@ -38,7 +44,7 @@ export async function buildAll(o: { out?: string } = {}): Promise<string> {
   fs.rmSync(out, { recursive: true, force: true });
   const result = await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: Object.entries(PROGRAMS).map(([name, src]) => ({ in: src, out: name })),
+    entryPoints: Object.entries({ ...PROGRAMS, ...WORKERS }).map(([name, src]) => ({ in: src, out: name })),
     outdir: out,
     bundle: true,
     platform: 'node',
@@ -58,7 +64,7 @@ export async function buildAll(o: { out?: string } = {}): Promise<string> {
   const jsBytes = js.reduce((n, [, f]) => n + f.bytes, 0);
   const webBytes = [...web.assets.values()].reduce((n, a) => n + a.body.length, 0);
   const rel = path.relative(process.cwd(), out) || '.';
-  return `built ${rel}/ in ${Date.now() - started} ms: ${js.length} programs (${Object.keys(PROGRAMS).join(', ')}; ${kb(jsBytes)}), ${web.assets.size} page files in ${rel}/web (${kb(webBytes)})`;
+  return `built ${rel}/ in ${Date.now() - started} ms: ${js.length - Object.keys(WORKERS).length} programs (${Object.keys(PROGRAMS).join(', ')}; ${kb(jsBytes)}), ${web.assets.size} page files in ${rel}/web (${kb(webBytes)})`;
 }
 
 async function cli(argv: string[]): Promise<number> {

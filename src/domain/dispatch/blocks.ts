@@ -48,6 +48,7 @@ function splitInline(key: string, value: string, steps?: Steps): RawField[] {
 }
 
 interface Block {
+  line: number; // index of its first line in the text, so a file's reader can say where it is
   num?: Numbering;
   title?: string;
   description: string[];
@@ -110,7 +111,9 @@ function setTitle(b: Block, text: string, steps?: Steps): void {
 function segment(text: string, steps?: Steps): Block[] {
   const blocks: Block[] = [];
   let cur: Block | undefined;
+  let lineNo = -1;
   for (const line of text.split('\n')) {
+    lineNo++;
     count(steps, line.length);
     const t = line.trim();
     if (!t) {
@@ -121,12 +124,12 @@ function segment(text: string, steps?: Steps): Block[] {
     // a numbered line deeper than the block's own number, inside a 要求, is a sub-item of that 要求
     const subItem = num && cur?.last?.kind === 'content' && num.level > (cur.num?.level ?? 0);
     if (num && !subItem) {
-      cur = { num, description: [], fields: [] };
+      cur = { line: lineNo, num, description: [], fields: [] };
       blocks.push(cur);
       addLine(cur, num.rest, true, steps);
     } else if (cur) addLine(cur, t, false, steps);
     else {
-      cur = { description: [], fields: [] };
+      cur = { line: lineNo, description: [], fields: [] };
       blocks.push(cur);
       addLine(cur, t, true, steps);
     }
@@ -168,6 +171,7 @@ export function parseBlocks(text: string, categories: string[], steps?: Steps): 
     tasks.push({
       ref: `第${tasks.length + 1}项`,
       form: 'block',
+      line: b.line,
       ...(b.title ? { title: b.title } : {}),
       ...(b.num?.number !== undefined ? { number: b.num.number } : {}),
       ...(b.description.length ? { description: b.description.join('\n') } : {}),

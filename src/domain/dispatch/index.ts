@@ -11,7 +11,8 @@ export type { DraftTask, ParseContext, ParseProblem, ParseResult } from './types
 export { parseDeadline, type DeadlineContext, type DeadlineResult } from './deadline';
 export { matchUnit, closeMatches, splitUnits, type UnitMatch, type UnitItem } from './units';
 export { mapPriority, mapCategory, mapSource } from './fields';
-export { parseTsv } from './table';
+export { parseTsv, isHeader as isDispatchHeader } from './table';
+export { parseBlocks } from './blocks';
 
 export type { Steps } from './steps';
 

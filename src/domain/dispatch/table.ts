@@ -68,7 +68,8 @@ function headerKey(cell: string): string {
 }
 const headerKind = (cell: string): FieldKind | undefined => fieldKind(headerKey(cell));
 
-function isHeader(cells: string[]): boolean {
+/** A header row: at least two cells name dispatch fields (事项, 责任单位, 完成时限 …). */
+export function isHeader(cells: string[]): boolean {
   return cells.filter((c) => {
     const k = headerKind(c);
     return k && k !== 'ignored';

@@ -55,6 +55,7 @@ export interface RawField {
 export interface RawTask {
   ref: string;
   form: 'block' | 'table';
+  line?: number; // block form: index of the block's first line in the text parsed
   title?: string; // the numbered line's text (block form)
   number?: number; // the item's written arabic number (block form), checked against the item limit
   description?: string; // plain lines between the numbered line and the first field

@@ -1,0 +1,21 @@
+import WordExtractor from 'word-extractor';
+import type { Part, ReadResult } from './types';
+
+/**
+ * An old Word .doc (or a WPS .wps in the same binary format): its body text, one paragraph per line.
+ * The binary format marks a table cell's end with the same character as a tab, so a table comes out
+ * as tab-separated lines, which the dispatch parser reads as a table when it has a header row.
+ */
+export async function readDoc(bytes: Buffer, format: 'doc' | 'wps'): Promise<ReadResult> {
+  const doc = await new WordExtractor().extract(bytes);
+  const parts: Part[] = [];
+  let n = 0;
+  for (const line of doc.getBody().split('\n')) {
+    n++;
+    const text = line.trim(); // trailing tabs are a table row's end mark
+    if (!text) continue;
+    if (text.includes('\t')) parts.push({ kind: 'table', where: `第${n}段`, rows: [{ cells: text.split('\t'), where: `第${n}段` }] });
+    else parts.push({ kind: 'para', text, where: `第${n}段` });
+  }
+  return { ok: true, format, parts };
+}
