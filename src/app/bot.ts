@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Inbound } from '../adapters/feishu/envelope';
+import type { Inbound } from './inbound';
 import { PROCESSED_EVENT_SCHEMA_VERSION } from '../adapters/mongo/models/processed-events';
 import type { CardAnswer } from './card-handler';
 import type { AppDeps } from './deps';
@@ -147,7 +147,8 @@ export class Bot {
       return {};
     }
     state.claimed = true;
-    if (inb.type === 'message' && inb.messageId && !(await this.claim(`msg:${inb.messageId}`, 'message'))) {
+    for (const key of inb.type === 'message' ? inb.dedupeKeys : []) {
+      if (await this.claim(key, 'message')) continue;
       log.info('message already taken in under another event id');
       this.done(inb.eventId);
       return {};

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InboundCardAction } from '../adapters/feishu/envelope';
+import type { InboundCardAction } from './inbound';
 import { CARD_ACTIONS, cardValueSchema, type CardActionName, type CardValue } from '../cards/actions';
 import { matchUnit } from '../domain/dispatch';
 import { officialUnits, type Person } from '../domain/org';

@@ -1,4 +1,3 @@
-import { messageAttachments, messageText, type InboundMessage } from '../adapters/feishu/envelope';
 import { messageKey } from './keys';
 import type { OutboxItem } from './outbox-item';
 import { documentNumbers, links } from '../domain/evidence-text';
@@ -8,6 +7,7 @@ import { hasRole, officialUnits, supervisedGroups, type Person } from '../domain
 import { dispatchScope, refusal, supervisesGroup, leadsGroup, unknownPersonMessage } from '../domain/permissions';
 import type { Evidence, Task } from '../domain/task';
 import type { AppDeps } from './deps';
+import type { InboundMessage } from './inbound';
 import type { ParseProblem } from '../domain/dispatch';
 import { DISPATCH_REFUSAL, type DispatchService } from './dispatch-service';
 import { replyCard, replyLiveCard, replyText } from './notify';
@@ -24,7 +24,7 @@ import { matchCommand, type Feature } from './feature';
 export type ExtraCommand = (m: InboundMessage, person: Person, cmd: Command) => Promise<OutboxItem[] | null>;
 
 export function evidenceIn(m: InboundMessage, text: string): Evidence[] {
-  const out: Evidence[] = messageAttachments(m).map((a) => ({ kind: a.kind, key: a.key, name: a.name, messageId: m.messageId }));
+  const out: Evidence[] = m.attachments.map((a) => ({ kind: a.kind, key: a.key, name: a.name, messageId: m.messageId }));
   for (const d of documentNumbers(text)) out.push({ kind: 'docno', text: d, messageId: m.messageId });
   for (const l of links(text)) out.push({ kind: 'link', url: l, messageId: m.messageId });
   return out;
@@ -83,7 +83,7 @@ export class MessageHandler {
     if (!mentioned && !card) return; // group talk not meant for the bot
     const org = await this.deps.orgs.get();
     const person = org.byOpenId(m.senderOpenId);
-    const text = messageText(m);
+    const text = m.text;
     if (!person) {
       if (mentioned) await this.send([replyText(m, unknownPersonMessage(m.senderOpenId))]);
       return;

@@ -1,4 +1,4 @@
-import type { InboundCardAction } from '../adapters/feishu/envelope';
+import type { InboundCardAction } from './inbound';
 import { CARD_ACTIONS } from '../cards/actions';
 import { secondsSince, type Metrics } from '../metrics';
 import type { Bot } from './bot';

@@ -1,6 +1,6 @@
 import { messageKey } from './keys';
 import type { OutboxItem } from './outbox-item';
-import type { InboundMessage } from '../adapters/feishu/envelope';
+import type { InboundMessage } from './inbound';
 import type { Org, OfficialPosition, SupervisorPosition } from '../domain/org';
 import type { Task } from '../domain/task';
 import type { Notice } from '../domain/task-actions';

@@ -4,7 +4,7 @@
  * that behaves like MongoDB's unique _id (E11000), with a delay to play a busy database.
  */
 import pino from 'pino';
-import type { Inbound } from '../../src/adapters/feishu/envelope';
+import type { Inbound } from '../../src/app/inbound';
 import { Bot, type Handlers } from '../../src/app/bot';
 import type { AppDeps } from '../../src/app/deps';
 
@@ -44,7 +44,7 @@ function fakeDeps(opts: { claimDelayMs?: number; claimError?: Error } = {}) {
 }
 
 const card = (id = 'ev-card-1'): Inbound => ({ type: 'card', eventId: id } as unknown as Inbound);
-const message = (id = 'ev-msg-1', messageId = 'om_1'): Inbound => ({ type: 'message', eventId: id, messageId } as unknown as Inbound);
+const message = (id = 'ev-msg-1', messageId = 'om_1'): Inbound => ({ type: 'message', eventId: id, messageId, dedupeKeys: [`msg:${messageId}`] } as unknown as Inbound);
 
 function handlers(o: { workMs?: number } = {}) {
   const seen: string[] = [];

@@ -1,5 +1,5 @@
 /** Chat commands (docs/rules.md#commands): help in both languages, full-width input, and help that depends on who asks. */
-import { messageText, type InboundMessage } from '../../src/adapters/feishu/envelope';
+import { messageText, type FeishuMessage } from '../../src/adapters/feishu/envelope';
 import { AppCardViews, helpCommands } from '../../src/app/card-views';
 import type { AppDeps } from '../../src/app/deps';
 import { cardText } from '../../src/cards/inspect';
@@ -14,7 +14,7 @@ const org = new Org({
   people: [supervisor, official],
 });
 
-const inbound = (text: string, mentions: InboundMessage['mentions'] = []): InboundMessage => ({
+const inbound = (text: string, mentions: FeishuMessage['mentions'] = []): FeishuMessage => ({
   type: 'message', eventId: 'ev', senderOpenId: 'ou_x', senderType: 'user', messageId: 'om', chatId: 'oc', chatType: 'group',
   messageType: 'text', content: { text }, mentions,
 });

@@ -1,8 +1,9 @@
 /** envelope.ts: Feishu payloads → Inbound, message text without mentions, attachments. */
-import { messageAttachments, messageText, toInbound, type InboundMessage } from '../../src/adapters/feishu/envelope';
+import { messageAttachments, messageText, parseEvent, toInbound, type FeishuMessage as InboundMessage } from '../../src/adapters/feishu/envelope';
+import type { InboundMessage as AppMessage } from '../../src/app/inbound';
 import { botAdded, botMention, cardAction, messageEvent, oldCardAction } from '../fake-feishu';
 
-const parse = (env: object, key = 'k') => toInbound(JSON.parse(JSON.stringify(env)), key);
+const parse = (env: object, key = 'k') => parseEvent(JSON.parse(JSON.stringify(env)), key);
 const msg = (o: Parameters<typeof messageEvent>[0]) => parse(messageEvent(o)) as InboundMessage;
 
 describe('toInbound: im.message.receive_v1', () => {
@@ -148,5 +149,29 @@ describe('toInbound: other events', () => {
   test('a legacy 1.0 event: uuid and event.type', () => {
     expect(parse({ uuid: 'u-1', type: 'event_callback', event: { type: 'message' } })).toEqual({ type: 'other', eventId: 'u-1', eventType: 'message' });
     expect(parse({ type: 'event_callback' }, 'ev:z')).toEqual({ type: 'other', eventId: 'ev:z', eventType: 'unknown' });
+  });
+});
+
+describe('toInbound: the app\'s normalised message', () => {
+  const norm = (o: Parameters<typeof messageEvent>[0]) => toInbound(JSON.parse(JSON.stringify(messageEvent(o))), 'k') as AppMessage;
+
+  test('text without mentions, reply target, dedupe keys; no raw content', () => {
+    const m = norm({ eventId: 'ev-1', senderOpenId: 'ou_a', chatType: 'group', chatId: 'oc_g', text: '查询 DB-2026-0001', mentions: [botMention()], messageId: 'om_1', rootId: 'om_r', parentId: 'om_p' });
+    expect(m).toMatchObject({ type: 'message', eventId: 'ev-1', dedupeKeys: ['msg:om_1'], msgType: 'text', text: '查询 DB-2026-0001', attachments: [], parentId: 'om_p', rootId: 'om_r' });
+    expect(m).not.toHaveProperty('content');
+    expect(m.location).toBeUndefined();
+    expect(m.file).toBeUndefined();
+  });
+
+  test('images, files and locations arrive filled in', () => {
+    expect(norm({ senderOpenId: 'ou_a', chatType: 'p2p', content: { image_key: 'img_1' } })).toMatchObject({ msgType: 'image', text: '', attachments: [{ kind: 'image', key: 'img_1' }] });
+    expect(norm({ senderOpenId: 'ou_a', chatType: 'p2p', content: { file_key: 'file_1', file_name: '报告.pdf' } })).toMatchObject({ msgType: 'file', file: { key: 'file_1', name: '报告.pdf' }, attachments: [{ kind: 'file', key: 'file_1', name: '报告.pdf' }] });
+    const place = { name: '茂盛路', address: '宁波市鄞州区茂盛路 1 号', latitude: '29.8', longitude: '121.55' };
+    expect(norm({ senderOpenId: 'ou_a', chatType: 'p2p', messageType: 'location', content: place }).location).toEqual({ name: '茂盛路', address: '宁波市鄞州区茂盛路 1 号', latitude: 29.8, longitude: 121.55 });
+    expect(norm({ senderOpenId: 'ou_a', chatType: 'p2p', messageType: 'location', content: { ...place, latitude: 'north' } }).location).toBeUndefined();
+  });
+
+  test('a message without an id is deduplicated by its event id alone', () => {
+    expect((toInbound({ schema: '2.0', header: { event_type: 'im.message.receive_v1', event_id: 'ev-9' }, event: {} }, 'k') as AppMessage).dedupeKeys).toEqual([]);
   });
 });

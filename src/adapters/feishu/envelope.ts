@@ -1,8 +1,13 @@
+import type { Inbound, InboundAttachment, InboundCardAction, InboundLocation, InboundMessage, InboundOther } from '../../app/inbound';
+
 /**
  * Feishu's payloads (schema 2.0 events, card callbacks new and old) turned into the few shapes the bot
- * handles. Webhook and WebSocket deliveries both end here, then in `bot.receive`.
+ * handles (app/inbound.ts). Webhook and WebSocket deliveries both end here, then in `bot.receive`.
+ * `parseEvent` reads the payload as Feishu sends it; `toInbound` normalises a message (its text, its
+ * attachments, location or file, the ids it is deduplicated by) so the app reads none of Feishu's
+ * content formats.
  */
-export interface InboundMessage {
+export interface FeishuMessage {
   type: 'message';
   eventId: string;
   senderOpenId: string;
@@ -19,30 +24,7 @@ export interface InboundMessage {
   createTime?: number;
 }
 
-export interface InboundCardAction {
-  type: 'card';
-  eventId: string;
-  operatorOpenId: string;
-  value: unknown;
-  formValue: Record<string, unknown>;
-  name?: string;
-  tag?: string;
-  option?: string;
-  inputValue?: string;
-  messageId: string;
-  chatId?: string;
-  token?: string; // update token (c-…), 30 min / 2 uses
-  format: 'v2' | 'v1';
-}
-
-export interface InboundOther {
-  type: 'other';
-  eventId: string;
-  eventType: string;
-  chatId?: string;
-}
-
-export type Inbound = InboundMessage | InboundCardAction | InboundOther;
+export type FeishuEvent = FeishuMessage | InboundCardAction | InboundOther;
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -60,7 +42,7 @@ function parseValue(v: unknown): unknown {
   return v;
 }
 
-export function toInbound(body: Obj, dedupeKey: string): Inbound {
+export function parseEvent(body: Obj, dedupeKey: string): FeishuEvent {
   if (body.schema === '2.0') {
     const header = obj(body.header);
     const event = obj(body.event);
@@ -143,7 +125,7 @@ export function toInbound(body: Obj, dedupeKey: string): Inbound {
  * Tabs are kept (a table pasted from Excel/WPS/Word separates its cells by tabs, an empty cell by two),
  * only the spaces around them are dropped.
  */
-export function messageText(m: InboundMessage): string {
+export function messageText(m: Pick<FeishuMessage, 'messageType' | 'content' | 'mentions'>): string {
   let text = '';
   if (m.messageType === 'text') text = String(m.content.text ?? '');
   else if (m.messageType === 'post') text = postText(m.content);
@@ -173,7 +155,7 @@ function postText(content: Obj): string {
 }
 
 /** Images and files a message carries (post messages may hold several images). */
-export function messageAttachments(m: InboundMessage): { kind: 'image' | 'file'; key: string; name?: string }[] {
+export function messageAttachments(m: Pick<FeishuMessage, 'messageType' | 'content'>): InboundAttachment[] {
   if (m.messageType === 'image' && typeof m.content.image_key === 'string') return [{ kind: 'image', key: m.content.image_key }];
   if (m.messageType === 'file' && typeof m.content.file_key === 'string') return [{ kind: 'file', key: m.content.file_key, name: str(m.content.file_name) }];
   if (m.messageType === 'post') {
@@ -190,4 +172,36 @@ export function messageAttachments(m: InboundMessage): { kind: 'image' | 'file';
     return out;
   }
   return [];
+}
+
+/** A location message's place; absent unless both coordinates are numbers. */
+export function messageLocation(m: Pick<FeishuMessage, 'messageType' | 'content'>): InboundLocation | undefined {
+  if (m.messageType !== 'location') return undefined;
+  const coord = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() ? Number(v) : NaN);
+  const [latitude, longitude] = [coord(m.content.latitude), coord(m.content.longitude)];
+  if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) return undefined;
+  return { name: str(m.content.name) ?? '', address: str(m.content.address) ?? '', latitude, longitude };
+}
+
+/** The app's message: the text, attachments, location or file read out of Feishu's content. */
+export function normalizeMessage(m: FeishuMessage): InboundMessage {
+  const { messageType, content, ...rest } = m;
+  void content;
+  const attachments = messageAttachments(m);
+  const file = messageType === 'file' ? attachments.find((a) => a.kind === 'file') : undefined;
+  const location = messageLocation(m);
+  return {
+    ...rest,
+    dedupeKeys: m.messageId ? [`msg:${m.messageId}`] : [],
+    msgType: messageType,
+    text: messageText(m),
+    attachments,
+    ...(location ? { location } : {}),
+    ...(file ? { file: { key: file.key, name: file.name ?? '' } } : {}),
+  };
+}
+
+export function toInbound(body: Obj, dedupeKey: string): Inbound {
+  const e = parseEvent(body, dedupeKey);
+  return e.type === 'message' ? normalizeMessage(e) : e;
 }
