@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { z } from 'zod';
-import type { InboundMessage } from '../adapters/feishu/envelope';
+import type { InboundMessage } from './inbound';
 import type { OutboxItem } from './outbox-item';
 import type { Command } from '../domain/commands';
 import type { Org, Person } from '../domain/org';
