@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { FakeFeishu, FakeMessage } from '../../test/fake-feishu';
+import type { FakeFeishu, FakeMessage } from './feishu-stand-in';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 

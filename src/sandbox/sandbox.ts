@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { mongoForScripts, SANDBOX_DB_DIR } from '../adapters/mongo/ferretdb';
 // The stand-in is the same fake Feishu the tests trust: sandbox mode runs the product's real Messenger
 // and ingress code against it, in process.
-import { FakeFeishu, botMention, signRequest } from '../../test/fake-feishu';
+import { FakeFeishu, botMention, signRequest } from './feishu-stand-in';
 import type { OutboxWorker } from '../adapters/feishu/outbox-worker';
 import type { AppDeps } from '../app/deps';
 import { findButton } from '../cards/inspect';

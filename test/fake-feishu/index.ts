@@ -1,9 +1,8 @@
-/** Public surface of the Feishu stand-in: the server, inbound builders/signing, and the model types. */
-export { FakeFeishu, type FakeFeishuOptions, type CallFilter, type FakeStats } from './server';
-export * from './inbound';
-export * as feishuCrypto from './crypto';
-export type { Fault, FaultSpec } from './faults';
-export type { LimitStats } from './limits';
-export type * from './types';
+/**
+ * Public surface of the tests' Feishu fake: the stand-in server and its inbound builders/signing and
+ * model types (product code, src/sandbox/feishu-stand-in), plus what only tests need: a manual clock
+ * and the official SDK's client pointed at the fake.
+ */
+export * from '../../src/sandbox/feishu-stand-in';
 export { manualClock, type ManualClock } from './clock';
 export { sdkClient, sdkHttpInstance, failure, FAKE_FEISHU_DOMAIN } from './sdk-client';

@@ -3,7 +3,7 @@ import { toInbound } from '../../src/adapters/feishu/envelope';
 import { verifyRequest, type VerifyOptions } from '../../src/adapters/feishu/verify';
 import { OrgImportError, validateOrg } from '../../src/org';
 import type { ParsedOrg, SourceEntry, TableName } from '../../src/org/source';
-import { encrypt, eventSignature } from '../fake-feishu/crypto';
+import { encrypt, eventSignature } from '../../src/sandbox/feishu-stand-in/crypto';
 import { commandText } from './arbitraries';
 
 /**

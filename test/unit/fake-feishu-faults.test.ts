@@ -1,6 +1,6 @@
 /** FakeFeishu's injected faults and rate limits, as the official SDK experiences them. */
 import * as lark from '@larksuiteoapi/node-sdk';
-import { FakeFeishu } from '../fake-feishu/server';
+import { FakeFeishu } from '../../src/sandbox/feishu-stand-in/server';
 import { manualClock } from '../fake-feishu/clock';
 import { failure, sdkClient } from '../fake-feishu/sdk-client';
 

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import {
   botAdded, botMention, cardAction, flipByte, messageEvent, oldCardAction, post, signRequest, signStale,
   signUndecryptable, signWithWrongKey, signWithWrongToken, urlVerification, type SignedRequest,
-} from '../fake-feishu/inbound';
-import { decrypt } from '../fake-feishu/crypto';
+} from '../../src/sandbox/feishu-stand-in/inbound';
+import { decrypt } from '../../src/sandbox/feishu-stand-in/crypto';
 
 const KEYS = { verificationToken: 'vt-123', encryptKey: 'ek-456' };
 const silent = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };

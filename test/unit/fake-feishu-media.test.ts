@@ -2,11 +2,11 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { FakeFeishu } from '../fake-feishu/server';
+import { FakeFeishu } from '../../src/sandbox/feishu-stand-in/server';
 import { manualClock } from '../fake-feishu/clock';
-import { messageEvent } from '../fake-feishu/inbound';
+import { messageEvent } from '../../src/sandbox/feishu-stand-in/inbound';
 import { failure, sdkClient } from '../fake-feishu/sdk-client';
-import type { FakeMessage } from '../fake-feishu/types';
+import type { FakeMessage } from '../../src/sandbox/feishu-stand-in/types';
 
 const clock = manualClock();
 let fake: FakeFeishu;

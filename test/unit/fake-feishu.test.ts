@@ -1,6 +1,6 @@
 /** FakeFeishu driven by the official SDK: auth, sending, replies, uuid dedupe and card patches. */
 import * as lark from '@larksuiteoapi/node-sdk';
-import { FakeFeishu } from '../fake-feishu/server';
+import { FakeFeishu } from '../../src/sandbox/feishu-stand-in/server';
 import { manualClock } from '../fake-feishu/clock';
 import { failure, sdkClient } from '../fake-feishu/sdk-client';
 
