@@ -27,6 +27,8 @@ import type { TaskEffects } from './task-service';
 /** The leaders' side (docs/rules.md#escalation, docs/rules.md#summaries-and-ranking): escalations, meetings and minutes, summaries, rankings, bulletins, appeals. */
 export interface LeadersSide {
   effects: TaskEffects;
+  /** The leaders' agenda, for features that put matters on it (a 专题协调会 item sent up, a 重大事项报告). */
+  escalations: EscalationService;
   commands?: ExtraCommand;
   cardActions: Partial<Record<CardActionName, (c: ActionContext) => Promise<CardAnswer>>>;
   jobs: JobDef[];
@@ -168,6 +170,7 @@ export function leadersSide(deps: AppDeps, views: AppCardViews, dispatch: Dispat
 
   return {
     effects,
+    escalations,
     commands,
     cardActions,
     jobs: [monthlySummaryJob(summary, relayAll), meetingReminderJob(escalations, relayAll)],

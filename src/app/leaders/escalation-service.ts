@@ -95,6 +95,45 @@ export class EscalationService {
     }));
   }
 
+  /**
+   * A matter put on the leader's agenda without a task's escalation request (docs/rules.md#escalation):
+   * an item a group's 专题协调会 sends up, or a 重大事项报告 the leader puts on the 调度会. `code` names
+   * where it came from (the meeting or the report); the leader gets the escalation card unless already
+   * `scheduled` (the leader's own press). Once by `id`.
+   */
+  async raise(o: { id: string; code: string; leader: string; group: string; unit: string; title: string; deadline: string; units: string[]; reason: string; opinion: string; urgent: boolean; by: string; state: 'pending' | 'scheduled' }): Promise<{ id: string; created: boolean }> {
+    const org = await this.deps.orgs.get();
+    const now = this.deps.clock.now();
+    const doc: EscalationDoc = {
+      _id: o.id,
+      code: o.code,
+      requestId: 'direct',
+      leader: o.leader,
+      group: o.group,
+      unit: o.unit,
+      title: o.title,
+      deadline: o.deadline,
+      units: o.units,
+      reason: o.reason,
+      opinion: o.opinion,
+      urgent: o.urgent,
+      state: o.state,
+      raisedBy: o.by,
+      acceptedBy: o.by,
+      acceptedAt: now,
+      ...(o.state === 'scheduled' ? { scheduledAt: now } : {}),
+      followUps: [],
+      doneFollowUps: [],
+      rev: 1,
+    };
+    const owed =
+      o.state === 'pending'
+        ? personTarget(org, o.leader).map((to) => ({ ...liveCardItem(messageKey('esc', o.id, to.id), to, 'escalation', escalationRef(o.id), 'leader'), ...(o.urgent ? { urgentTo: [to.id] } : {}) }))
+        : [];
+    const created = await this.docs.create(doc, owed, { action: 'accept', by: o.by, note: o.reason, after: { state: o.state, leader: o.leader, code: o.code } });
+    return { id: o.id, created };
+  }
+
   private may(e: EscalationDoc, p: Person, org: Org): string | null {
     if (hasRole(p, 'admin') || e.leader === p.code) return null;
     return `此提级事项由挂钩市领导${org.personName(e.leader)}研究，您无权操作。`;

@@ -23,6 +23,7 @@ import { meetingSchema, type MeetingDoc } from './meetings';
 import { minutesFormSchema, type MinutesFormDoc } from './minutes-forms';
 import { bulletinSchema, type BulletinDoc } from './bulletins';
 import { appealSchema, type AppealDoc } from './appeals';
+import { groupMeetingSchema, highlightSchema, majorReportSchema, unitGradeSchema } from './field-records';
 
 /** One file per collection: its schema, document type, indexes and SCHEMA_VERSION constant. */
 export interface Models {
@@ -49,6 +50,11 @@ export interface Models {
   minutesForms: Model<MinutesFormDoc>;
   bulletins: Model<BulletinDoc>;
   appeals: Model<AppealDoc>;
+  // the supervisors' own records (features group-meetings, major-reports, results): typed by their ports
+  groupMeetings: Model<{ _id: string }>;
+  majorReports: Model<{ _id: string }>;
+  highlights: Model<{ _id: string }>;
+  unitGrades: Model<{ _id: string }>;
 }
 
 export function defineModels(conn: Connection): Models {
@@ -78,6 +84,10 @@ export function defineModels(conn: Connection): Models {
     minutesForms: m<MinutesFormDoc>('MinutesForm', minutesFormSchema),
     bulletins: m<BulletinDoc>('Bulletin', bulletinSchema),
     appeals: m<AppealDoc>('Appeal', appealSchema),
+    groupMeetings: m<{ _id: string }>('GroupMeeting', groupMeetingSchema),
+    majorReports: m<{ _id: string }>('MajorReport', majorReportSchema),
+    highlights: m<{ _id: string }>('Highlight', highlightSchema),
+    unitGrades: m<{ _id: string }>('UnitGrade', unitGradeSchema),
   };
 }
 
