@@ -47,6 +47,9 @@ import { openapiRoutes } from './http/openapi-routes';
 import { recordRoutes } from './http/record-routes';
 import { featureRoutes } from './http/feature-routes';
 import { featureActions, type Feature } from './app/feature';
+import { OwedDocs } from './app/leaders/owed-docs';
+import { MongoRecords } from './adapters/mongo/records';
+import { majorReportsFeature } from './features/major-reports';
 import { CARD_ACTIONS } from './cards/actions';
 import { backfillSteps } from './app/record-steps';
 import { version } from '../package.json';
@@ -278,7 +281,9 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   const dispatch = new DispatchService(deps);
   const leaders = leadersSide(deps, views, dispatch);
   // the features, one line each (docs/architecture.md#features)
-  const features: Feature[] = [];
+  const features: Feature[] = [
+    majorReportsFeature(deps, { records: new MongoRecords(models.majorReports, locks), changes: new OwedDocs(deps, models.majorReports, 'major_report') }, leaders.escalations),
+  ];
   views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window
   const outboxRun = outboxJob({ tasks, leaders, sender: () => o.outboxSender?.() }); // no cron slot: see jobs/outbox.ts

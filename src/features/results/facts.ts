@@ -85,7 +85,7 @@ export interface YearFacts {
   grades: GradeFact[];
 }
 
-/** Task sources of field work (docs/rules.md#field-work): a problem settled on the spot, a group meeting's decision. */
+/** Task sources of field work (docs/rules.md#on-site-visits): a problem settled on the spot, a group meeting's decision. */
 export const SITE_SOURCE = '现场督导';
 export const GROUP_MEETING_SOURCE = '专题协调会';
 
