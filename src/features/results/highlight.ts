@@ -18,7 +18,11 @@ export function parseHighlight(body: string, org: Org): ParsedHighlight {
   const text = body.replace(/\u3000/g, ' ').trim();
   if (!text) return { ok: false, message: HIGHLIGHT_USAGE };
   if (overLimit('noteChars', text.length)) return { ok: false, message: `${limitMessage('noteChars', text.length, '亮点内容')}，请精简后重新发送。` };
-  const m = /^(\S+)\s+(\S+)(?:\s+([\s\S]*))?$/.exec(text);
+  // split by hand (no backtracking regex): unit, title, then the rest as written
+  const first = text.search(/\s/);
+  const afterUnit = first < 0 ? '' : text.slice(first).trimStart();
+  const second = afterUnit.search(/\s/);
+  const m = first < 0 ? null : [text, text.slice(0, first), second < 0 ? afterUnit : afterUnit.slice(0, second), second < 0 ? '' : afterUnit.slice(second)];
   const problems: string[] = [];
   if (!m) return { ok: false, message: `请依次写单位、标题和内容，用空格分隔。\n${HIGHLIGHT_USAGE}` };
   const found = org.unit(m[1]) ? { ok: true as const, unit: org.unit(m[1])! } : matchUnit(m[1], org);
