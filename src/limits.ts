@@ -46,6 +46,8 @@ export const LIMITS = {
   projectMilestones: 30,
   /** Photos and findings recorded in one on-site visit. */
   visitItems: 200,
+  /** An uploaded 台账 template (XLSX; kept in the database, so far under its 16 MB document cap). */
+  templateBytes: 5 * 1024 * 1024,
 } as const;
 
 export type LimitName = keyof typeof LIMITS;
@@ -71,6 +73,7 @@ export const LIMIT_WORDS: Record<LimitName, { what: string; unit: string }> = {
   projectChars: { what: '立项内容', unit: '字' },
   projectMilestones: { what: '项目节点', unit: '个' },
   visitItems: { what: '本次督导记录', unit: '条' },
+  templateBytes: { what: '台账模板大小', unit: '字节' },
 };
 
 /** 64000 → 64,000 (plain digits in groups of three; cheaper than toLocaleString's first call). */
