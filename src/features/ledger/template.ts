@@ -28,7 +28,7 @@ const ALIASES: Record<string, string> = { 督办事项: '事项', 事项名称: 
 const ITEM = new Set<string>(ITEM_FIELDS);
 const SECTION_ONLY = new Set<string>(SECTION_FIELDS.filter((f) => f !== '分类'));
 const TITLE = new Set<string>(TITLE_FIELDS);
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 /** Excel's own cap on a cell's text. */
 const CELL_CHARS = 32_767;
 
@@ -76,7 +76,7 @@ const text = (v: ExcelJS.CellValue): string | null => {
   if (v && typeof v === 'object' && 'richText' in v) return v.richText.map((r) => r.text).join('');
   return null;
 };
-const canonical = (name: string) => ALIASES[name] ?? name;
+const canonical = (name: string) => ALIASES[name.trim()] ?? name.trim();
 const known = () => [...new Set([...ITEM_FIELDS, ...SECTION_FIELDS, ...TITLE_FIELDS])].map((f) => `{{${f}}}`).join(' ');
 
 /** Reads and checks a template: the workbook and where its repeating rows are, or every problem named. */
@@ -261,7 +261,7 @@ function copyRow(from: ExcelJS.Row, to: ExcelJS.Row, lastCol: number, values: (n
 function substitute(v: ExcelJS.CellValue, values: (name: string) => Value | undefined): ExcelJS.CellValue {
   const t = text(v);
   if (t === null || !t.includes('{{')) return v;
-  const one = /^\s*\{\{\s*([^{}]*?)\s*\}\}\s*$/.exec(t);
+  const one = /^\{\{([^{}]*)\}\}$/.exec(t.trim());
   const put = (s: string) => s.replace(PLACEHOLDER, (_, name: string) => String(values(canonical(name)) ?? '')).slice(0, CELL_CHARS);
   if (one && (!v || typeof v !== 'object')) {
     const value = values(canonical(one[1]));
