@@ -46,8 +46,8 @@ export const LIMITS = {
   projectMilestones: 30,
   /** Photos and findings recorded in one on-site visit. */
   visitItems: 200,
-  /** An uploaded 台账 template (XLSX; kept in the database, so far under its 16 MB document cap). */
-  templateBytes: 5 * 1024 * 1024,
+  /** An uploaded 台账 template (XLSX, kept in the database; the admin API's body cap is 1 MB too). */
+  templateBytes: 1024 * 1024,
 } as const;
 
 export type LimitName = keyof typeof LIMITS;

@@ -18,6 +18,8 @@ import { AppCardViews } from './app/card-views';
 import type { AppDeps } from './app/deps';
 import { DispatchService } from './app/dispatch-service';
 import { FileMakers } from './app/files-out';
+import { ledgerFeature } from './features/ledger';
+import { MongoLedgerStore } from './adapters/mongo/ledger-store';
 import { MessageHandler } from './app/message-handler';
 import { mongoOrgSource } from './app/org-source';
 import type { Messenger } from './app/ports';
@@ -283,6 +285,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   // the features, one line each (docs/architecture.md#features)
   const features: Feature[] = [
     majorReportsFeature(deps, { records: new MongoRecords(models.majorReports, locks), changes: new OwedDocs(deps, models.majorReports, 'major_report') }, leaders.escalations),
+    ledgerFeature(deps, new MongoLedgerStore(conn, models)),
   ];
   views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window

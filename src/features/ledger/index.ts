@@ -108,7 +108,7 @@ export function ledgerFeature(deps: AppDeps, store: LedgerStore): Feature {
       },
       async handle(req) {
         const q = req.query as z.infer<typeof templateQuery>;
-        if (/json|form/.test(req.contentType)) throw new RouteError(415, 'unsupported_media_type', `send the XLSX file itself as the body (Content-Type ${XLSX}), not ${req.contentType}`);
+        if (/json|multipart|x-www-form-urlencoded/.test(req.contentType)) throw new RouteError(415, 'unsupported_media_type', `send the XLSX file itself as the body (Content-Type ${XLSX}), not ${req.contentType}`);
         const bytes = req.raw;
         if (!bytes?.length) throw new RouteError(400, 'empty_body', 'the body is empty: send the XLSX template file');
         if (bytes.length > LIMITS.templateBytes) throw new RouteError(413, 'payload_too_large', `the template is ${bytes.length} bytes, over the limit of ${LIMITS.templateBytes}`);
