@@ -3,12 +3,11 @@ import type { InboundCardAction } from './inbound';
 import { CARD_ACTIONS, cardValueSchema, type CardActionName, type CardValue } from '../cards/actions';
 import { matchUnit } from '../domain/dispatch';
 import { officialUnits, type Person } from '../domain/org';
-import { unknownPersonMessage } from '../domain/permissions';
+import { MY_TASKS_REFUSAL, unknownPersonMessage } from '../domain/permissions';
 import type { TaskState } from '../domain/task';
 import type { TaskCommand } from '../domain/task-actions';
 import type { AppDeps } from './deps';
 import type { DispatchService } from './dispatch-service';
-import { MY_TASKS_REFUSAL } from './message-handler';
 import type { TaskService } from './task-service';
 import type { Card, CardViews, TaskCardMode, TaskView } from './views';
 

@@ -4,7 +4,7 @@ import type { InboundMessage } from './inbound';
 import type { OutboxItem } from './outbox-item';
 import type { Command } from '../domain/commands';
 import type { Org, Person } from '../domain/org';
-import type { JobDef } from '../jobs/runner';
+import type { JobDef } from './job';
 import type { ActionContext, CardAnswer } from './card-handler';
 import type { Card } from './views';
 

@@ -7,7 +7,7 @@ import { hasRole } from '../domain/org';
 import { scoreTerms } from '../domain/ranking';
 import { monthOf } from '../domain/summary';
 import { localDate } from '../domain/time';
-import type { JobDef } from '../jobs/runner';
+import type { JobDef } from './job';
 import { meetingReminderJob } from '../jobs/meeting-reminder';
 import { monthlySummaryJob } from '../jobs/monthly-summary';
 import type { AppCardViews } from './card-views';

@@ -4,7 +4,7 @@ import { documentNumbers, links } from '../domain/evidence-text';
 import { limitMessage, overLimit } from '../limits';
 import { normalize, parseCommand, progressWithoutCode, type Command } from '../domain/commands';
 import { hasRole, officialUnits, supervisedGroups, type Person } from '../domain/org';
-import { dispatchScope, refusal, supervisesGroup, leadsGroup, unknownPersonMessage } from '../domain/permissions';
+import { dispatchScope, MY_TASKS_REFUSAL, refusal, supervisesGroup, leadsGroup, unknownPersonMessage } from '../domain/permissions';
 import type { Evidence, Task } from '../domain/task';
 import type { AppDeps } from './deps';
 import type { InboundMessage } from './inbound';
@@ -48,8 +48,6 @@ export function statsRefusal(p: Person): string {
   if (hasRole(p, 'observer')) return `${base}成果运用单位可向管理员索取年度督导评价表（管理后台“排名”或 /api/evaluation/export）。`;
   return `${base}如需使用，请联系管理员登记身份。`;
 }
-
-export const MY_TASKS_REFUSAL = '“我的任务”列出您所在单位的督办事项；您不是单位联络员或负责人。督导组成员和市领导请发送“统计”。';
 
 const evidenceCount = (t: Task) => t.reports.reduce((n, r) => n + r.evidence.length, 0);
 

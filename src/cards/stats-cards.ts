@@ -1,15 +1,11 @@
+import type { MonthlySummaryInput, OverdueItem } from '../domain/summary';
 import type { TaskState } from '../domain/task';
 import { changeText, cut, percentText, summaryText } from './common';
 import { renderCard, type Card } from './template';
 
 /** The 统计 answer and the monthly summary for leaders (with its chart and ranking table). */
 
-export interface OverdueItem {
-  code: string;
-  title: string;
-  unitName: string;
-  overdueWorkdays: number;
-}
+export type { MonthlySummaryInput, OverdueItem, RankingRow } from '../domain/summary';
 
 export interface StatsInput {
   scopeLabel: string;
@@ -49,27 +45,6 @@ export function statsCard(input: StatsInput): Card {
     overdueHidden: od.hidden,
     ranking: ranking.map((r, i) => ({ rank: i + 1, unit: r.unitName, score: r.score, formula: cut(r.formula, 80, true) })),
   });
-}
-
-export interface RankingRow {
-  rank: number;
-  unitName: string;
-  score: number;
-  change: number | null;
-  onTimeRate: number | null;
-}
-
-export interface MonthlySummaryInput {
-  scopeLabel: string;
-  month: string; // 2026-11
-  dispatched: number;
-  closed: number;
-  onTimeRate: number | null; // 0..1
-  overdueNow: OverdueItem[];
-  agenda: { code: string; title: string; unitName: string }[];
-  ranking: RankingRow[];
-  formula: string;
-  prev?: { dispatched: number; closed: number; onTimeRate: number | null };
 }
 
 const AGENDA_MAX = 10;

@@ -61,6 +61,9 @@ export function unknownPersonMessage(openId: string): string {
   return `您好，督导助手还没有登记您的身份，暂时无法为您办理。请把这串编号发给系统管理员登记：${openId}`;
 }
 
+/** “我的任务” from someone who is in no unit (docs/rules.md#roles-and-permissions). */
+export const MY_TASKS_REFUSAL = '“我的任务”列出您所在单位的督办事项；您不是单位联络员或负责人。督导组成员和市领导请发送“统计”。';
+
 export function canDispatch(p: Person): boolean {
   return hasRole(p, 'admin') || hasRole(p, 'cityLeader') || supervisedGroups(p).length > 0;
 }

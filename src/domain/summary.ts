@@ -1,9 +1,39 @@
-import type { MonthlySummaryInput, OverdueItem } from '../cards/stats-cards';
 import type { WorkCalendar } from './calendar';
 import { emptyTally, formulaText, onTimeRate, rankMap, rankUnits, type RankingWeights, type UnitTally } from './ranking';
 import type { Task } from './task';
 import { addDays, daysBetween, isLocalDate, lastDayOfMonth, localDate, makeDate, type LocalDate } from './time';
 import { NO_EXCLUSIONS, type Exclusions } from './appeal';
+
+/** An overdue task as the summary and the 统计 card list it. */
+export interface OverdueItem {
+  code: string;
+  title: string;
+  unitName: string;
+  overdueWorkdays: number;
+}
+
+/** One unit's line of the ranking table. */
+export interface RankingRow {
+  rank: number;
+  unitName: string;
+  score: number;
+  change: number | null;
+  onTimeRate: number | null;
+}
+
+/** What the monthly summary card shows (src/cards/stats-cards.ts renders it). */
+export interface MonthlySummaryInput {
+  scopeLabel: string;
+  month: string; // 2026-11
+  dispatched: number;
+  closed: number;
+  onTimeRate: number | null; // 0..1
+  overdueNow: OverdueItem[];
+  agenda: { code: string; title: string; unitName: string }[];
+  ranking: RankingRow[];
+  formula: string;
+  prev?: { dispatched: number; closed: number; onTimeRate: number | null };
+}
 
 /**
  * The figures of the monthly summary and of the ranking, pure: periods, and per-unit tallies fed with

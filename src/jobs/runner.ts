@@ -3,6 +3,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { AUDIT_SCHEMA_VERSION, type AuditDoc } from '../adapters/mongo/models/audits';
 import { JOB_RUN_SCHEMA_VERSION, type JobRunDoc } from '../adapters/mongo/models/job-runs';
 import type { AppDeps } from '../app/deps';
+import type { JobContext, JobDef } from '../app/job';
 import { DEFAULT_SCHEDULES } from '../config';
 import { localDate, localParts } from '../domain/time';
 
@@ -13,29 +14,8 @@ import { localDate, localParts } from '../domain/time';
  * two runs of one job overlapping. node-cron ticks every minute; slots come from each job's cron
  * expression evaluated on the business clock, so CLOCK_START and the sandbox's clock control apply.
  */
-export interface JobContext {
-  at: Date;
-  today: string; // local date of `at`
-  force: boolean;
-  deps: AppDeps;
-  /** JOB_SCHEDULES replaced this job's default schedule: its fixed-date check (e.g. "the 20th") is the operator's to choose, only the workday check stays. */
-  scheduleOverridden?: boolean;
-}
-
-export interface JobDef {
-  name: string;
-  description: string;
-  /**
-   * What a catch-up does with missed slots. `latest` (the default): the job reports the state of the
-   * moment (reminders, the weekly digest, cleanup), so of the due slots only the newest that acts runs;
-   * older ones, and any slot older than a completed run of the job, are recorded as superseded and send
-   * nothing. `each`: every acting slot has its own message (a month's summary), so each runs.
-   */
-  catchUp?: 'latest' | 'each';
-  /** Whether the moment is one this job acts on (e.g. workdays only); a reason in words when not. */
-  when?(ctx: JobContext): string | null;
-  run(ctx: JobContext): Promise<Record<string, unknown>>;
-}
+/** What a job is lives in the app (src/app/job.ts); re-exported for the jobs' imports. */
+export type { JobContext, JobDef };
 
 export type Trigger = JobRunDoc['trigger'];
 

@@ -7,7 +7,7 @@ import { UNIT_SCHEMA_VERSION } from '../adapters/mongo/models/units';
 import type { Locks } from '../adapters/mongo/lock';
 import { loadOrgData } from './export';
 import { ProblemList } from './problems';
-import { summaryLine } from './report';
+import { summaryLine, type Codes, type ImportReport, type UnresolvedPerson } from './report';
 import type { ContactResolver } from './resolver';
 import type { PersonIn } from './schema';
 import { TABLES, type ParsedOrg, type TableName } from './source';
@@ -26,24 +26,7 @@ export interface ImportOptions {
   dryRun?: boolean; // check and report, write nothing
 }
 
-export type Codes = Record<TableName, string[]>;
-export interface UnresolvedPerson {
-  code: string;
-  name: string;
-  via: 'mobile' | 'email';
-}
-
-export interface ImportReport {
-  files: string[];
-  tables: TableName[]; // the tables this import covered
-  dryRun: boolean;
-  created: Codes;
-  updated: Codes;
-  unchanged: Codes;
-  deactivated: Codes;
-  reactivated: Codes;
-  unresolved: UnresolvedPerson[];
-}
+export type { Codes, ImportReport, UnresolvedPerson } from './report';
 
 const FIELDS: Record<TableName, string[]> = {
   units: ['name', 'fullName', 'aliases', 'kind', 'area', 'chatId'],

@@ -1,7 +1,26 @@
-import type { ImportReport } from './import';
-import { TABLE_ZH, TABLES } from './source';
-
 /** The import report in words, for the CLI, the audit note and the admin page. Never shows mobiles or emails. */
+
+import { TABLE_ZH, TABLES, type TableName } from './source';
+
+/** What an import did (src/org/import.ts), table by table. */
+export type Codes = Record<TableName, string[]>;
+export interface UnresolvedPerson {
+  code: string;
+  name: string;
+  via: 'mobile' | 'email';
+}
+
+export interface ImportReport {
+  files: string[];
+  tables: TableName[]; // the tables this import covered
+  dryRun: boolean;
+  created: Codes;
+  updated: Codes;
+  unchanged: Codes;
+  deactivated: Codes;
+  reactivated: Codes;
+  unresolved: UnresolvedPerson[];
+}
 
 const KINDS = [
   ['created', '新建 created'],
