@@ -52,6 +52,7 @@ import { featureActions, type Feature } from './app/feature';
 import { OwedDocs } from './app/leaders/owed-docs';
 import { MongoRecords } from './adapters/mongo/records';
 import { majorReportsFeature } from './features/major-reports';
+import { groupMeetingsFeature } from './features/group-meetings';
 import { CARD_ACTIONS } from './cards/actions';
 import { backfillSteps } from './app/record-steps';
 import { version } from '../package.json';
@@ -284,6 +285,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   const leaders = leadersSide(deps, views, dispatch);
   // the features, one line each (docs/architecture.md#features)
   const features: Feature[] = [
+    groupMeetingsFeature(deps, { records: new MongoRecords(models.groupMeetings, locks), changes: new OwedDocs(deps, models.groupMeetings, 'group_meeting') }, dispatch, leaders.escalations),
     majorReportsFeature(deps, { records: new MongoRecords(models.majorReports, locks), changes: new OwedDocs(deps, models.majorReports, 'major_report') }, leaders.escalations),
     ledgerFeature(deps, new MongoLedgerStore(conn, models)),
   ];
