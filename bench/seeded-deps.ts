@@ -3,7 +3,7 @@ import { chineseDaysSource } from '../src/adapters/chinese-days-source';
 import { Locks } from '../src/adapters/mongo/lock';
 import type { Models } from '../src/adapters/mongo/models';
 import { OutboxStore } from '../src/adapters/mongo/outbox-store';
-import { TaskStore } from '../src/adapters/mongo/task-store';
+import { mongoCorePorts } from '../src/adapters/mongo/core-ports';
 import type { AppDeps } from '../src/app/deps';
 import { FileMakers } from '../src/app/files-out';
 import { FixedClock } from '../src/clock';
@@ -17,10 +17,7 @@ export function seededAppDeps(models: Models, org: Org, now: Date): AppDeps {
   return {
     settings: { tz: 'Asia/Shanghai', lights: { yellowWorkdays: 3, lagPoints: 30 }, categories: ['其他'], meetingSource: '调度会' },
     models,
-    locks,
-    outbox,
-    tasks: new TaskStore(models, locks, outbox),
-    orgs: { get: async () => org, invalidate: () => undefined },
+    ...mongoCorePorts(models, { locks, outbox, orgs: { get: async () => org, invalidate: () => undefined } }),
     clock: new FixedClock(now),
     cal: new WorkCalendar(chineseDaysSource()),
     log: pino({ level: 'silent' }),

@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
       // no worker runs in this process: the job sends through one of its own (in sandbox mode the
       // sandbox's Feishu lives in the service, which sends)
       const { appId, appSecret, domain } = config.feishu;
-      const { models, outbox, locks } = core.deps;
+      const { models, outbox, locks } = core.stores;
       const messenger = new FeishuMessenger({ appId, appSecret, domain });
       sender = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: core.views, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE) });
     }

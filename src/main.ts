@@ -9,9 +9,9 @@ import { OutboxWorker } from './adapters/feishu/outbox-worker';
 import { RateLimiter } from './adapters/feishu/rate-limit';
 import { Database } from './adapters/mongo/database';
 import { Locks } from './adapters/mongo/lock';
-import { defineModels, ensureIndexes } from './adapters/mongo/models';
+import { defineModels, ensureIndexes, type Models } from './adapters/mongo/models';
 import { OutboxStore } from './adapters/mongo/outbox-store';
-import { TaskStore } from './adapters/mongo/task-store';
+import { mongoCorePorts } from './adapters/mongo/core-ports';
 import { Bot } from './app/bot';
 import { CardHandler } from './app/card-handler';
 import { AppCardViews } from './app/card-views';
@@ -21,7 +21,6 @@ import { FileMakers } from './app/files-out';
 import { ledgerFeature } from './features/ledger';
 import { MongoLedgerStore } from './adapters/mongo/ledger-store';
 import { MessageHandler } from './app/message-handler';
-import { mongoOrgSource } from './app/org-source';
 import type { Messenger } from './app/ports';
 import { TaskService } from './app/task-service';
 import { AppClock, type Clock } from './clock';
@@ -65,6 +64,8 @@ import { isEntry } from './paths';
 export interface Service {
   config: Config;
   deps: AppDeps;
+  /** The adapters behind `deps` (see Core.stores). */
+  stores: Core['stores'];
   app: Koa;
   /** Every router the app serves (the admin API's among them: see http/openapi-routes.ts). */
   routers: Router[];
@@ -123,7 +124,8 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   let outboxSender: OutboxWorker | undefined; // the `outbox` job sends through the service's worker
   const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender, metrics, prepare: false });
   const { deps, views, dispatch, leaders, features, runner } = core;
-  const { models, locks, outbox, tasks, clock } = deps;
+  const { models, locks, outbox } = core.stores;
+  const { tasks, clock } = deps;
   businessNow = () => clock.now().getTime();
   db.onStart('indexes', () => ensureIndexes(models));
   // reminders and letters sent before they were put on the record (once; see app/record-steps.ts)
@@ -186,6 +188,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const service: Service = {
     config,
     deps,
+    stores: core.stores,
     app,
     routers,
     bot,
@@ -248,6 +251,8 @@ export interface Core {
   leaders: ReturnType<typeof leadersSide>;
   features: Feature[];
   runner: JobRunner;
+  /** The adapters themselves, for the transports (the outbox worker) and scripts; use cases get `deps`. */
+  stores: { models: Models; locks: Locks; outbox: OutboxStore };
 }
 
 /** `prepare: false` leaves the indexes to the caller (the service creates them once the database is up). */
@@ -264,14 +269,11 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
 
   const locks = new Locks(models.locks);
   const outbox = new OutboxStore(models);
-  const tasks = new TaskStore(models, locks, outbox);
+  const ports = mongoCorePorts(models, { locks, outbox });
   const deps: AppDeps = {
     settings: { tz: config.TIMEZONE, lights: { yellowWorkdays: config.LIGHT_YELLOW_WORKDAYS, lagPoints: config.LIGHT_LAG_POINTS }, categories: config.TASK_CATEGORIES, meetingSource: config.MEETING_SOURCE_LABEL, ranking: config.RANKING_WEIGHTS },
     models,
-    locks,
-    outbox,
-    tasks,
-    orgs: mongoOrgSource(models),
+    ...ports,
     clock,
     cal,
     log,
@@ -291,10 +293,10 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   ];
   views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window
-  const outboxRun = outboxJob({ tasks, leaders, sender: () => o.outboxSender?.() }); // no cron slot: see jobs/outbox.ts
+  const outboxRun = outboxJob({ tasks: ports.tasks, leaders, sender: () => o.outboxSender?.() }); // no cron slot: see jobs/outbox.ts
   const runner = new JobRunner(deps, [remindersJob(), weeklyDigestJob(), ...leaders.jobs, ...features.flatMap((f) => f.jobs ?? []), outboxRun, cleanupJob({ eventRetentionMs })], config.schedules);
 
-  return { deps, views, dispatch, leaders, features, runner };
+  return { deps, views, dispatch, leaders, features, runner, stores: { models, locks, outbox } };
 }
 
 /**

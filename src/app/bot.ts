@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Inbound } from './inbound';
-import { PROCESSED_EVENT_SCHEMA_VERSION } from '../adapters/mongo/models/processed-events';
 import type { CardAnswer } from './card-handler';
 import type { AppDeps } from './deps';
 
@@ -54,15 +53,10 @@ export class Bot {
    * instance may have lost its answer the same way.
    */
   private async claim(id: string, type: string): Promise<boolean> {
-    const models = this.deps.models;
+    const { claims } = this.deps;
     const owner = this.deps.locks.owner;
-    try {
-      await models.processedEvents.collection.insertOne({ _id: id, type, at: new Date(), state: 'processing', owner, schemaVersion: PROCESSED_EVENT_SCHEMA_VERSION } as never);
-      return true;
-    } catch (e) {
-      if ((e as { code?: number }).code !== 11000) throw e;
-    }
-    const existing = await models.processedEvents.findById(id).lean<{ state: string; at: Date; owner?: string }>();
+    if (await claims.add(id, type, owner)) return true;
+    const existing = await claims.get(id);
     if (!existing || existing.state !== 'processing') return false;
     const stale = Date.now() - new Date(existing.at).getTime() >= STALE_CLAIM_MS;
     const lostAnswer = owner !== undefined && existing.owner === owner;
@@ -77,7 +71,7 @@ export class Bot {
   /** Marks the claim done, retried while the database is away; the id stays active until then. */
   private done(id: string): void {
     const attempt = (delay: number): void => {
-      this.deps.models.processedEvents.updateOne({ _id: id }, { $set: { state: 'done' } }).then(
+      this.deps.claims.done(id).then(
         () => void this.active.delete(id),
         () => {
           if (delay > 3_600_000) return void this.active.delete(id); // an hour: past Feishu's retries of it

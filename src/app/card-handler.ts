@@ -115,7 +115,7 @@ export class CardHandler {
 
   /** Which copy of the task card was pressed (unit or group), from the message it sits on. */
   private async viewOf(messageId: string, fallback: TaskView): Promise<TaskView> {
-    const copy = await this.deps.models.cardMessages.findById(messageId, { view: 1 }).lean<{ view: string }>();
+    const copy = await this.deps.cards.sentAs(messageId);
     return copy?.view === 'group' || copy?.view === 'unit' || copy?.view === 'co' ? copy.view : fallback;
   }
 

@@ -1,6 +1,4 @@
 import type { CardRender } from './outbox-item';
-import type { PreviewDoc } from '../adapters/mongo/models/previews';
-import type { CardRenderer } from '../adapters/feishu/outbox-worker';
 import {
   dispatchFormCard,
   dispatchPreviewCard,
@@ -23,6 +21,8 @@ import { localDate } from '../domain/time';
 import type { AppDeps } from './deps';
 import type { CardViews, TaskCardMode, TaskView } from './views';
 import type { Feature } from './feature';
+import type { CardRenderer } from './ports/card-renderer';
+import type { Preview } from './ports/previews';
 
 /**
  * Cards built from current data: what handlers answer with, and what the outbox renders when it sends
@@ -78,7 +78,7 @@ export class AppCardViews implements CardViews, CardRenderer {
     });
   }
 
-  async preview(p: PreviewDoc): Promise<Card> {
+  async preview(p: Preview): Promise<Card> {
     const org = await this.deps.orgs.get();
     return dispatchPreviewCard({
       previewId: p._id,
@@ -94,7 +94,7 @@ export class AppCardViews implements CardViews, CardRenderer {
     const org = await this.deps.orgs.get();
     const scope = dispatchScope(p, org);
     const units = (scope?.units ?? []).map((c) => ({ code: c, name: org.unitName(c) }));
-    return dispatchFormCard({ units, categories: this.deps.settings.categories, today: this.today(), error: opts.error, values: opts.values as never });
+    return dispatchFormCard({ units, categories: this.deps.settings.categories, today: this.today(), error: opts.error, values: formValues(opts.values) });
   }
 
   async myTasks(p: Person): Promise<Card> {
@@ -126,13 +126,11 @@ export class AppCardViews implements CardViews, CardRenderer {
     const org = await this.deps.orgs.get();
     const scope = this.scopeOf(p, org);
     const byState = Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Record<TaskState, number>;
-    const rows = await this.deps.models.tasks.aggregate<{ _id: TaskState; n: number }>([{ $match: scope.filter }, { $group: { _id: '$state', n: { $sum: 1 } } }]);
-    for (const r of rows) byState[r._id] = r.n;
+    Object.assign(byState, await this.deps.tasks.countByState(scope.filter));
     const byLight = { red: 0, yellow: 0, green: 0 };
     const overdue: { code: string; title: string; unitName: string; overdueWorkdays: number }[] = [];
-    const fields = { code: 1, title: 1, state: 1, deadline: 1, dispatchedAt: 1, progress: 1, leadUnit: 1 };
-    for await (const raw of this.deps.models.tasks.collection.find({ ...scope.filter, state: { $in: [...OPEN_STATES] } }, { projection: fields, batchSize: 1000 })) {
-      const t = raw as unknown as Task;
+    const fields = { code: 1, title: 1, state: 1, deadline: 1, dispatchedAt: 1, progress: 1, leadUnit: 1 } as const;
+    for await (const t of this.deps.tasks.stream({ ...scope.filter, state: { $in: [...OPEN_STATES] } }, { projection: fields })) {
       const l = this.light(t);
       if (l.color === 'red' || l.color === 'yellow' || l.color === 'green') byLight[l.color]++;
       if (l.color === 'red') overdue.push({ code: t.code, title: t.title, unitName: org.unitName(t.leadUnit), overdueWorkdays: l.overdueWorkdays });
@@ -166,12 +164,7 @@ export class AppCardViews implements CardViews, CardRenderer {
    * reminders refresh many roll-ups. An order still being created has no list yet: queried by `order`.
    */
   private async orderTasks(id: string): Promise<Task[]> {
-    const preview = await this.deps.models.previews.findById(id, { state: 1, codes: 1 }).lean<Pick<PreviewDoc, 'state' | 'codes'>>();
-    let codes = preview?.state === 'confirmed' ? preview.codes : undefined;
-    if (!preview) {
-      const m = await this.deps.models.meetings.findById(id, { state: 1, items: 1 }).lean<{ state: string; items: { tasks?: string[] }[] }>();
-      if (m?.state === 'done') codes = m.items.flatMap((it) => it.tasks ?? []);
-    }
+    const codes = await this.deps.orders.codes(id);
     if (!codes?.length) return this.deps.tasks.find({ order: id }, { sort: { code: 1 } });
     const tasks = await Promise.all(codes.map((c) => this.deps.tasks.get(c)));
     return tasks.filter((t): t is Task => t !== null && t.order === id).sort((a, b) => a.code.localeCompare(b.code));
@@ -203,7 +196,7 @@ export class AppCardViews implements CardViews, CardRenderer {
       });
     }
     if (r.card === 'preview' && kind === 'preview') {
-      const p = await this.deps.models.previews.findById(id).lean<PreviewDoc>();
+      const p = await this.deps.previews.get(id);
       return p ? this.preview(p) : null;
     }
     for (const x of this.extra) {
@@ -213,6 +206,16 @@ export class AppCardViews implements CardViews, CardRenderer {
     this.deps.log.warn({ render: r }, 'no renderer for card');
     return null;
   }
+}
+
+/** The dispatch form's values as they came back, to fill in again: text fields and multi-selects. */
+function formValues(v: Record<string, unknown> = {}): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x === 'string') out[k] = x;
+    else if (Array.isArray(x) && x.every((e): e is string => typeof e === 'string')) out[k] = x;
+  }
+  return out;
 }
 
 export function helpCommands(p: Person): { command: string; what: string; example: string }[] {

@@ -1,8 +1,5 @@
 import type { Logger } from 'pino';
-import type { Locks } from '../adapters/mongo/lock';
 import type { Models } from '../adapters/mongo/models';
-import type { OutboxStore } from '../adapters/mongo/outbox-store';
-import type { TaskStore } from '../adapters/mongo/task-store';
 import type { Clock } from '../clock';
 import type { WorkCalendar } from '../domain/calendar';
 import type { LightSettings } from '../domain/lights';
@@ -10,6 +7,12 @@ import type { Org } from '../domain/org';
 import type { RankingWeights } from '../domain/ranking';
 import type { Metrics } from '../metrics';
 import type { FileMakers } from './files-out';
+import type { CardCopies } from './ports/card-copies';
+import type { EventClaims } from './ports/event-claims';
+import type { Locks } from './ports/locks';
+import type { Outbox } from './ports/outbox';
+import type { OrderLists, PreviewStore } from './ports/previews';
+import type { TaskRepository } from './ports/tasks';
 
 /** What use cases are given. Built once in main.ts (or by a test harness). */
 export interface Settings {
@@ -28,10 +31,17 @@ export interface OrgSource {
 
 export interface AppDeps {
   settings: Settings;
+  /** @deprecated the leaders' side still reads these; use the ports (src/app/ports/*). */
   models: Models;
   locks: Locks;
-  outbox: OutboxStore;
-  tasks: TaskStore;
+  outbox: Outbox;
+  tasks: TaskRepository;
+  /** Which card a message is, and the copies of each card. */
+  cards: CardCopies;
+  previews: PreviewStore;
+  orders: OrderLists;
+  /** Deliveries taken in once (the bot's dedupe). */
+  claims: EventClaims;
   orgs: OrgSource;
   clock: Clock;
   cal: WorkCalendar;

@@ -1,13 +1,13 @@
 import { messageKey } from './keys';
 import type { OutboxItem } from './outbox-item';
-import { PREVIEW_SCHEMA_VERSION, type PreviewDoc } from '../adapters/mongo/models/previews';
-import type { NewTask } from '../adapters/mongo/task-store';
 import { matchUnit, parseDispatch, type DraftTask, type ParseProblem } from '../domain/dispatch';
 import { hasRole, type Org, type Person } from '../domain/org';
 import { dispatchScope } from '../domain/permissions';
 import type { Task, TaskSource } from '../domain/task';
 import { isLocalDate, localDate } from '../domain/time';
 import type { AppDeps } from './deps';
+import type { Preview } from './ports/previews';
+import type { NewTask } from './ports/tasks';
 import { groupTargets, liveCardItem, newTaskCards } from './notify';
 import { limitMessage, overLimit } from '../limits';
 
@@ -16,8 +16,8 @@ import { limitMessage, overLimit } from '../limits';
  * and its cards in one step per task, idempotently (origin = preview id + index), so a second click, a
  * retry or a crash half-way never makes a task twice. The dispatch form creates one task at once.
  */
-export type PreviewResult = { ok: true; preview: PreviewDoc } | { ok: false; problems: ParseProblem[] } | { ok: false; refusal: string };
-export type DecideResult = { ok: true; toast: string; preview: PreviewDoc; tasks: Task[] } | { ok: false; kind: 'stale' | 'forbidden' | 'invalid' | 'missing'; message: string; preview?: PreviewDoc };
+export type PreviewResult = { ok: true; preview: Preview } | { ok: false; problems: ParseProblem[] } | { ok: false; refusal: string };
+export type DecideResult = { ok: true; toast: string; preview: Preview; tasks: Task[] } | { ok: false; kind: 'stale' | 'forbidden' | 'invalid' | 'missing'; message: string; preview?: Preview };
 
 /** The answer to anyone without dispatch scope, whichever way they try (paste, form, 派单 alone). */
 export const DISPATCH_REFUSAL = '只有督导组成员、挂钩市领导和管理员可以派单。';
@@ -55,7 +55,7 @@ export class DispatchService {
       meetingSource: settings.meetingSource,
     });
     if (!parsed.ok) return { ok: false, problems: parsed.problems };
-    const preview: PreviewDoc = {
+    const preview: Preview = {
       _id: messageKey('pv', at.messageId),
       dispatcher: p.code,
       group: scope.group,
@@ -66,16 +66,13 @@ export class DispatchService {
       state: 'pending',
       codes: [],
       createdAt: now,
-      schemaVersion: PREVIEW_SCHEMA_VERSION,
     };
-    await this.deps.models.previews.collection.insertOne(preview as never).catch((e: { code?: number }) => {
-      if (e?.code !== 11000) throw e; // the same message delivered twice: the same preview
-    });
-    return { ok: true, preview: (await this.deps.models.previews.findById(preview._id).lean<PreviewDoc>())! };
+    // the same message delivered twice: the same preview
+    return { ok: true, preview: await this.deps.previews.add(preview) };
   }
 
-  async getPreview(id: string): Promise<PreviewDoc | null> {
-    return this.deps.models.previews.findById(id).lean<PreviewDoc>();
+  async getPreview(id: string): Promise<Preview | null> {
+    return this.deps.previews.get(id);
   }
 
   async decide(id: string, p: Person, confirm: boolean): Promise<DecideResult> {
@@ -90,7 +87,7 @@ export class DispatchService {
       if (preview.state === 'cancelled') return { ok: false, kind: 'stale', message: '这份派单已取消，未创建任何事项；如需派发请重新派单。', preview };
       const now = this.deps.clock.now();
       if (!confirm) {
-        await this.deps.models.previews.updateOne({ _id: id }, { $set: { state: 'cancelled', decidedAt: now, decidedBy: p.code } });
+        await this.deps.previews.decide(id, { state: 'cancelled', decidedAt: now, decidedBy: p.code });
         return { ok: true, toast: '已取消，未创建任何事项', preview: { ...preview, state: 'cancelled' }, tasks: [] };
       }
       const today = localDate(now, this.deps.settings.tz);
@@ -105,7 +102,7 @@ export class DispatchService {
         org,
       );
       const codes = tasks.map((t) => t.code);
-      await this.deps.models.previews.updateOne({ _id: id }, { $set: { state: 'confirmed', codes, decidedAt: now, decidedBy: p.code } });
+      await this.deps.previews.decide(id, { state: 'confirmed', codes, decidedAt: now, decidedBy: p.code });
       return { ok: true, toast: `已派发 ${codes.length} 项：${codes.join('、')}`, preview: { ...preview, state: 'confirmed', codes }, tasks };
     });
   }

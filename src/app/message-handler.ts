@@ -77,7 +77,7 @@ export class MessageHandler {
     const mentioned = m.chatType === 'p2p' || m.mentions.some((x) => (bot ? x.openId === bot : x.key !== '@_all'));
     const parents = [m.parentId, m.rootId].filter((x): x is string => Boolean(x));
     let card: { ref: string } | null = null;
-    for (const id of parents) card ??= await this.deps.models.cardMessages.findById(id, { ref: 1 }).lean<{ ref: string }>();
+    for (const id of parents) card ??= await this.deps.cards.sentAs(id);
     if (!mentioned && !card) return; // group talk not meant for the bot
     const org = await this.deps.orgs.get();
     const person = org.byOpenId(m.senderOpenId);

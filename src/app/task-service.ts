@@ -1,4 +1,3 @@
-import { CardRefs } from '../adapters/mongo/card-refs';
 import type { OutboxItem } from './outbox-item';
 import type { Person } from '../domain/org';
 import type { Task, TaskState } from '../domain/task';
@@ -34,7 +33,7 @@ export class TaskService {
       if (!out.ok) return { result: out };
       const owed: OutboxItem[] = [...refreshItems(out.task), ...noticeItems(out.task, out.notices, org)];
       if (REVIEW_REQUESTS.has(cmd.type) && out.task.order) {
-        const copies = await new CardRefs(this.deps.models, this.deps.locks).copies(`task:${task.code}`);
+        const copies = await this.deps.cards.copies(`task:${task.code}`);
         if (!copies.some((c) => c.view === 'group')) owed.push(...groupReviewCard(out.task, org));
       }
       for (const n of out.notices) if (this.effects.onNotice) owed.push(...(await this.effects.onNotice(out.task, n, actor)));

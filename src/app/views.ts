@@ -1,4 +1,4 @@
-import type { PreviewDoc } from '../adapters/mongo/models/previews';
+import type { Preview } from './ports/previews';
 import type { Person } from '../domain/org';
 import type { Task } from '../domain/task';
 
@@ -10,7 +10,7 @@ export type TaskCardMode = 'main' | 'progress' | 'submit' | 'extension' | 'escal
 
 export interface CardViews {
   task(task: Task, view: TaskView, opts?: { mode?: TaskCardMode; note?: string }): Promise<Card>;
-  preview(p: PreviewDoc): Promise<Card>;
+  preview(p: Preview): Promise<Card>;
   dispatchForm(p: Person, opts?: { error?: string; values?: Record<string, unknown> }): Promise<Card>;
   myTasks(p: Person): Promise<Card>;
   stats(p: Person): Promise<Card>;

@@ -4,7 +4,7 @@ import type { Models } from '../adapters/mongo/models';
 import { GROUP_SCHEMA_VERSION } from '../adapters/mongo/models/groups';
 import { PERSON_SCHEMA_VERSION } from '../adapters/mongo/models/people';
 import { UNIT_SCHEMA_VERSION } from '../adapters/mongo/models/units';
-import type { Locks } from '../adapters/mongo/lock';
+import type { Locks } from '../app/ports/locks';
 import { loadOrgData } from './export';
 import { ProblemList } from './problems';
 import { summaryLine, type Codes, type ImportReport, type UnresolvedPerson } from './report';

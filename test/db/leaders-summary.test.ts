@@ -5,7 +5,7 @@ import type { OutboxRow } from '../../src/app/outbox-item';
 import type { LetterDoc } from '../../src/adapters/mongo/models/letters';
 import type { TaskDoc } from '../../src/adapters/mongo/models/tasks';
 import { OutboxStore } from '../../src/adapters/mongo/outbox-store';
-import { TaskStore } from '../../src/adapters/mongo/task-store';
+import { mongoCorePorts } from '../../src/adapters/mongo/core-ports';
 import { AppCardViews } from '../../src/app/card-views';
 import type { AppDeps } from '../../src/app/deps';
 import { FileMakers } from '../../src/app/files-out';
@@ -50,10 +50,7 @@ beforeAll(async () => {
   deps = {
     settings: { tz: 'Asia/Shanghai', lights: { yellowWorkdays: 3, lagPoints: 30 }, categories: ['其他'], meetingSource: '调度会' },
     models: db.models,
-    locks,
-    outbox,
-    tasks: new TaskStore(db.models, locks, outbox),
-    orgs: { get: async () => org, invalidate: () => undefined },
+    ...mongoCorePorts(db.models, { locks, outbox, orgs: { get: async () => org, invalidate: () => undefined } }),
     clock,
     cal: monFri,
     log: pino({ level: 'silent' }),

@@ -53,7 +53,7 @@ describe('card updates', () => {
 
   // a worker whose machine clock is `days` on: copies older than that are past the edit window before Feishu says so
   const workerAt = (days: number) => {
-    const { models, outbox } = h.service.deps;
+    const { models, outbox } = h.service.stores;
     return new OutboxWorker({
       models, store: outbox, locks: new Locks(models.locks), log: createLogger('silent'),
       renderer: h.service.worker['o'].renderer, // the service's own card views

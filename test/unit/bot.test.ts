@@ -5,6 +5,8 @@
  */
 import pino from 'pino';
 import type { Inbound } from '../../src/app/inbound';
+import { MongoEventClaims } from '../../src/adapters/mongo/event-claims';
+import type { Models } from '../../src/adapters/mongo/models';
 import { Bot, type Handlers } from '../../src/app/bot';
 import type { AppDeps } from '../../src/app/deps';
 
@@ -39,7 +41,8 @@ function fakeDeps(opts: { claimDelayMs?: number; claimError?: Error } = {}) {
     warn: () => undefined,
     info: () => undefined,
   });
-  const deps = { models: { processedEvents }, locks: { tryAcquire: async () => true }, log: spy } as unknown as AppDeps;
+  const claims = new MongoEventClaims({ processedEvents } as unknown as Pick<Models, 'processedEvents'>);
+  const deps = { models: { processedEvents }, claims, locks: { tryAcquire: async () => true }, log: spy } as unknown as AppDeps;
   return { deps, rows, inserts, errors, ctl };
 }
 

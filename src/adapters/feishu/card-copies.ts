@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { FeishuError, type Messenger } from '../../app/ports';
 import { CardRefs } from '../mongo/card-refs';
-import type { Locks } from '../mongo/lock';
+import type { Locks } from '../../app/ports/locks';
 import type { Models } from '../mongo/models';
 import { CARD_MESSAGE_SCHEMA_VERSION, type CardMessageDoc } from '../mongo/models/card-messages';
 import type { OutboxRow } from '../../app/outbox-item';

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { FileMakers } from '../../app/files-out';
 import { FeishuError, type Messenger } from '../../app/ports';
-import type { Locks } from '../mongo/lock';
+import type { CardRenderer } from '../../app/ports/card-renderer';
+import type { Locks } from '../../app/ports/locks';
 import type { Models } from '../mongo/models';
-import type { CardRender, OutboxRow } from '../../app/outbox-item';
+import type { OutboxRow } from '../../app/outbox-item';
 import type { OutboxHead, OutboxStore } from '../mongo/outbox-store';
 import { CardCopies } from './card-copies';
 import { classify } from './messenger';
@@ -25,10 +26,7 @@ import { RateLimiter } from './rate-limit';
  * others (a pass does not wait for the rows it started). What is pending is kept in memory (see
  * outbox-lanes.ts for why), so sending a row costs the database only reads and writes by `_id`.
  */
-export interface CardRenderer {
-  /** The card as it should look now; null when what it shows no longer exists. */
-  render(r: CardRender): Promise<unknown | null>;
-}
+export type { CardRenderer };
 
 export interface OutboxWorkerOptions {
   models: Models;

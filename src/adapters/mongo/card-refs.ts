@@ -1,4 +1,4 @@
-import type { Locks } from './lock';
+import type { Locks } from '../../app/ports/locks';
 import type { Models } from './models';
 
 /**

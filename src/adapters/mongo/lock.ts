@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
+import type { LockOptions, Locks as LockPort } from '../../app/ports/locks';
 import { isDuplicateKey } from './connection';
 import { LOCK_SCHEMA_VERSION, type LockDoc } from './models/locks';
 
@@ -16,12 +17,9 @@ export class LockBusy extends Error {
   }
 }
 
-export interface LockOptions {
-  ttlMs?: number; // how long a holder may keep it before others may take over (crash safety)
-  waitMs?: number; // how long to wait for it; 0 = try once
-}
+export type { LockOptions };
 
-export class Locks {
+export class Locks implements LockPort {
   readonly owner = randomUUID();
 
   constructor(private readonly locks: Model<LockDoc>) {}

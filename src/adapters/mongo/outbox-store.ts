@@ -1,5 +1,6 @@
 import type { Models } from './models';
 import type { OutboxItem, OutboxRow, OutboxStatus } from '../../app/outbox-item';
+import type { Outbox } from '../../app/ports/outbox';
 import { OUTBOX_SCHEMA_VERSION } from './models/outbox';
 
 /**
@@ -51,7 +52,7 @@ export function itemProblem(item: OutboxItem): string | null {
   return null;
 }
 
-export class OutboxStore {
+export class OutboxStore implements Outbox {
   private listeners: ((rows: OutboxHead[]) => void)[] = [];
 
   constructor(private readonly models: Models) {}

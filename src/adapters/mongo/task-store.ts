@@ -1,9 +1,10 @@
-import type { AuditEntry, Task } from '../../domain/task';
+import type { AuditEntry, Task, TaskState } from '../../domain/task';
+import type { Change, NewTask, TaskRepository } from '../../app/ports/tasks';
 import { LIMITS } from '../../limits';
 import { taskCode } from '../../domain/task';
 import { insertNew } from './insert-new';
 import { messageKey } from '../../app/keys';
-import type { Locks } from './lock';
+import type { Locks } from '../../app/ports/locks';
 import type { Models } from './models';
 import type { OutboxItem } from '../../app/outbox-item';
 import type { TaskHistoryDoc } from './models/task-history';
@@ -23,13 +24,7 @@ import type { OutboxStore } from './outbox-store';
  * task_history (`${code}:${seq}`, an existing copy is kept) and then trimmed from the task. A crash
  * between the two leaves an entry in both places, which the next pass trims and readers show once.
  */
-export type NewTask = Omit<Task, 'code' | 'rev' | 'history'> & { history?: Task['history'] };
-
-export interface Change<R> {
-  task?: Task; // the new version; absent = nothing to write
-  owed?: OutboxItem[];
-  result: R;
-}
+export type { Change, NewTask };
 
 function toTask(doc: TaskDoc & { _id?: unknown }): Task {
   const { _id, owed, owedAt, schemaVersion, year, seq, ...task } = doc as TaskDoc & { _id?: unknown };
@@ -37,7 +32,7 @@ function toTask(doc: TaskDoc & { _id?: unknown }): Task {
   return task as Task;
 }
 
-export class TaskStore {
+export class TaskStore implements TaskRepository {
   constructor(
     private readonly models: Models,
     private readonly locks: Locks,
@@ -68,6 +63,11 @@ export class TaskStore {
 
   async count(filter: Record<string, unknown>): Promise<number> {
     return this.models.tasks.countDocuments(filter);
+  }
+
+  async countByState(filter: Record<string, unknown>): Promise<Partial<Record<TaskState, number>>> {
+    const rows = await this.models.tasks.aggregate<{ _id: TaskState; n: number }>([{ $match: filter }, { $group: { _id: '$state', n: { $sum: 1 } } }]);
+    return Object.fromEntries(rows.map((r) => [r._id, r.n]));
   }
 
   /** Reads, decides and writes one task under its lock. `fn` is pure: it gets the current task. */

@@ -1,25 +1,11 @@
 import { Schema } from 'mongoose';
-import type { DraftTask } from '../../../domain/dispatch';
-import type { TaskSource } from '../../../domain/task';
+import type { Preview } from '../../../app/ports/previews';
 
 /** previews: a parsed dispatch order waiting for 确认派发 / 取消. Nothing becomes a task before it is confirmed. */
 export const PREVIEW_SCHEMA_VERSION = 1;
 
-export interface PreviewDoc {
-  _id: string;
-  dispatcher: string; // person code
-  group: string;
-  chatId: string;
-  sourceMessageId: string;
-  drafts: (DraftTask & { group: string })[];
-  source: TaskSource;
-  state: 'pending' | 'confirmed' | 'cancelled';
-  codes: string[];
-  createdAt: Date;
-  decidedAt?: Date;
-  decidedBy?: string;
-  schemaVersion?: number;
-}
+/** The app's Preview (src/app/ports/previews.ts), as stored. */
+export type PreviewDoc = Preview;
 
 export const previewSchema = new Schema(
   {

@@ -1,6 +1,6 @@
-import type { Models } from '../adapters/mongo/models';
-import { Org } from '../domain/org';
-import type { OrgSource } from './deps';
+import type { OrgSource } from '../../app/deps';
+import { Org } from '../../domain/org';
+import type { Models } from './models';
 
 /** The organisation from MongoDB, cached for a few seconds (imports invalidate it; other instances catch up on expiry). */
 export function mongoOrgSource(models: Models, ttlMs = 5000, now: () => number = Date.now): OrgSource {

@@ -1,0 +1,25 @@
+import type { AppDeps } from '../../app/deps';
+import { MongoCardCopies } from './card-copy-store';
+import { MongoEventClaims } from './event-claims';
+import type { Locks } from '../../app/ports/locks';
+import type { Models } from './models';
+import { mongoOrgSource } from './org-source';
+import type { OutboxStore } from './outbox-store';
+import { MongoOrderLists, MongoPreviews } from './preview-store';
+import { TaskStore } from './task-store';
+
+export type CorePorts = Pick<AppDeps, 'locks' | 'outbox' | 'tasks' | 'cards' | 'previews' | 'orders' | 'claims' | 'orgs'>;
+
+/** The ports of the core use cases (src/app/ports/*) on one database (docs/architecture.md#ports). */
+export function mongoCorePorts(models: Models, o: { locks: Locks; outbox: OutboxStore; orgs?: AppDeps['orgs'] }): CorePorts {
+  return {
+    locks: o.locks,
+    outbox: o.outbox,
+    tasks: new TaskStore(models, o.locks, o.outbox),
+    cards: new MongoCardCopies(models, o.locks),
+    previews: new MongoPreviews(models),
+    orders: new MongoOrderLists(models),
+    claims: new MongoEventClaims(models),
+    orgs: o.orgs ?? mongoOrgSource(models),
+  };
+}

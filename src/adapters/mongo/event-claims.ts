@@ -1,0 +1,26 @@
+import type { EventClaim, EventClaims } from '../../app/ports/event-claims';
+import type { Models } from './models';
+import { PROCESSED_EVENT_SCHEMA_VERSION } from './models/processed-events';
+
+/** processed_events: one document per event id (and `msg:` message id) taken in, its unique _id the claim. */
+export class MongoEventClaims implements EventClaims {
+  constructor(private readonly models: Pick<Models, 'processedEvents'>) {}
+
+  async add(id: string, type: string, owner: string): Promise<boolean> {
+    try {
+      await this.models.processedEvents.collection.insertOne({ _id: id, type, at: new Date(), state: 'processing', owner, schemaVersion: PROCESSED_EVENT_SCHEMA_VERSION } as never);
+      return true;
+    } catch (e) {
+      if ((e as { code?: number }).code !== 11000) throw e;
+      return false;
+    }
+  }
+
+  async get(id: string): Promise<EventClaim | null> {
+    return this.models.processedEvents.findById(id).lean<EventClaim>();
+  }
+
+  async done(id: string): Promise<void> {
+    await this.models.processedEvents.updateOne({ _id: id }, { $set: { state: 'done' } });
+  }
+}

@@ -1,0 +1,12 @@
+import type { OutboxItem, OutboxRow, OutboxStatus } from '../outbox-item';
+
+/** The outbox (docs/architecture.md#the-outbox-and-the-relay): what the bot owes people, sent by the worker. */
+export interface Outbox {
+  /** Queues items once each (by key): putting one again changes nothing. */
+  put(items: OutboxItem[]): Promise<void>;
+  get(id: string): Promise<OutboxRow | null>;
+  update(id: string, set: Partial<OutboxRow>): Promise<void>;
+  /** Newest first; `retrying`: pending rows that failed at least once. */
+  list(status: OutboxStatus | 'retrying' | undefined, limit: number, offset: number): Promise<{ items: OutboxRow[]; total: number }>;
+  depth(): Promise<{ counts: Record<OutboxStatus, number>; oldestPending: Date | null }>;
+}
