@@ -19,6 +19,7 @@ import type { AppDeps } from './app/deps';
 import { DispatchService } from './app/dispatch-service';
 import { FileMakers } from './app/files-out';
 import { ledgerFeature } from './features/ledger';
+import { evaluationFeature } from './features/evaluation';
 import { MongoLedgerStore } from './adapters/mongo/ledger-store';
 import { MessageHandler } from './app/message-handler';
 import type { Messenger } from './app/ports';
@@ -290,6 +291,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
     groupMeetingsFeature(deps, { records: new MongoRecords(models.groupMeetings, locks), changes: new OwedDocs(deps, models.groupMeetings, 'group_meeting') }, dispatch, leaders.escalations),
     majorReportsFeature(deps, { records: new MongoRecords(models.majorReports, locks), changes: new OwedDocs(deps, models.majorReports, 'major_report') }, leaders.escalations),
     ledgerFeature(deps, new MongoLedgerStore(conn, models)),
+    evaluationFeature(deps, leaders.summary),
   ];
   views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window

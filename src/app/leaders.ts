@@ -29,6 +29,8 @@ export interface LeadersSide {
   effects: TaskEffects;
   /** The leaders' agenda, for features that put matters on it (a 专题协调会 item sent up, a 重大事项报告). */
   escalations: EscalationService;
+  /** Rankings and summaries (the evaluation sheet reads them). */
+  summary: SummaryService;
   commands?: ExtraCommand;
   cardActions: Partial<Record<CardActionName, (c: ActionContext) => Promise<CardAnswer>>>;
   jobs: JobDef[];
@@ -171,6 +173,7 @@ export function leadersSide(deps: AppDeps, views: AppCardViews, dispatch: Dispat
   return {
     effects,
     escalations,
+    summary,
     commands,
     cardActions,
     jobs: [monthlySummaryJob(summary, relayAll), meetingReminderJob(escalations, relayAll)],

@@ -45,7 +45,7 @@ export function dispatchRefusalText(problems: ParseProblem[]): string {
 export function statsRefusal(p: Person): string {
   const base = '“统计”供督导组成员、挂钩市领导和管理员使用，您没有这些身份。';
   if (officialUnits(p).length) return `${base}您是单位联络员或负责人：请发送“我的任务”查看本单位事项。`;
-  if (hasRole(p, 'observer')) return `${base}成果运用单位可向管理员索取年度督导评价表（管理后台“排名”或 /api/evaluation/export）。`;
+  if (hasRole(p, 'observer')) return `${base}成果运用单位请发送“评价表”（或“评价表 2026”）获取年度督导评价表文件。`;
   return `${base}如需使用，请联系管理员登记身份。`;
 }
 

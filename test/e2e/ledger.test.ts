@@ -153,3 +153,19 @@ test('台账 in chat: the file arrives as a file message; who may ask is checked
   const adminFile = h.botMessages(h.fake.p2pChatOf('ou_admin')).at(-1)!;
   expect(h.fake.fileOf(adminFile.message_id)?.fileName).toBe('台账-第二专项督导组-2026-11.xlsx');
 });
+
+test('评价表 in chat: the year\'s evaluation sheet as a file, for observers and admins; others are told who may', async () => {
+  await h.say('ou_admin', '评价表 2026');
+  await h.drain();
+  const [text, file] = h.botMessages(h.fake.p2pChatOf('ou_admin')).slice(-2);
+  expect((text.content as { text: string }).text).toBe('2026年度督导评价表（截至今天），文件随后发出。');
+  const sent = h.fake.fileOf(file.message_id)!;
+  expect(sent.fileName).toBe('2026年度督导评价表.xlsx');
+  const ws = await sheet(sent.bytes);
+  expect(ws.name).toBe('2026年督导评价');
+  expect(ws.getRow(1).values).toEqual([undefined, '名次', '单位', '派发事项', '办结事项', '按期办结', '按期办结率', '超期工作日', '退回次数', '督导提示函', '得分']);
+  expect(ws.rowCount).toBeGreaterThan(1);
+  await h.say('ou_off1', '评价表');
+  await h.drain();
+  expect((h.botMessages(h.fake.p2pChatOf('ou_off1')).at(-1)!.content as { text: string }).text).toContain('“评价表”供管理员');
+});

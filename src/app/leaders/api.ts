@@ -11,7 +11,8 @@ import { localDate } from '../../domain/time';
 import { ApiError } from '../../http/middleware';
 import { doc } from '../../http/openapi';
 import type { AppDeps } from '../deps';
-import { sendTable, sheet, type Column } from '../table-export';
+import { sendTable } from '../table-export';
+import { evaluationSheets } from './evaluation-sheet';
 import type { AppealService } from './appeals';
 import type { BulletinService } from './bulletins';
 import type { EscalationService } from './escalation-service';
@@ -163,24 +164,8 @@ export function leadersApi(router: Router, s: Services): void {
 
   router.get('/evaluation/export', doc({ summary: "The year's evaluation for 纪委/组织部 (XLSX)", query: evaluationQuery, answers: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'XLSX' } }), async (ctx) => {
     const q = ctx.state.query as z.infer<typeof evaluationQuery>;
-    const o = await org();
-    const period = parsePeriod(q.year)!;
-    const { rows } = await s.summary.ranking(s.summary.cityScope(o), period, localDate(deps.clock.now(), deps.settings.tz));
-    type Row = (typeof rows)[number];
-    const columns: Column<Row>[] = [
-      ['名次', (r) => r.rank],
-      ['单位', (r) => o.unitName(r.unit)],
-      ['派发事项', (r) => r.dispatched],
-      ['办结事项', (r) => r.closed],
-      ['按期办结', (r) => r.onTime],
-      ['按期办结率', (r) => (r.onTimeRate === null ? '—' : Math.round(r.onTimeRate * 1000) / 10 + '%')],
-      ['超期工作日', (r) => r.overdueWorkdays],
-      ['退回次数', (r) => r.returns],
-      ['督导提示函', (r) => r.letters],
-      ['得分', (r) => r.score],
-    ];
-    const method = sheet<string>({ name: '计分方法', columns: [['计分方法', (line) => line]], rows: [formulaText(s.summary.weights), `统计期间：${period.from} 至 ${period.to}；只计办理结果，不计在线时长、点击等活动。`], widths: [100] });
-    sendTable(ctx, { name: `evaluation-${q.year}`, format: 'xlsx', sheet: `${q.year}年督导评价`, columns, rows, widths: [6, 20, 10, 10, 10, 12, 12, 10, 12, 8], more: [method] }, (e) => deps.log.error({ err: e }, 'evaluation export failed'));
+    const [main, ...more] = await evaluationSheets(s.summary, await org(), q.year, localDate(deps.clock.now(), deps.settings.tz));
+    sendTable(ctx, { name: `evaluation-${q.year}`, format: 'xlsx', sheet: main.name, columns: main.columns, rows: main.rows, widths: main.widths, more }, (e) => deps.log.error({ err: e }, 'evaluation export failed'));
   });
 
   const bulletinsQuery = z.object(page).strict();
