@@ -104,7 +104,7 @@ export function applyTaskCommand(task: Task, cmd: TaskCommand, ctx: ActionContex
 
 type Step = { ok: true; changes: Partial<Task>; notices: Notice[]; toast: string; note?: string } | Refusal;
 
-/** One function per command: the changes, the notices it owes and the toast (docs/rules.md#task-states). */
+/** One function per command: the changes, the notices it owes and the toast (docs/rules.md#tasks-and-their-states). */
 type Steps = { [K in TaskCommand['type']]: (t: Task, cmd: Extract<TaskCommand, { type: K }>, ctx: StepContext) => Step };
 interface StepContext extends ActionContext {
   /** The lead unit's name, as notices say it. */
