@@ -107,7 +107,9 @@ test('a bad template is refused (422) naming its cells, and the built-in one sta
 });
 
 test('the office template uploaded: its layout filled, kept, and on the record', async () => {
-  const r = await upload(await sampleTemplate());
+  const sample = await get('/api/ledger/template/sample');
+  expect(decodeURIComponent(sample.disposition)).toContain('台账模板-示例.xlsx');
+  const r = await upload(sample.buf);
   expect(r.status).toBe(201);
   expect(r.json).toMatchObject({ name: '我们的台账.xlsx', plan: { itemRow: 6, sectionRow: 5, subtotalRow: 7, grouped: true } });
   const ws = await sheet((await get('/api/ledger/export?group=第一专项督导组&month=2026-11')).buf);

@@ -14,6 +14,7 @@ import { overviewView, rankingView } from './overview';
 import { taskDetailView } from './task-detail';
 import { tasksView } from './tasks';
 import { apiDocsView } from './api-docs';
+import { ledgerView } from './ledger';
 
 export interface AdminCtx {
   names: Names;
@@ -30,6 +31,7 @@ const TABS: [string, string, View][] = [
   ['jobs', '定时任务', jobsView],
   ['org', '组织架构', orgView],
   ['ranking', '排名', rankingView],
+  ['ledger', '台账', ledgerView],
   ['api', '接口文档', apiDocsView],
 ];
 

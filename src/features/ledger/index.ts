@@ -9,6 +9,7 @@ import { localDate } from '../../domain/time';
 import { LIMITS } from '../../limits';
 import { defaultTemplate } from './default-template';
 import type { LedgerStore } from './ports';
+import { sampleTemplate } from './sample-template';
 import { categoryOrder, chineseDate, ledgerItem, openDuring, parseMonth, taskAsOf, type Month } from './rows';
 import { fillTemplate, readTemplate, TemplateError } from './template';
 
@@ -141,6 +142,14 @@ export function ledgerFeature(deps: AppDeps, store: LedgerStore): Feature {
         const t = await store.template();
         const { plan } = await readTemplate(t?.bytes ?? (await defaultTemplate()));
         return { body: t ? { builtIn: false, name: t.name, size: t.size, sha256: t.sha256, uploadedAt: t.uploadedAt, uploadedBy: t.uploadedBy, plan } : { builtIn: true, plan } };
+      },
+    },
+    {
+      method: 'get',
+      path: '/ledger/template/sample',
+      doc: { summary: 'A sample office 台账 template (two-row merged header, sections by category with subtotals), to start from', answers: { [XLSX]: 'XLSX' } },
+      async handle() {
+        return { file: { name: '台账模板-示例.xlsx', contentType: XLSX, data: await sampleTemplate() } };
       },
     },
     {
