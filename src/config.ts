@@ -100,6 +100,10 @@ const envSchema = z.object({
   OUTBOX_CHAT_RATE: z.coerce.number().positive().default(5),
   OUTBOX_APP_RATE: z.coerce.number().positive().default(50),
   JOB_SCHEDULES: z.string().default(''),
+  // how long a job's lock lasts unless renewed (src/jobs/runner.ts JOB_LEASE_MS): a killed instance's run is taken over about this long after
+  JOB_LEASE: duration('how long a job lock lasts unless renewed')
+    .default(60_000)
+    .refine((ms) => ms >= 5000 && ms <= 3_600_000, { message: 'expected a duration from 5s to 1h' }),
   // 晾晒比拼 score weights (src/domain/ranking.ts), e.g. "onTime=2,overdueDay=1,overdueCap=10,return=3,letter=5"
   RANKING_WEIGHTS: z
     .string()

@@ -296,7 +296,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window
   const outboxRun = outboxJob({ tasks: ports.tasks, leaders, sender: () => o.outboxSender?.() }); // no cron slot: see jobs/outbox.ts
-  const runner = new JobRunner(deps, [remindersJob(), weeklyDigestJob(), ...leaders.jobs, ...features.flatMap((f) => f.jobs ?? []), outboxRun, cleanupJob({ eventRetentionMs })], config.schedules);
+  const runner = new JobRunner(deps, [remindersJob({ leaseMs: config.JOB_LEASE }), weeklyDigestJob(), ...leaders.jobs, ...features.flatMap((f) => f.jobs ?? []), outboxRun, cleanupJob({ eventRetentionMs })], config.schedules, undefined, config.JOB_LEASE);
 
   return { deps, views, dispatch, leaders, features, runner, stores: { models, locks, outbox } };
 }

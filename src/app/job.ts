@@ -11,6 +11,27 @@ export interface JobContext {
   deps: AppDeps;
   /** JOB_SCHEDULES replaced this job's default schedule: its fixed-date check (e.g. "the 20th") is the operator's to choose, only the workday check stays. */
   scheduleOverridden?: boolean;
+  /** The job's lease, when the runner holds its lock (absent when a test calls `run` directly). */
+  lease?: JobLease;
+}
+
+/**
+ * How long a job's lock lasts unless renewed (docs/architecture.md#jobs; JOB_LEASE overrides it). The
+ * runner renews it every third of that while the job runs, so a run of any length keeps it, and a
+ * killed instance's run is taken over by another about a lease later (at its next minute tick).
+ */
+export const JOB_LEASE_MS = 60_000;
+
+/** The job's lock was lost (not renewed in time, or taken over): the run stops before queueing more. */
+export class LeaseLost extends Error {}
+
+export interface JobLease {
+  /** The lease's length. */
+  readonly ms: number;
+  /** Aborted (with a LeaseLost) once the lock is lost. */
+  readonly signal: AbortSignal;
+  /** Throws LeaseLost once the lock is lost: a job calls it before each step that claims or queues. */
+  check(): void;
 }
 
 export interface JobDef {

@@ -15,7 +15,7 @@ import { sentLines } from './run-words';
 
 const SENT_LINES = 30;
 import { letterStep, recordSteps, reminderStep } from '../app/record-steps';
-import { workdaysOnly } from './runner';
+import { JOB_LEASE_MS, workdaysOnly } from './runner';
 
 /**
  * The `reminders` job (docs/rules.md#reminders-and-letters). One query streams the open tasks that can be owed something today;
@@ -34,7 +34,11 @@ export interface RemindersOptions {
   ladder?: LadderSettings;
   /** Tasks per cursor batch and claims per insert. */
   batch?: number;
-  /** A run still `started` after this long stopped half-way (the job lock's time: no run of it can be alive). */
+  /**
+   * Run without the runner's lease (a direct call), a run still `started` this long after it began is
+   * taken as stopped half-way. Under the runner, which holds the job's lease, every other run still
+   * `started` is (see startRun). The job lease's length by default.
+   */
   leaseMs?: number;
   /** How to read the tasks; `auto` asks the database (see scanPlanOf). */
   scan?: ScanPlan | 'auto';
@@ -49,7 +53,7 @@ function checkOptions(o: RemindersOptions): Required<RemindersOptions> {
   if (!whole(ladder.leaderAt, ladder.letterAt + 1)) throw new RemindersOptionsError(`reminders: leaderAt must be a whole number of workdays after letterAt (${ladder.letterAt}), got ${ladder.leaderAt}`);
   const batch = o.batch ?? 1000;
   if (!whole(batch, 1) || batch > 10_000) throw new RemindersOptionsError(`reminders: batch must be a whole number from 1 to 10000, got ${batch}`);
-  const leaseMs = o.leaseMs ?? 30 * 60_000;
+  const leaseMs = o.leaseMs ?? JOB_LEASE_MS;
   if (!whole(leaseMs, 1000)) throw new RemindersOptionsError(`reminders: leaseMs must be at least 1000, got ${leaseMs}`);
   const scan = o.scan ?? 'auto';
   if (!['auto', 'one', 'split'].includes(scan)) throw new RemindersOptionsError(`reminders: scan must be auto, one or split, got ${JSON.stringify(scan)}`);
@@ -119,7 +123,10 @@ async function startRun(ctx: JobContext, opts: Required<RemindersOptions>): Prom
   const runDoc: ReminderRunDoc = { _id: runId, day: today, at, startedAt: new Date(), state: 'started', owner: locks.owner, schemaVersion: REMINDER_RUN_SCHEMA_VERSION };
   await models.reminderRuns.collection.insertOne(runDoc as never);
   const unfinished = await models.reminderRuns.find({ state: 'started', _id: { $ne: runId } }, { _id: 1, day: 1, startedAt: 1 }).lean<Pick<ReminderRunDoc, '_id' | 'day' | 'startedAt'>[]>();
-  const stopped = unfinished.filter((r) => r.startedAt.getTime() < Date.now() - opts.leaseMs).map((r) => r._id);
+  // Under the runner this run holds the job's lease, which a run of it keeps only by renewing it: every
+  // other run still `started` died (or lost the lease and stops before queueing more), and its claims
+  // are this run's to send — so a killed instance's run is finished about a lease later.
+  const stopped = unfinished.filter((r) => ctx.lease || r.startedAt.getTime() < Date.now() - opts.leaseMs).map((r) => r._id);
   const inherited = new Map<string, string>();
   if (stopped.length) for (const c of await models.reminderClaims.find({ run: { $in: stopped } }, { _id: 1, run: 1 }).lean<Pick<ReminderClaimDoc, '_id' | 'run'>[]>()) inherited.set(c._id, c.run);
   const plan = opts.scan === 'auto' ? await scanPlanOf(deps) : opts.scan;
@@ -149,6 +156,7 @@ async function claimOwed(ctx: JobContext, opts: Required<RemindersOptions>, r: R
   let skipped = 0;
   const orders = new Set<string>(); // the roll-ups whose lights move with these tasks
   const flush = async (which: 'daily' | 'once') => {
+    ctx.lease?.check();
     const t0 = performance.now();
     const list = pending[which].filter((p) => !r.taken.has(p.due.key) || r.inherited.has(p.due.key));
     pending[which] = [];
@@ -198,6 +206,7 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
 
   let t0 = performance.now();
   const letterOwed = owed.filter((o) => o.due.kind === 'letter');
+  ctx.lease?.check();
   const issued = letterOwed.length ? await issueLetters(deps, r.runId, today, letterOwed) : [];
   const stoppedLetters = r.stopped.length ? await models.letters.find({ run: { $in: r.stopped } }).lean<LetterDoc[]>() : [];
   const leaderOwed = owed.filter((o) => o.due.kind === 'leader');
@@ -211,7 +220,10 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
   let messages = 0;
   const sends: OutboxItem[] = []; // what went to whom, in words in the result (the first SENT_LINES receivers)
   const put = async (items: OutboxItem[]) => {
-    for (let i = 0; i < items.length; i += 500) await outbox.put(items.slice(i, i + 500));
+    for (let i = 0; i < items.length; i += 500) {
+      ctx.lease?.check(); // the lease lost: whoever took it over sends the rest
+      await outbox.put(items.slice(i, i + 500));
+    }
     messages += items.length;
     for (const x of items) if (x.kind === 'send' && sends.length < 2000) sends.push(x);
   };

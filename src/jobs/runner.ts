@@ -3,7 +3,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { AUDIT_SCHEMA_VERSION, type AuditDoc } from '../adapters/mongo/models/audits';
 import { JOB_RUN_SCHEMA_VERSION, type JobRunDoc } from '../adapters/mongo/models/job-runs';
 import type { AppDeps } from '../app/deps';
-import type { JobContext, JobDef } from '../app/job';
+import { JOB_LEASE_MS, LeaseLost, type JobContext, type JobDef, type JobLease } from '../app/job';
 import { DEFAULT_SCHEDULES } from '../config';
 import { localDate, localParts } from '../domain/time';
 
@@ -15,7 +15,8 @@ import { localDate, localParts } from '../domain/time';
  * expression evaluated on the business clock, so CLOCK_START and the sandbox's clock control apply.
  */
 /** What a job is lives in the app (src/app/job.ts); re-exported for the jobs' imports. */
-export type { JobContext, JobDef };
+export type { JobContext, JobDef, JobLease };
+export { JOB_LEASE_MS, LeaseLost };
 
 export type Trigger = JobRunDoc['trigger'];
 
@@ -59,7 +60,10 @@ export class JobRunner {
     private readonly jobs: JobDef[],
     private readonly schedules: Record<string, string>,
     private readonly catchUpHours = 36,
-  ) {}
+    private readonly leaseMs = JOB_LEASE_MS,
+  ) {
+    if (!Number.isInteger(leaseMs) || leaseMs < 1000) throw new RangeError(`job lease must be a whole number of milliseconds, 1000 or more, got ${leaseMs}`);
+  }
 
   names(): string[] {
     return this.jobs.map((j) => j.name);
@@ -83,13 +87,14 @@ export class JobRunner {
     const id = trigger === 'manual' ? `${name}@${at.toISOString()}#${Date.now().toString(36)}` : `${name}@${at.toISOString()}`;
     if (trigger === 'manual') await this.auditManual(id, name, at, Boolean(opts.force), opts.by);
     const lockKey = `job:${name}`;
-    if (!(await locks.tryAcquire(lockKey, 30 * 60_000))) {
+    if (!(await locks.tryAcquire(lockKey, this.leaseMs))) {
       return { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: new Date(), status: 'skipped', result: { reason: 'another run of this job is in progress' } };
     }
+    const lease = this.hold(lockKey, name);
     const p = (async () => {
       const existing = await models.jobRuns.findById(id).lean<JobRunDoc>();
       if (existing && existing.status !== 'running') return existing; // this slot ran already
-      const ctx = this.context(name, at, Boolean(opts.force));
+      const ctx = { ...this.context(name, at, Boolean(opts.force)), lease: lease.lease };
       const doc: JobRunDoc = { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: new Date(), status: 'running', schemaVersion: JOB_RUN_SCHEMA_VERSION };
       if (existing) await models.jobRuns.updateOne({ _id: id }, { $set: doc }); // abandoned by a crashed instance
       else await models.jobRuns.collection.insertOne(doc as never);
@@ -107,6 +112,8 @@ export class JobRunner {
       }
       done.endedAt = new Date();
       this.deps.metrics?.jobRun(name, done.status ?? 'unknown', (done.endedAt.getTime() - doc.startedAt.getTime()) / 1000);
+      // the record is the lease holder's: once lost, the instance that took over writes it
+      if (lease.lease.signal.aborted) return { ...doc, status: 'error', error: (lease.lease.signal.reason as Error).message, endedAt: done.endedAt } as JobRunDoc;
       await models.jobRuns.updateOne({ _id: id }, { $set: done });
       log.info({ job: name, at: at.toISOString(), trigger, status: done.status }, 'job run');
       return { ...doc, ...done } as JobRunDoc;
@@ -116,8 +123,66 @@ export class JobRunner {
       return await p;
     } finally {
       this.running.delete(p);
-      await locks.release(lockKey);
+      await lease.stop();
+      if (!lease.lease.signal.aborted) await locks.release(lockKey);
     }
+  }
+
+  /**
+   * Keeps the job's lock while it runs: renewed every third of the lease. A renewal refused (the lock
+   * expired or was taken over) aborts the lease at once; one that fails (the database away) is retried
+   * every second, and once the lease's time is nearly out without a renewal it is aborted too, before
+   * another instance may take the lock.
+   */
+  private hold(key: string, job: string): { lease: JobLease; stop(): Promise<void> } {
+    const { locks, log } = this.deps;
+    const ms = this.leaseMs;
+    const controller = new AbortController();
+    let until = Date.now() + ms;
+    let timer: NodeJS.Timeout | undefined;
+    let renewing: Promise<void> = Promise.resolve();
+    let stopped = false;
+    const lose = (why: string) => {
+      if (controller.signal.aborted) return;
+      log.error({ job, lock: key, owner: locks.owner }, `job lease lost: ${why}; the run stops`);
+      controller.abort(new LeaseLost(`the job's lease was lost (${why}): another instance may run it`));
+    };
+    const schedule = (delay: number) => {
+      if (stopped || controller.signal.aborted) return;
+      timer = setTimeout(() => {
+        renewing = renew();
+      }, delay);
+    };
+    const renew = async () => {
+      const t = Date.now();
+      if (t >= until - ms / 10) return lose('not renewed in time');
+      try {
+        if (!(await locks.renew(key, ms))) return lose('the lock expired or was taken over');
+        until = t + ms;
+        schedule(ms / 3);
+      } catch (e) {
+        log.warn({ job, err: (e as Error).message }, 'job lease: renewal failed, retrying');
+        schedule(Math.min(1000, ms / 10));
+      }
+    };
+    schedule(ms / 3);
+    const lease: JobLease = {
+      ms,
+      signal: controller.signal,
+      check() {
+        if (controller.signal.aborted) throw controller.signal.reason;
+        if (Date.now() >= until - ms / 10) lose('not renewed in time'); // the timer itself may be late on a busy event loop
+        if (controller.signal.aborted) throw controller.signal.reason;
+      },
+    };
+    return {
+      lease,
+      async stop() {
+        stopped = true;
+        clearTimeout(timer);
+        await renewing;
+      },
+    };
   }
 
   private context(name: string, at: Date, force: boolean): JobContext {
@@ -173,11 +238,12 @@ export class JobRunner {
     const slots = this.slots(job.name, new Date(now.getTime() - this.catchUpHours * 3_600_000), now);
     if (!slots.length) return [];
     const ids = slots.map((s) => `${job.name}@${s.toISOString()}`);
-    // one read by _id per slot (a few in the window): FerretDB on SQLite filters nothing else in the database
-    const found = await Promise.all(ids.map((id) => models.jobRuns.exists({ _id: id })));
-    const ran = new Set(ids.filter((_, i) => found[i]));
-    const newest = ids.findLastIndex((id) => ran.has(id));
-    let due = slots.slice(newest + 1);
+    // one read by _id per slot (a few in the window): FerretDB on SQLite filters nothing else in the database.
+    // The newest recorded slot still `running` is due again: either its run is alive and holds the job's
+    // lease (run() then skips it, unrecorded) or its instance died and it is taken over once the lease runs out.
+    const found = await Promise.all(ids.map((id) => models.jobRuns.findById(id, { status: 1 }).lean<Pick<JobRunDoc, 'status'>>()));
+    const newest = found.findLastIndex((r) => r !== null);
+    let due = slots.slice(newest >= 0 && found[newest]!.status === 'running' ? newest : newest + 1);
     if (newest < 0 && due.length > 1 && !(await models.jobRuns.exists({ name: job.name, trigger: { $ne: 'manual' } }))) due = due.slice(-1);
     if (!due.length) return [];
     const reasons = due.map((slot) => job.when?.(this.context(job.name, slot, false)) ?? null);

@@ -102,7 +102,7 @@ describe('a run that stopped half-way is finished by the next one', () => {
   test('a letter claimed by a run that stopped is issued later, even after other runs finished', async () => {
     const [x] = await dispatch(1, { progress: 90 });
     await run(a.deps, '2026-10-09'); // 2 overdue: no letter yet
-    await stopped('2026-10-10:dead', '2026-10-10', 5); // claimed x's letter, then stopped; too recent to be taken as stopped
+    await stopped('2026-10-10:dead', '2026-10-10', 0.5); // claimed x's letter, then stopped; too recent to be taken as stopped (the lease: a minute)
     await a.deps.models.reminderClaims.collection.insertOne(claim(x, 'letter', '2026-09-30', '2026-10-10:dead') as never);
     expect(await run(a.deps, '2026-10-10')).toMatchObject({ letters: 0, recovered: 0 });
     await a.deps.models.reminderRuns.collection.updateOne({ _id: '2026-10-10:dead' } as never, { $set: { startedAt: new Date(Date.now() - 3_600_000) } });
@@ -114,7 +114,7 @@ describe('a run that stopped half-way is finished by the next one', () => {
   test("yesterday's daily claims are not sent late; a run younger than the lease is left alone", async () => {
     const [x] = await dispatch(1, { deadline: '2026-10-09' }); // 2 workdays overdue on 10-12: no letter yet
     await stopped('2026-10-09:dead', '2026-10-09', 24 * 60);
-    await stopped('2026-10-12:alive', '2026-10-12', 5);
+    await stopped('2026-10-12:alive', '2026-10-12', 0.5); // within the lease (a minute)
     await a.deps.models.reminderClaims.collection.insertMany([{ ...claim(x, 'overdue', '2026-10-09', '2026-10-09:dead'), day: '2026-10-09' }, claim(x, 'overdue', '2026-10-12', '2026-10-12:alive')] as never[]);
     const r = await run(a.deps, '2026-10-12');
     expect(r).toMatchObject({ recovered: 1, overdue: 0 });

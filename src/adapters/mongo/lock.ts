@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import type { Model } from 'mongoose';
 import type { LockOptions, Locks as LockPort } from '../../app/ports/locks';
 import { isDuplicateKey } from './connection';
@@ -19,8 +20,13 @@ export class LockBusy extends Error {
 
 export type { LockOptions };
 
+/** An instance's name in lock and run records, `host:pid:random`: an operator can tell which process holds what. */
+export function lockOwner(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
 export class Locks implements LockPort {
-  readonly owner = randomUUID();
+  readonly owner = lockOwner();
 
   constructor(private readonly locks: Model<LockDoc>) {}
 
@@ -42,6 +48,18 @@ export class Locks implements LockPort {
       if (isDuplicateKey(e)) return false;
       throw e;
     }
+  }
+
+  /**
+   * Extends a lock this instance holds to `ttlMs` from now (a lease: docs/architecture.md#jobs). False
+   * when it is not held any more — expired, taken over or released — and the holder must stop. Only
+   * an unexpired lock of this owner is extended; FerretDB's update is a read-modify-write, so a holder
+   * renews well before its time runs out (a lease's third), never racing one that takes it over after.
+   */
+  async renew(key: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    const r = await this.locks.collection.updateOne({ _id: key, owner: this.owner, until: { $gt: new Date(now) } } as never, { $set: { until: new Date(now + ttlMs) } });
+    return r.matchedCount === 1;
   }
 
   async release(key: string): Promise<void> {

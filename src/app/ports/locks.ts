@@ -11,6 +11,8 @@ export interface Locks {
   /** This instance's name on the locks it holds. */
   readonly owner: string;
   tryAcquire(key: string, ttlMs?: number): Promise<boolean>;
+  /** Extends a lock this instance holds and that has not expired to `ttlMs` from now; false when it is not held any more (a lease lost: docs/architecture.md#jobs). */
+  renew(key: string, ttlMs: number): Promise<boolean>;
   release(key: string): Promise<void>;
   /** Runs `fn` holding the lock; throws when it is not free within `waitMs`. */
   withLock<T>(key: string, fn: () => Promise<T>, opts?: LockOptions): Promise<T>;
