@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Locks } from '../../src/adapters/mongo/lock';
 import type { JobRunDoc } from '../../src/adapters/mongo/models/job-runs';
-import type { OutboxRow } from '../../src/adapters/mongo/models/outbox';
+import type { OutboxRow } from '../../src/app/outbox-item';
 import type { ReminderClaimDoc } from '../../src/adapters/mongo/models/reminder-claims';
 import { FixedClock } from '../../src/clock';
 import { claimKey } from '../../src/domain/reminders';
