@@ -221,7 +221,8 @@ export class JobRunner {
 
   /**
    * The slots a tick at `now` will run, oldest first: every slot of each job within the catch-up window
-   * that has no run record and comes after the job's newest recorded slot — so a run missed while all
+   * that has no run record and comes after the job's newest recorded slot, and that slot itself while its
+   * record is still `running` (taken over once its lease runs out) — so a run missed while all
    * instances were down is caught up with its own slot as `at` (the job's when-check sees that day). A
    * job that never ran on this database starts with its latest slot only. For a `latest` job, a due slot
    * older than the newest due slot that acts, or than a completed run at a later moment (a manual one
