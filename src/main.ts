@@ -53,6 +53,7 @@ import { OwedDocs } from './app/leaders/owed-docs';
 import { MongoRecords } from './adapters/mongo/records';
 import { majorReportsFeature } from './features/major-reports';
 import { groupMeetingsFeature } from './features/group-meetings';
+import { fileDispatchFeature } from './features/file-dispatch';
 import { CARD_ACTIONS } from './cards/actions';
 import { backfillSteps } from './app/record-steps';
 import { version } from '../package.json';
@@ -123,7 +124,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const messenger = opts.messenger ?? new FeishuMessenger({ appId: feishu.appId, appSecret: feishu.appSecret, domain: feishu.domain, timeoutMs: opts.outbox?.timeoutMs, onError: (code) => metrics.feishuError(code) });
   let botOpenId: string | undefined;
   let outboxSender: OutboxWorker | undefined; // the `outbox` job sends through the service's worker
-  const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender, metrics, prepare: false });
+  const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender, messenger: () => messenger, metrics, prepare: false });
   const { deps, views, dispatch, leaders, features, runner } = core;
   const { models, locks, outbox } = core.stores;
   const { tasks, clock } = deps;
@@ -257,7 +258,7 @@ export interface Core {
 }
 
 /** `prepare: false` leaves the indexes to the caller (the service creates them once the database is up). */
-export async function buildCore(config: Config, o: { conn: Connection; log: Logger; clock?: Clock; botOpenId?: () => string | undefined; outboxSender?: () => OutboxSender | undefined; metrics?: Metrics; prepare?: boolean }): Promise<Core> {
+export async function buildCore(config: Config, o: { conn: Connection; log: Logger; clock?: Clock; botOpenId?: () => string | undefined; outboxSender?: () => OutboxSender | undefined; messenger?: () => Messenger | undefined; metrics?: Metrics; prepare?: boolean }): Promise<Core> {
   const { log, conn } = o;
   const models = defineModels(conn);
   if (o.prepare !== false) await ensureIndexes(models);
@@ -292,6 +293,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
     majorReportsFeature(deps, { records: new MongoRecords(models.majorReports, locks), changes: new OwedDocs(deps, models.majorReports, 'major_report') }, leaders.escalations),
     ledgerFeature(deps, new MongoLedgerStore(conn, models)),
     evaluationFeature(deps, leaders.summary),
+    fileDispatchFeature(deps, dispatch, { source: () => o.messenger?.() }),
   ];
   views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window

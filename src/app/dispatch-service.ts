@@ -3,7 +3,7 @@ import type { OutboxItem } from './outbox-item';
 import { matchUnit, parseDispatch, type DraftTask, type ParseProblem } from '../domain/dispatch';
 import { hasRole, type Org, type Person } from '../domain/org';
 import { dispatchScope } from '../domain/permissions';
-import type { Task, TaskSource } from '../domain/task';
+import type { SourceFile, Task, TaskSource } from '../domain/task';
 import { isLocalDate, localDate } from '../domain/time';
 import type { AppDeps } from './deps';
 import type { Preview } from './ports/previews';
@@ -38,7 +38,8 @@ export class DispatchService {
     return scopeGroup;
   }
 
-  async preview(p: Person, body: string, at: { chatId: string; messageId: string }): Promise<PreviewResult> {
+  /** `at.sourceFile`: the order was read from this file (features/file-dispatch); every task it creates keeps it. */
+  async preview(p: Person, body: string, at: { chatId: string; messageId: string; sourceFile?: SourceFile }): Promise<PreviewResult> {
     const org = await this.deps.orgs.get();
     const scope = dispatchScope(p, org);
     if (!scope) return { ok: false, refusal: DISPATCH_REFUSAL };
@@ -61,6 +62,7 @@ export class DispatchService {
       group: scope.group,
       chatId: at.chatId,
       sourceMessageId: at.messageId,
+      ...(at.sourceFile ? { sourceFile: at.sourceFile } : {}),
       drafts: parsed.tasks.map((d) => ({ ...d, group: this.trackingGroup(p, scope.group, d.leadUnit, org) })),
       source: this.sourceFor(p),
       state: 'pending',
@@ -100,6 +102,7 @@ export class DispatchService {
         preview.source,
         order,
         org,
+        preview.sourceFile ? { sourceFile: preview.sourceFile } : {},
       );
       const codes = tasks.map((t) => t.code);
       await this.deps.previews.decide(id, { state: 'confirmed', codes, decidedAt: now, decidedBy: p.code });

@@ -38,6 +38,22 @@ export class FeishuError extends Error {
   }
 }
 
+/** A message read back (`GET …/messages/:id`): what a `派单` reply to a file needs to know of its parent. */
+export interface FetchedMessage {
+  messageId: string;
+  msgType: string; // text, file, image, interactive …
+  chatId: string;
+  senderId?: string; // open_id for people, app_id for bots
+  content: Record<string, unknown>; // parsed: a file's {file_key, file_name}
+}
+
+/** A resource download under way: its declared size (Content-Length) when told, the bytes as they come, and a way to stop. */
+export interface ResourceDownload {
+  size?: number;
+  stream: AsyncIterable<Buffer>;
+  abort(): void;
+}
+
 export interface Messenger {
   send(to: { type: ReceiveIdType; id: string }, msgType: MsgType, content: unknown, uuid: string): Promise<{ messageId: string; chatId?: string }>;
   reply(messageId: string, msgType: MsgType, content: unknown, uuid: string, inThread?: boolean): Promise<{ messageId: string; chatId?: string }>;
@@ -48,6 +64,10 @@ export interface Messenger {
   /** Uploads a file for a file message (≤ 30 MB, not empty); returns its file_key. */
   uploadFile(name: string, bytes: Buffer, fileType: FileType): Promise<string>;
   botInfo(): Promise<{ openId: string; name: string }>;
+  /** One message by id, or null when Feishu does not know it (or the bot may not see it). */
+  getMessage(messageId: string): Promise<FetchedMessage | null>;
+  /** A file or image a message carries, streamed: the caller checks `size` first and stops reading at its limit. */
+  messageResource(messageId: string, fileKey: string, type: 'file' | 'image'): Promise<ResourceDownload>;
   /** mobile/email → open_id; unknown ones are absent. */
   resolveIds(q: { mobiles: string[]; emails: string[] }): Promise<Map<string, string>>;
 }

@@ -95,6 +95,7 @@ export function taskCardVars(task: Task, ctx: TaskCardContext): Record<string, u
     category: task.categoryLabel ?? task.category,
     priority: task.priority,
     source: task.sourceLabel ?? task.source,
+    sourceFile: task.sourceFile ? cut(task.sourceFile.name, 60) : null,
     groupName: group?.name ?? task.group,
     dispatcherName: who(task.dispatcher),
     dispatchedAt: when(task.dispatchedAt),

@@ -71,10 +71,23 @@ export interface Milestone {
   label: string;
 }
 
+/**
+ * The file an order was read from (docs/rules.md#dispatch-from-a-file): its evidence of origin. The bytes
+ * stay in Feishu (the message and key fetch them again); the hash shows the file was not changed since.
+ */
+export interface SourceFile {
+  messageId: string;
+  fileKey: string;
+  name: string;
+  sha256: string;
+  bytes: number;
+}
+
 export interface Task {
   code: string; // DB-2026-0001
   origin: string; // idempotency key of the step that created it
   order?: string; // the dispatch order it came with (its group roll-up card)
+  sourceFile?: SourceFile; // the notice file the order was read from
   title: string;
   content: string;
   category: string;

@@ -241,6 +241,8 @@ class Killable {
       uploadImage: (...a) => this.guard(m.uploadImage(...a)),
       uploadFile: (...a) => this.guard(m.uploadFile(...a)),
       botInfo: () => this.guard(m.botInfo()),
+      getMessage: (id) => this.guard(m.getMessage(id)),
+      messageResource: (...a) => this.guard(m.messageResource(...a)),
       resolveIds: (q) => this.guard(m.resolveIds(q)),
     };
   }

@@ -1,6 +1,7 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import axios, { type AxiosError } from 'axios';
-import { FeishuError, type FileType, type Messenger, type MsgType, type ReceiveIdType } from '../../app/ports';
+import type { Readable } from 'node:stream';
+import { FeishuError, type FetchedMessage, type FileType, type Messenger, type MsgType, type ReceiveIdType, type ResourceDownload } from '../../app/ports';
 import { trimEndChars } from '../../domain/trim';
 
 /**
@@ -34,7 +35,8 @@ export class FeishuMessenger implements Messenger {
 
   constructor(private readonly opts: FeishuClientOptions) {
     const http = axios.create({ timeout: opts.timeoutMs ?? 10_000 });
-    http.interceptors.response.use((r) => r.data);
+    // as the SDK's own instance: calls that ask for headers (a resource download) get {data, headers}
+    http.interceptors.response.use((r) => ((r.config as { $return_headers?: boolean }).$return_headers ? { data: r.data, headers: r.headers } : r.data));
     this.client = new lark.Client({
       appId: opts.appId,
       appSecret: opts.appSecret,
@@ -97,6 +99,45 @@ export class FeishuMessenger implements Messenger {
     return res.data.file_key;
   }
 
+  async getMessage(messageId: string): Promise<FetchedMessage | null> {
+    type Item = { message_id: string; msg_type: string; chat_id: string; sender?: { id?: string }; body?: { content?: string } };
+    let res: { data?: { items?: Item[] } };
+    try {
+      res = await this.req<{ data?: { items?: Item[] } }>('GET', `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}`);
+    } catch (e) {
+      if (e instanceof FeishuError && e.permanent) return null; // unknown, recalled, or in a chat the bot is not in
+      throw e;
+    }
+    const item = res.data?.items?.[0];
+    if (!item) return null;
+    let content: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(item.body?.content ?? '{}');
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) content = parsed as Record<string, unknown>;
+    } catch {
+      content = {};
+    }
+    return { messageId: item.message_id, msgType: item.msg_type, chatId: item.chat_id, senderId: item.sender?.id, content };
+  }
+
+  /**
+   * `im.v1.messageResource.get` of the official SDK: the body as a stream and the response headers, so
+   * the caller can refuse a file by its Content-Length before reading it and stop reading at its limit.
+   * A refusal arrives as a JSON body on that stream; it is read (a few KB at most) to classify it.
+   */
+  async messageResource(messageId: string, fileKey: string, type: 'file' | 'image'): Promise<ResourceDownload> {
+    const { res } = await this.call(async () => {
+      try {
+        return { code: 0, res: await this.client.im.v1.messageResource.get({ path: { message_id: messageId, file_key: fileKey }, params: { type } }) };
+      } catch (e) {
+        throw await withJsonBody(e);
+      }
+    });
+    const stream = res.getReadableStream();
+    const length = Number((res.headers as Record<string, unknown> | undefined)?.['content-length']);
+    return { size: Number.isFinite(length) && length >= 0 ? length : undefined, stream, abort: () => stream.destroy() };
+  }
+
   async botInfo(): Promise<{ openId: string; name: string }> {
     const res = await this.req<{ bot: { open_id: string; app_name: string } }>('GET', '/open-apis/bot/v3/info');
     return { openId: res.bot.open_id, name: res.bot.app_name };
@@ -135,6 +176,27 @@ export class FeishuMessenger implements Messenger {
       }
     }
   }
+}
+
+/** An error whose response body is still a stream (a download refused): the body read as JSON, so `classify` sees Feishu's code. */
+async function withJsonBody(e: unknown): Promise<unknown> {
+  const res = (e as AxiosError)?.response;
+  const body = res?.data as Readable | undefined;
+  if (!res || !body || typeof body.on !== 'function') return e;
+  let text = '';
+  for await (const chunk of body) {
+    text += String(chunk);
+    if (text.length > 64 * 1024) {
+      body.destroy();
+      break;
+    }
+  }
+  try {
+    res.data = JSON.parse(text);
+  } catch {
+    res.data = { msg: text.slice(0, 200) };
+  }
+  return e;
 }
 
 function check<T extends { code?: number; msg?: string }>(res: T): T {

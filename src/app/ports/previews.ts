@@ -1,5 +1,5 @@
 import type { DraftTask } from '../../domain/dispatch';
-import type { TaskSource } from '../../domain/task';
+import type { SourceFile, TaskSource } from '../../domain/task';
 
 /**
  * Dispatch previews (docs/rules.md#the-form-the-preview-and-the-order): a parsed order waiting for
@@ -11,6 +11,7 @@ export interface Preview {
   group: string;
   chatId: string;
   sourceMessageId: string;
+  sourceFile?: SourceFile; // read from a file: each task it creates keeps it
   drafts: (DraftTask & { group: string })[];
   source: TaskSource;
   state: 'pending' | 'confirmed' | 'cancelled';

@@ -14,6 +14,7 @@ export const previewSchema = new Schema(
     group: { type: String, required: true },
     chatId: String,
     sourceMessageId: String,
+    sourceFile: Schema.Types.Mixed,
     drafts: { type: [Schema.Types.Mixed], default: [] },
     source: String,
     state: { type: String, required: true },

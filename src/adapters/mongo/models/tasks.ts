@@ -21,6 +21,7 @@ export const taskSchema = new Schema(
     year: { type: Number, required: true },
     seq: { type: Number, required: true },
     order: String, // the dispatch order (preview) it came from: its group roll-up card
+    sourceFile: Schema.Types.Mixed, // the notice file the order was read from (key, name, sha256, size)
     origin: { type: String, required: true },
     title: { type: String, required: true },
     content: { type: String, default: '' },
