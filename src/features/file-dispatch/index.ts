@@ -2,6 +2,7 @@ import type { ActionContext, CardAnswer } from '../../app/card-handler';
 import { DISPATCH_REFUSAL, type DispatchService } from '../../app/dispatch-service';
 import type { AppDeps } from '../../app/deps';
 import type { Feature, HelpLine, MessageContext } from '../../app/feature';
+import type { InboundMessage as Message } from '../../app/inbound';
 import { messageKey } from '../../app/keys';
 import { dispatchRefusalText } from '../../app/message-handler';
 import type { OutboxItem } from '../../app/outbox-item';
@@ -29,7 +30,6 @@ export const FILE_DISPATCH_ACTION = 'file.dispatch';
 /** A read that takes longer than this gets a holding reply first. */
 const HOLD_AFTER_MS = 1500;
 
-type Message = Parameters<NonNullable<Feature['onMessage']>>[0];
 /** Where answers go: the message they reply to, in its chat. */
 interface At {
   messageId: string;
@@ -112,7 +112,7 @@ export function fileDispatchFeature(deps: AppDeps, dispatch: DispatchService, o:
 
   /** A file sent to the bot directly by someone who may dispatch: the small card offering 按此文件派单. */
   function offer(m: Message): OutboxItem[] {
-    const name = str(m.content.file_name) || '文件';
+    const name = m.file?.name || '文件';
     const card = renderCard('file-dispatch', { summary: summaryText(`收到文件《${name}》，可按此文件派单`), name, value: cardValue(FILE_DISPATCH_ACTION, { x: m.messageId }) });
     return [{ key: messageKey('reply', m.messageId, 0), kind: 'reply', messageId: m.messageId, msgType: 'interactive', content: card, lane: `chat:${m.chatId}` }];
   }
@@ -137,7 +137,7 @@ export function fileDispatchFeature(deps: AppDeps, dispatch: DispatchService, o:
   return {
     name: 'file-dispatch',
     async onMessage(m, ctx) {
-      if (m.messageType === 'file' && m.chatType === 'p2p') return canDispatch(ctx.person) ? offer(m) : null;
+      if (m.msgType === 'file' && m.file && m.chatType === 'p2p') return canDispatch(ctx.person) ? offer(m) : null;
       const bareDispatch = ctx.command.cmd === 'dispatch' && !ctx.command.body;
       if (bareDispatch && m.parentId && ctx.mentioned && !ctx.cardRef) return fromReply(m, ctx);
       return null;

@@ -158,6 +158,15 @@ export class FakeFeishu extends EventEmitter<FakeFeishuEvents> {
     return env;
   }
 
+  /**
+   * A person sends a file: its bytes become a resource the bot may download through the message, and
+   * the file message (`{"file_key","file_name"}`) is recorded and returned like `userMessage`.
+   */
+  userFile(opts: Omit<MessageEventOptions, 'content' | 'text' | 'messageType'>, file: { name: string; bytes: Buffer; contentType?: string }): ReturnType<typeof messageEvent> {
+    const key = this.addResource(file.bytes, { type: 'file', fileName: file.name, contentType: file.contentType });
+    return this.userMessage({ ...opts, messageType: 'file', content: { file_key: key, file_name: file.name } });
+  }
+
   /** Bytes a person "sent", for messages built with inbound.ts that carry its key. */
   addResource(bytes: Buffer, opts: { type: 'image' | 'file'; fileName?: string; contentType?: string; key?: string }): string {
     return this.store.addResource({
