@@ -3,6 +3,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { parseWeights } from './domain/ranking';
 import { trimEndChars } from './domain/trim';
+import { machineDate } from './clock';
 
 /**
  * Every setting comes from the environment (docs/rules.md#configuration-and-http-interface). `loadConfig` never throws past its caller:
@@ -151,7 +152,7 @@ export class ConfigError extends Error {}
  */
 export function cronProblem(expr: string, tz: string): string | null {
   try {
-    const it = CronExpressionParser.parse(expr, { tz, currentDate: new Date() });
+    const it = CronExpressionParser.parse(expr, { tz, currentDate: machineDate() });
     it.prev();
     it.next();
     return null;

@@ -58,6 +58,7 @@ import { CARD_ACTIONS } from './cards/actions';
 import { backfillSteps } from './app/record-steps';
 import { version } from '../package.json';
 import { isEntry } from './paths';
+import { machineNow } from './clock';
 
 /**
  * The one place that wires dudao together. `buildService` is used by `main()` and by the end-to-end
@@ -106,7 +107,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   // database: MONGODB_URI, or in sandbox mode the project's own FerretDB
   let uri = config.MONGODB_URI;
   let sandbox: Sandbox | undefined;
-  let businessNow = () => Date.now(); // the stand-in stamps messages on the business clock, once there is one
+  let businessNow = () => machineNow(); // the stand-in stamps messages on the business clock, once there is one
   if (config.sandbox) {
     sandbox = await startSandbox({ config, log, now: () => businessNow() });
     closers.push(() => sandbox!.stop());

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Inbound } from './inbound';
 import type { CardAnswer } from './card-handler';
 import type { AppDeps } from './deps';
+import { machineNow } from '../clock';
 
 /**
  * The one entry for everything Feishu delivers (webhook and WebSocket alike): dedupe by event id (and by
@@ -58,7 +59,7 @@ export class Bot {
     if (await claims.add(id, type, owner)) return true;
     const existing = await claims.get(id);
     if (!existing || existing.state !== 'processing') return false;
-    const stale = Date.now() - new Date(existing.at).getTime() >= STALE_CLAIM_MS;
+    const stale = machineNow() - new Date(existing.at).getTime() >= STALE_CLAIM_MS;
     const lostAnswer = owner !== undefined && existing.owner === owner;
     if (lostAnswer) return true; // this process is not working on it (the caller checked `active`)
     if (!stale) {

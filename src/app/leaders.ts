@@ -23,6 +23,7 @@ import { SummaryService } from './leaders/summary-service';
 import type { ExtraCommand } from './message-handler';
 import { replyCard, replyText } from './notify';
 import type { TaskEffects } from './task-service';
+import { machineNow } from '../clock';
 
 /** The leaders' side (docs/rules.md#escalation, docs/rules.md#summaries-and-ranking): escalations, meetings and minutes, summaries, rankings, bulletins, appeals. */
 export interface LeadersSide {
@@ -79,11 +80,11 @@ export function leadersSide(deps: AppDeps, views: AppCardViews, dispatch: Dispat
     const today = localDate(deps.clock.now(), deps.settings.tz);
     const key = `${scope.key}|${today}`;
     const hit = rankingCache.get(key);
-    if (hit && hit.until > Date.now()) return hit.rows;
+    if (hit && hit.until > machineNow()) return hit.rows;
     const { rows } = await summary.ranking(scope, monthOf(today), today);
     const out = rows.map((r) => ({ unitName: org.unitName(r.unit), score: r.score, formula: scoreTerms(r, summary.weights) }));
     if (rankingCache.size > 200) rankingCache.clear();
-    rankingCache.set(key, { until: Date.now() + RANKING_CACHE_MS, rows: out });
+    rankingCache.set(key, { until: machineNow() + RANKING_CACHE_MS, rows: out });
     return out;
   };
 

@@ -4,6 +4,7 @@ import type { LetterDoc } from '../adapters/mongo/models/letters';
 import type { ReminderClaimDoc } from '../adapters/mongo/models/reminder-claims';
 import type { ReminderKind } from '../domain/reminders';
 import type { AppDeps } from './deps';
+import { machineDate } from '../clock';
 
 /**
  * What the `reminders` job sends, put on the record: one audits entry per reminder claimed and per
@@ -85,7 +86,7 @@ export async function backfillSteps(deps: Pick<AppDeps, 'models' | 'log'>): Prom
     if (batch.length >= 1000) await flush();
   }
   await flush();
-  await recordSteps(deps, [{ _id: marker, entity: 'system', at: new Date(), by: 'system', action: 'backfill', note: `提醒与提示函补记 ${added} 条`, schemaVersion: AUDIT_SCHEMA_VERSION }]);
+  await recordSteps(deps, [{ _id: marker, entity: 'system', at: machineDate(), by: 'system', action: 'backfill', note: `提醒与提示函补记 ${added} 条`, schemaVersion: AUDIT_SCHEMA_VERSION }]);
   if (added) deps.log.info({ added }, 'audit: reminders and letters sent earlier put on the record');
   return added;
 }

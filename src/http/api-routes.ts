@@ -13,6 +13,7 @@ import { localDate } from '../domain/time';
 import { appRouter } from './guard';
 import { ApiError, jsonBody } from './middleware';
 import { doc } from './openapi';
+import { machineDate } from '../clock';
 
 /**
  * The admin REST API behind `Authorization: Bearer ADMIN_TOKEN` (checked by `apiGuard` before routing). Lists answer
@@ -136,7 +137,7 @@ export function apiRoutes(o: ApiOptions): Router {
     const row = await deps.outbox.get(ctx.params.id);
     if (!row) throw new ApiError(404, 'outbox_not_found', `no outbox message ${ctx.params.id}`);
     if (row.status !== 'failed') throw new ApiError(409, 'not_failed', `message ${row._id} is ${row.status}, only failed ones can be retried`);
-    await deps.outbox.update(row._id, { status: 'pending', attempts: 0, nextAttemptAt: new Date() });
+    await deps.outbox.update(row._id, { status: 'pending', attempts: 0, nextAttemptAt: machineDate() });
     ctx.body = { ok: true, id: row._id };
   });
 

@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics';
 import { DatabaseUnavailable, isDbUnavailable } from '../adapters/mongo/database';
 import { dbGate, isApiPath, type DbHealth } from './db-gate';
 import { errors, rawBody } from './middleware';
+import { machineNow } from '../clock';
 
 /**
  * The Koa application, built by a factory and started only by main.ts (tests drive `app.callback()`).
@@ -49,9 +50,9 @@ export function createHttpApp(o: HttpOptions): Koa {
     }
   });
   app.use(async (ctx, next) => {
-    const started = Date.now();
+    const started = machineNow();
     await next();
-    if (ctx.path !== '/healthz' && ctx.path !== '/readyz') o.log.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Date.now() - started }, 'http');
+    if (ctx.path !== '/healthz' && ctx.path !== '/readyz') o.log.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: machineNow() - started }, 'http');
   });
   app.use(apiGuard(o.auth));
   app.use(rawBody(o.bodyLimit ?? 1 << 20));

@@ -6,6 +6,7 @@ import type { Bot } from '../app/bot';
 import { appRouter } from './guard';
 import { DatabaseUnavailable } from '../adapters/mongo/database';
 import type { DbHealth } from './db-gate';
+import { machineNow } from '../clock';
 
 /**
  * POST /feishu/events and POST /feishu/card: both accept events and card callbacks in every format
@@ -15,7 +16,7 @@ export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Pick<Bot,
   const router = appRouter();
   const handle = async (ctx: import('koa').Context) => {
     const raw: Buffer = ctx.state.raw ?? Buffer.alloc(0);
-    const v = verifyRequest(raw.toString('utf8'), ctx.headers as Record<string, string>, opts.verify(), (opts.now ?? Date.now)());
+    const v = verifyRequest(raw.toString('utf8'), ctx.headers as Record<string, string>, opts.verify(), (opts.now ?? machineNow)());
     if (!v.ok) {
       opts.log.warn({ path: ctx.path, reason: v.reason, status: v.status }, 'feishu request refused');
       ctx.status = v.status;

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PATHS } from '../paths';
+import { machineNow } from '../clock';
 
 export const WEB_DIR = PATHS.web;
 
@@ -57,7 +58,7 @@ export function newestSource(dir = WEB_DIR): number {
 export class WebBuildError extends Error {}
 
 export async function buildWeb(o: { minify?: boolean } = {}): Promise<WebBundle> {
-  const started = Date.now();
+  const started = machineNow();
   const sourceTime = newestSource();
   // required lazily: esbuild is a dev dependency; the bundle serves prebuilt pages and never loads it
   const esbuild = await import('esbuild');
@@ -89,7 +90,7 @@ export async function buildWeb(o: { minify?: boolean } = {}): Promise<WebBundle>
     assets.set(name, asset(name, Buffer.from(f.contents)));
   }
   for (const f of STATIC) assets.set(f, asset(f, fs.readFileSync(path.join(WEB_DIR, f))));
-  return { assets, sourceTime, ms: Date.now() - started };
+  return { assets, sourceTime, ms: machineNow() - started };
 }
 
 /** Writes a build's files into `dir` (which it empties first). */
@@ -101,7 +102,7 @@ export function writeWeb(bundle: WebBundle, dir: string): void {
 
 /** The pages `npm run build` wrote into `dir` (dist/web), read once: what the bundled service serves. */
 export async function loadBuiltWeb(dir: string): Promise<WebBundle> {
-  const started = Date.now();
+  const started = machineNow();
   let names: string[];
   try {
     names = fs.readdirSync(dir).filter((n) => fs.statSync(path.join(dir, n)).isFile());
@@ -112,5 +113,5 @@ export async function loadBuiltWeb(dir: string): Promise<WebBundle> {
   if (missing.length) throw new WebBuildError(`the built pages in ${dir} lack ${missing.join(', ')}: run "npm run build"`);
   const assets = new Map<string, WebAsset>();
   for (const name of names) assets.set(name, asset(name, fs.readFileSync(path.join(dir, name))));
-  return { assets, sourceTime: 0, ms: Date.now() - started };
+  return { assets, sourceTime: 0, ms: machineNow() - started };
 }

@@ -1,5 +1,6 @@
 import { pruneDailyClaims } from './reminders';
 import type { JobDef } from './runner';
+import { machineNow } from '../clock';
 
 /**
  * Removes what is no longer needed (FerretDB has no TTL indexes): processed event ids older than the
@@ -11,7 +12,7 @@ export function cleanupJob(opts: { eventRetentionMs: number; outboxRetentionMs?:
     name: 'cleanup',
     description: '清理过期的事件记录、已发送消息和运行记录',
     async run({ deps }) {
-      const now = Date.now(); // retention is wall-clock: it protects against real replays
+      const now = machineNow(); // retention is wall-clock: it protects against real replays
       const { models } = deps;
       const events = await models.processedEvents.deleteMany({ at: { $lt: new Date(now - opts.eventRetentionMs) } });
       const outbox = await models.outbox.deleteMany({ status: { $in: ['sent', 'superseded'] }, createdAt: { $lt: new Date(now - (opts.outboxRetentionMs ?? 30 * 86_400_000)) } });

@@ -16,6 +16,7 @@ import { sentLines } from './run-words';
 const SENT_LINES = 30;
 import { letterStep, recordSteps, reminderStep } from '../app/record-steps';
 import { JOB_LEASE_MS, workdaysOnly } from './runner';
+import { machineDate, machineNow } from '../clock';
 
 /**
  * The `reminders` job (docs/rules.md#reminders-and-letters). One query streams the open tasks that can be owed something today;
@@ -120,13 +121,13 @@ async function startRun(ctx: JobContext, opts: Required<RemindersOptions>): Prom
   const { deps, today, at } = ctx;
   const { models, locks } = deps;
   const runId = `${today}:${randomBytes(4).toString('hex')}`;
-  const runDoc: ReminderRunDoc = { _id: runId, day: today, at, startedAt: new Date(), state: 'started', owner: locks.owner, schemaVersion: REMINDER_RUN_SCHEMA_VERSION };
+  const runDoc: ReminderRunDoc = { _id: runId, day: today, at, startedAt: machineDate(), state: 'started', owner: locks.owner, schemaVersion: REMINDER_RUN_SCHEMA_VERSION };
   await models.reminderRuns.collection.insertOne(runDoc as never);
   const unfinished = await models.reminderRuns.find({ state: 'started', _id: { $ne: runId } }, { _id: 1, day: 1, startedAt: 1 }).lean<Pick<ReminderRunDoc, '_id' | 'day' | 'startedAt'>[]>();
   // Under the runner this run holds the job's lease, which a run of it keeps only by renewing it: every
   // other run still `started` died (or lost the lease and stops before queueing more), and its claims
   // are this run's to send — so a killed instance's run is finished about a lease later.
-  const stopped = unfinished.filter((r) => ctx.lease || r.startedAt.getTime() < Date.now() - opts.leaseMs).map((r) => r._id);
+  const stopped = unfinished.filter((r) => ctx.lease || r.startedAt.getTime() < machineNow() - opts.leaseMs).map((r) => r._id);
   const inherited = new Map<string, string>();
   if (stopped.length) for (const c of await models.reminderClaims.find({ run: { $in: stopped } }, { _id: 1, run: 1 }).lean<Pick<ReminderClaimDoc, '_id' | 'run'>[]>()) inherited.set(c._id, c.run);
   const plan = opts.scan === 'auto' ? await scanPlanOf(deps) : opts.scan;
@@ -160,7 +161,7 @@ async function claimOwed(ctx: JobContext, opts: Required<RemindersOptions>, r: R
     const t0 = performance.now();
     const list = pending[which].filter((p) => !r.taken.has(p.due.key) || r.inherited.has(p.due.key));
     pending[which] = [];
-    const claims: ReminderClaimDoc[] = list.map(({ due, task }) => ({ _id: due.key, kind: due.kind, code: task.code, unit: task.leadUnit, group: task.group, day: today, once: which === 'once', run: r.runId, createdAt: new Date() }));
+    const claims: ReminderClaimDoc[] = list.map(({ due, task }) => ({ _id: due.key, kind: due.kind, code: task.code, unit: task.leadUnit, group: task.group, day: today, once: which === 'once', run: r.runId, createdAt: machineDate() }));
     const fresh = await insertNew(models.reminderClaims, claims);
     for (const p of list) {
       const run = fresh.has(p.due.key) ? r.runId : r.inherited.get(p.due.key);
@@ -253,7 +254,7 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
   await recordSteps(deps, [...owed.filter((o) => o.due.kind !== 'letter').map((o) => reminderStep({ _id: o.due.key, kind: o.due.kind, code: o.task.code, unit: o.task.leadUnit, group: o.task.group, day: today }, at)), ...letters.map(letterStep)]);
   // nobody to send to: a unit with no chat and no official with an open_id, a leader without one
   if (undeliverable.length) log.warn({ claims: undeliverable.slice(0, 20), count: undeliverable.length }, 'reminders: owed but nobody to send them to');
-  await models.reminderRuns.updateOne({ _id: r.runId }, { $set: { state: 'done', endedAt: new Date() } });
+  await models.reminderRuns.updateOne({ _id: r.runId }, { $set: { state: 'done', endedAt: machineDate() } });
   if (r.stopped.length) await models.reminderRuns.updateMany({ _id: { $in: r.stopped } }, { $set: { state: 'recovered', recoveredBy: r.runId } });
 
   const count = (k: string) => owed.filter((o) => o.due.kind === k).length;
@@ -280,7 +281,7 @@ async function issueLetters(deps: AppDeps, runId: string, today: LocalDate, owed
       for (const { task: t, due } of ordered) {
         if (have.has(`${t.code}|${t.deadline}`)) continue;
         number++;
-        docs.push({ _id: `${year}-${number}`, year, number, code: t.code, title: t.title, deadline: t.deadline, unit: t.leadUnit, group: t.group, issuedOn: today, overdueWorkdays: due.overdueWorkdays, run: runId, createdAt: new Date(), schemaVersion: LETTER_SCHEMA_VERSION });
+        docs.push({ _id: `${year}-${number}`, year, number, code: t.code, title: t.title, deadline: t.deadline, unit: t.leadUnit, group: t.group, issuedOn: today, overdueWorkdays: due.overdueWorkdays, run: runId, createdAt: machineDate(), schemaVersion: LETTER_SCHEMA_VERSION });
       }
       // in ordered chunks: a failure stops there, so the numbers issued stay without a gap
       for (let i = 0; i < docs.length; i += 1000) await models.letters.collection.insertMany(docs.slice(i, i + 1000) as never[], { ordered: true });

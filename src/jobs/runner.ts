@@ -6,6 +6,7 @@ import type { AppDeps } from '../app/deps';
 import { JOB_LEASE_MS, LeaseLost, type JobContext, type JobDef, type JobLease } from '../app/job';
 import { DEFAULT_SCHEDULES } from '../config';
 import { localDate, localParts } from '../domain/time';
+import { machineDate, machineNow } from '../clock';
 
 /**
  * Scheduled jobs (docs/architecture.md#jobs). A job is `(ctx) => result` for one business moment `at`; the schedule, the
@@ -84,18 +85,18 @@ export class JobRunner {
     const job = this.get(name);
     const trigger = opts.trigger ?? 'manual';
     const { models, locks, settings, log } = this.deps;
-    const id = trigger === 'manual' ? `${name}@${at.toISOString()}#${Date.now().toString(36)}` : `${name}@${at.toISOString()}`;
+    const id = trigger === 'manual' ? `${name}@${at.toISOString()}#${machineNow().toString(36)}` : `${name}@${at.toISOString()}`;
     if (trigger === 'manual') await this.auditManual(id, name, at, Boolean(opts.force), opts.by);
     const lockKey = `job:${name}`;
     if (!(await locks.tryAcquire(lockKey, this.leaseMs))) {
-      return { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: new Date(), status: 'skipped', result: { reason: 'another run of this job is in progress' } };
+      return { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: machineDate(), status: 'skipped', result: { reason: 'another run of this job is in progress' } };
     }
     const lease = this.hold(lockKey, name);
     const p = (async () => {
       const existing = await models.jobRuns.findById(id).lean<JobRunDoc>();
       if (existing && existing.status !== 'running') return existing; // this slot ran already
       const ctx = { ...this.context(name, at, Boolean(opts.force)), lease: lease.lease };
-      const doc: JobRunDoc = { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: new Date(), status: 'running', schemaVersion: JOB_RUN_SCHEMA_VERSION };
+      const doc: JobRunDoc = { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: machineDate(), status: 'running', schemaVersion: JOB_RUN_SCHEMA_VERSION };
       if (existing) await models.jobRuns.updateOne({ _id: id }, { $set: doc }); // abandoned by a crashed instance
       else await models.jobRuns.collection.insertOne(doc as never);
       const superseded = opts.supersededBy && `已被 ${localMoment(opts.supersededBy, settings.tz)} 的运行取代：补跑只发最新一次`;
@@ -110,7 +111,7 @@ export class JobRunner {
           done = { status: 'error', error: (e as Error).message };
         }
       }
-      done.endedAt = new Date();
+      done.endedAt = machineDate();
       this.deps.metrics?.jobRun(name, done.status ?? 'unknown', (done.endedAt.getTime() - doc.startedAt.getTime()) / 1000);
       // the record is the lease holder's: once lost, the instance that took over writes it
       if (lease.lease.signal.aborted) return { ...doc, status: 'error', error: (lease.lease.signal.reason as Error).message, endedAt: done.endedAt } as JobRunDoc;
@@ -138,7 +139,7 @@ export class JobRunner {
     const { locks, log } = this.deps;
     const ms = this.leaseMs;
     const controller = new AbortController();
-    let until = Date.now() + ms;
+    let until = machineNow() + ms;
     let timer: NodeJS.Timeout | undefined;
     let renewing: Promise<void> = Promise.resolve();
     let stopped = false;
@@ -154,7 +155,7 @@ export class JobRunner {
       }, delay);
     };
     const renew = async () => {
-      const t = Date.now();
+      const t = machineNow();
       if (t >= until - ms / 10) return lose('not renewed in time');
       try {
         if (!(await locks.renew(key, ms))) return lose('the lock expired or was taken over');
@@ -171,7 +172,7 @@ export class JobRunner {
       signal: controller.signal,
       check() {
         if (controller.signal.aborted) throw controller.signal.reason;
-        if (Date.now() >= until - ms / 10) lose('not renewed in time'); // the timer itself may be late on a busy event loop
+        if (machineNow() >= until - ms / 10) lose('not renewed in time'); // the timer itself may be late on a busy event loop
         if (controller.signal.aborted) throw controller.signal.reason;
       },
     };
@@ -285,8 +286,8 @@ export class JobRunner {
       await this.tick();
       this.lastTickFailure = 0;
     } catch (e) {
-      if (Date.now() - this.lastTickFailure >= 10 * 60_000) this.deps.log.warn({ err: (e as Error).message }, 'scheduled jobs: this minute’s tick failed (database away?); the next minute catches up');
-      this.lastTickFailure = Date.now();
+      if (machineNow() - this.lastTickFailure >= 10 * 60_000) this.deps.log.warn({ err: (e as Error).message }, 'scheduled jobs: this minute’s tick failed (database away?); the next minute catches up');
+      this.lastTickFailure = machineNow();
     }
   }
 

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { FakeFeishu, FakeMessage } from './feishu-stand-in';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
+import { machineNow } from '../clock';
 
 /**
  * The sandbox's chats, cards and business clock live in its database like everything else, so a
@@ -36,7 +37,7 @@ export async function persistSandbox(conn: Connection, fake: FakeFeishu, clock: 
 
   const saved = await state.findOne({ _id: 'clock' });
   if (saved && clock.set) {
-    clock.set(new Date(Date.now() + saved.offsetMs));
+    clock.set(new Date(machineNow() + saved.offsetMs));
     log.info({ now: clock.now().toISOString() }, 'sandbox: the business clock goes on from where it was moved');
   }
   const kept = await messages.find({}).sort({ order: 1 }).toArray();
@@ -57,7 +58,7 @@ export async function persistSandbox(conn: Connection, fake: FakeFeishu, clock: 
   return {
     async saveClock() {
       const at = clock.now();
-      await state.replaceOne({ _id: 'clock' }, { offsetMs: at.getTime() - Date.now(), at }, { upsert: true });
+      await state.replaceOne({ _id: 'clock' }, { offsetMs: at.getTime() - machineNow(), at }, { upsert: true });
     },
     async flush() {
       await chain;

@@ -17,6 +17,7 @@ import { importOrg, loadOrg, parseOrg, sandboxResolver, type ContactResolver } f
 import { appRouter } from '../http/guard';
 import { ApiError, jsonBody } from '../http/middleware';
 import { PATHS } from '../paths';
+import { machineNow } from '../clock';
 
 /**
  * Sandbox mode (no FEISHU_APP_ID): an in-process Feishu stand-in and the demo organisation, so every
@@ -43,7 +44,7 @@ const DEMO_ORG = PATHS.demoOrg;
 export async function startSandbox(o: { config: Config; log: Logger; fakePort?: number; now?: () => number }): Promise<Sandbox> {
   const db = o.config.MONGODB_URI ? undefined : await mongoForScripts();
   // message ids stay unique across restarts: the database (and its dedupe records) outlives the stand-in
-  const fake = await FakeFeishu.start({ appId: SANDBOX_APP.appId, appSecret: SANDBOX_APP.appSecret, port: o.fakePort ?? 0, botName: BOT_NAME, idPrefix: `${Date.now().toString(36)}_`, now: o.now }); // Feishu's clock: the business one, so its 14-day edit window follows the clock control
+  const fake = await FakeFeishu.start({ appId: SANDBOX_APP.appId, appSecret: SANDBOX_APP.appSecret, port: o.fakePort ?? 0, botName: BOT_NAME, idPrefix: `${machineNow().toString(36)}_`, now: o.now }); // Feishu's clock: the business one, so its 14-day edit window follows the clock control
   o.log.warn({ fake: fake.url, db: db ? SANDBOX_DB_DIR : 'MONGODB_URI' }, 'sandbox mode: no FEISHU_APP_ID, using the in-process Feishu stand-in and the demo organisation');
   let port = 0;
   const resolver = sandboxResolver();
@@ -67,7 +68,7 @@ export async function startSandbox(o: { config: Config; log: Logger; fakePort?: 
 export async function seedSandbox(deps: AppDeps, fake: FakeFeishu, resolver: ContactResolver): Promise<void> {
   if (!(await deps.models.units.estimatedDocumentCount())) {
     const src = await parseOrg(fs.readFileSync(DEMO_ORG), 'demo-org.yaml');
-    await importOrg(deps.models, deps.locks, src, { resolver, by: 'sandbox', now: new Date() });
+    await importOrg(deps.models, deps.locks, src, { resolver, by: 'sandbox', now: deps.clock.now() });
     deps.orgs.invalidate();
   }
   const org = await loadOrg(deps.models);

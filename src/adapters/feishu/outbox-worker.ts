@@ -10,6 +10,7 @@ import { CardCopies } from './card-copies';
 import { classify } from './messenger';
 import { OutboxLanes } from './outbox-lanes';
 import { RateLimiter } from './rate-limit';
+import { machineNow } from '../../clock';
 
 /**
  * Delivers the outbox (docs/architecture.md#the-outbox-and-the-relay). Per lane (a chat or a person) rows go out one at a time in order; a row
@@ -94,7 +95,7 @@ export class OutboxWorker {
 
   constructor(private readonly o: OutboxWorkerOptions) {
     this.limiter = o.limiter ?? new RateLimiter();
-    this.now = o.now ?? Date.now;
+    this.now = o.now ?? machineNow;
     this.copies = new CardCopies({ models: o.models, locks: o.locks, messenger: o.messenger, log: o.log, now: this.now, editNow: o.editNow, editWindowMs: o.editWindowMs });
     o.store.onPut((rows) => {
       this.lanes.add(rows);
@@ -149,9 +150,9 @@ export class OutboxWorker {
 
   /** Sends everything pending, retries included, until the database holds nothing pending (for tests and scripts). */
   async drain(timeoutMs = 60_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
+    const until = machineNow() + timeoutMs;
     await this.scan();
-    while (Date.now() < until) {
+    while (machineNow() < until) {
       await this.tick();
       if (this.busy.size) {
         await Promise.race([...this.busy.values(), sleep(20)]);
@@ -175,10 +176,10 @@ export class OutboxWorker {
    */
   async sendDue(timeoutMs = 60_000): Promise<SendDueResult> {
     const before = { ...this.counts };
-    const until = Date.now() + timeoutMs;
+    const until = machineNow() + timeoutMs;
     await this.scan();
     let timedOut = true;
-    while (Date.now() < until) {
+    while (machineNow() < until) {
       const started = await this.tick();
       if (this.busy.size) {
         await Promise.race([...this.busy.values(), sleep(20)]);
@@ -200,7 +201,7 @@ export class OutboxWorker {
 
   /** Reads the pending rows from the database into the lanes. */
   private async scan(): Promise<void> {
-    this.lastScan = Date.now();
+    this.lastScan = machineNow();
     this.scanSoon = false;
     const { rows, truncated } = await this.o.store.scanPending();
     this.lanes.add(rows);
@@ -210,7 +211,7 @@ export class OutboxWorker {
 
   /** One pass: starts the due head of every lane not already in flight. Returns whether it started any. */
   async tick(): Promise<boolean> {
-    if (this.scanSoon || Date.now() - this.lastScan >= (this.o.scanMs ?? 10_000)) await this.scan();
+    if (this.scanSoon || machineNow() - this.lastScan >= (this.o.scanMs ?? 10_000)) await this.scan();
     const limit = (this.o.concurrency ?? 32) - this.busy.size;
     if (limit <= 0) return false;
     // synchronous from here: two passes at once cannot start the same lane twice

@@ -1,3 +1,4 @@
+import { machineNow } from '../../clock';
 /**
  * Keeps sends under Feishu's limits (docs/feishu.md#rate-limits): per lane (a chat or a person) 5/s, per app 50/s and
  * 1000/min. In-process: several instances each keep their own, and the gateway's 429s (whose reset
@@ -18,7 +19,7 @@ export class TokenBucket {
   constructor(
     private readonly ratePerSec: number,
     private readonly burst: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = machineNow,
   ) {
     if (!(ratePerSec > 0) || !(burst >= 1)) throw new Error(`a token bucket needs a positive rate and a burst of at least 1 (got ${ratePerSec}/s, burst ${burst})`);
     this.tokens = burst;
@@ -57,7 +58,7 @@ export class SlidingWindow {
   constructor(
     private readonly limit: number,
     private readonly spanMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = machineNow,
   ) {
     if (!(limit >= 1) || !(spanMs > 0)) throw new Error(`a window needs a limit of at least 1 and a positive span (got ${limit} per ${spanMs} ms)`);
   }
@@ -102,7 +103,7 @@ export class RateLimiter {
   ) {
     const appPerMin = opts.appPerMin ?? 1000;
     if (!(lanePerSec > 0) || !(appPerSec > 0) || !(appPerMin > 0)) throw new Error(`rate limits must be positive (lane ${lanePerSec}/s, app ${appPerSec}/s, ${appPerMin}/min)`);
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? machineNow;
     this.sleep = opts.sleep ?? sleep;
     // burst + one second at 90 % ≤ 95 % of the limit
     this.app = new TokenBucket(appPerSec * MARGIN, Math.max(1, Math.floor(appPerSec * 0.05)), this.now);

@@ -1,6 +1,7 @@
 import mongoose, { type Connection, type mongo } from 'mongoose';
 import type { Logger } from 'pino';
 import { dbNameOf, ping } from './connection';
+import { machineNow } from '../../clock';
 
 /**
  * The service's database, watched (docs/…: README "When the database is away"). The service never
@@ -231,7 +232,7 @@ export class Database {
 
   /** Warnings at most every 30 s while the database stays away. */
   private warn(msg: string, err: unknown): void {
-    const now = Date.now();
+    const now = machineNow();
     if (now - this.lastLog < 30_000) return;
     this.lastLog = now;
     this.o.log.warn({ err: err instanceof Error ? err.message : err, status: this.state }, msg);

@@ -1,6 +1,7 @@
 import type { EventClaim, EventClaims } from '../../app/ports/event-claims';
 import type { Models } from './models';
 import { PROCESSED_EVENT_SCHEMA_VERSION } from './models/processed-events';
+import { machineDate } from '../../clock';
 
 /** processed_events: one document per event id (and `msg:` message id) taken in, its unique _id the claim. */
 export class MongoEventClaims implements EventClaims {
@@ -8,7 +9,7 @@ export class MongoEventClaims implements EventClaims {
 
   async add(id: string, type: string, owner: string): Promise<boolean> {
     try {
-      await this.models.processedEvents.collection.insertOne({ _id: id, type, at: new Date(), state: 'processing', owner, schemaVersion: PROCESSED_EVENT_SCHEMA_VERSION } as never);
+      await this.models.processedEvents.collection.insertOne({ _id: id, type, at: machineDate(), state: 'processing', owner, schemaVersion: PROCESSED_EVENT_SCHEMA_VERSION } as never);
       return true;
     } catch (e) {
       if ((e as { code?: number }).code !== 11000) throw e;

@@ -19,6 +19,7 @@ import net from 'node:net';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { PATHS, ROOT } from '../../paths';
+import { machineNow } from '../../clock';
 
 const VERSION = 'v1.24.2';
 const TOOLS = PATHS.tools;
@@ -51,7 +52,7 @@ async function withBuildLock<T>(fn: () => T): Promise<T> {
       break;
     } catch {
       // another process builds: wait for it (a stale lock older than 15 min is taken over)
-      const age = Date.now() - fs.statSync(lock, { throwIfNoEntry: false })!?.mtimeMs;
+      const age = machineNow() - fs.statSync(lock, { throwIfNoEntry: false })!?.mtimeMs;
       if (age > 15 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -105,9 +106,9 @@ export async function portIsFree(port: number): Promise<boolean> {
 }
 
 export async function waitForHello(uri: string, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
+  const until = machineNow() + timeoutMs;
   let last: unknown;
-  while (Date.now() < until) {
+  while (machineNow() < until) {
     const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
     try {
       await client.connect();

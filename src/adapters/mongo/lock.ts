@@ -4,6 +4,7 @@ import type { Model } from 'mongoose';
 import type { LockOptions, Locks as LockPort } from '../../app/ports/locks';
 import { isDuplicateKey } from './connection';
 import { LOCK_SCHEMA_VERSION, type LockDoc } from './models/locks';
+import { machineNow } from '../../clock';
 
 /**
  * A mutex per key in MongoDB. FerretDB 1.24 applies updates as read-modify-write without isolation
@@ -31,7 +32,7 @@ export class Locks implements LockPort {
   constructor(private readonly locks: Model<LockDoc>) {}
 
   async tryAcquire(key: string, ttlMs = 30_000): Promise<boolean> {
-    const now = Date.now();
+    const now = machineNow();
     try {
       await this.locks.collection.insertOne({ _id: key, owner: this.owner, until: new Date(now + ttlMs), schemaVersion: LOCK_SCHEMA_VERSION } as never);
       return true;
@@ -57,7 +58,7 @@ export class Locks implements LockPort {
    * renews well before its time runs out (a lease's third), never racing one that takes it over after.
    */
   async renew(key: string, ttlMs: number): Promise<boolean> {
-    const now = Date.now();
+    const now = machineNow();
     const r = await this.locks.collection.updateOne({ _id: key, owner: this.owner, until: { $gt: new Date(now) } } as never, { $set: { until: new Date(now + ttlMs) } });
     return r.matchedCount === 1;
   }
@@ -68,10 +69,10 @@ export class Locks implements LockPort {
 
   async withLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
     const { ttlMs = 30_000, waitMs = 5_000 } = opts;
-    const until = Date.now() + waitMs;
+    const until = machineNow() + waitMs;
     let delay = 3;
     while (!(await this.tryAcquire(key, ttlMs))) {
-      if (Date.now() >= until) throw new LockBusy(key);
+      if (machineNow() >= until) throw new LockBusy(key);
       await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
       delay = Math.min(delay * 2, 100);
     }

@@ -1,9 +1,10 @@
 import type { OrgSource } from '../../app/deps';
 import { Org } from '../../domain/org';
 import type { Models } from './models';
+import { machineNow } from '../../clock';
 
 /** The organisation from MongoDB, cached for a few seconds (imports invalidate it; other instances catch up on expiry). */
-export function mongoOrgSource(models: Models, ttlMs = 5000, now: () => number = Date.now): OrgSource {
+export function mongoOrgSource(models: Models, ttlMs = 5000, now: () => number = machineNow): OrgSource {
   let cached: { org: Org; at: number } | undefined;
   let loading: Promise<Org> | undefined;
   return {

@@ -2,6 +2,7 @@ import type { Models } from './models';
 import type { OutboxItem, OutboxRow, OutboxStatus } from '../../app/outbox-item';
 import type { Outbox } from '../../app/ports/outbox';
 import { OUTBOX_SCHEMA_VERSION } from './models/outbox';
+import { machineDate, machineNow } from '../../clock';
 
 /**
  * The outbox's rows. `put` is safe to repeat: a row's _id is the item's idempotency key, so the relay
@@ -14,7 +15,7 @@ import { OUTBOX_SCHEMA_VERSION } from './models/outbox';
 let lastSeq = 0;
 /** Increasing numbers that order rows within a lane (wall-clock based, so roughly ordered across instances). */
 export function nextSeq(): number {
-  lastSeq = Math.max(lastSeq + 1, Date.now() * 1000);
+  lastSeq = Math.max(lastSeq + 1, machineNow() * 1000);
   return lastSeq;
 }
 
@@ -72,7 +73,7 @@ export class OutboxStore implements Outbox {
       const problem = itemProblem(item);
       if (problem) throw new Error(`outbox item ${i + 1} of ${items.length} (${String(item?.key)}): ${problem}; nothing was queued`);
     });
-    const now = new Date();
+    const now = machineDate();
     const docs: OutboxRow[] = items.map((item) => ({
       ...item,
       _id: item.key,

@@ -10,6 +10,7 @@ import type { OutboxItem } from '../../app/outbox-item';
 import type { TaskHistoryDoc } from './models/task-history';
 import { TASK_SCHEMA_VERSION, type TaskDoc } from './models/tasks';
 import type { OutboxStore } from './outbox-store';
+import { machineDate } from '../../clock';
 
 /**
  * Tasks, changed one at a time under the task's lock (see lock.ts for why), with the messages a change
@@ -93,7 +94,7 @@ export class TaskStore implements TaskRepository {
 
   /** Under the task's lock: the whole task and what it owes, in one write. */
   private async save(id: string, task: Task, owed: OutboxItem[]): Promise<void> {
-    const set: Record<string, unknown> = { ...task, owed, owedAt: owed.length ? new Date() : null };
+    const set: Record<string, unknown> = { ...task, owed, owedAt: owed.length ? machineDate() : null };
     delete set._id;
     const res = await this.models.tasks.updateOne({ _id: id }, { $set: set });
     if (res.matchedCount !== 1) throw new Error(`task ${id} vanished under its lock`);
@@ -130,7 +131,7 @@ export class TaskStore implements TaskRepository {
           const full: Task = { ...task, code, rev: 1, history: task.history ?? [] };
           const o = owed(code);
           const seqOfCode = Number(code.slice(code.lastIndexOf('-') + 1));
-          await models.tasks.collection.insertOne({ _id: code, ...full, year, seq: seqOfCode, owed: o, owedAt: o.length ? new Date() : null, schemaVersion: TASK_SCHEMA_VERSION } as never);
+          await models.tasks.collection.insertOne({ _id: code, ...full, year, seq: seqOfCode, owed: o, owedAt: o.length ? machineDate() : null, schemaVersion: TASK_SCHEMA_VERSION } as never);
           out.push(full);
         }
       },

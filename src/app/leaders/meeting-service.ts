@@ -16,6 +16,7 @@ import type { AppDeps } from '../deps';
 import type { DispatchService } from '../dispatch-service';
 import { groupTargets, textItem } from '../notify';
 import type { EscalationService } from './escalation-service';
+import { machineDate } from '../../clock';
 
 /** docs/rules.md#meetings-and-minutes: each minutes decision is a new task with source 调度会 (MEETING_SOURCE_LABEL is the parser's mapping of a written 来源). */
 const MINUTES_SOURCE: TaskSource = '调度会';
@@ -46,7 +47,7 @@ export class MeetingService {
     if (!saved) {
       const agenda = await this.escalations.agenda(leader.code);
       if (!agenda.length) return null;
-      saved = { _id: formId, leader: leader.code, agenda: agenda.map((e) => e._id), createdAt: new Date() };
+      saved = { _id: formId, leader: leader.code, agenda: agenda.map((e) => e._id), createdAt: machineDate() };
       await insertNew(this.deps.models.minutesForms, [saved]);
     }
     const docs = await this.deps.models.escalations.find({ _id: { $in: saved.agenda } }, { owed: 0 }).lean<EscalationDoc[]>();

@@ -4,6 +4,7 @@ import { messageKey } from '../keys';
 import { AUDIT_SCHEMA_VERSION } from '../../adapters/mongo/models/audits';
 import type { OutboxItem } from '../outbox-item';
 import type { AppDeps } from '../deps';
+import { machineDate } from '../../clock';
 
 /**
  * Documents of the leaders' side (escalations, appeals) written the way TaskStore writes tasks: created
@@ -51,7 +52,7 @@ export class OwedDocs<T extends OwedDoc> {
 
   /** Creates the document once (by _id); returns whether this call created it. */
   async create(doc: T, owed: OutboxItem[], audit?: AuditNote): Promise<boolean> {
-    const fresh = await insertNew(this.model, [{ ...doc, owed, owedAt: owed.length ? new Date() : null, rev: doc.rev ?? 1 }]);
+    const fresh = await insertNew(this.model, [{ ...doc, owed, owedAt: owed.length ? machineDate() : null, rev: doc.rev ?? 1 }]);
     if (!fresh.size) return false;
     if (audit) await this.audit(doc._id, doc, audit);
     await this.relay(doc._id);
@@ -67,7 +68,7 @@ export class OwedDocs<T extends OwedDoc> {
         const { _id, owed: _o, owedAt: _a, ...rest } = c.doc;
         void _id, _o, _a;
         const owed = [...(current.owed ?? []), ...(c.owed ?? [])];
-        const set = { ...rest, rev: current.rev + 1, owed, owedAt: owed.length ? new Date() : null };
+        const set = { ...rest, rev: current.rev + 1, owed, owedAt: owed.length ? machineDate() : null };
         const res = await this.model.updateOne({ _id: id, rev: current.rev }, { $set: set });
         if (res.matchedCount !== 1) throw new Error(`${this.entity(id)} changed under its lock (rev ${current.rev})`);
         if (c.audit) await this.audit(id, c.doc, c.audit);

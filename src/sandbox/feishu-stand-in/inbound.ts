@@ -4,6 +4,7 @@
  * also sign an envelope that carries a wrong one.
  */
 import { randomBytes } from 'node:crypto';
+import { machineNow } from '../../clock';
 
 export * from './signing';
 
@@ -120,7 +121,7 @@ export function messageEvent(o: MessageEventOptions): Envelope2<MessageEvent> {
   } else {
     content = typeof o.content === 'string' ? o.content : JSON.stringify(o.content ?? {});
   }
-  const time = String(o.createTime ?? Date.now());
+  const time = String(o.createTime ?? machineNow());
   return envelope('im.message.receive_v1', time, { ...o, tenantKey }, {
     sender: { sender_id: userIds(o.senderOpenId), sender_type: 'user', tenant_key: tenantKey },
     message: {
@@ -197,7 +198,7 @@ function actionOf(o: CardActionOptions) {
 
 export function cardAction(o: CardActionOptions): Envelope2<CardActionEvent> {
   const tenantKey = o.tenantKey ?? DEFAULT_TENANT;
-  const time = String((o.createTime ?? Date.now()) * 1000);
+  const time = String((o.createTime ?? machineNow()) * 1000);
   return envelope('card.action.trigger', time, { ...o, token: o.verificationToken, tenantKey }, {
     operator: { tenant_key: tenantKey, ...userIds(o.operatorOpenId) },
     token: o.token ?? `c-${hex(16)}`,
@@ -234,7 +235,7 @@ export function urlVerification(challenge: string, token?: string) {
 export function botAdded(chatId: string, o: Common & { operatorOpenId?: string; name?: string; createTime?: number } = {}) {
   const tenantKey = o.tenantKey ?? DEFAULT_TENANT;
   const name = o.name ?? chatId;
-  return envelope('im.chat.member.bot.added_v1', String(o.createTime ?? Date.now()), { ...o, tenantKey }, {
+  return envelope('im.chat.member.bot.added_v1', String(o.createTime ?? machineNow()), { ...o, tenantKey }, {
     chat_id: chatId,
     operator_id: userIds(o.operatorOpenId ?? 'ou_admin'),
     external: false,

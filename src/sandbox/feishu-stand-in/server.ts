@@ -21,6 +21,7 @@ import { FakeStore } from './store';
 import type {
   CallRecord, ContentVersion, FakeChat, FakeConfig, FakeFeishuEvents, FakeMessage, FakeUser, Limits, UrgentRecord, StoredResource,
 } from './types';
+import { machineNow } from '../../clock';
 
 export interface FakeFeishuOptions {
   appId?: string;
@@ -71,7 +72,7 @@ export class FakeFeishu extends EventEmitter<FakeFeishuEvents> {
       tenantKey: opts.tenantKey ?? 'tenant_test',
       tokenTtlSec: opts.tokenTtlSec ?? 7200,
       limits: { ...DEFAULT_LIMITS, ...opts.limits },
-      now: opts.now ?? Date.now,
+      now: opts.now ?? machineNow,
       idPrefix: opts.idPrefix ?? '',
     };
     this.store = new FakeStore(this.config);

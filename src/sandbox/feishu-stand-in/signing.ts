@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { encrypt, eventSignature, oldCardSignature } from './crypto';
+import { machineNow } from '../../clock';
 
 export interface SignOptions {
   verificationToken: string;
@@ -44,7 +45,7 @@ function withToken(envelope: Json, token: string): Json {
 
 export function signRequest(envelope: object, opts: SignOptions): SignedRequest {
   const env = envelope as Json;
-  const timestamp = opts.timestamp ?? String(Math.floor(Date.now() / 1000));
+  const timestamp = opts.timestamp ?? String(Math.floor(machineNow() / 1000));
   const nonce = opts.nonce ?? randomBytes(8).toString('hex');
   if (isOldCardBody(env)) {
     // Old callbacks are not encrypted; they are signed with the Verification Token.
@@ -104,7 +105,7 @@ export function signWithWrongKey(envelope: object, opts: SignOptions): SignedReq
 }
 
 /** Correctly signed, with a timestamp `ageSec` (default 13 h, past a 12 h window) before `nowMs`. */
-export function signStale(envelope: object, opts: SignOptions, ageSec = 13 * 3600, nowMs = Date.now()): SignedRequest {
+export function signStale(envelope: object, opts: SignOptions, ageSec = 13 * 3600, nowMs = machineNow()): SignedRequest {
   return signRequest(envelope, { ...opts, timestamp: String(Math.floor(nowMs / 1000) - ageSec) });
 }
 
@@ -126,7 +127,7 @@ export function signWithWrongToken(envelope: object, opts: SignOptions, wrong = 
  */
 export function signUndecryptable(opts: SignOptions & { encryptKey: string }): SignedRequest {
   const body = JSON.stringify({ encrypt: randomBytes(21).toString('base64') });
-  const timestamp = opts.timestamp ?? String(Math.floor(Date.now() / 1000));
+  const timestamp = opts.timestamp ?? String(Math.floor(machineNow() / 1000));
   const nonce = opts.nonce ?? randomBytes(8).toString('hex');
   return { body, headers: headers(timestamp, nonce, eventSignature(timestamp, nonce, opts.encryptKey, body)) };
 }
