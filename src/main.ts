@@ -54,6 +54,8 @@ import { MongoRecords } from './adapters/mongo/records';
 import { majorReportsFeature } from './features/major-reports';
 import { groupMeetingsFeature } from './features/group-meetings';
 import { fileDispatchFeature } from './features/file-dispatch';
+import { resultsFeature } from './features/results';
+import { yearFactsFromMongo } from './adapters/mongo/year-facts';
 import { CARD_ACTIONS } from './cards/actions';
 import { backfillSteps } from './app/record-steps';
 import { version } from '../package.json';
@@ -289,11 +291,19 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   const dispatch = new DispatchService(deps);
   const leaders = leadersSide(deps, views, dispatch);
   // the features, one line each (docs/architecture.md#features)
+  const results = resultsFeature(deps, {
+    highlights: { records: new MongoRecords(models.highlights, locks), changes: new OwedDocs(deps, models.highlights, 'highlight') },
+    grades: { records: new MongoRecords(models.unitGrades, locks), changes: new OwedDocs(deps, models.unitGrades, 'unit_grade') },
+    facts: (year) => yearFactsFromMongo(models, config.TIMEZONE, year),
+  });
+  views.supervisors = (p, org) => results.statsRows(p, org);
+  leaders.useGrades((year) => results.gradesOf(year));
   const features: Feature[] = [
+    results,
     groupMeetingsFeature(deps, { records: new MongoRecords(models.groupMeetings, locks), changes: new OwedDocs(deps, models.groupMeetings, 'group_meeting') }, dispatch, leaders.escalations),
     majorReportsFeature(deps, { records: new MongoRecords(models.majorReports, locks), changes: new OwedDocs(deps, models.majorReports, 'major_report') }, leaders.escalations),
     ledgerFeature(deps, new MongoLedgerStore(conn, models)),
-    evaluationFeature(deps, leaders.summary),
+    evaluationFeature(deps, leaders.summary, (y) => results.gradesOf(y)),
     fileDispatchFeature(deps, dispatch, { source: () => o.messenger?.() }),
   ];
   views.useFeatures(features);

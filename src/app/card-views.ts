@@ -135,8 +135,11 @@ export class AppCardViews implements CardViews, CardRenderer {
       if (l.color === 'red' || l.color === 'yellow' || l.color === 'green') byLight[l.color]++;
       if (l.color === 'red') overdue.push({ code: t.code, title: t.title, unitName: org.unitName(t.leadUnit), overdueWorkdays: l.overdueWorkdays });
     }
-    return statsCard({ scopeLabel: scope.label, byState, byLight, overdue, ranking: await this.ranking?.(p, org) });
+    return statsCard({ scopeLabel: scope.label, byState, byLight, overdue, ranking: await this.ranking?.(p, org), supervisors: await this.supervisors?.(p, org) });
   }
+
+  /** The supervisors' record per group for 统计 (docs/rules.md#the-supervisors-record), set by the results feature. */
+  supervisors?: (p: Person, org: Org) => Promise<{ formula: string; rows: { name: string; score: number; formula: string }[] } | undefined>;
 
   /** Set by the leaders' side (ranking, docs/rules.md#summaries-and-ranking) when it is wired. */
   ranking?: (p: Person, org: Org) => Promise<{ unitName: string; score: number; formula: string }[] | undefined>;

@@ -36,6 +36,8 @@ export interface LeadersSide {
   cardActions: Partial<Record<CardActionName, (c: ActionContext) => Promise<CardAnswer>>>;
   jobs: JobDef[];
   api(router: Router): void;
+  /** Where the evaluation XLSX reads each unit's yearly 定性评价 (set by the results feature). */
+  useGrades(fn: GradesOf): void;
   /** Sends on what a crash left owed on escalations and appeals (run at start, like the task relay). */
   relayAll(): Promise<unknown>;
 }
@@ -50,6 +52,8 @@ export const BULLETIN_USAGE = `通报的写法：
 ${BULLETIN_EXAMPLE}`;
 
 const RANKING_CACHE_MS = 5 * 60_000;
+
+export type GradesOf = (year: number) => Promise<Map<string, { grade: string; remarks: string }>>;
 
 type Outcome = { ok: true; toast: string } | { ok: false; kind: string; message: string };
 
@@ -171,14 +175,19 @@ export function leadersSide(deps: AppDeps, views: AppCardViews, dispatch: Dispat
     },
   };
 
+  const grades: { of: GradesOf } = { of: async () => new Map() };
+
   return {
     effects,
     escalations,
     summary,
+    useGrades: (fn) => {
+      grades.of = fn;
+    },
     commands,
     cardActions,
     jobs: [monthlySummaryJob(summary, relayAll), meetingReminderJob(escalations, relayAll)],
-    api: (router) => leadersApi(router, { deps, escalations, meetings, summary, bulletins, appeals }),
+    api: (router) => leadersApi(router, { deps, escalations, meetings, summary, bulletins, appeals, grades: (y) => grades.of(y) }),
     relayAll,
   };
 }

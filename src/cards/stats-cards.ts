@@ -13,6 +13,8 @@ export interface StatsInput {
   byLight: { red: number; yellow: number; green: number };
   overdue: OverdueItem[];
   ranking?: { unitName: string; score: number; formula: string }[];
+  /** The supervisors' record per group (docs/rules.md#the-supervisors-record), with its formula. */
+  supervisors?: { formula: string; rows: { name: string; score: number; formula: string }[] };
 }
 
 const OVERDUE_MAX = 10;
@@ -44,6 +46,8 @@ export function statsCard(input: StatsInput): Card {
     overdueCount: input.overdue.length,
     overdueHidden: od.hidden,
     ranking: ranking.map((r, i) => ({ rank: i + 1, unit: r.unitName, score: r.score, formula: cut(r.formula, 80, true) })),
+    supervisors: (input.supervisors?.rows ?? []).slice(0, RANKING_MAX).map((r) => ({ name: cut(r.name, 20, true), score: r.score, formula: cut(r.formula, 80, true) })),
+    supervisorsFormula: input.supervisors ? cut(input.supervisors.formula, 300) : '',
   });
 }
 

@@ -268,7 +268,7 @@ describe('API', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(x.raw! as never);
     const sheet = book.worksheets[0];
-    expect(sheet.getRow(1).values).toEqual([undefined, '名次', '单位', '派发事项', '办结事项', '按期办结', '按期办结率', '超期工作日', '退回次数', '督导提示函', '得分']);
+    expect(sheet.getRow(1).values).toEqual([undefined, '名次', '单位', '派发事项', '办结事项', '按期办结', '按期办结率', '超期工作日', '退回次数', '督导提示函', '得分', '定性评价', '评价意见']);
     expect(sheet.rowCount).toBe(5); // header + 4 units
   });
 });

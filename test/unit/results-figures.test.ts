@@ -21,7 +21,7 @@ function facts(): YearFacts {
       { by: 'P1', group: 'G1', secret: false, findings: 1, date: '2026-05-02' },
     ],
     groupMeetings: [{ group: 'G2', by: 'P2', date: '2026-06-01', decisions: 3, sentUp: 1 }],
-    escalations: [{ group: 'G1', acceptedBy: 'P1' }],
+    escalations: [{ group: 'G1', acceptedBy: 'P1', direct: false }, { group: 'G2', acceptedBy: 'P2', direct: true }],
     majorReports: [{ group: 'G1', by: 'P1' }],
     dispatchMeetings: 2,
     letters: 4,

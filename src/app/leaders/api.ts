@@ -32,6 +32,8 @@ interface Services {
   summary: SummaryService;
   bulletins: BulletinService;
   appeals: AppealService;
+  /** Each unit's yearly 定性评价 (docs/rules.md#the-years-results), beside the outcome score. */
+  grades: (year: number) => Promise<Map<string, { grade: string; remarks: string }>>;
 }
 
 const page = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
@@ -164,7 +166,7 @@ export function leadersApi(router: Router, s: Services): void {
 
   router.get('/evaluation/export', doc({ summary: "The year's evaluation for 纪委/组织部 (XLSX)", query: evaluationQuery, answers: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'XLSX' } }), async (ctx) => {
     const q = ctx.state.query as z.infer<typeof evaluationQuery>;
-    const [main, ...more] = await evaluationSheets(s.summary, await org(), q.year, localDate(deps.clock.now(), deps.settings.tz));
+    const [main, ...more] = await evaluationSheets(s.summary, await org(), q.year, localDate(deps.clock.now(), deps.settings.tz), s.grades);
     sendTable(ctx, { name: `evaluation-${q.year}`, format: 'xlsx', sheet: main.name, columns: main.columns, rows: main.rows, widths: main.widths, more }, (e) => deps.log.error({ err: e }, 'evaluation export failed'));
   });
 

@@ -11,9 +11,9 @@ import type { SummaryService } from './summary-service';
  * with its terms, and the scoring method. One builder for `GET /api/evaluation/export` and the
  * `评价表` file in chat.
  */
-export async function evaluationSheets(summary: SummaryService, o: Org, year: string, today: LocalDate): Promise<SheetSpec<unknown>[]> {
+export async function evaluationSheets(summary: SummaryService, o: Org, year: string, today: LocalDate, gradesOf?: (year: number) => Promise<Map<string, { grade: string; remarks: string }>>): Promise<SheetSpec<unknown>[]> {
   const period = parsePeriod(year)!;
-  const { rows } = await summary.ranking(summary.cityScope(o), period, today);
+  const [{ rows }, grades] = await Promise.all([summary.ranking(summary.cityScope(o), period, today), gradesOf ? gradesOf(Number(year)) : Promise.resolve(new Map<string, { grade: string; remarks: string }>())]);
   type Row = (typeof rows)[number];
   const columns: Column<Row>[] = [
     ['名次', (r) => r.rank],
@@ -26,9 +26,12 @@ export async function evaluationSheets(summary: SummaryService, o: Org, year: st
     ['退回次数', (r) => r.returns],
     ['督导提示函', (r) => r.letters],
     ['得分', (r) => r.score],
+    // the 定性评价 beside the outcome score (docs/rules.md#the-years-results)
+    ['定性评价', (r) => grades.get(r.unit)?.grade ?? '未评'],
+    ['评价意见', (r) => grades.get(r.unit)?.remarks ?? ''],
   ];
   const method = sheet<string>({ name: '计分方法', columns: [['计分方法', (line) => line]], rows: [formulaText(summary.weights), `统计期间：${period.from} 至 ${period.to}；只计办理结果，不计在线时长、点击等活动。`], widths: [100] });
-  return [sheet({ name: `${year}年督导评价`, columns, rows, widths: [6, 20, 10, 10, 10, 12, 12, 10, 12, 8] }), method];
+  return [sheet({ name: `${year}年督导评价`, columns, rows, widths: [6, 20, 10, 10, 10, 12, 12, 10, 12, 8, 10, 40] }), method];
 }
 
 /** The sheets as one XLSX in memory (a file for chat; the API streams instead). */

@@ -12,14 +12,14 @@ import { localDate } from '../../domain/time';
  * chat, for those who receive or oversee it: admins, observers (纪委、组织部), city leaders and the
  * coordination group (docs/architecture.md#files-out, maker `evaluation`).
  */
-export function evaluationFeature(deps: AppDeps, summary: SummaryService): Feature {
+export function evaluationFeature(deps: AppDeps, summary: SummaryService, grades?: (year: number) => Promise<Map<string, { grade: string; remarks: string }>>): Feature {
   const tz = deps.settings.tz;
   const today = () => localDate(deps.clock.now(), tz);
 
   deps.files.add('evaluation', async (args) => {
     const year = String(args.year);
     if (!/^\d{4}$/.test(year)) return null;
-    const bytes = await xlsxBytes(await evaluationSheets(summary, await deps.orgs.get(), year, today()));
+    const bytes = await xlsxBytes(await evaluationSheets(summary, await deps.orgs.get(), year, today(), grades));
     return { name: `${year}年度督导评价表.xlsx`, bytes, fileType: 'xls' };
   });
 

@@ -51,6 +51,8 @@ export interface GroupMeetingFact {
 export interface EscalationFact {
   group: string;
   acceptedBy: string;
+  /** Put on the agenda without a task's request (a 专题协调会 item sent up, a report scheduled). */
+  direct: boolean;
 }
 
 export interface HighlightFact {

@@ -87,7 +87,8 @@ export function supervisorsRecord(f: YearFacts, groups: string[], groupOf: (pers
       r.escalated += m.sentUp;
     }
   }
-  for (const e of f.escalations) for (const r of rows(e.group, e.acceptedBy)) r.escalated++;
+  // items a 专题协调会 sent up are counted with their meeting
+  for (const e of f.escalations) if (!e.direct) for (const r of rows(e.group, e.acceptedBy)) r.escalated++;
   for (const m of f.majorReports) for (const r of rows(m.group, m.by)) r.majorReports++;
   for (const t of f.tasks) {
     // tasks a supervisor dispatched (leaders' 领导交办 count for the group that tracks them, not for a person)
