@@ -1,0 +1,107 @@
+import ExcelJS from 'exceljs';
+import mammoth from 'mammoth';
+import { cardText } from '../../src/cards/inspect';
+import { newTask } from '../support/factories';
+import { startHarness, type Harness } from '../support/harness';
+
+/**
+ * docs/rules.md#the-supervisors-record and docs/rules.md#the-years-results end to end: seeded tasks, a
+ * 专题协调会, a 重大事项报告, a 亮点 and a 定性评价 → the record and the 成效 figures, the Word document
+ * read back, the card and the file in chat, 统计's 督导组实绩, the evaluation sheet's grade.
+ */
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ now: '2026-12-01T10:00:00+08:00' });
+});
+afterAll(() => h.close());
+
+const TOKEN = { authorization: 'Bearer test-admin-token-123456' };
+const api = async (method: string, path: string, body?: unknown) => {
+  const r = await fetch(h.base + path, { method, headers: { ...TOKEN, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const type = r.headers.get('content-type') ?? '';
+  return { status: r.status, type, json: type.includes('json') ? ((await r.json()) as Record<string, any>) : {}, raw: type.includes('json') ? undefined : Buffer.from(await r.arrayBuffer()) };
+};
+
+test('the record and the 成效 match the seeded data; the .docx reads back', async () => {
+  const at = (d: string) => new Date(`${d}T10:00:00+08:00`);
+  await h.service.deps.tasks.create(
+    [
+      newTask({ origin: 's1', category: '征迁', dispatcher: 'P1', dispatchedAt: at('2026-03-01'), deadline: '2026-03-31', originalDeadline: '2026-03-31', state: 'closed', closedAt: at('2026-03-20') }),
+      newTask({ origin: 's2', category: '信访', dispatcher: 'P1', dispatchedAt: at('2026-04-01'), deadline: '2026-04-10', originalDeadline: '2026-04-10', state: 'closed', closedAt: at('2026-04-15') }),
+      newTask({ origin: 's3', category: '问题整改', source: '现场督导', dispatcher: 'P1B', dispatchedAt: at('2026-06-01'), deadline: '2026-12-30', originalDeadline: '2026-12-30' }),
+      newTask({ origin: 's4', category: '征迁', group: 'G2', leadUnit: 'LDZ', coUnits: [], dispatcher: 'P2', dispatchedAt: at('2025-12-01') }),
+    ].map((task) => ({ task, owed: () => [] })),
+    2026,
+  );
+  // a 专题协调会 of G1 (one decision → a task, one item sent up)
+  const gm = await api('POST', '/api/group-meetings', { by: 'P1', date: '2026-11-30', topic: '征迁扫尾', attendees: '张督导、梅山镇', units: ['MSZ'], items: [{ decision: '梅山镇完成签约', units: ['MSZ'], deadline: '2026-12-20' }, { decision: '安置标准需市政府研究', units: ['ZJJ'], up: true }] });
+  expect(gm.status).toBe(201);
+  // a 重大事项报告, a 亮点, a 定性评价
+  await h.say('ou_sup1', '重大事项报告 安置房交付延误', { chatId: 'oc_g1' });
+  await h.say('ou_sup1', '亮点 梅山镇 征迁包户到人 班子成员每人包3户，一周完成17户签约', { chatId: 'oc_g1' });
+  await h.drain();
+  expect(JSON.stringify(h.botMessages('oc_g1').at(-1)!.content)).toContain('典型经验第 1 项');
+  await h.say('ou_sup0', '定性评价');
+  await h.drain();
+  const form = h.botMessages(h.fake.p2pChatOf('ou_sup0')).at(-1)!;
+  const bad = await h.click('ou_sup0', form.message_id, '提交评价', { unit: 'MSZ', year: '2026', grade: '优秀', remarks: '' });
+  expect(bad.toast?.content).toContain('等次（grade）只能是');
+  expect((await h.click('ou_sup0', form.message_id, '提交评价', { unit: 'MSZ', year: '2026', grade: '好', remarks: '作风扎实，群众认可' })).toast?.type).toBe('success');
+  await h.drain();
+
+  const record = (await api('GET', '/api/supervisors/record?year=2026')).json;
+  expect(record.formula).toContain('得分 = 2×现场解决问题数');
+  const g1 = record.groups.find((g: any) => g.key === 'G1');
+  // tasks of G1 in 2026: s1 (on time), s2 (late), s3 (现场督导), the meeting's decision
+  expect(g1).toMatchObject({ name: '第一专项督导组', dispatched: 4, closed: 2, onTime: 1, onTimeRate: 0.5, settled: 1, meetingItems: 1, escalated: 1, majorReports: 1, visits: 0, milestones: 0 });
+  expect(g1.score).toBe(2 * 1 + 2 * 1 + 1 * 1);
+  expect(record.groups.find((g: any) => g.key === 'G2')).toMatchObject({ dispatched: 0, score: 0 }); // s4 was dispatched in 2025
+  expect(record.people.find((p: any) => p.key === 'P1B')).toMatchObject({ name: '陈副组长', settled: 1, dispatched: 1 });
+
+  const results = (await api('GET', '/api/results?year=2026')).json;
+  expect(results.totals).toMatchObject({ dispatched: 4, closed: 2, onTime: 1, open: 2 });
+  expect(results.byCategory.find((c: any) => c.name === '征迁')).toMatchObject({ dispatched: 1, closed: 1 });
+  expect(results.bySource.find((c: any) => c.name === '专题协调会')).toMatchObject({ dispatched: 1 });
+  expect(results).toMatchObject({ majorReports: 1, escalations: 1, meetings: { group: 1, groupDecisions: 1, groupSentUp: 1, dispatch: 0 }, visits: { total: 0, settled: 1 } });
+  expect(results.highlights[0]).toMatchObject({ unit: 'MSZ', title: '征迁包户到人' });
+  expect(results.grades).toEqual([{ unit: 'MSZ', grade: '好', remarks: '作风扎实，群众认可' }]);
+
+  const doc = await api('GET', '/api/results?year=2026&format=docx');
+  expect(doc.type).toContain('wordprocessingml');
+  const { value } = await mammoth.extractRawText({ buffer: doc.raw! });
+  expect(value).toContain('2026年度大督导工作成效');
+  for (const head of ['一、总体情况', '二、问题协调解决情况', '三、一线督导和会议协调情况', '四、典型经验', '五、定性评价']) expect(value).toContain(head);
+  expect(value).toContain('共协调督办问题 4 项，已办结 2 项，其中按期办结 1 项，按期办结率 50%');
+  expect(value).toContain('召开专题协调会 1 次，议定落实事项 1 项，提交调度会 1 项');
+  expect(value).toContain('梅山镇：征迁包户到人');
+  expect(value).toMatch(/梅山镇\s+好\s+作风扎实，群众认可/);
+
+  // 成效 in chat: the card, then the Word document as a file
+  await h.say('ou_leader', '成效 2026');
+  await h.drain();
+  const [card, file] = h.botMessages(h.fake.p2pChatOf('ou_leader')).slice(-2);
+  expect(cardText(card.content)).toContain('共协调督办问题 4 项');
+  expect(file.msg_type).toBe('file');
+  const sent = h.fake.fileOf(file.message_id)!;
+  expect(sent.fileName).toBe('2026年度大督导工作成效.docx');
+  expect((await mammoth.extractRawText({ buffer: sent.bytes })).value).toContain('一、总体情况');
+  await h.say('ou_off1', '成效');
+  await h.drain();
+  expect(JSON.stringify(h.botMessages(h.fake.p2pChatOf('ou_off1')).at(-1)!.content)).toContain('成效由挂钩市领导和综合协调组查看');
+
+  // 统计 for the coordination group shows the groups' record with its formula
+  await h.say('ou_sup0', '统计');
+  await h.drain();
+  const stats = h.botMessages(h.fake.p2pChatOf('ou_sup0')).at(-1)!;
+  expect(JSON.stringify(stats.content)).toContain('督导组实绩');
+  expect(JSON.stringify(stats.content)).toContain('2×现场解决问题数');
+
+  // the evaluation sheet carries the grade beside the score
+  const x = await api('GET', '/api/evaluation/export?year=2026');
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(x.raw! as never);
+  const sheet = book.worksheets[0];
+  const header = sheet.getRow(1).values as unknown[];
+  const msz = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(2).value === '梅山镇')!;
+  expect(msz.getCell(header.indexOf('定性评价')).value).toBe('好');
+});
