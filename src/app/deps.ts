@@ -7,8 +7,10 @@ import type { Org } from '../domain/org';
 import type { RankingWeights } from '../domain/ranking';
 import type { Metrics } from '../metrics';
 import type { FileMakers } from './files-out';
+import type { AuditRecord } from './ports/audit-record';
 import type { CardCopies } from './ports/card-copies';
 import type { EventClaims } from './ports/event-claims';
+import type { LetterRegistry } from './ports/letter-registry';
 import type { Locks } from './ports/locks';
 import type { Outbox } from './ports/outbox';
 import type { OrderLists, PreviewStore } from './ports/previews';
@@ -42,6 +44,10 @@ export interface AppDeps {
   orders: OrderLists;
   /** Deliveries taken in once (the bot's dedupe). */
   claims: EventClaims;
+  /** The record read as one log, and the reminders' steps put on it. */
+  record: AuditRecord;
+  /** The 督导提示函 registry's reads. */
+  letterRegistry: LetterRegistry;
   orgs: OrgSource;
   clock: Clock;
   cal: WorkCalendar;

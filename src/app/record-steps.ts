@@ -1,10 +1,8 @@
-import { insertNew } from '../adapters/mongo/insert-new';
-import { AUDIT_SCHEMA_VERSION } from '../adapters/mongo/models/audits';
-import type { LetterDoc } from '../adapters/mongo/models/letters';
-import type { ReminderClaimDoc } from '../adapters/mongo/models/reminder-claims';
 import type { ReminderKind } from '../domain/reminders';
 import type { AppDeps } from './deps';
 import { machineDate } from '../clock';
+import type { AuditStep, ReminderSent } from './ports/audit-record';
+import type { RegisteredLetter } from './ports/letter-registry';
 
 /**
  * What the `reminders` job sends, put on the record: one audits entry per reminder claimed and per
@@ -22,26 +20,15 @@ export const REMINDER_WORDS: Record<ReminderKind, string> = {
   leader: '超期报告挂钩市领导',
 };
 
-type ClaimLike = Pick<ReminderClaimDoc, '_id' | 'kind' | 'code' | 'unit' | 'group' | 'day'>;
+type ClaimLike = Pick<ReminderSent, '_id' | 'kind' | 'code' | 'unit' | 'group' | 'day'>;
+type LetterLike = Pick<RegisteredLetter, '_id' | 'code' | 'createdAt' | 'year' | 'number' | 'deadline' | 'overdueWorkdays' | 'unit' | 'group'>;
 
-interface StepDoc {
-  _id: string;
-  entity: string;
-  task?: string;
-  at: Date;
-  by: string;
-  action: string;
-  note: string;
-  after?: Record<string, unknown>;
-  schemaVersion: number;
-}
-
-export function reminderStep(c: ClaimLike, at: Date): StepDoc {
+export function reminderStep(c: ClaimLike, at: Date): AuditStep {
   const kind = c.kind as ReminderKind;
-  return { _id: `reminder:${c._id}`, entity: `task:${c.code}`, task: c.code, at, by: 'system', action: `remind_${kind}`, note: `${REMINDER_WORDS[kind] ?? kind}（${c.day}）`, after: { unit: c.unit, group: c.group }, schemaVersion: AUDIT_SCHEMA_VERSION };
+  return { _id: `reminder:${c._id}`, entity: `task:${c.code}`, task: c.code, at, by: 'system', action: `remind_${kind}`, note: `${REMINDER_WORDS[kind] ?? kind}（${c.day}）`, after: { unit: c.unit, group: c.group } };
 }
 
-export function letterStep(l: LetterDoc): StepDoc {
+export function letterStep(l: LetterLike): AuditStep {
   return {
     _id: `letter:${l._id}`,
     entity: `letter:${l._id}`,
@@ -51,15 +38,12 @@ export function letterStep(l: LetterDoc): StepDoc {
     action: 'letter',
     note: `督导提示函〔${l.year}〕第${l.number}号：截止 ${l.deadline}，超期 ${l.overdueWorkdays} 个工作日`,
     after: { unit: l.unit, group: l.group, deadline: l.deadline },
-    schemaVersion: AUDIT_SCHEMA_VERSION,
   };
 }
 
 /** Writes the steps not yet on the record; answers how many were new. */
-export async function recordSteps(deps: Pick<AppDeps, 'models'>, steps: StepDoc[]): Promise<number> {
-  let added = 0;
-  for (let i = 0; i < steps.length; i += 1000) added += (await insertNew(deps.models.audits as never, steps.slice(i, i + 1000) as never[])).size;
-  return added;
+export async function recordSteps(deps: Pick<AppDeps, 'record'>, steps: AuditStep[]): Promise<number> {
+  return deps.record.addSteps(steps);
 }
 
 /**
@@ -67,26 +51,25 @@ export async function recordSteps(deps: Pick<AppDeps, 'models'>, steps: StepDoc[
  * kept and every letter. Once done, a marker entry says so and later starts skip it; were it stopped
  * half-way, it is simply done again (each entry once, by its key).
  */
-export async function backfillSteps(deps: Pick<AppDeps, 'models' | 'log'>): Promise<number> {
+export async function backfillSteps(deps: Pick<AppDeps, 'record' | 'letterRegistry' | 'log'>): Promise<number> {
   const marker = 'backfill:reminders-letters:1';
-  const { models } = deps;
-  if (await models.audits.exists({ _id: marker })) return 0;
+  if (await deps.record.has(marker)) return 0;
   let added = 0;
-  let batch: StepDoc[] = [];
+  let batch: AuditStep[] = [];
   const flush = async () => {
     added += await recordSteps(deps, batch);
     batch = [];
   };
-  for await (const c of models.reminderClaims.find({ kind: { $ne: 'letter' } }, { _id: 1, kind: 1, code: 1, unit: 1, group: 1, day: 1, createdAt: 1 }).lean<(ClaimLike & { createdAt: Date })[]>().cursor()) {
+  for await (const c of deps.record.remindersSent()) {
     batch.push(reminderStep(c, c.createdAt));
     if (batch.length >= 1000) await flush();
   }
-  for await (const l of models.letters.find({}).lean<LetterDoc[]>().cursor()) {
+  for await (const l of deps.letterRegistry.all()) {
     batch.push(letterStep(l));
     if (batch.length >= 1000) await flush();
   }
   await flush();
-  await recordSteps(deps, [{ _id: marker, entity: 'system', at: machineDate(), by: 'system', action: 'backfill', note: `提醒与提示函补记 ${added} 条`, schemaVersion: AUDIT_SCHEMA_VERSION }]);
+  await recordSteps(deps, [{ _id: marker, entity: 'system', at: machineDate(), by: 'system', action: 'backfill', note: `提醒与提示函补记 ${added} 条` }]);
   if (added) deps.log.info({ added }, 'audit: reminders and letters sent earlier put on the record');
   return added;
 }

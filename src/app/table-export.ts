@@ -2,7 +2,6 @@ import { PassThrough, Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
-import type { Context } from 'koa';
 import { localParts } from '../domain/time';
 
 /**
@@ -43,28 +42,51 @@ export interface SheetSpec<T> {
   widths?: number[];
 }
 
-/** A sheet of any row type, for a workbook of several. */
-export const sheet = <T>(s: SheetSpec<T>): SheetSpec<unknown> => s as unknown as SheetSpec<unknown>;
+/** A sheet whatever its row type: its headers and its rows as cells, for a workbook of several. */
+export interface Sheet {
+  name: string;
+  headers: string[];
+  widths?: number[];
+  cells(): AsyncIterable<(string | number)[]>;
+}
+
+export function sheet<T>(s: SheetSpec<T>): Sheet {
+  return {
+    name: s.name,
+    headers: s.columns.map(([h]) => h),
+    widths: s.widths,
+    async *cells() {
+      for await (const r of s.rows) yield s.columns.map(([, f]) => f(r));
+    },
+  };
+}
 
 /** An XLSX of one or more sheets written by exceljs's streaming writer: each row is committed as it comes. */
-export async function writeXlsx(sheets: SheetSpec<unknown>[], out: Writable): Promise<void> {
+export async function writeXlsx(sheets: Sheet[], out: Writable): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   for (const s of sheets) {
     const ws = wb.addWorksheet(s.name);
-    ws.columns = s.columns.map(([header], i) => ({ header, width: s.widths?.[i] ?? 18 }));
+    ws.columns = s.headers.map((header, i) => ({ header, width: s.widths?.[i] ?? 18 }));
     ws.getRow(1).font = { bold: true };
     ws.getRow(1).commit();
-    for await (const r of s.rows) ws.addRow(s.columns.map(([, f]) => f(r))).commit();
+    for await (const cells of s.cells()) ws.addRow(cells).commit();
     ws.commit();
   }
   await wb.commit();
+}
+
+/** What `sendTable` needs of an HTTP response (a Koa context is one). */
+export interface TableResponse {
+  type: string;
+  body: unknown;
+  attachment(filename: string): void;
 }
 
 /**
  * Answers with the table as a download, streaming. Headers go first; a failure mid-way (the database
  * gone) ends the download early and is logged, since the status line has already been sent.
  */
-export function sendTable<T>(ctx: Context, o: { name: string; format: 'csv' | 'xlsx'; sheet: string; columns: Column<T>[]; rows: Rows<T>; widths?: number[]; more?: SheetSpec<unknown>[] }, onError: (e: unknown) => void): void {
+export function sendTable<T>(ctx: TableResponse, o: { name: string; format: 'csv' | 'xlsx'; sheet: string; columns: Column<T>[]; rows: Rows<T>; widths?: number[]; more?: Sheet[] }, onError: (e: unknown) => void): void {
   const body = new PassThrough();
   ctx.type = o.format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE;
   ctx.attachment(`${o.name}.${o.format}`);
