@@ -42,34 +42,29 @@ export interface SheetSpec<T> {
   widths?: number[];
 }
 
-/** A sheet whatever its row type: its headers and its rows as cells, for a workbook of several. */
-export interface Sheet {
-  name: string;
-  headers: string[];
-  widths?: number[];
-  cells(): AsyncIterable<(string | number)[]>;
-}
-
-export function sheet<T>(s: SheetSpec<T>): Sheet {
-  return {
-    name: s.name,
-    headers: s.columns.map(([h]) => h),
-    widths: s.widths,
-    async *cells() {
+/**
+ * A sheet of any row type, for a workbook of several: its rows become their cells as they are read
+ * (once per reading), and each column reads its cell back.
+ */
+export function sheet<T>(s: SheetSpec<T>): SheetSpec<unknown> {
+  const rows: AsyncIterable<unknown> = {
+    [Symbol.asyncIterator]: async function* () {
       for await (const r of s.rows) yield s.columns.map(([, f]) => f(r));
     },
   };
+  const columns = s.columns.map(([header], i): Column<unknown> => [header, (cells) => (Array.isArray(cells) ? cells[i] : '')]);
+  return { name: s.name, columns, rows, widths: s.widths };
 }
 
 /** An XLSX of one or more sheets written by exceljs's streaming writer: each row is committed as it comes. */
-export async function writeXlsx(sheets: Sheet[], out: Writable): Promise<void> {
+export async function writeXlsx(sheets: SheetSpec<unknown>[], out: Writable): Promise<void> {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   for (const s of sheets) {
     const ws = wb.addWorksheet(s.name);
-    ws.columns = s.headers.map((header, i) => ({ header, width: s.widths?.[i] ?? 18 }));
+    ws.columns = s.columns.map(([header], i) => ({ header, width: s.widths?.[i] ?? 18 }));
     ws.getRow(1).font = { bold: true };
     ws.getRow(1).commit();
-    for await (const cells of s.cells()) ws.addRow(cells).commit();
+    for await (const r of s.rows) ws.addRow(s.columns.map(([, f]) => f(r))).commit();
     ws.commit();
   }
   await wb.commit();
@@ -86,7 +81,7 @@ export interface TableResponse {
  * Answers with the table as a download, streaming. Headers go first; a failure mid-way (the database
  * gone) ends the download early and is logged, since the status line has already been sent.
  */
-export function sendTable<T>(ctx: TableResponse, o: { name: string; format: 'csv' | 'xlsx'; sheet: string; columns: Column<T>[]; rows: Rows<T>; widths?: number[]; more?: Sheet[] }, onError: (e: unknown) => void): void {
+export function sendTable<T>(ctx: TableResponse, o: { name: string; format: 'csv' | 'xlsx'; sheet: string; columns: Column<T>[]; rows: Rows<T>; widths?: number[]; more?: SheetSpec<unknown>[] }, onError: (e: unknown) => void): void {
   const body = new PassThrough();
   ctx.type = o.format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE;
   ctx.attachment(`${o.name}.${o.format}`);
