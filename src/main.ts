@@ -61,6 +61,9 @@ import { backfillSteps } from './app/record-steps';
 import { version } from '../package.json';
 import { isEntry } from './paths';
 import { machineNow } from './clock';
+import { MongoCodedStore } from './adapters/mongo/coded-store';
+import { projectCode, type Project } from './domain/project';
+import { projectsFeature } from './features/projects';
 
 /**
  * The one place that wires dudao together. `buildService` is used by `main()` and by the end-to-end
@@ -298,6 +301,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   });
   views.supervisors = (p, org) => results.statsRows(p, org);
   leaders.useGrades((year) => results.gradesOf(year));
+  const projects = projectsFeature(deps, new MongoCodedStore<Project>(conn, 'project', models, locks, deps.tasks, outbox, projectCode, () => clock.now()), dispatch);
   const features: Feature[] = [
     results,
     groupMeetingsFeature(deps, { records: new MongoRecords(models.groupMeetings, locks), changes: new OwedDocs(deps, models.groupMeetings, 'group_meeting') }, dispatch, leaders.escalations),
@@ -305,6 +309,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
     ledgerFeature(deps, new MongoLedgerStore(conn, models)),
     evaluationFeature(deps, leaders.summary, (y) => results.gradesOf(y)),
     fileDispatchFeature(deps, dispatch, { source: () => o.messenger?.() }),
+    projects.feature,
   ];
   views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window

@@ -22,7 +22,16 @@ export type DecideResult = { ok: true; toast: string; preview: Preview; tasks: T
 /** The answer to anyone without dispatch scope, whichever way they try (paste, form, 派单 alone). */
 export const DISPATCH_REFUSAL = '只有督导组成员、挂钩市领导和管理员可以派单。';
 
+/** What the projects feature lends the dispatch: the projects a `项目：` line may name, and the link once tasks exist. */
+export interface DispatchProjects {
+  named(p: Person, org: Org): Promise<{ code: string; name: string }[]>;
+  link(tasks: Task[], by: Person): Promise<void>;
+}
+
 export class DispatchService {
+  /** Set by the projects feature (main.ts wires it). */
+  projects?: DispatchProjects;
+
   constructor(private readonly deps: AppDeps) {}
 
   private sourceFor(p: Person): TaskSource {
@@ -54,6 +63,7 @@ export class DispatchService {
       categories: settings.categories,
       defaultSource: this.sourceFor(p),
       meetingSource: settings.meetingSource,
+      projects: this.projects ? await this.projects.named(p, org) : [],
     });
     if (!parsed.ok) return { ok: false, problems: parsed.problems };
     const preview: Preview = {
@@ -140,6 +150,7 @@ export class DispatchService {
         requests: [],
         returns: 0,
         strict: false,
+        ...(d.project ? { project: d.project } : {}),
         ...extra,
         history: [{ seq: 1, at: now, by: p.code, action: 'dispatch', note: `派单：${d.title}`, after: { state: 'dispatched', deadline: d.deadline, leadUnit: d.leadUnit } }],
       };
@@ -153,7 +164,9 @@ export class DispatchService {
       };
       return { task, owed };
     });
-    return this.deps.tasks.create(news, year);
+    const created = await this.deps.tasks.create(news, year);
+    if (this.projects && created.some((t) => t.project)) await this.projects.link(created.filter((t) => t.project), p);
+    return created;
   }
 
   /** The dispatch form (派发): one task at once, checked like a pasted list. */

@@ -6,6 +6,10 @@ import type { Task } from '../domain/task';
 import type { Notice } from '../domain/task-actions';
 import type { FileRef } from './ports';
 
+// what feature folders need of the adapters, without importing them (docs/architecture.md#features)
+export { messageKey };
+export type { OutboxItem, InboundMessage };
+
 /** Builders of outbox items: where a unit, a group or a person is reached, and what each kind of message looks like. */
 export type Target = { type: 'chat_id' | 'open_id'; id: string };
 

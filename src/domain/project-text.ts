@@ -28,6 +28,8 @@ export interface ProjectTextContext {
   org: Org;
   /** Groups the author may open a project for; the first is the default when no 督导组 line is written. */
   groups: string[];
+  /** The number of the text's first line in the message (2 when `立项` stands on a line of its own). */
+  firstLine?: number;
 }
 
 export interface ProjectProblem {
@@ -89,15 +91,16 @@ export function parseProjectText(text: string, ctx: ProjectTextContext): Project
   const today = localDate(ctx.now, ctx.tz);
   const exDate = exampleDeadline(today);
   const found: { key: Key; written: string; value: string; line: number }[] = [];
+  const first = ctx.firstLine ?? 1;
   text.replace(/\r\n?/g, '\n').split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (!line) return;
-    const where = `第${i + 1}行`;
+    const where = `第${i + first}行`;
     const m = /^【([^】]{1,14})】(.*)$/s.exec(line) ?? /^([^:：]{1,14})[:：](.*)$/s.exec(line);
     const key = m ? KEYS[plainKey(m[1])] : undefined;
     if (!m) say(where, `“${line.length > 20 ? `${line.slice(0, 20)}…` : line}”不是“键：值”的写法，每行写一项`, '节点：' + `${exDate} 完成主体结构封顶`);
     else if (!key) say(where, `无法识别“${m[1].trim()}”，立项可写：项目、类别、牵头单位、配合单位、督导组、市领导、节点`);
-    else found.push({ key, written: m[1].trim(), value: m[2].trim(), line: i + 1 });
+    else found.push({ key, written: m[1].trim(), value: m[2].trim(), line: i + first });
   });
   const of = (k: Key) => found.filter((f) => f.key === k);
   for (const k of SINGLE) {

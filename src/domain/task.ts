@@ -116,6 +116,7 @@ export interface Task {
   strict: boolean; // 有所不为: strictly urged (reminders a workday earlier, copy to the 组长)
   escalationId?: string;
   meetingId?: string;
+  project?: string; // XM-…: the project it belongs to (the project keeps the code too)
   rev: number;
   history: AuditEntry[];
 }

@@ -51,6 +51,7 @@ export const taskSchema = new Schema(
     strict: { type: Boolean, default: false },
     escalationId: String,
     meetingId: String,
+    project: String,
     rev: { type: Number, required: true },
     history: { type: [Schema.Types.Mixed], default: [] },
     owed: { type: [Schema.Types.Mixed], default: [] },
@@ -71,6 +72,7 @@ taskSchema.index({ order: 1 });
 taskSchema.index({ state: 1, deadline: 1 }); // reminders, lists by state
 taskSchema.index({ leadUnit: 1, state: 1 }); // 我的任务
 taskSchema.index({ group: 1, state: 1 }); // a group's tasks
+taskSchema.index({ project: 1 }); // a project's tasks on MongoDB (its card reads the codes the project keeps)
 taskSchema.index({ dispatchedAt: 1 }); // monthly summary
 taskSchema.index({ closedAt: 1 }); // monthly summary
 taskSchema.index({ owedAt: 1 }); // outbox relay
