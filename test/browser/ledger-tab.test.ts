@@ -8,7 +8,8 @@ import { browserMissing, launchBrowser, shot, startService, toastOf, uniqueDbUri
 
 /**
  * The dashboard's 台账 tab in a real browser (sandbox mode): the built-in template in use, a bad
- * template refused with its cell listed, the sample template uploaded and used, the 台账 downloaded.
+ * template refused with its cell listed, the sample template uploaded and used, the 台账 downloaded;
+ * then `台账` in the sandbox console arriving as a file that downloads.
  */
 const missing = browserMissing();
 if (missing) process.stdout.write(`\nbrowser tests skipped: ${missing}\n\n`);
@@ -59,5 +60,18 @@ maybe('the 台账 tab', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(fs.readFileSync((await download.path())!) as never);
     expect(wb.worksheets[0].getCell('A1').value).toBe('全部督导组重点督办事项推进情况台账');
+
+    // in the sandbox console, the group's 组长 asks in the group chat: a line, then the file, which downloads
+    await page.goto(`${svc.base}/sandbox#as=P-SUP-1&chat=oc_demo_g1`);
+    await page.locator('.chat-head', { hasText: '第一专项督导组工作群' }).waitFor();
+    await page.getByTestId('composer-input').fill('台账');
+    await page.getByTestId('composer-input').press('Enter');
+    const link = page.getByTestId('file-link').filter({ hasText: '台账-第一专项督导组-2026-12.xlsx' });
+    await link.waitFor();
+    await shot(page, 'ledger-in-chat', { clean: true });
+    const [inChat] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const fromChat = new ExcelJS.Workbook();
+    await fromChat.xlsx.load(fs.readFileSync((await inChat.path())!) as never);
+    expect(fromChat.worksheets[0].getCell('A1').value).toBe('第一专项督导组重点督办事项推进情况台账');
   }, 120_000);
 });

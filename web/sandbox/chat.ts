@@ -105,7 +105,7 @@ export class ChatView {
   }
 
   private bodyOf(m: Message): HTMLElement {
-    const c = (m.content ?? {}) as { text?: string; image_key?: string; file_name?: string };
+    const c = (m.content ?? {}) as { text?: string; image_key?: string; file_key?: string; file_name?: string };
     if (m.type === 'interactive') {
       const slot = h('div.card-slot');
       const paint = (card: unknown) => clear(slot, renderCard(card, { act: (value, form) => this.click(m, value, form, paint), nameOf: this.o.nameOf }));
@@ -114,6 +114,7 @@ export class ChatView {
     }
     if (m.type === 'text') return h('div.bubble', null, mentionText(String(c.text ?? '')));
     if (m.type === 'image' && c.image_key) return h('div.bubble.bubble-image', null, h('img', { src: api.resourceUrl(m.id, c.image_key), alt: '图片', loading: 'lazy' }));
+    if (m.type === 'file' && c.file_key) return h('div.bubble.bubble-file', null, h('a', { href: api.resourceUrl(m.id, c.file_key), download: c.file_name ?? '', 'data-testid': 'file-link' }, `📎 ${c.file_name ?? '文件'}`));
     return h('div.bubble', null, previewOf(m));
   }
 

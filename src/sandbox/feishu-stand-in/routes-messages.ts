@@ -34,10 +34,18 @@ function send(ctx: Ctx, env: RouteEnv) {
   env.store.assertReachable(chat);
   env.limits.checkChat(chat.chatId, env.store.now());
   const msg = env.store.createMessage({
-    chat, msgType: String(ctx.body.msg_type), content: parsed.content, fromBot: true, uuid,
+    chat, msgType: String(ctx.body.msg_type), content: withFileName(env, parsed.content), fromBot: true, uuid,
   });
   env.emit('message', msg);
   return ok(env.store.view(msg));
+}
+
+/** A file message as Feishu shows it to readers: `{file_key, file_name}`, the name that of the upload. */
+function withFileName(env: RouteEnv, content: unknown): unknown {
+  const c = content as { file_key?: unknown; file_name?: unknown } | null;
+  if (!c || typeof c.file_key !== 'string' || c.file_name !== undefined) return content;
+  const res = env.store.resources.get(c.file_key);
+  return res?.type === 'file' && res.fileName ? { ...c, file_name: res.fileName } : content;
 }
 
 function reply(ctx: Ctx, env: RouteEnv) {
@@ -52,7 +60,7 @@ function reply(ctx: Ctx, env: RouteEnv) {
   const msg = env.store.createMessage({
     chat,
     msgType: String(ctx.body.msg_type),
-    content: parsed.content,
+    content: withFileName(env, parsed.content),
     fromBot: true,
     uuid,
     parent,
