@@ -165,7 +165,7 @@ test('评价表 in chat: the year\'s evaluation sheet as a file, for observers a
   expect(sent.fileName).toBe('2026年度督导评价表.xlsx');
   const ws = await sheet(sent.bytes);
   expect(ws.name).toBe('2026年督导评价');
-  expect(ws.getRow(1).values).toEqual([undefined, '名次', '单位', '派发事项', '办结事项', '按期办结', '按期办结率', '超期工作日', '退回次数', '督导提示函', '得分']);
+  expect(ws.getRow(1).values).toEqual([undefined, '名次', '单位', '派发事项', '办结事项', '按期办结', '按期办结率', '超期工作日', '退回次数', '督导提示函', '得分', '定性评价', '评价意见']);
   expect(ws.rowCount).toBeGreaterThan(1);
   await h.say('ou_off1', '评价表');
   await h.drain();
