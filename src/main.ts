@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type Koa from 'koa';
 import type Router from '@koa/router';
-import type { Connection } from 'mongoose';
+import type { Connection } from './adapters/mongo/database';
 import { chineseDaysSource } from './adapters/chinese-days-source';
 import { FeishuMessenger } from './adapters/feishu/messenger';
 import { startLongConnection, wsAppIdProblem, type LongConnection, type LongConnectionFactory } from './adapters/feishu/ws';

@@ -1,4 +1,4 @@
-import type { mongo } from 'mongoose';
+import type { mongo } from './adapters/mongo/database';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**

@@ -1,4 +1,4 @@
-import type { Model } from 'mongoose';
+import type { Model } from '../adapters/mongo/database';
 import type { OrgData, Person } from '../domain/org';
 import type { Models } from '../adapters/mongo/models';
 import { GROUP_SCHEMA_VERSION } from '../adapters/mongo/models/groups';

@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose';
+import type { Connection } from '../adapters/mongo/database';
 import type { FakeFeishu, FakeMessage } from './feishu-stand-in';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';

@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import { dbNameOf, ping } from './connection';
 import { machineNow } from '../../clock';
 
+/** mongoose's types for the wiring (main.ts, the sandbox, metrics, the org import): only src/adapters/mongo imports mongoose (docs/architecture.md#import-rules). */
+export type { Connection, Model, mongo } from 'mongoose';
+
 /**
  * The service's database, watched (docs/…: README "When the database is away"). The service never
  * waits for it to start: `start()` connects in the background, retrying with backoff for as long as it
