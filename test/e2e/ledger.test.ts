@@ -171,3 +171,21 @@ test('评价表 in chat: the year\'s evaluation sheet as a file, for observers a
   await h.drain();
   expect((h.botMessages(h.fake.p2pChatOf('ou_off1')).at(-1)!.content as { text: string }).text).toContain('“评价表”供管理员');
 });
+
+test('50 tasks of September through the export, in the office template: three sections, numbered 1–50, merges per section', async () => {
+  const cats = ['重点项目', '问题整改', '信访'];
+  const docs = Array.from({ length: 50 }, (_, i) => {
+    const code = `DB-2026-${String(100 + i).padStart(4, '0')}`;
+    const closed = i % 2 === 0;
+    const t = newTask({ title: `九月事项${i + 1}`, category: cats[i % 3], dispatchedAt: d(`2026-09-${String((i % 20) + 1).padStart(2, '0')}T09:00:00`), deadline: '2026-09-25', originalDeadline: '2026-09-25', state: closed ? 'closed' : 'in_progress', ...(closed ? { closedAt: d('2026-09-24T09:00:00') } : {}) } as never);
+    return { _id: code, ...t, code, year: 2026, seq: 100 + i, rev: 1, history: [], owed: [], owedAt: null, schemaVersion: TASK_SCHEMA_VERSION };
+  });
+  await h.service.deps.models.tasks.collection.insertMany(docs as never[]);
+  const ws = await sheet((await get('/api/ledger/export?group=G1&month=2026-09')).buf);
+  const rows = rowsOf(ws);
+  expect(rows.filter((r) => typeof r[0] === 'number').map((r) => r[0])).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  expect(rows.filter((r) => /^[一二三]、/.test(String(r[0]))).map((r) => r[0])).toEqual(['一、重点项目（共 17 项）', '二、问题整改（共 17 项）', '三、信访（共 16 项）']);
+  expect(rows.filter((r) => r[0] === '小计').map((r) => r[2])).toEqual(['重点项目共 17 项，已办结 9 项，超期 8 项', '问题整改共 17 项，已办结 8 项，超期 9 项', '信访共 16 项，已办结 8 项，超期 8 项']);
+  expect((ws.model as { merges: string[] }).merges).toHaveLength(9 + 3 + 6 + 1);
+  expect(ws.getColumn(6).width).toBe(40);
+});
