@@ -7,11 +7,14 @@
  *   npm run sandbox -- as P-OFF-1 click om_xxx 签收 [field=value …] (a card button, with form values)
  *   npm run sandbox -- as P-OFF-1 in oc_demo_msz click last 签收    (`last`: the chat's newest bot card with that button)
  *   npm run sandbox -- as P-OFF-1 in oc_demo_msz reply last "…"   (`last`: the chat's newest bot card)
+ *   npm run sandbox -- as P-SUP-1 in oc_demo_g1 send-file sample  (a file message: the demo's 督办通知 .docx, or a PATH)
  *   npm run sandbox -- chat oc_demo_msz                           (what is in a chat)
  *   npm run sandbox -- clock [2026-12-16T09:00:00+08:00]          (show or move the clock)
  *   npm run sandbox -- job reminders [--at ISO]                   (run a job now)
  * SANDBOX_URL (default http://127.0.0.1:$PORT, PORT default 3000) says where the service listens.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { runInWords } from '../src/jobs/run-words';
 
 const base = process.env.SANDBOX_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
@@ -87,6 +90,15 @@ async function main(args: string[]): Promise<void> {
       r.replies.forEach((x: any) => show({ ...x, fromBot: true }));
       return;
     }
+    if (v === 'send-file') {
+      // a file message: a path on this machine, or `sample` for the demo's 督办通知 (.docx)
+      const [file] = m;
+      const body = file === 'sample' ? { sample: 'notice', name: 'sample' } : { name: path.basename(file), base64: fs.readFileSync(file).toString('base64') };
+      const r = await call('POST', '/api/sandbox/say', { as: who, chatId, file: body });
+      console.log(`sent ${r.messageId} (reply to it: as ${who}${chatId ? ` in ${chatId}` : ''} reply ${r.messageId} 派单)`);
+      r.replies.forEach((x: any) => show({ ...x, fromBot: true }));
+      return;
+    }
     if (v === 'reply') {
       const [messageId, ...text] = m;
       const r = await call('POST', '/api/sandbox/say', { as: who, chatId, replyTo: messageId, text: text.join(' ') });
@@ -102,7 +114,7 @@ async function main(args: string[]): Promise<void> {
       return;
     }
   }
-  console.error('usage: npm run sandbox -- people | chat CHAT_ID | clock [ISO] | job NAME [--at ISO] | as PERSON [in CHAT_ID] say TEXT | as PERSON [in CHAT_ID] reply MESSAGE_ID|last TEXT | as PERSON [in CHAT_ID] click MESSAGE_ID|last BUTTON [field=value …]');
+  console.error('usage: npm run sandbox -- people | chat CHAT_ID | clock [ISO] | job NAME [--at ISO] | as PERSON [in CHAT_ID] say TEXT | as PERSON [in CHAT_ID] send-file PATH|sample | as PERSON [in CHAT_ID] reply MESSAGE_ID|last TEXT | as PERSON [in CHAT_ID] click MESSAGE_ID|last BUTTON [field=value …]');
   process.exit(2);
 }
 

@@ -18,6 +18,7 @@ import { appRouter } from '../http/guard';
 import { ApiError, jsonBody } from '../http/middleware';
 import { PATHS } from '../paths';
 import { machineNow } from '../clock';
+import { SAMPLE_NOTICE_NAME, sampleNotice } from './sample-notice';
 
 /**
  * Sandbox mode (no FEISHU_APP_ID): an in-process Feishu stand-in and the demo organisation, so every
@@ -92,7 +93,7 @@ interface RouteOptions {
   resolver: ContactResolver;
 }
 
-const sayBody = z.object({ as: z.string().min(1), chatId: z.string().optional(), text: z.string().optional(), replyTo: z.string().optional(), imageBase64: z.string().optional(), mention: z.boolean().optional() }).strict();
+const sayBody = z.object({ as: z.string().min(1), chatId: z.string().optional(), text: z.string().optional(), replyTo: z.string().optional(), imageBase64: z.string().optional(), file: z.object({ name: z.string().min(1).max(200), base64: z.string().optional(), sample: z.literal('notice').optional() }).optional(), mention: z.boolean().optional() }).strict();
 const clickBody = z.object({ as: z.string().min(1), chatId: z.string().optional(), messageId: z.string().min(1), button: z.string().optional(), value: z.record(z.string(), z.unknown()).optional(), form: z.record(z.string(), z.unknown()).optional() }).strict();
 
 function body<T extends z.ZodTypeAny>(schema: T, v: unknown): z.infer<T> {
@@ -177,11 +178,19 @@ function sandboxRoutes(o: RouteOptions): Router {
       messageType = 'image';
       content = { image_key: fake.addResource(Buffer.from(b.imageBase64, 'base64'), { type: 'image' }) };
     }
-    if (!b.text?.trim() && !b.imageBase64) throw new ApiError(400, 'invalid_body', 'text: say something (or send imageBase64)');
+    if (b.file) {
+      // a file message: its bytes sent as base64, or the demo's sample 督办通知 (file.sample "notice")
+      if (!b.file.base64 && b.file.sample !== 'notice') throw new ApiError(400, 'invalid_body', 'file: give base64, or sample "notice"');
+      const bytes = b.file.base64 ? Buffer.from(b.file.base64, 'base64') : await sampleNotice();
+      const name = b.file.base64 ? b.file.name : SAMPLE_NOTICE_NAME;
+      messageType = 'file';
+      content = { file_key: fake.addResource(bytes, { type: 'file', fileName: name }), file_name: name };
+    }
+    if (!b.text?.trim() && !b.imageBase64 && !b.file) throw new ApiError(400, 'invalid_body', 'text: say something (or send imageBase64 or file)');
     // "@督导助手 统计" typed by hand is what picking the bot in Feishu's @-list sends: a mention, then the text
     const typed = new RegExp(`^\\s*@${BOT_NAME}\\s*`).exec(b.text ?? '');
     const text = typed ? b.text!.slice(typed[0].length) : b.text;
-    const mention = typed ? true : (b.mention ?? (group && !parent));
+    const mention = typed ? true : b.file ? false : (b.mention ?? (group && !parent)); // a file message carries no mention
     const env = fake.userMessage({
       senderOpenId: p.openId!,
       chatType: group ? 'group' : 'p2p',
