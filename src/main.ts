@@ -64,6 +64,8 @@ import { machineNow } from './clock';
 import { MongoCodedStore } from './adapters/mongo/coded-store';
 import { projectCode, type Project } from './domain/project';
 import { projectsFeature } from './features/projects';
+import { visitsFeature } from './features/visits';
+import { visitCode, type Visit } from './domain/visit';
 
 /**
  * The one place that wires dudao together. `buildService` is used by `main()` and by the end-to-end
@@ -310,6 +312,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
     evaluationFeature(deps, leaders.summary, (y) => results.gradesOf(y)),
     fileDispatchFeature(deps, dispatch, { source: () => o.messenger?.() }),
     projects.feature,
+    visitsFeature(deps, new MongoCodedStore<Visit>(conn, 'visit', models, locks, deps.tasks, outbox, visitCode, () => clock.now()), dispatch, projects.service, () => o.messenger?.()),
   ];
   views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window
