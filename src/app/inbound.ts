@@ -1,7 +1,7 @@
 /**
  * What Feishu delivers, in the app's words: the Feishu adapter's envelope decoder turns events and card callbacks into these, webhook and WebSocket alike, and the app reads nothing else of
  * the payload. A new kind of message (a location, an image, a file) arrives with its fields already
- * filled in here (docs/architecture.md#ports).
+ * filled in here (docs/architecture.md#ports-of-the-core).
  */
 
 /** An image or a file a message carries (a post may hold several images). */

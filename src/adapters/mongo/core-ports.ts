@@ -11,7 +11,7 @@ import { TaskStore } from './task-store';
 
 export type CorePorts = Pick<AppDeps, 'locks' | 'outbox' | 'tasks' | 'cards' | 'previews' | 'orders' | 'claims' | 'record' | 'letterRegistry' | 'orgs'>;
 
-/** The ports of the core use cases (src/app/ports/*) on one database (docs/architecture.md#ports). */
+/** The ports of the core use cases (src/app/ports/*) on one database (docs/architecture.md#ports-of-the-core). */
 export function mongoCorePorts(models: Models, o: { locks: Locks; outbox: OutboxStore; orgs?: AppDeps['orgs'] }): CorePorts {
   return {
     locks: o.locks,

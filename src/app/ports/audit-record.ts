@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../../domain/task';
 
 /**
- * The record, read as one log (docs/architecture.md#ports): tasks' own histories (embedded, and the
+ * The record, read as one log (docs/architecture.md#ports-of-the-core): tasks' own histories (embedded, and the
  * older entries moved out of long tasks) and the `audits` entries beside them; and the steps the
  * reminders job puts on it, each once by its key.
  */

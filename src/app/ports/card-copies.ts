@@ -1,5 +1,5 @@
 /**
- * The bot's live cards as sent (docs/architecture.md#ports): which card a message is (what it shows,
+ * The bot's live cards as sent (docs/architecture.md#ports-of-the-core): which card a message is (what it shows,
  * whose copy), and the copies of what a card shows, so a reply or a click knows its card and a change
  * updates every copy.
  */

@@ -1,5 +1,5 @@
 /**
- * What Feishu delivered, taken in once across restarts and instances (docs/architecture.md#ports): a
+ * What Feishu delivered, taken in once across restarts and instances (docs/architecture.md#ports-of-the-core): a
  * claim per event id (and per message id), 'processing' while it is handled, 'done' after.
  */
 export interface EventClaim {

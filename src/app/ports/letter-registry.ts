@@ -1,4 +1,4 @@
-/** The 督导提示函 registry's reads (docs/architecture.md#ports): letters by number, and the appeals that removed some. */
+/** The 督导提示函 registry's reads (docs/architecture.md#ports-of-the-core): letters by number, and the appeals that removed some. */
 export interface RegisteredLetter {
   _id: string; // YYYY-N
   year: number;

@@ -1,5 +1,5 @@
 /**
- * Named mutexes shared by every instance (docs/architecture.md#ports): a change of a shared record
+ * Named mutexes shared by every instance (docs/architecture.md#ports-of-the-core): a change of a shared record
  * happens inside `withLock(key)`. Lock times are wall-clock, not the business clock.
  */
 export interface LockOptions {

@@ -2,7 +2,7 @@ import type { AuditEntry, Task, TaskState } from '../../domain/task';
 import type { OutboxItem } from '../outbox-item';
 
 /**
- * The task repository (docs/architecture.md#ports): tasks by code, changed one at a time under the
+ * The task repository (docs/architecture.md#ports-of-the-core): tasks by code, changed one at a time under the
  * task's lock together with the messages the change owes, listed by filter, with their history.
  */
 export type NewTask = Omit<Task, 'code' | 'rev' | 'history'> & { history?: Task['history'] };
