@@ -42,6 +42,12 @@ export const LIMITS = {
   pdfPages: 200,
   /** A 立项 text. */
   projectChars: 8_000,
+  /** A meeting's topic (专题协调会 议题). */
+  topicChars: 100,
+  /** A meeting's attendees as written. */
+  attendeesChars: 500,
+  /** A 重大事项报告's or a 亮点's title. */
+  reportTitleChars: 40,
   /** Milestones (节点) of one project. */
   projectMilestones: 30,
   /** Photos and findings recorded in one on-site visit. */
@@ -71,6 +77,9 @@ export const LIMIT_WORDS: Record<LimitName, { what: string; unit: string }> = {
   archiveInflatedBytes: { what: '解压后大小', unit: '字节' },
   pdfPages: { what: 'PDF 页数', unit: '页' },
   projectChars: { what: '立项内容', unit: '字' },
+  topicChars: { what: '会议议题', unit: '字' },
+  attendeesChars: { what: '参会人员', unit: '字' },
+  reportTitleChars: { what: '标题', unit: '字' },
   projectMilestones: { what: '项目节点', unit: '个' },
   visitItems: { what: '本次督导记录', unit: '条' },
   templateBytes: { what: '台账模板大小', unit: '字节' },

@@ -145,6 +145,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   if (sandbox) {
     await db.whenReady(); // the sandbox's own FerretDB, started above
     await seedSandbox(deps, sandbox.fake, sandbox.resolver);
+    for (const f of features) await f.demo?.().catch((e: Error) => log.warn({ err: e.message, feature: f.name }, 'demo history not made'));
     kept = await persistSandbox(conn, sandbox.fake, clock, log);
     closers.push(() => kept!.flush()); // closers run last-first: written before the database closes
   }

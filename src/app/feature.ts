@@ -35,6 +35,8 @@ export interface Feature {
   renderers?: Record<string, (id: string, org: Org) => Promise<Card | null>>;
   /** Work a crash left owed, sent on at start and every few minutes (like the task relay). */
   relay?(): Promise<unknown>;
+  /** History for the sandbox's demo city, made once after its organisation is loaded (sandbox mode only). */
+  demo?(): Promise<unknown>;
 }
 
 export interface FeatureCommand {

@@ -103,3 +103,10 @@ test('moving the clock says which job slots the scheduler will catch up, and war
   const back = await call<{ now: string; warning?: string }>('POST', '/clock', { at: '2026-12-10T10:00:00+08:00' });
   expect(back.json.warning).toContain('时钟向后拨了（从 2026-12-18 10:00 到 2026-12-10 10:00）');
 });
+
+test("the demo city's history has a group 专题协调会 whose item is on the leader's agenda", async () => {
+  const meetings = (await service.stores.models.groupMeetings.find({}).lean()) as unknown as { group: string; state: string; escalations: string[] }[];
+  expect(meetings).toHaveLength(1);
+  expect(meetings[0]).toMatchObject({ group: 'G1', state: 'done', escalations: ['ZT-2026-001-1'] });
+  expect(await service.stores.models.escalations.countDocuments({ _id: 'ZT-2026-001-1', state: 'pending' })).toBe(1);
+});

@@ -175,5 +175,23 @@ export function groupMeetingsFeature(deps: Deps, store: GroupMeetingStore, tasks
       },
     ],
     relay: () => changes.relayAll(),
+    async demo() {
+      // the demo city's history: one 专题协调会 of the first special group whose item went up to the
+      // leader's agenda (no tasks, so the demo's task numbers start at 0001 for the newcomer)
+      if (await records.count({})) return;
+      const org = await deps.orgs.get();
+      const g = org.groups.find((x) => x.kind === 'special' && org.unitsOfGroup(x.code).length >= 2 && org.supervisorsOf(x.code, '组长').length);
+      if (!g) return;
+      const [a, b] = org.unitsOfGroup(g.code);
+      const chair = org.supervisorsOf(g.code, '组长')[0];
+      const d = today();
+      await record(chair, g.code, messageKey('gm', 'demo', g.code), 'api', {
+        date: d,
+        topic: `${a.name}征迁扫尾专题协调`,
+        attendees: `${chair.name}、${a.name}、${b.name}`,
+        units: [a.code, b.code],
+        items: [{ decision: `${a.name}安置面积标准调整需市政府研究，${b.name}配合提出方案`, units: [b.code, a.code], deadline: '', up: true }],
+      });
+    },
   };
 }

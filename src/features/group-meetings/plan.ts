@@ -45,8 +45,6 @@ export type GroupMeetingPlan =
   | { ok: true; date: LocalDate; topic: string; attendees: string; units: string[]; decisions: GroupDecision[]; sentUp: SentUpItem[] }
   | { ok: false; problems: string[] };
 
-export const TOPIC_CHARS = 100;
-export const ATTENDEES_CHARS = 500;
 
 function titleOf(text: string): string {
   const first = trimEndChars(text.split('\n')[0], '。；;，,').trim();
@@ -68,10 +66,10 @@ export function planGroupMeeting(input: GroupMeetingInput, o: { org: Org; today:
   else if (date > o.today) problems.push(`会议日期 ${date} 还没到，请填写已召开会议的日期`);
   const topic = input.topic.trim();
   if (!topic) problems.push('请填写会议议题（topic）');
-  else if ([...topic].length > TOPIC_CHARS) problems.push(`会议议题 ${[...topic].length} 字，超过上限 ${TOPIC_CHARS} 字`);
+  else if (overLimit('topicChars', [...topic].length)) problems.push(`${limitMessage('topicChars', [...topic].length)}（topic）`);
   const attendees = input.attendees.trim();
   if (!attendees) problems.push('请填写参会人员（attendees）');
-  else if ([...attendees].length > ATTENDEES_CHARS) problems.push(`参会人员 ${[...attendees].length} 字，超过上限 ${ATTENDEES_CHARS} 字`);
+  else if (overLimit('attendeesChars', [...attendees].length)) problems.push(`${limitMessage('attendeesChars', [...attendees].length)}（attendees）`);
   const units = [...new Set(input.units.map((u) => u.trim()).filter(Boolean))];
   const unknownAttending = units.filter((u) => !o.org.unit(u));
   if (unknownAttending.length) problems.push(`参会单位（units）：找不到 ${unknownAttending.join('、')}`);

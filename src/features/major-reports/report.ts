@@ -34,7 +34,7 @@ export function parseReport(body: string): ParsedReport {
   const [first, ...rest] = text.split('\n');
   const title = trimEndChars(first.trim(), '。；;，,：:').trim();
   const chars = [...title];
-  if (chars.length > 40) return { ok: false, message: `报告标题（第一行）${chars.length} 字，超过上限 40 字。请把标题写短，正文另起一行。` };
+  if (overLimit('reportTitleChars', chars.length)) return { ok: false, message: `${limitMessage('reportTitleChars', chars.length, '报告标题（第一行）')}。请把标题写短，正文另起一行。` };
   if (!title) return { ok: false, message: MAJOR_REPORT_USAGE };
   const content = rest.join('\n').trim() || first.trim();
   return { ok: true, title, content };

@@ -28,7 +28,7 @@ export function parseHighlight(body: string, org: Org): ParsedHighlight {
   const found = org.unit(m[1]) ? { ok: true as const, unit: org.unit(m[1])! } : matchUnit(m[1], org);
   if (!found.ok) problems.push(`单位：${found.message}`);
   const title = m[2].trim();
-  if ([...title].length > 40) problems.push(`标题 ${[...title].length} 字，超过上限 40 字`);
+  if (overLimit('reportTitleChars', [...title].length)) problems.push(limitMessage('reportTitleChars', [...title].length));
   const content = (m[3] ?? '').trim();
   if (!content) problems.push('请在标题后写上内容（做法和成效）');
   if (problems.length || !found.ok) return { ok: false, message: `${problems.join('；')}。\n${HIGHLIGHT_USAGE}` };
