@@ -17,4 +17,17 @@ export default [
       'regexp/no-super-linear-move': 'error',
     },
   },
+  {
+    // One clock rule (docs/architecture.md#time): business time from the injected clock, machine time
+    // through machineNow()/machineDate() in src/clock.ts — nowhere else reads the wall clock.
+    files: ['src/**/*.ts'],
+    ignores: ['src/clock.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'Business time: deps.clock.now(); machine time: machineNow() from src/clock.ts (docs/architecture.md#time).' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Business time: deps.clock.now(); machine time: machineDate() from src/clock.ts (docs/architecture.md#time).' },
+      ],
+    },
+  },
 ];
