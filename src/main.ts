@@ -304,6 +304,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   });
   views.supervisors = (p, org) => results.statsRows(p, org);
   leaders.useGrades((year) => results.gradesOf(year));
+  leaders.useYearEndCard((year) => results.yearCard(year));
   const projects = projectsFeature(deps, new MongoCodedStore<Project>(conn, 'project', models, locks, deps.tasks, outbox, projectCode, () => clock.now()), dispatch);
   const features: Feature[] = [
     results,

@@ -38,6 +38,8 @@ export interface LeadersSide {
   api(router: Router): void;
   /** Where the evaluation XLSX reads each unit's yearly 定性评价 (set by the results feature). */
   useGrades(fn: GradesOf): void;
+  /** The year's 成效 card sent with the December summary (set by the results feature). */
+  useYearEndCard(fn: (year: number) => Promise<unknown>): void;
   /** Sends on what a crash left owed on escalations and appeals (run at start, like the task relay). */
   relayAll(): Promise<unknown>;
 }
@@ -176,6 +178,7 @@ export function leadersSide(deps: AppDeps, views: AppCardViews, dispatch: Dispat
   };
 
   const grades: { of: GradesOf } = { of: async () => new Map() };
+  const yearEnd: { card?: (year: number) => Promise<unknown> } = {};
 
   return {
     effects,
@@ -184,9 +187,12 @@ export function leadersSide(deps: AppDeps, views: AppCardViews, dispatch: Dispat
     useGrades: (fn) => {
       grades.of = fn;
     },
+    useYearEndCard: (fn) => {
+      yearEnd.card = fn;
+    },
     commands,
     cardActions,
-    jobs: [monthlySummaryJob(summary, relayAll), meetingReminderJob(escalations, relayAll)],
+    jobs: [monthlySummaryJob(summary, relayAll, (y) => (yearEnd.card ? yearEnd.card(y) : Promise.resolve(undefined))), meetingReminderJob(escalations, relayAll)],
     api: (router) => leadersApi(router, { deps, escalations, meetings, summary, bulletins, appeals, grades: (y) => grades.of(y) }),
     relayAll,
   };

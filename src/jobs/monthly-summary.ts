@@ -13,7 +13,8 @@ import { workdayWhen, type JobDef } from './runner';
  * on the 1st–10th; only the first workday acts (a holiday start of the month moves it). Under a JOB_SCHEDULES override
  * every workday the override names acts.
  */
-export function monthlySummaryJob(summary: SummaryService, relay: () => Promise<unknown>): JobDef {
+/** `yearEnd(year)`: the year's 成效 card, sent with the December summary (docs/rules.md#the-years-results); absent → none. */
+export function monthlySummaryJob(summary: SummaryService, relay: () => Promise<unknown>, yearEnd?: (year: number) => Promise<unknown | undefined>): JobDef {
   return {
     name: 'monthly-summary',
     catchUp: 'each', // each acting slot is its own month's message
@@ -38,6 +39,11 @@ export function monthlySummaryJob(summary: SummaryService, relay: () => Promise<
         if (problems.length) deps.log.warn({ scope: scope.key, problems }, 'monthly summary card exceeds a limit');
         for (const to of targets) items.push({ key: messageKey('monthly', scope.key, month.label, to.id), kind: 'send', to, msgType: 'interactive', content: card });
       });
+      const results = month.label.endsWith('-12') && yearEnd ? await yearEnd(Number(month.label.slice(0, 4))) : undefined;
+      if (results) {
+        const to = new Map(sends.flatMap((x) => x.targets).map((t) => [t.id, t]));
+        for (const t of to.values()) items.push({ key: messageKey('results', month.label, t.id), kind: 'send', to: t, msgType: 'interactive', content: results });
+      }
       await deps.outbox.put(items);
       return { month: month.label, leaders: leaders.length, messages: items.length };
     },

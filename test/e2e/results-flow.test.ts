@@ -96,6 +96,13 @@ test('the record and the 成效 match the seeded data; the .docx reads back', as
   expect(JSON.stringify(stats.content)).toContain('督导组实绩');
   expect(JSON.stringify(stats.content)).toContain('2×现场解决问题数');
 
+  // the December summary (sent on the first workday of January) carries the year's 成效 card
+  const run = await api('POST', '/api/jobs/monthly-summary/run', { at: '2027-01-04T09:00:00+08:00', force: true });
+  expect(run.status).toBe(200);
+  await h.drain();
+  expect(h.botMessages(h.fake.p2pChatOf('ou_leader')).some((m) => m.msg_type === 'interactive' && JSON.stringify(m.content).includes('2026年度大督导成效'))).toBe(true);
+  expect(h.botMessages('oc_g0').some((m) => JSON.stringify(m.content).includes('2026年度大督导成效'))).toBe(true);
+
   // the evaluation sheet carries the grade beside the score
   const x = await api('GET', '/api/evaluation/export?year=2026');
   const book = new ExcelJS.Workbook();

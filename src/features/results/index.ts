@@ -35,6 +35,8 @@ export const seesResults = (p: Person, org: Org) => hasRole(p, 'cityLeader') || 
 export interface ResultsFeature extends Feature {
   /** The supervisors' record for the 统计 card (null for those who do not see it). */
   statsRows(p: Person, org: Org): Promise<{ formula: string; rows: { name: string; score: number; formula: string }[] } | undefined>;
+  /** The year's 成效 card (sent with the December monthly summary). */
+  yearCard(year: number): Promise<unknown>;
   /** The year's grades by unit (the evaluation XLSX). */
   gradesOf(year: number): Promise<Map<string, { grade: string; remarks: string }>>;
 }
@@ -222,6 +224,10 @@ export function resultsFeature(deps: Deps, stores: ResultsStores): ResultsFeatur
       if (!seesResults(p, org)) return undefined;
       const r = await record(thisYear(), org);
       return { formula: `${r.year}年督导组实绩：${r.formula}`, rows: r.groups.map((g) => ({ name: org.group(g.key)?.name ?? g.key, score: g.score, formula: `${g.terms}；按期率 ${rateText(g.onTimeRate)}；现场督导 ${g.visits} 次` })) };
+    },
+    async yearCard(year) {
+      const org = await deps.orgs.get();
+      return resultsCard(await results(year), { asOf: today(), unitName: (c) => org.unitName(c) });
     },
     async gradesOf(year) {
       return new Map((await grades.records.all({ year })).map((g) => [g.unit, { grade: g.grade, remarks: g.remarks }]));
