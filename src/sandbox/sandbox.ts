@@ -93,7 +93,7 @@ interface RouteOptions {
   resolver: ContactResolver;
 }
 
-const sayBody = z.object({ as: z.string().min(1), chatId: z.string().optional(), text: z.string().optional(), replyTo: z.string().optional(), imageBase64: z.string().optional(), file: z.object({ name: z.string().min(1).max(200), base64: z.string().optional(), sample: z.literal('notice').optional() }).optional(), mention: z.boolean().optional() }).strict();
+const sayBody = z.object({ as: z.string().min(1), chatId: z.string().optional(), text: z.string().optional(), replyTo: z.string().optional(), imageBase64: z.string().optional(), location: z.object({ name: z.string().max(200), address: z.string().max(300).default(''), latitude: z.coerce.number().min(-90).max(90), longitude: z.coerce.number().min(-180).max(180) }).optional(), file: z.object({ name: z.string().min(1).max(200), base64: z.string().optional(), sample: z.literal('notice').optional() }).optional(), mention: z.boolean().optional() }).strict();
 const clickBody = z.object({ as: z.string().min(1), chatId: z.string().optional(), messageId: z.string().min(1), button: z.string().optional(), value: z.record(z.string(), z.unknown()).optional(), form: z.record(z.string(), z.unknown()).optional() }).strict();
 
 function body<T extends z.ZodTypeAny>(schema: T, v: unknown): z.infer<T> {
@@ -178,6 +178,11 @@ function sandboxRoutes(o: RouteOptions): Router {
       messageType = 'image';
       content = { image_key: fake.addResource(Buffer.from(b.imageBase64, 'base64'), { type: 'image' }) };
     }
+    if (b.location) {
+      // a location message as Feishu mobile sends it (coordinates as text)
+      messageType = 'location';
+      content = { name: b.location.name, address: b.location.address, latitude: String(b.location.latitude), longitude: String(b.location.longitude) };
+    }
     if (b.file) {
       // a file message: its bytes sent as base64, or the demo's sample 督办通知 (file.sample "notice")
       if (!b.file.base64 && b.file.sample !== 'notice') throw new ApiError(400, 'invalid_body', 'file: give base64, or sample "notice"');
@@ -186,11 +191,11 @@ function sandboxRoutes(o: RouteOptions): Router {
       messageType = 'file';
       content = { file_key: fake.addResource(bytes, { type: 'file', fileName: name }), file_name: name };
     }
-    if (!b.text?.trim() && !b.imageBase64 && !b.file) throw new ApiError(400, 'invalid_body', 'text: say something (or send imageBase64 or file)');
+    if (!b.text?.trim() && !b.imageBase64 && !b.file && !b.location) throw new ApiError(400, 'invalid_body', 'text: say something (or send imageBase64, location or file)');
     // "@督导助手 统计" typed by hand is what picking the bot in Feishu's @-list sends: a mention, then the text
     const typed = new RegExp(`^\\s*@${BOT_NAME}\\s*`).exec(b.text ?? '');
     const text = typed ? b.text!.slice(typed[0].length) : b.text;
-    const mention = typed ? true : b.file ? false : (b.mention ?? (group && !parent)); // a file message carries no mention
+    const mention = typed ? true : b.file || b.location || b.imageBase64 ? false : (b.mention ?? (group && !parent)); // a file message carries no mention
     const env = fake.userMessage({
       senderOpenId: p.openId!,
       chatType: group ? 'group' : 'p2p',
