@@ -68,6 +68,9 @@ describe('a file becomes the same preview as its text pasted', () => {
     ['通知.docx', () => noticeDocxTable()],
     ['清单.xlsx', () => noticeXlsx()],
     ['通知.pdf', async () => fixture('notice.pdf')],
+    // the same .docx saved by LibreOffice as Word 97 and exported as PDF (test/fixtures/files/README.md)
+    ['通知.doc', async () => fixture('notice.doc')],
+    ['通知（办公软件导出）.pdf', async () => fixture('notice-office.pdf')],
   ])('%s', async (name, make) => {
     const file = await sendFile('ou_sup1', name, await make());
     const answer = await replyDispatch('ou_sup1', file);
