@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { chineseDaysSource } from '../src/adapters/chinese-days-source';
+import { mongoLeadersPorts } from '../src/adapters/mongo/leaders-ports';
 import { Locks } from '../src/adapters/mongo/lock';
 import type { Models } from '../src/adapters/mongo/models';
 import { OutboxStore } from '../src/adapters/mongo/outbox-store';
@@ -14,14 +15,17 @@ import type { Org } from '../src/domain/org';
 export function seededAppDeps(models: Models, org: Org, now: Date): AppDeps {
   const locks = new Locks(models.locks);
   const outbox = new OutboxStore(models);
+  const core = mongoCorePorts(models, { locks, outbox, orgs: { get: async () => org, invalidate: () => undefined } });
+  const clock = new FixedClock(now);
   return {
     settings: { tz: 'Asia/Shanghai', lights: { yellowWorkdays: 3, lagPoints: 30 }, categories: ['其他'], meetingSource: '调度会' },
     models,
-    ...mongoCorePorts(models, { locks, outbox, orgs: { get: async () => org, invalidate: () => undefined } }),
-    clock: new FixedClock(now),
+    ...core,
+    clock,
     cal: new WorkCalendar(chineseDaysSource()),
     log: pino({ level: 'silent' }),
     files: new FileMakers(),
     botOpenId: () => undefined,
+    ...mongoLeadersPorts(models, { locks, relay: { put: (items) => outbox.put(items), expand: (items) => core.tasks.expand(items) }, clock }),
   };
 }

@@ -8,6 +8,8 @@ import { startLongConnection, wsAppIdProblem, type LongConnection, type LongConn
 import { OutboxWorker } from './adapters/feishu/outbox-worker';
 import { RateLimiter } from './adapters/feishu/rate-limit';
 import { Database } from './adapters/mongo/database';
+import { mongoLeadersPorts } from './adapters/mongo/leaders-ports';
+import { MongoOwedDocs, type Relay } from './adapters/mongo/owed-docs';
 import { Locks } from './adapters/mongo/lock';
 import { defineModels, ensureIndexes, type Models } from './adapters/mongo/models';
 import { OutboxStore } from './adapters/mongo/outbox-store';
@@ -49,7 +51,6 @@ import { openapiRoutes } from './http/openapi-routes';
 import { recordRoutes } from './http/record-routes';
 import { featureRoutes } from './http/feature-routes';
 import { featureActions, type Feature } from './app/feature';
-import { OwedDocs } from './app/leaders/owed-docs';
 import { MongoRecords } from './adapters/mongo/records';
 import { majorReportsFeature } from './features/major-reports';
 import { groupMeetingsFeature } from './features/group-meetings';
@@ -281,6 +282,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   const locks = new Locks(models.locks);
   const outbox = new OutboxStore(models);
   const ports = mongoCorePorts(models, { locks, outbox });
+  const relay: Relay = { put: (items) => outbox.put(items), expand: (items) => ports.tasks.expand(items) };
   const deps: AppDeps = {
     settings: { tz: config.TIMEZONE, lights: { yellowWorkdays: config.LIGHT_YELLOW_WORKDAYS, lagPoints: config.LIGHT_LAG_POINTS }, categories: config.TASK_CATEGORIES, meetingSource: config.MEETING_SOURCE_LABEL, ranking: config.RANKING_WEIGHTS },
     models,
@@ -291,6 +293,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
     files: new FileMakers(),
     botOpenId: o.botOpenId ?? (() => undefined),
     metrics: o.metrics,
+    ...mongoLeadersPorts(models, { locks, relay, clock }),
   };
 
   const views = new AppCardViews(deps);
@@ -298,8 +301,8 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   const leaders = leadersSide(deps, views, dispatch);
   // the features, one line each (docs/architecture.md#features)
   const results = resultsFeature(deps, {
-    highlights: { records: new MongoRecords(models.highlights, locks), changes: new OwedDocs(deps, models.highlights, 'highlight') },
-    grades: { records: new MongoRecords(models.unitGrades, locks), changes: new OwedDocs(deps, models.unitGrades, 'unit_grade') },
+    highlights: { records: new MongoRecords(models.highlights, locks), changes: new MongoOwedDocs(models.highlights, 'highlight', { locks, relay, audit: deps.audit, clock }) },
+    grades: { records: new MongoRecords(models.unitGrades, locks), changes: new MongoOwedDocs(models.unitGrades, 'unit_grade', { locks, relay, audit: deps.audit, clock }) },
     facts: (year) => yearFactsFromMongo(models, config.TIMEZONE, year),
   });
   views.supervisors = (p, org) => results.statsRows(p, org);
@@ -308,8 +311,8 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   const projects = projectsFeature(deps, new MongoCodedStore<Project>(conn, 'project', models, locks, deps.tasks, outbox, projectCode, () => clock.now()), dispatch);
   const features: Feature[] = [
     results,
-    groupMeetingsFeature(deps, { records: new MongoRecords(models.groupMeetings, locks), changes: new OwedDocs(deps, models.groupMeetings, 'group_meeting') }, dispatch, leaders.escalations),
-    majorReportsFeature(deps, { records: new MongoRecords(models.majorReports, locks), changes: new OwedDocs(deps, models.majorReports, 'major_report') }, leaders.escalations),
+    groupMeetingsFeature(deps, { records: new MongoRecords(models.groupMeetings, locks), changes: new MongoOwedDocs(models.groupMeetings, 'group_meeting', { locks, relay, audit: deps.audit, clock }) }, dispatch, leaders.escalations),
+    majorReportsFeature(deps, { records: new MongoRecords(models.majorReports, locks), changes: new MongoOwedDocs(models.majorReports, 'major_report', { locks, relay, audit: deps.audit, clock }) }, leaders.escalations),
     ledgerFeature(deps, new MongoLedgerStore(conn, models)),
     evaluationFeature(deps, leaders.summary, (y) => results.gradesOf(y)),
     fileDispatchFeature(deps, dispatch, { source: () => o.messenger?.() }),

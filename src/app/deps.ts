@@ -15,6 +15,17 @@ import type { Locks } from './ports/locks';
 import type { Outbox } from './ports/outbox';
 import type { OrderLists, PreviewStore } from './ports/previews';
 import type { TaskRepository } from './ports/tasks';
+import type { AppealStore } from './ports/appeals';
+import type { AuditLog } from './ports/audit-log';
+import type { BulletinStore } from './ports/bulletins';
+import type { EscalationStore } from './ports/escalations';
+import type { Housekeeping } from './ports/housekeeping';
+import type { JobRunStore } from './ports/job-runs';
+import type { LetterStore } from './ports/letters';
+import type { MeetingStore } from './ports/meetings';
+import type { OutboxFigures } from './ports/outbox-figures';
+import type { ReminderLedger } from './ports/reminder-ledger';
+import type { TaskScan } from './ports/task-scan';
 
 /** What use cases are given. Built once in main.ts (or by a test harness). */
 export interface Settings {
@@ -58,4 +69,16 @@ export interface AppDeps {
   metrics?: Pick<Metrics, 'jobRun'>;
   /** The bot's own open_id (to tell whether a group message @-mentions it), once known. */
   botOpenId(): string | undefined;
+  // the leaders' side, the jobs and the admin API (src/app/ports/*)
+  escalations: EscalationStore;
+  appeals: AppealStore;
+  meetings: MeetingStore;
+  bulletins: BulletinStore;
+  letters: LetterStore;
+  audit: AuditLog;
+  jobRuns: JobRunStore;
+  reminderLedger: ReminderLedger;
+  taskScan: TaskScan;
+  housekeeping: Housekeeping;
+  outboxFigures: OutboxFigures;
 }

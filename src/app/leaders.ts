@@ -1,6 +1,4 @@
 import type Router from '@koa/router';
-import { messageKey } from './keys';
-import type { OutboxItem } from './outbox-item';
 import type { CardActionName } from '../cards/actions';
 import { BULLETIN_EXAMPLE, parseBulletin } from '../domain/bulletin';
 import { hasRole } from '../domain/org';
@@ -14,6 +12,7 @@ import type { AppCardViews } from './card-views';
 import type { ActionContext, CardAnswer, ToastType } from './card-handler';
 import type { AppDeps } from './deps';
 import type { DispatchService } from './dispatch-service';
+import { messageKey } from './keys';
 import { leadersApi } from './leaders/api';
 import { AppealService } from './leaders/appeals';
 import { BulletinService } from './leaders/bulletins';
@@ -22,6 +21,7 @@ import { MeetingService } from './leaders/meeting-service';
 import { SummaryService } from './leaders/summary-service';
 import type { ExtraCommand } from './message-handler';
 import { replyCard, replyText } from './notify';
+import type { OutboxItem } from './outbox-item';
 import type { TaskEffects } from './task-service';
 import { machineNow } from '../clock';
 
@@ -65,7 +65,7 @@ export function leadersSide(deps: AppDeps, views: AppCardViews, dispatch: Dispat
   const summary = new SummaryService(deps, escalations);
   const bulletins = new BulletinService(deps);
   const appeals = new AppealService(deps);
-  const relayAll = () => Promise.all([escalations.docs.relayAll(), appeals.docs.relayAll()]);
+  const relayAll = () => Promise.all([deps.escalations.relayAll(), deps.appeals.relayAll()]);
 
   views.addRenderer(async (r, org) => {
     const id = r.ref.slice(r.ref.indexOf(':') + 1);

@@ -143,8 +143,7 @@ export function apiRoutes(o: ApiOptions): Router {
 
   router.get('/jobs', doc({ summary: 'The job names and their runs, newest first', query: jobsQuery }), async (ctx) => {
     const q = ctx.state.query as z.infer<typeof jobsQuery>;
-    const filter = q.name ? { name: q.name } : {};
-    const [items, total] = await Promise.all([deps.models.jobRuns.find(filter).sort({ startedAt: -1 }).skip(q.offset).limit(q.limit).lean(), deps.models.jobRuns.countDocuments(filter)]);
+    const { items, total } = await deps.jobRuns.list(q.name, q.limit, q.offset);
     ctx.body = { jobs: o.runner.names(), items, total };
   });
 

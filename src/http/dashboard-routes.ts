@@ -49,12 +49,12 @@ export function dashboardRoutes(o: DashboardOptions): Router {
     const scope = group ? { group } : {};
     const now = deps.clock.now();
 
-    const states = Object.fromEntries(await Promise.all(TASK_STATES.map(async (s) => [s, await deps.models.tasks.countDocuments({ ...scope, state: s })] as const)));
+    const states = Object.fromEntries(await Promise.all(TASK_STATES.map(async (s) => [s, await deps.tasks.count({ ...scope, state: s })] as const)));
     const blank = (): Row => ({ open: 0, overdue: 0, red: 0, yellow: 0, green: 0 });
     const total = blank();
     const units = new Map<string, Row>();
     const groups = new Map<string, Row>();
-    const open = await deps.models.tasks.find({ ...scope, state: { $in: [...OPEN_STATES] } }, LIGHT_FIELDS).lean<Pick<Task, keyof typeof LIGHT_FIELDS>[]>();
+    const open: Pick<Task, keyof typeof LIGHT_FIELDS>[] = await deps.tasks.find({ ...scope, state: { $in: [...OPEN_STATES] } }, { projection: LIGHT_FIELDS });
     for (const t of open) {
       const color: LightColor = lightOf(t, now, deps.settings.tz, deps.cal, deps.settings.lights).color;
       for (const row of [total, get(units, t.leadUnit, blank), get(groups, t.group, blank)]) {
@@ -63,13 +63,12 @@ export function dashboardRoutes(o: DashboardOptions): Router {
         if (color === 'red') row.overdue++;
       }
     }
-    const [failed, pending] = await Promise.all([deps.models.outbox.countDocuments({ status: 'failed' }), deps.models.outbox.countDocuments({ status: 'pending' })]);
-    const newest = await deps.models.outbox.find({ status: 'sent' }, { sentAt: 1 }).sort({ seq: -1 }).limit(1).lean<{ sentAt?: Date }[]>();
-    const worker = continuousState({ pending, failed, lastSentAt: newest[0]?.sentAt ?? null }, deps.settings.tz, now);
+    const { failed, pending } = await deps.outboxFigures.counts();
+    const worker = continuousState({ pending, failed, lastSentAt: await deps.outboxFigures.lastSentAt() }, deps.settings.tz, now);
     const jobs = await Promise.all(
       o.runner.names().map(async (name) => {
-        const last = await deps.models.jobRuns.find({ name }, { name: 1, slot: 1, trigger: 1, status: 1, startedAt: 1, endedAt: 1, error: 1 }).sort({ startedAt: -1 }).limit(1).lean();
-        return { name, last: last[0] ?? null, ...(CONTINUOUS.has(name) ? { continuous: worker } : {}) };
+        const last = await deps.jobRuns.last(name);
+        return { name, last, ...(CONTINUOUS.has(name) ? { continuous: worker } : {}) };
       }),
     );
     const worst = (a: [string, Row], b: [string, Row]) => b[1].red - a[1].red || b[1].yellow - a[1].yellow || b[1].open - a[1].open || a[0].localeCompare(b[0]);

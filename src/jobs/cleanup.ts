@@ -1,4 +1,3 @@
-import { pruneDailyClaims } from './reminders';
 import type { JobDef } from './runner';
 import { machineNow } from '../clock';
 
@@ -13,17 +12,17 @@ export function cleanupJob(opts: { eventRetentionMs: number; outboxRetentionMs?:
     description: '清理过期的事件记录、已发送消息和运行记录',
     async run({ deps }) {
       const now = machineNow(); // retention is wall-clock: it protects against real replays
-      const { models } = deps;
-      const events = await models.processedEvents.deleteMany({ at: { $lt: new Date(now - opts.eventRetentionMs) } });
-      const outbox = await models.outbox.deleteMany({ status: { $in: ['sent', 'superseded'] }, createdAt: { $lt: new Date(now - (opts.outboxRetentionMs ?? 30 * 86_400_000)) } });
-      const runs = await models.jobRuns.deleteMany({ startedAt: { $lt: new Date(now - (opts.runRetentionMs ?? 180 * 86_400_000)) } });
-      const locks = await models.locks.deleteMany({ until: { $lt: new Date(now - 3_600_000) } });
+      const { housekeeping, jobRuns, reminderLedger } = deps;
+      const events = await housekeeping.pruneEvents(new Date(now - opts.eventRetentionMs));
+      const outbox = await housekeeping.pruneOutbox(new Date(now - (opts.outboxRetentionMs ?? 30 * 86_400_000)));
+      const runs = await jobRuns.prune(new Date(now - (opts.runRetentionMs ?? 180 * 86_400_000)));
+      const locks = await housekeeping.pruneLocks(new Date(now - 3_600_000));
       // previews nobody confirmed: a confirmed one stays, it records which order made which tasks
-      const previews = await models.previews.deleteMany({ state: { $in: ['pending', 'cancelled'] }, createdAt: { $lt: new Date(now - 30 * 86_400_000) } });
+      const previews = await housekeeping.prunePreviews(new Date(now - 30 * 86_400_000));
       // daily reminder claims only matter on their day (keys name it); per-deadline ones (leader reports) stay
-      const claims = await pruneDailyClaims(models, new Date(now - 14 * 86_400_000));
-      await models.reminderRuns.deleteMany({ state: { $ne: 'started' }, startedAt: { $lt: new Date(now - 90 * 86_400_000) } });
-      return { events: events.deletedCount, outbox: outbox.deletedCount, runs: runs.deletedCount, locks: locks.deletedCount, previews: previews.deletedCount, claims };
+      const claims = await reminderLedger.pruneDailyClaims(new Date(now - 14 * 86_400_000));
+      await reminderLedger.pruneRuns(new Date(now - 90 * 86_400_000));
+      return { events, outbox, runs, locks, previews, claims };
     },
   };
 }

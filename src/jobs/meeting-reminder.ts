@@ -1,8 +1,8 @@
 import { messageKey } from '../app/keys';
-import type { EscalationDoc } from '../adapters/mongo/models/escalations';
-import type { OutboxItem } from '../app/outbox-item';
 import type { EscalationService } from '../app/leaders/escalation-service';
 import { groupTargets, personTarget } from '../app/notify';
+import type { OutboxItem } from '../app/outbox-item';
+import type { Escalation } from '../app/ports/escalations';
 import { noticeCard } from '../cards';
 import { isFirstWorkdayFrom } from '../domain/summary';
 import { workdayWhen, type JobDef } from './runner';
@@ -29,12 +29,12 @@ export function meetingReminderJob(escalations: EscalationService, relay: () => 
       await relay();
       const org = await deps.orgs.get();
       const month = today.slice(0, 7);
-      const byLeader = new Map<string, EscalationDoc[]>();
+      const byLeader = new Map<string, Escalation[]>();
       for (const e of await escalations.agenda()) byLeader.set(e.leader, [...(byLeader.get(e.leader) ?? []), e]);
       const items: OutboxItem[] = [];
       let reminded = 0;
       for (const [leader, list] of byLeader) {
-        if (await deps.models.meetings.exists({ leader, month })) continue;
+        if (await deps.meetings.heldIn(leader, month)) continue;
         reminded++;
         const name = org.personName(leader);
         const shown = list.slice(0, 5).map((e) => `${e.code}「${e.title}」（${org.unitName(e.unit)}）`).join('\n');

@@ -1,6 +1,6 @@
 import { messageKey } from '../app/keys';
-import type { OutboxItem } from '../app/outbox-item';
 import { groupTargets, personTarget, type Target } from '../app/notify';
+import type { OutboxItem } from '../app/outbox-item';
 import type { Scope, SummaryService } from '../app/leaders/summary-service';
 import { checkCard, monthlySummaryCard } from '../cards';
 import { hasRole } from '../domain/org';

@@ -1,7 +1,7 @@
 import { messageKey } from '../app/keys';
-import type { OutboxItem } from '../app/outbox-item';
-import type { LetterDoc } from '../adapters/mongo/models/letters';
 import { groupTargets, personTarget, unitTargets, type Target } from '../app/notify';
+import type { OutboxItem } from '../app/outbox-item';
+import type { Letter } from '../app/ports/letters';
 import { leaderOverdueCard, letterCard, reminderDigestCard, type ReminderItem } from '../cards';
 import type { Light } from '../domain/lights';
 import type { Org } from '../domain/org';
@@ -110,12 +110,12 @@ export function groupCopies(c: MessageContext, owed: Owed[]): OutboxItem[] {
   return items;
 }
 
-export function letterNumber(l: Pick<LetterDoc, 'year' | 'number'>): string {
+export function letterNumber(l: Pick<Letter, 'year' | 'number'>): string {
   return `〔${l.year}〕第${l.number}号`;
 }
 
 /** A 督导提示函 in a direct message, as a formal card with 加急, to the unit's 负责人 (else its 联络员) and the group 组长. */
-export function letterItems(org: Org, letter: LetterDoc): OutboxItem[] {
+export function letterItems(org: Org, letter: Letter): OutboxItem[] {
   const card = letterCard({ number: letterNumber(letter), unitName: org.unitName(letter.unit), task: { code: letter.code, title: letter.title ?? '', deadline: letter.deadline }, overdueWorkdays: letter.overdueWorkdays, issuedOn: letter.issuedOn, groupName: org.group(letter.group)?.name ?? letter.group });
   const heads = unitTargets(org, letter.unit, '负责人');
   const seen = new Set<string>();
@@ -124,7 +124,7 @@ export function letterItems(org: Org, letter: LetterDoc): OutboxItem[] {
 }
 
 /** At 7 workdays overdue: a report to the group's linked city leader. */
-export function leaderItems(c: MessageContext, o: Owed, letter?: Pick<LetterDoc, 'year' | 'number'>): OutboxItem[] {
+export function leaderItems(c: MessageContext, o: Owed, letter?: Pick<Letter, 'year' | 'number'>): OutboxItem[] {
   const t = o.task;
   const g = c.org.group(t.group);
   const leader = g ? c.org.person(g.cityLeader) : undefined;

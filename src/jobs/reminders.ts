@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AppDeps } from '../app/deps';
-import { insertNew } from '../adapters/mongo/insert-new';
 import type { OutboxItem } from '../app/outbox-item';
-import { LETTER_SCHEMA_VERSION, type LetterDoc } from '../adapters/mongo/models/letters';
-import type { ReminderClaimDoc } from '../adapters/mongo/models/reminder-claims';
-import { REMINDER_RUN_SCHEMA_VERSION, type ReminderRunDoc } from '../adapters/mongo/models/reminder-runs';
+import type { Letter } from '../app/ports/letters';
+import type { ReminderClaim, ReminderRun } from '../app/ports/reminder-ledger';
+import type { ScanPlan } from '../app/ports/task-scan';
 import { lightOf } from '../domain/lights';
 import type { WorkCalendar } from '../domain/calendar';
 import { DEFAULT_LADDER, ONCE_KINDS, reminderWindow, remindersDue, type LadderSettings } from '../domain/reminders';
@@ -69,7 +68,7 @@ function checkOptions(o: RemindersOptions): Required<RemindersOptions> {
  * the database (measured on 100,000 tasks: 30 s instead of 46 s for the $or it cannot push down), where
  * its SQLite backend would read the whole collection twice.
  */
-export type ScanPlan = 'one' | 'split';
+export type { ScanPlan };
 
 export function reminderQueries(today: LocalDate, cal: WorkCalendar, tz: string, plan: ScanPlan = 'one'): Record<string, unknown>[] {
   const w = reminderWindow(today, cal);
@@ -79,20 +78,9 @@ export function reminderQueries(today: LocalDate, cal: WorkCalendar, tz: string,
   return [{ $or: [{ state: { $in: ['dispatched', 'in_progress'] }, ...due }, { state: 'dispatched', ...unsigned }] }];
 }
 
-/**
- * FerretDB answers `explain` with `filterPushdown`: false on SQLite (every document is read whatever the
- * filter), true on PostgreSQL for equalities. MongoDB has no such field and uses the indexes either way.
- */
-const plans = new WeakMap<object, Promise<ScanPlan>>();
-export function scanPlanOf(deps: Pick<AppDeps, 'models'>): Promise<ScanPlan> {
-  const conn = deps.models.tasks.db;
-  let p = plans.get(conn);
-  if (!p) {
-    const explain = conn.db ? conn.db.command({ explain: { find: deps.models.tasks.collection.collectionName, filter: { state: 'in_progress' } }, verbosity: 'queryPlanner' }) : Promise.reject(new Error('not connected'));
-    p = explain.then((e) => (e.filterPushdown === false ? 'one' : 'split') as ScanPlan).catch(() => 'one' as ScanPlan);
-    plans.set(conn, p);
-  }
-  return p;
+/** How the database filters tasks (TaskScan.plan: asked once per connection). */
+export function scanPlanOf(deps: Pick<AppDeps, 'taskScan'>): Promise<ScanPlan> {
+  return deps.taskScan.plan();
 }
 
 export function remindersJob(options: RemindersOptions = {}): JobDef {
@@ -119,27 +107,27 @@ interface RunStart {
 
 async function startRun(ctx: JobContext, opts: Required<RemindersOptions>): Promise<RunStart> {
   const { deps, today, at } = ctx;
-  const { models, locks } = deps;
+  const { reminderLedger: ledger, locks } = deps;
   const runId = `${today}:${randomBytes(4).toString('hex')}`;
-  const runDoc: ReminderRunDoc = { _id: runId, day: today, at, startedAt: machineDate(), state: 'started', owner: locks.owner, schemaVersion: REMINDER_RUN_SCHEMA_VERSION };
-  await models.reminderRuns.collection.insertOne(runDoc as never);
-  const unfinished = await models.reminderRuns.find({ state: 'started', _id: { $ne: runId } }, { _id: 1, day: 1, startedAt: 1 }).lean<Pick<ReminderRunDoc, '_id' | 'day' | 'startedAt'>[]>();
+  const runDoc: ReminderRun = { _id: runId, day: today, at, startedAt: machineDate(), state: 'started', owner: locks.owner };
+  await ledger.startRun(runDoc);
+  const unfinished = await ledger.unfinished(runId);
   // Under the runner this run holds the job's lease, which a run of it keeps only by renewing it: every
   // other run still `started` died (or lost the lease and stops before queueing more), and its claims
   // are this run's to send — so a killed instance's run is finished about a lease later.
   const stopped = unfinished.filter((r) => ctx.lease || r.startedAt.getTime() < machineNow() - opts.leaseMs).map((r) => r._id);
   const inherited = new Map<string, string>();
-  if (stopped.length) for (const c of await models.reminderClaims.find({ run: { $in: stopped } }, { _id: 1, run: 1 }).lean<Pick<ReminderClaimDoc, '_id' | 'run'>[]>()) inherited.set(c._id, c.run);
+  if (stopped.length) for (const c of await ledger.claimsOfRuns(stopped)) inherited.set(c._id, c.run);
   const plan = opts.scan === 'auto' ? await scanPlanOf(deps) : opts.scan;
   // a day some run left unfinished is not gone through: what it claimed may still be owed
-  let since = (await models.reminderRuns.findOne({ state: 'done', day: { $lte: today } }, { day: 1 }).sort({ day: -1 }).lean<{ day: string }>())?.day;
+  let since = await ledger.lastDoneDay(today);
   for (const u of unfinished) if (since !== undefined && u.day <= since) since = addDays(u.day, -1);
   // Run again the same day, today's claims are all taken. FerretDB on PostgreSQL refuses a taken claim
   // slowly (one document at a time: 37 s for 41,000) but reads them by day quickly, so there they are
   // read first; on SQLite refusals are quick and a read costs a scan of every claim.
   const taken = new Set<string>();
-  if (plan === 'split' && (await models.reminderRuns.exists({ state: 'done', day: today }))) {
-    for (const c of await models.reminderClaims.find({ day: today, once: false }, { _id: 1 }).lean<{ _id: string }[]>()) taken.add(c._id);
+  if (plan === 'split' && (await ledger.doneOn(today))) {
+    for (const id of await ledger.dailyClaimsOf(today)) taken.add(id);
   }
   return { runId, plan, since, stopped, inherited, taken };
 }
@@ -147,7 +135,7 @@ async function startRun(ctx: JobContext, opts: Required<RemindersOptions>): Prom
 /** Streams the tasks, works out what each is owed today and claims it: what this run (or a stopped one) now owes. */
 async function claimOwed(ctx: JobContext, opts: Required<RemindersOptions>, r: RunStart, ms: Record<string, number>): Promise<{ owed: Owed[]; tasks: number; skipped: number; orders: Set<string> }> {
   const { deps, today } = ctx;
-  const { models, settings, cal, log } = deps;
+  const { reminderLedger, taskScan, settings, cal, log } = deps;
   const owed: Owed[] = [];
   // Daily claims are new on a day's first run; per-deadline ones (letter, leader) are mostly taken on
   // earlier days. Kept apart so each insert is all-new or all-taken: FerretDB inserts a batch that mixes
@@ -161,8 +149,8 @@ async function claimOwed(ctx: JobContext, opts: Required<RemindersOptions>, r: R
     const t0 = performance.now();
     const list = pending[which].filter((p) => !r.taken.has(p.due.key) || r.inherited.has(p.due.key));
     pending[which] = [];
-    const claims: ReminderClaimDoc[] = list.map(({ due, task }) => ({ _id: due.key, kind: due.kind, code: task.code, unit: task.leadUnit, group: task.group, day: today, once: which === 'once', run: r.runId, createdAt: machineDate() }));
-    const fresh = await insertNew(models.reminderClaims, claims);
+    const claims: ReminderClaim[] = list.map(({ due, task }) => ({ _id: due.key, kind: due.kind, code: task.code, unit: task.leadUnit, group: task.group, day: today, once: which === 'once', run: r.runId, createdAt: machineDate() }));
+    const fresh = await reminderLedger.claim(claims);
     for (const p of list) {
       const run = fresh.has(p.due.key) ? r.runId : r.inherited.get(p.due.key);
       if (run) owed.push({ ...p, run });
@@ -171,8 +159,7 @@ async function claimOwed(ctx: JobContext, opts: Required<RemindersOptions>, r: R
   };
   const t0 = performance.now();
   for (const query of reminderQueries(today, cal, settings.tz, r.plan)) {
-    for await (const raw of models.tasks.collection.find(query, { projection: TASK_FIELDS, batchSize: opts.batch })) {
-      const task = raw as unknown as Brief;
+    for await (const task of taskScan.scan<Brief>(query, TASK_FIELDS, opts.batch)) {
       if (task.dispatchedAt > ctx.at) continue; // a slot caught up late leaves out what was dispatched after its moment
       tasks++;
       if (task.order) orders.add(task.order);
@@ -198,7 +185,7 @@ const took = (t0: number) => Math.round(performance.now() - t0);
 
 async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): Promise<Record<string, unknown>> {
   const { deps, today, at } = ctx;
-  const { models, settings, cal, outbox, log } = deps;
+  const { letters: store, reminderLedger, settings, cal, outbox, log } = deps;
   const org = await deps.orgs.get();
   const r = await startRun(ctx, opts);
   // where the time goes, in the result (machine time; FerretDB makes these worth watching)
@@ -209,10 +196,10 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
   const letterOwed = owed.filter((o) => o.due.kind === 'letter');
   ctx.lease?.check();
   const issued = letterOwed.length ? await issueLetters(deps, r.runId, today, letterOwed) : [];
-  const stoppedLetters = r.stopped.length ? await models.letters.find({ run: { $in: r.stopped } }).lean<LetterDoc[]>() : [];
+  const stoppedLetters = r.stopped.length ? await store.ofRuns(r.stopped) : [];
   const leaderOwed = owed.filter((o) => o.due.kind === 'leader');
-  const lettersOf = new Map<string, LetterDoc>();
-  if (leaderOwed.length) for (const l of await models.letters.find({ code: { $in: leaderOwed.map((o) => o.task.code) } }).lean<LetterDoc[]>()) lettersOf.set(`${l.code}|${l.deadline}`, l);
+  const lettersOf = new Map<string, Letter>();
+  if (leaderOwed.length) for (const l of await store.ofTasks(leaderOwed.map((o) => o.task.code))) lettersOf.set(`${l.code}|${l.deadline}`, l);
   ms.letters = took(t0);
 
   t0 = performance.now();
@@ -254,8 +241,8 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
   await recordSteps(deps, [...owed.filter((o) => o.due.kind !== 'letter').map((o) => reminderStep({ _id: o.due.key, kind: o.due.kind, code: o.task.code, unit: o.task.leadUnit, group: o.task.group, day: today }, at)), ...letters.map(letterStep)]);
   // nobody to send to: a unit with no chat and no official with an open_id, a leader without one
   if (undeliverable.length) log.warn({ claims: undeliverable.slice(0, 20), count: undeliverable.length }, 'reminders: owed but nobody to send them to');
-  await models.reminderRuns.updateOne({ _id: r.runId }, { $set: { state: 'done', endedAt: machineDate() } });
-  if (r.stopped.length) await models.reminderRuns.updateMany({ _id: { $in: r.stopped } }, { $set: { state: 'recovered', recoveredBy: r.runId } });
+  await reminderLedger.finishRun(r.runId, machineDate());
+  if (r.stopped.length) await reminderLedger.recovered(r.stopped, r.runId);
 
   const count = (k: string) => owed.filter((o) => o.due.kind === k).length;
   const lines = sentLines(org, sends);
@@ -267,44 +254,25 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
  * index as well) and without gaps (an ordered insert stops at the first failure, leaving no hole).
  * Tasks that already have a letter for their deadline get none.
  */
-async function issueLetters(deps: AppDeps, runId: string, today: LocalDate, owed: Owed[]): Promise<LetterDoc[]> {
-  const { models, locks } = deps;
+async function issueLetters(deps: AppDeps, runId: string, today: LocalDate, owed: Owed[]): Promise<Letter[]> {
+  const { letters: store, locks } = deps;
   const year = Number(today.slice(0, 4));
   const ordered = [...owed].sort((a, b) => a.task.deadline.localeCompare(b.task.deadline) || a.task.code.localeCompare(b.task.code));
   return locks.withLock(
     `seq:letter:${year}`,
     async () => {
-      const have = new Set((await models.letters.find({ code: { $in: ordered.map((o) => o.task.code) } }, { code: 1, deadline: 1 }).lean<Pick<LetterDoc, 'code' | 'deadline'>[]>()).map((l) => `${l.code}|${l.deadline}`));
-      const last = await models.letters.findOne({ year }, { number: 1 }).sort({ number: -1 }).lean<{ number: number }>();
-      let number = last?.number ?? 0;
-      const docs: LetterDoc[] = [];
+      const have = new Set((await store.deadlinesOf(ordered.map((o) => o.task.code))).map((l) => `${l.code}|${l.deadline}`));
+      let number = await store.lastNumber(year);
+      const docs: Letter[] = [];
       for (const { task: t, due } of ordered) {
         if (have.has(`${t.code}|${t.deadline}`)) continue;
         number++;
-        docs.push({ _id: `${year}-${number}`, year, number, code: t.code, title: t.title, deadline: t.deadline, unit: t.leadUnit, group: t.group, issuedOn: today, overdueWorkdays: due.overdueWorkdays, run: runId, createdAt: machineDate(), schemaVersion: LETTER_SCHEMA_VERSION });
+        docs.push({ _id: `${year}-${number}`, year, number, code: t.code, title: t.title, deadline: t.deadline, unit: t.leadUnit, group: t.group, issuedOn: today, overdueWorkdays: due.overdueWorkdays, run: runId, createdAt: machineDate() });
       }
-      // in ordered chunks: a failure stops there, so the numbers issued stay without a gap
-      for (let i = 0; i < docs.length; i += 1000) await models.letters.collection.insertMany(docs.slice(i, i + 1000) as never[], { ordered: true });
+      // in order: a failure stops there, so the numbers issued stay without a gap
+      await store.addInOrder(docs);
       return docs;
     },
     { ttlMs: 5 * 60_000, waitMs: 60_000 },
   );
-}
-
-/**
- * Removes daily claims made before `before` (their day is past: no key will name it again); the
- * per-deadline ones stay. Day by day, and unit by unit when a day is too large: FerretDB's SQLite
- * backend fails a delete of more than about 32,000 documents ("too many SQL variables").
- */
-export async function pruneDailyClaims(models: AppDeps['models'], before: Date): Promise<number> {
-  const old = { once: false, createdAt: { $lt: before } };
-  let deleted = 0;
-  for (const day of (await models.reminderClaims.distinct('day', old)) as string[]) {
-    try {
-      deleted += (await models.reminderClaims.deleteMany({ ...old, day })).deletedCount;
-    } catch {
-      for (const unit of (await models.reminderClaims.distinct('unit', { ...old, day })) as string[]) deleted += (await models.reminderClaims.deleteMany({ ...old, day, unit })).deletedCount;
-    }
-  }
-  return deleted;
 }

@@ -1,5 +1,5 @@
 import type { OutboxItem } from '../app/outbox-item';
-import type { JobRunDoc } from '../adapters/mongo/models/job-runs';
+import type { JobRun } from '../app/ports/job-runs';
 import type { Org as OrgModel } from '../domain/org';
 
 /**
@@ -33,12 +33,12 @@ export function sentLines(org: Org, items: OutboxItem[]): string[] {
 const STATUS: Record<string, string> = { ok: '完成', skipped: '未运行', error: '出错', running: '仍在运行' };
 
 /** The run as a few lines of text: a head line (job, moment, outcome), then `runDetails`. */
-export function runInWords(run: Pick<JobRunDoc, 'name' | 'status' | 'result' | 'error'>, when: string): string {
+export function runInWords(run: Pick<JobRun, 'name' | 'status' | 'result' | 'error'>, when: string): string {
   return [`${run.name} @ ${when}：${STATUS[run.status] ?? run.status}`, runDetails(run)].filter(Boolean).join('\n');
 }
 
 /** Why it did not run, the error, or its counts and who was sent what. */
-export function runDetails(run: Pick<JobRunDoc, 'status' | 'result' | 'error'>): string {
+export function runDetails(run: Pick<JobRun, 'status' | 'result' | 'error'>): string {
   const r = (run.result ?? {}) as Record<string, unknown>;
   if (run.status === 'skipped') return `原因：${String(r.reason ?? '')}`;
   if (run.status === 'error') return `错误：${run.error ?? ''}`;

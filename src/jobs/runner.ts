@@ -1,9 +1,8 @@
 import { CronExpressionParser } from 'cron-parser';
 import cron, { type ScheduledTask } from 'node-cron';
-import { AUDIT_SCHEMA_VERSION, type AuditDoc } from '../adapters/mongo/models/audits';
-import { JOB_RUN_SCHEMA_VERSION, type JobRunDoc } from '../adapters/mongo/models/job-runs';
 import type { AppDeps } from '../app/deps';
 import { JOB_LEASE_MS, LeaseLost, type JobContext, type JobDef, type JobLease } from '../app/job';
+import type { JobRun } from '../app/ports/job-runs';
 import { DEFAULT_SCHEDULES } from '../config';
 import { localDate, localParts } from '../domain/time';
 import { machineDate, machineNow } from '../clock';
@@ -19,7 +18,7 @@ import { machineDate, machineNow } from '../clock';
 export type { JobContext, JobDef, JobLease };
 export { JOB_LEASE_MS, LeaseLost };
 
-export type Trigger = JobRunDoc['trigger'];
+export type Trigger = JobRun['trigger'];
 
 export class UnknownJob extends Error {}
 
@@ -81,10 +80,10 @@ export class JobRunner {
    * (any moment, future included: an admin's tool) is first written to the audit log with `by`, who
    * asked (`admin-api 10.0.0.7`, `cli alice`, `sandbox`).
    */
-  async run(name: string, at: Date, opts: { trigger?: Trigger; force?: boolean; supersededBy?: Date; by?: string } = {}): Promise<JobRunDoc> {
+  async run(name: string, at: Date, opts: { trigger?: Trigger; force?: boolean; supersededBy?: Date; by?: string } = {}): Promise<JobRun> {
     const job = this.get(name);
     const trigger = opts.trigger ?? 'manual';
-    const { models, locks, settings, log } = this.deps;
+    const { jobRuns, locks, settings, log } = this.deps;
     const id = trigger === 'manual' ? `${name}@${at.toISOString()}#${machineNow().toString(36)}` : `${name}@${at.toISOString()}`;
     if (trigger === 'manual') await this.auditManual(id, name, at, Boolean(opts.force), opts.by);
     const lockKey = `job:${name}`;
@@ -93,15 +92,14 @@ export class JobRunner {
     }
     const lease = this.hold(lockKey, name);
     const p = (async () => {
-      const existing = await models.jobRuns.findById(id).lean<JobRunDoc>();
+      const existing = await jobRuns.get(id);
       if (existing && existing.status !== 'running') return existing; // this slot ran already
       const ctx = { ...this.context(name, at, Boolean(opts.force)), lease: lease.lease };
-      const doc: JobRunDoc = { _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: machineDate(), status: 'running', schemaVersion: JOB_RUN_SCHEMA_VERSION };
-      if (existing) await models.jobRuns.updateOne({ _id: id }, { $set: doc }); // abandoned by a crashed instance
-      else await models.jobRuns.collection.insertOne(doc as never);
+      // over a run abandoned by a crashed instance, if any
+      const doc = await jobRuns.start({ _id: id, name, slot: at, trigger, owner: locks.owner, startedAt: machineDate(), status: 'running' }, Boolean(existing));
       const superseded = opts.supersededBy && `已被 ${localMoment(opts.supersededBy, settings.tz)} 的运行取代：补跑只发最新一次`;
       const skip = opts.force ? null : (job.when?.(ctx) ?? superseded ?? null);
-      let done: Partial<JobRunDoc>;
+      let done: Partial<JobRun>;
       if (skip) done = { status: 'skipped', result: { reason: skip } };
       else {
         try {
@@ -114,10 +112,14 @@ export class JobRunner {
       done.endedAt = machineDate();
       this.deps.metrics?.jobRun(name, done.status ?? 'unknown', (done.endedAt.getTime() - doc.startedAt.getTime()) / 1000);
       // the record is the lease holder's: once lost, the instance that took over writes it
-      if (lease.lease.signal.aborted) return { ...doc, status: 'error', error: (lease.lease.signal.reason as Error).message, endedAt: done.endedAt } as JobRunDoc;
-      await models.jobRuns.updateOne({ _id: id }, { $set: done });
+      if (lease.lease.signal.aborted) {
+        const lost: JobRun = { ...doc, status: 'error', error: (lease.lease.signal.reason as Error).message, endedAt: done.endedAt };
+        return lost;
+      }
+      await jobRuns.finish(id, done);
       log.info({ job: name, at: at.toISOString(), trigger, status: done.status }, 'job run');
-      return { ...doc, ...done } as JobRunDoc;
+      const run: JobRun = { ...doc, ...done };
+      return run;
     })();
     this.running.add(p);
     try {
@@ -192,8 +194,7 @@ export class JobRunner {
 
   private async auditManual(runId: string, name: string, at: Date, force: boolean, by = 'unknown'): Promise<void> {
     const note = `${force ? 'forced ' : ''}run for ${at.toISOString()}`;
-    const entry: AuditDoc = { entity: `job:${name}`, at: this.deps.clock.now(), by, action: 'run', note, after: { runId, at, force }, schemaVersion: AUDIT_SCHEMA_VERSION };
-    await this.deps.models.audits.collection.insertOne(entry as never);
+    await this.deps.audit.append({ entity: `job:${name}`, at: this.deps.clock.now(), by, action: 'run', note, after: { runId, at, force } });
   }
 
   /** Whether JOB_SCHEDULES replaced the job's default schedule (config.ts DEFAULT_SCHEDULES). */
@@ -236,24 +237,24 @@ export class JobRunner {
   }
 
   private async planJob(job: JobDef, now: Date): Promise<PlannedSlot[]> {
-    const { models } = this.deps;
+    const { jobRuns } = this.deps;
     const slots = this.slots(job.name, new Date(now.getTime() - this.catchUpHours * 3_600_000), now);
     if (!slots.length) return [];
     const ids = slots.map((s) => `${job.name}@${s.toISOString()}`);
     // one read by _id per slot (a few in the window): FerretDB on SQLite filters nothing else in the database.
     // The newest recorded slot still `running` is due again: either its run is alive and holds the job's
     // lease (run() then skips it, unrecorded) or its instance died and it is taken over once the lease runs out.
-    const found = await Promise.all(ids.map((id) => models.jobRuns.findById(id, { status: 1 }).lean<Pick<JobRunDoc, 'status'>>()));
+    const found = await jobRuns.statuses(ids);
     const newest = found.findLastIndex((r) => r !== null);
-    let due = slots.slice(newest >= 0 && found[newest]!.status === 'running' ? newest : newest + 1);
-    if (newest < 0 && due.length > 1 && !(await models.jobRuns.exists({ name: job.name, trigger: { $ne: 'manual' } }))) due = due.slice(-1);
+    let due = slots.slice(newest >= 0 && found[newest] === 'running' ? newest : newest + 1);
+    if (newest < 0 && due.length > 1 && !(await jobRuns.everScheduled(job.name))) due = due.slice(-1);
     if (!due.length) return [];
     const reasons = due.map((slot) => job.when?.(this.context(job.name, slot, false)) ?? null);
     const planned = due.map((slot, i): PlannedSlot => (reasons[i] ? { job: job.name, slot, action: 'skip', reason: reasons[i] } : { job: job.name, slot, action: 'run' }));
     if (job.catchUp === 'each') return planned;
     const acting = due.filter((_, i) => !reasons[i]);
-    const done = await models.jobRuns.findOne({ name: job.name, status: 'ok', slot: { $gt: due[0], $lte: now } }, { slot: 1 }).sort({ slot: -1 }).lean<{ slot: Date }>();
-    const latest = [acting.at(-1), done?.slot].filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime()).at(-1);
+    const done = await jobRuns.lastOkSlot(job.name, due[0], now);
+    const latest = [acting.at(-1), done ?? undefined].filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime()).at(-1);
     return planned.map((p) => (latest && p.action === 'run' && p.slot < latest ? { ...p, action: 'superseded', supersededBy: latest } : p));
   }
 

@@ -1,6 +1,6 @@
 import { messageKey } from '../app/keys';
-import type { OutboxItem } from '../app/outbox-item';
 import { groupTargets } from '../app/notify';
+import type { OutboxItem } from '../app/outbox-item';
 import { weeklyDigestCard, type WeeklyUnit } from '../cards';
 import { lightOf, type Light } from '../domain/lights';
 import type { WorkCalendar } from '../domain/calendar';
@@ -42,15 +42,14 @@ export function weeklyDigestJob(): JobDef {
     description: '每周第一个工作日向各督导组群推送在办事项（按单位、红黄绿灯）',
     when: firstWorkdayOnly,
     async run({ deps, at, today }) {
-      const { models, settings, cal, outbox, log } = deps;
+      const { taskScan, settings, cal, outbox, log } = deps;
       const org = await deps.orgs.get();
       const weekOf = addDays(today, 1 - isoWeekday(today));
       const coordination = org.groups.filter((g) => g.kind === 'coordination').map((g) => g.code);
       const byGroup = new Map(org.groups.map((g) => [g.code, new Map<string, WeeklyUnit>()]));
       let tasks = 0;
       let skipped = 0;
-      for await (const raw of models.tasks.collection.find({ state: { $in: [...OPEN_STATES] } }, { projection: FIELDS, batchSize: 1000 })) {
-        const t = raw as unknown as Brief;
+      for await (const t of taskScan.scan<Brief>({ state: { $in: [...OPEN_STATES] } }, FIELDS, 1000)) {
         if (t.dispatchedAt > at) continue; // a slot caught up late leaves out what was dispatched after its moment
         let light: Light;
         try {

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { mongoLeadersPorts } from '../../src/adapters/mongo/leaders-ports';
 import { Locks } from '../../src/adapters/mongo/lock';
 import type { EscalationDoc } from '../../src/adapters/mongo/models/escalations';
 import type { OutboxRow } from '../../src/app/outbox-item';
@@ -47,15 +48,17 @@ beforeAll(async () => {
   db = await openTestDb('leaders_summary');
   const locks = new Locks(db.models.locks);
   const outbox = new OutboxStore(db.models);
+  const core = mongoCorePorts(db.models, { locks, outbox, orgs: { get: async () => org, invalidate: () => undefined } });
   deps = {
     settings: { tz: 'Asia/Shanghai', lights: { yellowWorkdays: 3, lagPoints: 30 }, categories: ['其他'], meetingSource: '调度会' },
     models: db.models,
-    ...mongoCorePorts(db.models, { locks, outbox, orgs: { get: async () => org, invalidate: () => undefined } }),
+    ...core,
     clock,
     cal: monFri,
     log: pino({ level: 'silent' }),
     files: new FileMakers(),
     botOpenId: () => undefined,
+    ...mongoLeadersPorts(db.models, { locks, relay: { put: (items) => outbox.put(items), expand: (items) => core.tasks.expand(items) }, clock }),
   };
   summary = new SummaryService(deps, new EscalationService(deps));
   const ret = { seq: 2, at: at('2026-11-12'), by: 'P1', action: 'return', note: '材料不全' };

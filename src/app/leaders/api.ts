@@ -1,9 +1,6 @@
 import { limitMessage, overLimit } from '../../limits';
 import type Router from '@koa/router';
 import { z } from 'zod';
-import { messageKey } from '../keys';
-import { APPEAL_STATES } from '../../adapters/mongo/models/appeals';
-import { ESCALATION_STATES } from '../../adapters/mongo/models/escalations';
 import { hasRole, type Person } from '../../domain/org';
 import { formulaText, scoreTerms } from '../../domain/ranking';
 import { parsePeriod } from '../../domain/summary';
@@ -11,6 +8,10 @@ import { localDate } from '../../domain/time';
 import { ApiError } from '../../http/middleware';
 import { doc } from '../../http/openapi';
 import type { AppDeps } from '../deps';
+import { messageKey } from '../keys';
+import { APPEAL_STATES, type AppealFilter } from '../ports/appeals';
+import { ESCALATION_STATES, type EscalationFilter } from '../ports/escalations';
+import type { MeetingFilter } from '../ports/meetings';
 import { sendTable } from '../table-export';
 import { evaluationSheets } from './evaluation-sheet';
 import type { AppealService } from './appeals';
@@ -114,7 +115,7 @@ export function leadersApi(router: Router, s: Services): void {
 
   router.get('/escalations', doc({ summary: 'Escalations (申请提级协调) and their decisions', query: escalationsQuery }), async (ctx) => {
     const q = ctx.state.query as z.infer<typeof escalationsQuery>;
-    const filter: Record<string, unknown> = {};
+    const filter: EscalationFilter = {};
     if (q.state) filter.state = q.state;
     if (q.leader) filter.leader = q.leader;
     if (q.group) filter.group = q.group;
@@ -124,7 +125,7 @@ export function leadersApi(router: Router, s: Services): void {
 
   router.get('/meetings', doc({ summary: 'Recorded 调度会 minutes', query: meetingsQuery }), async (ctx) => {
     const q = ctx.state.query as z.infer<typeof meetingsQuery>;
-    const filter: Record<string, unknown> = {};
+    const filter: MeetingFilter = {};
     if (q.leader) filter.leader = q.leader;
     if (q.month) filter.month = q.month;
     ctx.body = await s.meetings.list(filter, q.limit, q.offset);
@@ -195,7 +196,7 @@ export function leadersApi(router: Router, s: Services): void {
 
   router.get('/appeals', doc({ summary: 'Appeals (申诉) against ranking items', query: appealsQuery }), async (ctx) => {
     const q = ctx.state.query as z.infer<typeof appealsQuery>;
-    const filter: Record<string, unknown> = {};
+    const filter: AppealFilter = {};
     if (q.state) filter.state = q.state;
     if (q.code) filter.code = q.code.toUpperCase();
     ctx.body = await s.appeals.list(filter, q.limit, q.offset);

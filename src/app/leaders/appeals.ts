@@ -1,8 +1,4 @@
 import { limitMessage, overLimit } from '../../limits';
-import { messageKey } from '../keys';
-import type { AppealDoc } from '../../adapters/mongo/models/appeals';
-import type { OutboxItem } from '../outbox-item';
-import type { LetterDoc } from '../../adapters/mongo/models/letters';
 import { cardValue } from '../../cards/actions';
 import { cut, momentText, summaryText } from '../../cards/common';
 import { renderCard, type Card } from '../../cards/template';
@@ -10,8 +6,12 @@ import { hasRole, officialUnits, supervisedGroups, type Org, type Person } from 
 import { isOpen } from '../../domain/task';
 import { localDate } from '../../domain/time';
 import type { AppDeps } from '../deps';
+import { messageKey } from '../keys';
 import { groupTargets, liveCardItem, personTarget, textItem, unitTargets, type Target } from '../notify';
-import { OwedDocs } from './owed-docs';
+import type { OutboxItem } from '../outbox-item';
+import type { Appeal, AppealFilter } from '../ports/appeals';
+import type { Page } from '../ports/owed-docs';
+import { refreshItem } from './refresh';
 import { appealFooter, appealItems, appealItemsText, splitAppealItem } from '../../domain/appeal';
 
 /**
@@ -20,18 +20,18 @@ import { appealFooter, appealItems, appealItemsText, splitAppealItem } from '../
  * group decides on a live card. Upheld, what was appealed leaves the ranking; rejected, nothing changes.
  * Filing and deciding are audited.
  */
-export type AppealOutcome = { ok: true; toast: string; doc: AppealDoc } | { ok: false; kind: 'forbidden' | 'invalid' | 'stale' | 'missing'; message: string; doc?: AppealDoc };
+export type AppealOutcome = { ok: true; toast: string; doc: Appeal } | { ok: false; kind: 'forbidden' | 'invalid' | 'stale' | 'missing'; message: string; doc?: Appeal };
 
 export const appealRef = (id: string) => `appeal:${id}`;
 
 export class AppealService {
-  readonly docs: OwedDocs<AppealDoc>;
+  constructor(private readonly deps: AppDeps) {}
 
-  constructor(private readonly deps: AppDeps) {
-    this.docs = new OwedDocs<AppealDoc>(deps, deps.models.appeals, 'appeal');
+  private get docs() {
+    return this.deps.appeals;
   }
 
-  card(a: AppealDoc, org: Org, title: string): Card {
+  card(a: Appeal, org: Org, title: string): Card {
     const tz = this.deps.settings.tz;
     const items = appealItemsText(a.items);
     const word = a.state === 'upheld' ? '申诉成立' : '维持原评';
@@ -81,15 +81,15 @@ export class AppealService {
     const today = localDate(clock.now(), settings.tz);
     const end = task.state === 'closed' && task.closedAt ? localDate(task.closedAt, settings.tz) : isOpen(task) ? today : task.deadline;
     const overdueWorkdays = end > task.deadline ? cal.workdaysBetween(task.deadline, end) : 0;
-    const letters = (await this.deps.models.letters.find({ code: task.code }, { _id: 1, year: 1, number: 1 }).lean<Pick<LetterDoc, '_id' | 'year' | 'number'>[]>()).map((l) => ({ id: l._id, year: l.year, number: l.number }));
+    const letters = (await this.deps.letters.numbersOf(task.code)).map((l) => ({ id: l._id, year: l.year, number: l.number }));
     const chosen = appealItems(task.code, { overdueWorkdays, returns: task.returns, letters }, choice);
     if (!chosen.ok) return { ok: false, kind: 'invalid', message: chosen.message };
     const items = chosen.items;
     return this.deps.locks.withLock(`appeal:file:${task.code}`, async () => {
-      const mine = await this.deps.models.appeals.find({ code: task.code }, { state: 1 }).lean<Pick<AppealDoc, 'state'>[]>();
-      if (mine.some((a) => a.state === 'pending')) return { ok: false, kind: 'invalid', message: `${task.code} 已有一项申诉等待裁定，请勿重复申诉。` };
+      const mine = await this.docs.statesOf(task.code);
+      if (mine.includes('pending')) return { ok: false, kind: 'invalid', message: `${task.code} 已有一项申诉等待裁定，请勿重复申诉。` };
       const id = `AP-${task.code}-${mine.length + 1}`;
-      const doc: AppealDoc = { _id: id, code: task.code, unit: task.leadUnit, group: task.group, reason: why, items, state: 'pending', by: p.code, at: clock.now(), rev: 1 };
+      const doc: Appeal = { _id: id, code: task.code, unit: task.leadUnit, group: task.group, reason: why, items, state: 'pending', by: p.code, at: clock.now(), rev: 1 };
       const owed = this.deciders(org).map((to) => liveCardItem(messageKey('appeal', id, to.id), to, 'appeal', appealRef(id), 'group'));
       await this.docs.create(doc, owed, { action: 'file', by: p.code, note: why, after: { state: 'pending', items: doc.items } });
       return { ok: true, toast: `已提交申诉 ${id}（${appealItemsText(items)}），由综合协调组裁定，结果会通知本单位。`, doc };
@@ -110,17 +110,16 @@ export class AppealService {
       const text = opinion.trim();
       if (decision === 'rejected' && !text) return { result: { ok: false, kind: 'invalid', message: '维持原评请写明理由（opinion）。', doc: a } };
       if (overLimit('noteChars', text.length)) return { result: { ok: false, kind: 'invalid', message: `${limitMessage('noteChars', text.length, '裁定意见')}，请精简后重新提交。`, doc: a } };
-      const doc: AppealDoc = { ...a, state: decision, decidedBy: p.code, decidedAt: this.deps.clock.now(), opinion: text || undefined };
+      const doc: Appeal = { ...a, state: decision, decidedBy: p.code, decidedAt: this.deps.clock.now(), opinion: text || undefined };
       const word = decision === 'upheld' ? `申诉成立，${appealItemsText(a.items)}不再计入排名扣分` : '维持原评，计分不变';
       const note = `${a.code} 的计分申诉（${a._id}）已裁定：${word}。${text ? `意见：${text}` : ''}`;
-      const owed: OutboxItem[] = [...unitTargets(org, a.unit).map((to) => textItem(messageKey('appealdec', a._id, to.id), to, note)), this.docs.refresh(id, a.rev + 1, 'appeal')];
+      const owed: OutboxItem[] = [...unitTargets(org, a.unit).map((to) => textItem(messageKey('appealdec', a._id, to.id), to, note)), refreshItem('appeal', id, a.rev + 1)];
       return { doc, owed, audit: { action: decision, by: p.code, note: text, before: { state: 'pending' }, after: { state: decision } }, result: { ok: true, toast: decision === 'upheld' ? '已裁定：申诉成立' : '已裁定：维持原评', doc: { ...doc, rev: a.rev + 1 } } };
     });
     return r ?? { ok: false, kind: 'missing', message: `找不到申诉 ${id}。` };
   }
 
-  async list(filter: Record<string, unknown>, limit: number, offset: number): Promise<{ items: AppealDoc[]; total: number }> {
-    const [items, total] = await Promise.all([this.deps.models.appeals.find(filter, { owed: 0, owedAt: 0 }).sort({ at: -1, _id: 1 }).skip(offset).limit(limit).lean<AppealDoc[]>(), this.deps.models.appeals.countDocuments(filter)]);
-    return { items, total };
+  list(filter: AppealFilter, limit: number, offset: number): Promise<Page<Appeal>> {
+    return this.docs.list(filter, limit, offset);
   }
 }

@@ -1,7 +1,3 @@
-import { insertNew } from '../../adapters/mongo/insert-new';
-import { messageKey } from '../keys';
-import { AUDIT_SCHEMA_VERSION } from '../../adapters/mongo/models/audits';
-import type { BulletinDoc } from '../../adapters/mongo/models/bulletins';
 import { bulletinCard, type Card } from '../../cards';
 import type { BulletinKind, BulletinTargets } from '../../domain/bulletin';
 import { lightOf } from '../../domain/lights';
@@ -9,7 +5,10 @@ import { hasRole, supervisedGroups, type Org, type Person } from '../../domain/o
 import { refusal } from '../../domain/permissions';
 import { localDate } from '../../domain/time';
 import type { AppDeps } from '../deps';
+import { messageKey } from '../keys';
 import { groupTargets, unitTargets, type Target } from '../notify';
+import type { Bulletin } from '../ports/bulletins';
+import type { Page } from '../ports/owed-docs';
 
 /**
  * 通报 (bulletins of praise or criticism): built from task codes and units, previewed to the sender or
@@ -23,7 +22,7 @@ export interface BulletinRequest {
   units: string[];
 }
 
-export type Built = { ok: true; card: Card; doc: Omit<BulletinDoc, '_id' | 'targets' | 'createdAt'> } | { ok: false; message: string };
+export type Built = { ok: true; card: Card; doc: Omit<Bulletin, '_id' | 'targets' | 'createdAt'> } | { ok: false; message: string };
 
 export class BulletinService {
   constructor(private readonly deps: AppDeps) {}
@@ -36,7 +35,7 @@ export class BulletinService {
     const org = await this.deps.orgs.get();
     const { settings, cal, clock } = this.deps;
     const now = clock.now();
-    const items: BulletinDoc['items'] = [];
+    const items: Bulletin['items'] = [];
     for (const code of r.tasks) {
       const t = await this.deps.tasks.get(code);
       if (!t) return { ok: false, message: `找不到督办单 ${code}，请核对编号。` };
@@ -68,17 +67,16 @@ export class BulletinService {
   }
 
   /** Stores the bulletin once under `id` and queues its card to every target; a repeat publishes nothing more. */
-  async publish(id: string, built: Extract<Built, { ok: true }>, targets: Target[]): Promise<{ doc: BulletinDoc; created: boolean }> {
-    const doc: BulletinDoc = { _id: id, ...built.doc, targets, createdAt: this.deps.clock.now() };
-    const created = (await insertNew(this.deps.models.bulletins, [doc])).size > 0;
-    const stored = created ? doc : (await this.deps.models.bulletins.findById(id).lean<BulletinDoc>())!;
-    if (created) await this.deps.models.audits.collection.insertOne({ entity: `bulletin:${id}`, at: doc.createdAt, by: doc.by, action: 'publish', note: doc.title, after: { kind: doc.kind, items: doc.items.length, targets: targets.length }, schemaVersion: AUDIT_SCHEMA_VERSION } as never);
+  async publish(id: string, built: Extract<Built, { ok: true }>, targets: Target[]): Promise<{ doc: Bulletin; created: boolean }> {
+    const doc: Bulletin = { _id: id, ...built.doc, targets, createdAt: this.deps.clock.now() };
+    const created = await this.deps.bulletins.addOnce(doc);
+    const stored = created ? doc : (await this.deps.bulletins.get(id))!;
+    if (created) await this.deps.audit.append({ entity: `bulletin:${id}`, at: doc.createdAt, by: doc.by, action: 'publish', note: doc.title, after: { kind: doc.kind, items: doc.items.length, targets: targets.length } });
     await this.deps.outbox.put(stored.targets.map((to) => ({ key: messageKey('bulletin', id, to.id), kind: 'send' as const, to, msgType: 'interactive' as const, content: built.card })));
     return { doc: stored, created };
   }
 
-  async list(limit: number, offset: number): Promise<{ items: BulletinDoc[]; total: number }> {
-    const [items, total] = await Promise.all([this.deps.models.bulletins.find().sort({ createdAt: -1 }).skip(offset).limit(limit).lean<BulletinDoc[]>(), this.deps.models.bulletins.countDocuments()]);
-    return { items, total };
+  list(limit: number, offset: number): Promise<Page<Bulletin>> {
+    return this.deps.bulletins.list(limit, offset);
   }
 }

@@ -1,45 +1,44 @@
 import { limitMessage, overLimit } from '../../limits';
-import { messageKey } from '../keys';
-import { AGENDA_STATES, type EscalationDoc } from '../../adapters/mongo/models/escalations';
-import type { OutboxItem } from '../outbox-item';
 import { escalationCard, type Card, type EscalationState } from '../../cards';
 import { hasRole, type Org, type Person } from '../../domain/org';
 import type { Task, TaskRequest } from '../../domain/task';
 import type { AppDeps } from '../deps';
+import { messageKey } from '../keys';
 import { groupTargets, liveCardItem, personTarget, textItem, unitTargets } from '../notify';
-import { OwedDocs } from './owed-docs';
+import type { OutboxItem } from '../outbox-item';
+import type { Escalation, EscalationFilter, EscalationRecordState } from '../ports/escalations';
+import type { Page } from '../ports/owed-docs';
+import { refreshItem } from './refresh';
 
 /**
  * Escalations (docs/rules.md#escalation): made when the group presses 有所为·提级, shown to the linked city leader on a
  * live card (列入调度会, 已批示), decided at a meeting into follow-up tasks, closed when they all are.
  */
-export type EscalationOutcome = { ok: true; toast: string; doc: EscalationDoc } | { ok: false; kind: 'forbidden' | 'invalid' | 'stale' | 'missing'; message: string; doc?: EscalationDoc };
+export type EscalationOutcome = { ok: true; toast: string; doc: Escalation } | { ok: false; kind: 'forbidden' | 'invalid' | 'stale' | 'missing'; message: string; doc?: Escalation };
 
 export const escalationRef = (id: string) => `escalation:${id}`;
 
 export class EscalationService {
-  readonly docs: OwedDocs<EscalationDoc>;
+  constructor(private readonly deps: AppDeps) {}
 
-  constructor(private readonly deps: AppDeps) {
-    this.docs = new OwedDocs<EscalationDoc>(deps, deps.models.escalations, 'escalation');
+  private get docs() {
+    return this.deps.escalations;
   }
 
   static idOf(code: string, requestId: string): string {
     return `${code}-E${requestId.replace(/^escalation-/, '')}`;
   }
 
-  get(id: string): Promise<EscalationDoc | null> {
+  get(id: string): Promise<Escalation | null> {
     return this.docs.get(id);
   }
 
   /** The leader's agenda (every leader's when none is named), oldest first. */
-  async agenda(leader?: string): Promise<EscalationDoc[]> {
-    const filter: Record<string, unknown> = { state: { $in: [...AGENDA_STATES] } };
-    if (leader) filter.leader = leader;
-    return this.deps.models.escalations.find(filter, { owed: 0 }).sort({ acceptedAt: 1, _id: 1 }).lean<EscalationDoc[]>();
+  agenda(leader?: string): Promise<Escalation[]> {
+    return this.docs.agenda(leader);
   }
 
-  card(e: EscalationDoc, org: Org): Card {
+  card(e: Escalation, org: Org): Card {
     return escalationCard({
       escalationId: e._id,
       task: { code: e.code, title: e.title, deadline: e.deadline },
@@ -66,7 +65,7 @@ export class EscalationService {
     }
     const id = EscalationService.idOf(task.code, request.id);
     const now = this.deps.clock.now();
-    const doc: EscalationDoc = {
+    const doc: Escalation = {
       _id: id,
       code: task.code,
       requestId: request.id,
@@ -104,7 +103,7 @@ export class EscalationService {
   async raise(o: { id: string; code: string; leader: string; group: string; unit: string; title: string; deadline: string; units: string[]; reason: string; opinion: string; urgent: boolean; by: string; state: 'pending' | 'scheduled' }): Promise<{ id: string; created: boolean }> {
     const org = await this.deps.orgs.get();
     const now = this.deps.clock.now();
-    const doc: EscalationDoc = {
+    const doc: Escalation = {
       _id: o.id,
       code: o.code,
       requestId: 'direct',
@@ -134,12 +133,12 @@ export class EscalationService {
     return { id: o.id, created };
   }
 
-  private may(e: EscalationDoc, p: Person, org: Org): string | null {
+  private may(e: Escalation, p: Person, org: Org): string | null {
     if (hasRole(p, 'admin') || e.leader === p.code) return null;
     return `此提级事项由挂钩市领导${org.personName(e.leader)}研究，您无权操作。`;
   }
 
-  private step(id: string, p: Person, expect: string | undefined, allowed: EscalationDoc['state'][], apply: (e: EscalationDoc, org: Org) => { doc: EscalationDoc; owed: OutboxItem[]; toast: string; note?: string } | string): Promise<EscalationOutcome> {
+  private step(id: string, p: Person, expect: string | undefined, allowed: EscalationRecordState[], apply: (e: Escalation, org: Org) => { doc: Escalation; owed: OutboxItem[]; toast: string; note?: string } | string): Promise<EscalationOutcome> {
     return this.deps.orgs.get().then(async (org) => {
       const r = await this.docs.change<EscalationOutcome>(id, (e) => {
         const denied = this.may(e, p, org);
@@ -150,7 +149,7 @@ export class EscalationService {
         const next = { ...out.doc, rev: e.rev + 1 };
         return {
           doc: out.doc,
-          owed: [...out.owed, this.docs.refresh(id, next.rev, 'escalation')],
+          owed: [...out.owed, refreshItem('escalation', id, next.rev)],
           audit: { action: out.doc.state, by: p.code, note: out.note, before: { state: e.state }, after: { state: out.doc.state } },
           result: { ok: true, toast: out.toast, doc: next },
         };
@@ -182,12 +181,12 @@ export class EscalationService {
     await this.docs.change(id, (e) => {
       const all = [...new Set([...e.followUps, ...followUps])];
       if (e.meetingId === meeting.id && all.length === e.followUps.length) return { result: undefined };
-      const doc: EscalationDoc = { ...e, state: 'decided', meetingId: meeting.id, meetingDate: meeting.date, followUps: all };
+      const doc: Escalation = { ...e, state: 'decided', meetingId: meeting.id, meetingDate: meeting.date, followUps: all };
       // decided once: the meeting's follow-up tasks, tied on afterwards, are the same step (each task's
       // creation is on its own record), so they change the document without a second 'decided'
       const again = e.state === 'decided' && e.meetingId === meeting.id;
       const audit = again ? undefined : { action: 'decided', by: meeting.by, note: `会议 ${meeting.id}`, before: { state: e.state }, after: { state: 'decided' } };
-      return { doc, owed: [this.docs.refresh(id, e.rev + 1, 'escalation')], audit, result: undefined };
+      return { doc, owed: [refreshItem('escalation', id, e.rev + 1)], audit, result: undefined };
     });
   }
 
@@ -199,8 +198,8 @@ export class EscalationService {
       if (e.doneFollowUps.includes(task.code) || !e.followUps.includes(task.code)) return { result: [] };
       const done = [...e.doneFollowUps, task.code];
       const closes = e.state === 'decided' && e.followUps.every((c) => done.includes(c));
-      const doc: EscalationDoc = { ...e, doneFollowUps: done, ...(closes ? { state: 'closed' as const, closedAt: this.deps.clock.now() } : {}) };
-      const owed: OutboxItem[] = [this.docs.refresh(e._id, e.rev + 1, 'escalation')];
+      const doc: Escalation = { ...e, doneFollowUps: done, ...(closes ? { state: 'closed' as const, closedAt: this.deps.clock.now() } : {}) };
+      const owed: OutboxItem[] = [refreshItem('escalation', e._id, e.rev + 1)];
       if (closes) {
         const text = `提级事项 ${e.code}「${e.title}」：调度会决定的 ${e.followUps.length} 项落实事项（${e.followUps.join('、')}）已全部办结，本事项销号。`;
         for (const to of [...personTarget(org, e.leader), ...groupTargets(org, e.group)]) owed.push(textItem(messageKey('escclose', e._id, to.id), to, text));
@@ -210,13 +209,9 @@ export class EscalationService {
     return r ?? [];
   }
 
-  async list(filter: Record<string, unknown>, limit: number, offset: number): Promise<{ items: EscalationDoc[]; total: number }> {
-    const [items, total] = await Promise.all([
-      this.deps.models.escalations.find(filter, { owed: 0, owedAt: 0 }).sort({ acceptedAt: -1, _id: 1 }).skip(offset).limit(limit).lean<EscalationDoc[]>(),
-      this.deps.models.escalations.countDocuments(filter),
-    ]);
-    return { items, total };
+  list(filter: EscalationFilter, limit: number, offset: number): Promise<Page<Escalation>> {
+    return this.docs.list(filter, limit, offset);
   }
 }
 
-export const STATE_WORD: Record<EscalationDoc['state'], string> = { pending: '待研究', scheduled: '已列入调度会', instructed: '已批示', decided: '已形成决定', closed: '已办结' };
+export const STATE_WORD: Record<EscalationRecordState, string> = { pending: '待研究', scheduled: '已列入调度会', instructed: '已批示', decided: '已形成决定', closed: '已办结' };

@@ -1,10 +1,3 @@
-import { insertNew } from '../../adapters/mongo/insert-new';
-import { messageKey } from '../keys';
-import { AUDIT_SCHEMA_VERSION } from '../../adapters/mongo/models/audits';
-import type { EscalationDoc } from '../../adapters/mongo/models/escalations';
-import { MEETING_SCHEMA_VERSION, type MeetingDoc } from '../../adapters/mongo/models/meetings';
-import type { MinutesFormDoc } from '../../adapters/mongo/models/minutes-forms';
-import type { OutboxItem } from '../outbox-item';
 import { minutesFormCard, type Card } from '../../cards';
 import { matchUnit, type DraftTask } from '../../domain/dispatch';
 import { planMinutes, type Decision, type MinutesInput } from '../../domain/minutes';
@@ -14,7 +7,12 @@ import { cnDateShort } from './text';
 import { localDate } from '../../domain/time';
 import type { AppDeps } from '../deps';
 import type { DispatchService } from '../dispatch-service';
+import { messageKey } from '../keys';
 import { groupTargets, textItem } from '../notify';
+import type { OutboxItem } from '../outbox-item';
+import type { Escalation } from '../ports/escalations';
+import type { Meeting, MeetingFilter, MinutesForm } from '../ports/meetings';
+import type { Page } from '../ports/owed-docs';
 import type { EscalationService } from './escalation-service';
 import { machineDate } from '../../clock';
 
@@ -27,7 +25,7 @@ const MINUTES_SOURCE: TaskSource = '调度会';
  * dispatched like any other). Recording is claimed by the meeting's _id and resumable: the check and
  * the claim happen under the leader's lock, the tasks are created idempotently by origin afterwards.
  */
-export type RecordResult = { ok: true; meeting: MeetingDoc; tasks: Task[]; created: boolean } | { ok: false; problems: string[] };
+export type RecordResult = { ok: true; meeting: Meeting; tasks: Task[]; created: boolean } | { ok: false; problems: string[] };
 
 export class MeetingService {
   constructor(
@@ -43,16 +41,16 @@ export class MeetingService {
   /** The minutes form over the leader's current agenda, remembered under `formId` (its submit button carries it). */
   async form(leader: Person, formId: string, error?: string): Promise<Card | null> {
     const org = await this.deps.orgs.get();
-    let saved = await this.deps.models.minutesForms.findById(formId).lean<MinutesFormDoc>();
+    let saved = await this.deps.meetings.form(formId);
     if (!saved) {
       const agenda = await this.escalations.agenda(leader.code);
       if (!agenda.length) return null;
       saved = { _id: formId, leader: leader.code, agenda: agenda.map((e) => e._id), createdAt: machineDate() };
-      await insertNew(this.deps.models.minutesForms, [saved]);
+      await this.deps.meetings.addForm(saved);
     }
-    const docs = await this.deps.models.escalations.find({ _id: { $in: saved.agenda } }, { owed: 0 }).lean<EscalationDoc[]>();
+    const docs = await this.deps.escalations.byIds(saved.agenda);
     const byId = new Map(docs.map((d) => [d._id, d]));
-    const agenda = saved.agenda.map((id) => byId.get(id)).filter((e): e is EscalationDoc => Boolean(e));
+    const agenda = saved.agenda.map((id) => byId.get(id)).filter((e): e is Escalation => Boolean(e));
     const card = minutesFormCard({
       leaderName: leader.name,
       agenda: agenda.map((e) => ({ escalationId: e._id, code: e.code, title: e.title, unitName: org.unitName(e.unit) })),
@@ -63,8 +61,8 @@ export class MeetingService {
     return withFormId(card, formId);
   }
 
-  async formDoc(formId: string): Promise<MinutesFormDoc | null> {
-    return this.deps.models.minutesForms.findById(formId).lean<MinutesFormDoc>();
+  formDoc(formId: string): Promise<MinutesForm | null> {
+    return this.deps.meetings.form(formId);
   }
 
   /** Unit codes from a multi-select (codes) or a text input (names separated by 、). */
@@ -77,10 +75,10 @@ export class MeetingService {
     });
   }
 
-  async record(o: { leader: Person; by: Person; id: string; via: MeetingDoc['via']; input: MinutesInput }): Promise<RecordResult> {
+  async record(o: { leader: Person; by: Person; id: string; via: Meeting['via']; input: MinutesInput }): Promise<RecordResult> {
     const org = await this.deps.orgs.get();
     const claimed = await this.deps.locks.withLock(`meeting:leader:${o.leader.code}`, async () => {
-      const existing = await this.deps.models.meetings.findById(o.id).lean<MeetingDoc>();
+      const existing = await this.deps.meetings.get(o.id);
       if (existing) return { ok: true as const, meeting: existing, created: false };
       const agenda = await this.escalations.agenda(o.leader.code);
       const plan = planMinutes(o.input, { org, today: this.today(), agenda: new Set(agenda.map((e) => e._id)) });
@@ -90,21 +88,21 @@ export class MeetingService {
         const ds = plan.decisions.filter((d) => d.item === i);
         return ds.length ? [{ escalationId: it.escalationId, code: byId.get(it.escalationId)!.code, decision: it.decision.trim(), units: [...new Set(ds.flatMap((d) => [d.leadUnit, ...d.coUnits]))], deadline: ds[0].deadline, tasks: [] }] : [];
       });
-      const meeting: MeetingDoc = { _id: o.id, leader: o.leader.code, date: plan.date, month: plan.date.slice(0, 7), attendees: plan.attendees, items, decisions: plan.decisions, by: o.by.code, via: o.via, state: 'recording', createdAt: this.deps.clock.now(), schemaVersion: MEETING_SCHEMA_VERSION };
-      await this.deps.models.meetings.collection.insertOne(meeting as never);
-      await this.deps.models.audits.collection.insertOne({ entity: `meeting:${o.id}`, at: this.deps.clock.now(), by: o.by.code, action: 'record', note: `${plan.date} 调度会，${plan.decisions.length} 项决定`, after: { leader: o.leader.code, items: items.map((x) => x.escalationId) }, schemaVersion: AUDIT_SCHEMA_VERSION } as never);
+      const meeting: Meeting = { _id: o.id, leader: o.leader.code, date: plan.date, month: plan.date.slice(0, 7), attendees: plan.attendees, items, decisions: plan.decisions, by: o.by.code, via: o.via, state: 'recording', createdAt: this.deps.clock.now() };
+      await this.deps.meetings.add(meeting);
+      await this.deps.audit.append({ entity: `meeting:${o.id}`, at: this.deps.clock.now(), by: o.by.code, action: 'record', note: `${plan.date} 调度会，${plan.decisions.length} 项决定`, after: { leader: o.leader.code, items: items.map((x) => x.escalationId) } });
       // taken off the agenda now, so a second form submitted meanwhile finds nothing to decide twice
       for (const it of items) await this.escalations.decided(it.escalationId, { id: o.id, date: plan.date, by: o.by.code }, []);
       return { ok: true as const, meeting, created: true };
     });
     if (!claimed.ok) return claimed;
     const tasks = await this.finish(claimed.meeting, o.leader, org);
-    const meeting = (await this.deps.models.meetings.findById(o.id).lean<MeetingDoc>())!;
+    const meeting = (await this.deps.meetings.get(o.id))!;
     return { ok: true, meeting, tasks, created: claimed.created };
   }
 
   /** Creates the decisions' tasks (idempotent by origin), ties them to their escalations, tells the groups. */
-  private async finish(m: MeetingDoc, leader: Person, org: Org): Promise<Task[]> {
+  private async finish(m: Meeting, leader: Person, org: Org): Promise<Task[]> {
     const all: Task[] = [];
     const order = m.decisions.length > 1 ? m._id : undefined;
     const escIds = [...new Set(m.decisions.map((d) => d.escalationId))];
@@ -119,7 +117,7 @@ export class MeetingService {
       await this.escalations.decided(escId, { id: m._id, date: m.date, by: m.by }, made.map((t) => t.code));
     }
     const items = m.items.map((it) => ({ ...it, tasks: all.filter((t) => t.escalationId === it.escalationId).map((t) => t.code) }));
-    await this.deps.models.meetings.updateOne({ _id: m._id }, { $set: { items, state: 'done' } });
+    await this.deps.meetings.finish(m._id, items);
     const owed: OutboxItem[] = [];
     for (const g of new Set(all.map((t) => t.group))) {
       const codes = all.filter((t) => t.group === g).map((t) => t.code);
@@ -130,7 +128,7 @@ export class MeetingService {
     return all;
   }
 
-  private draft(d: Decision, i: number, esc: EscalationDoc, source: Task | null, m: MeetingDoc, leader: Person): DraftTask {
+  private draft(d: Decision, i: number, esc: Escalation, source: Task | null, m: Meeting, leader: Person): DraftTask {
     return {
       ref: `决定${i + 1}`,
       title: d.title,
@@ -146,9 +144,8 @@ export class MeetingService {
     };
   }
 
-  async list(filter: Record<string, unknown>, limit: number, offset: number): Promise<{ items: MeetingDoc[]; total: number }> {
-    const [items, total] = await Promise.all([this.deps.models.meetings.find(filter).sort({ date: -1, _id: 1 }).skip(offset).limit(limit).lean<MeetingDoc[]>(), this.deps.models.meetings.countDocuments(filter)]);
-    return { items, total };
+  list(filter: MeetingFilter, limit: number, offset: number): Promise<Page<Meeting>> {
+    return this.deps.meetings.list(filter, limit, offset);
   }
 }
 

@@ -1,5 +1,3 @@
-import type { AppealDoc } from '../../adapters/mongo/models/appeals';
-import type { EscalationDoc } from '../../adapters/mongo/models/escalations';
 import type { MonthlySummaryInput } from '../../cards';
 import { hasRole, supervisedGroups, type Org, type Person } from '../../domain/org';
 import { DEFAULT_WEIGHTS, rankMap, rankUnits, type RankedUnit, type RankingWeights, type UnitTally } from '../../domain/ranking';
@@ -7,6 +5,7 @@ import { monthlySummary, PeriodTally, previousPeriod, WorkdayCounter, type Perio
 import { OPEN_STATES, type Task } from '../../domain/task';
 import { localDate, startOfDay, type LocalDate } from '../../domain/time';
 import type { AppDeps } from '../deps';
+import type { Escalation } from '../ports/escalations';
 import type { EscalationService } from './escalation-service';
 import { exclusionsOf, type Exclusions } from '../../domain/appeal';
 
@@ -81,7 +80,7 @@ export class SummaryService {
 
   /** The deductions upheld appeals removed. */
   private async excluded(): Promise<Exclusions> {
-    return exclusionsOf(await this.deps.models.appeals.find({ state: 'upheld' }, { code: 1, items: 1 }).lean<Pick<AppealDoc, 'code' | 'items'>[]>());
+    return exclusionsOf(await this.deps.appeals.upheld());
   }
 
   /**
@@ -91,7 +90,7 @@ export class SummaryService {
    * city-wide one, this month and the month before, overdue now) from a single scan.
    */
   async scan(scopes: Scope[], periods: Period[], today: LocalDate, withOverdue = false): Promise<ScopeFigures[]> {
-    const { models, settings, cal } = this.deps;
+    const { taskScan, letters, settings, cal } = this.deps;
     const tz = settings.tz;
     const excluded = await this.excluded();
     const days = new WorkdayCounter(cal);
@@ -101,8 +100,7 @@ export class SummaryService {
     const groups = scopes.every((s) => s.groups) ? [...new Set(scopes.flatMap((s) => s.groups!))] : null;
     // anything that can count: dispatched or closed since the earliest period, or still open
     const filter = { ...(groups ? { group: { $in: groups } } : {}), $or: [{ state: { $in: [...OPEN_STATES] } }, { dispatchedAt: { $gte: since } }, { closedAt: { $gte: since } }] };
-    for await (const raw of models.tasks.collection.find(filter, { projection: SCAN, batchSize: 2000 })) {
-      const t = raw as unknown as ScannedTask;
+    for await (const t of taskScan.scan<ScannedTask>(filter, SCAN, 2000)) {
       const dispatchedOn = localDate(t.dispatchedAt, tz);
       const closedOn = t.state === 'closed' && t.closedAt ? localDate(t.closedAt, tz) : null;
       const returned = (await this.returnsOf(t)).map((h) => localDate(new Date(h.at), tz));
@@ -120,10 +118,10 @@ export class SummaryService {
       }
     }
     const latest = periods.reduce((m, p) => (p.to > m ? p.to : m), earliest);
-    for await (const l of models.letters.collection.find({ issuedOn: { $gte: earliest, $lte: latest } }, { projection: { unit: 1, group: 1, issuedOn: 1 } })) {
+    for await (const l of letters.issuedBetween(earliest, latest)) {
       for (const f of out) {
-        if (f.scope.groups && !f.scope.groups.includes(l.group as string)) continue;
-        for (const tally of f.tallies) if (l.issuedOn >= tally.period.from && l.issuedOn <= tally.period.to) tally.addLetter(l.unit as string, l._id as unknown as string);
+        if (f.scope.groups && !f.scope.groups.includes(l.group)) continue;
+        for (const tally of f.tallies) if (l.issuedOn >= tally.period.from && l.issuedOn <= tally.period.to) tally.addLetter(l.unit, l._id);
       }
     }
     return out;
@@ -141,7 +139,7 @@ export class SummaryService {
     return { rows: rankUnits(f.tallies[0].tallies(scope.units), this.weights, rankMap(previous)), previous };
   }
 
-  async agenda(scope: Scope): Promise<EscalationDoc[]> {
+  async agenda(scope: Scope): Promise<Escalation[]> {
     const all = await this.escalations.agenda(scope.leader);
     return scope.groups && !scope.leader ? all.filter((e) => scope.groups!.includes(e.group)) : all;
   }

@@ -1,4 +1,4 @@
-import type { DocChange } from '../../app/leaders/owed-docs';
+import type { DocChange } from '../../app/ports/owed-docs';
 import type { OutboxItem } from '../../app/outbox-item';
 import type { Records } from '../../app/records';
 
@@ -26,7 +26,7 @@ export interface MajorReportDoc {
   owedAt?: Date | null;
 }
 
-/** Changes with the messages they owe, in one write, then relayed (src/app/leaders/owed-docs.ts implements it). */
+/** Changes with the messages they owe, in one write, then relayed (src/adapters/mongo/owed-docs.ts implements it). */
 export interface OwedChanges<T> {
   create(doc: T, owed: OutboxItem[], audit?: { action: string; by: string; note?: string; after?: Record<string, unknown> }): Promise<boolean>;
   change<R>(id: string, fn: (doc: T) => DocChange<T, R> | Promise<DocChange<T, R>>): Promise<R | null>;

@@ -1,30 +1,11 @@
 import { Schema } from 'mongoose';
-import type { OutboxItem } from '../../../app/outbox-item';
+import { APPEAL_STATES, type Appeal } from '../../../app/ports/appeals';
+import type { OwedFields } from '../owed-docs';
 
 /** appeals (申诉): a unit contesting a task's deductions; created by a unique insert, changed under its lock, recorded in `audits`. */
 export const APPEAL_SCHEMA_VERSION = 1;
 
-export const APPEAL_STATES = ['pending', 'upheld', 'rejected'] as const;
-export type AppealState = (typeof APPEAL_STATES)[number];
-export interface AppealDoc {
-  _id: string; // AP-DB-2026-0001-1
-  code: string;
-  unit: string;
-  group: string;
-  reason: string;
-  /** What the appeal is about, as it stood when filed. */
-  items: { overdueWorkdays: number; returns: number; letters: string[] };
-  state: AppealState;
-  by: string;
-  at: Date;
-  decidedBy?: string;
-  decidedAt?: Date;
-  opinion?: string;
-  rev: number;
-  owed?: OutboxItem[];
-  owedAt?: Date | null;
-  schemaVersion?: number;
-}
+export type AppealDoc = Appeal & OwedFields;
 export const appealSchema = new Schema(
   {
     _id: { type: String, required: true },

@@ -1,21 +1,10 @@
 import { Schema } from 'mongoose';
+import type { Bulletin } from '../../../app/ports/bulletins';
 
 /** bulletins: 表扬 / 批评 published by a group; created by a unique insert, recorded in `audits`. */
 export const BULLETIN_SCHEMA_VERSION = 1;
 
-export interface BulletinDoc {
-  _id: string;
-  kind: '表扬' | '批评';
-  title: string;
-  body: string;
-  items: { code?: string; unit: string; text: string }[];
-  publisher: string; // shown as the sender: a group name
-  by: string;
-  targets: { type: 'chat_id' | 'open_id'; id: string }[];
-  date: string;
-  createdAt: Date;
-  schemaVersion?: number;
-}
+export type BulletinDoc = Bulletin;
 export const bulletinSchema = new Schema(
   {
     _id: { type: String, required: true },

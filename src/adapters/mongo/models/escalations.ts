@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
-import type { OutboxItem } from '../../../app/outbox-item';
+import { ESCALATION_STATES, type Escalation } from '../../../app/ports/escalations';
+import type { OwedFields } from '../owed-docs';
 
 /**
  * escalations (docs/rules.md#escalation): a task a group has put on its city leader's agenda. Created by a unique insert
@@ -8,41 +9,7 @@ import type { OutboxItem } from '../../../app/outbox-item';
  */
 export const ESCALATION_SCHEMA_VERSION = 1;
 
-export const ESCALATION_STATES = ['pending', 'scheduled', 'instructed', 'decided', 'closed'] as const;
-export type EscalationDocState = (typeof ESCALATION_STATES)[number];
-/** On the leader's agenda: accepted by the group, no meeting decision yet. */
-export const AGENDA_STATES: readonly EscalationDocState[] = ['pending', 'scheduled', 'instructed'];
-
-export interface EscalationDoc {
-  _id: string; // DB-2026-0001-E1
-  code: string; // the escalated task
-  requestId: string;
-  leader: string; // person code of the linked city leader
-  group: string;
-  unit: string; // the task's lead unit
-  title: string;
-  deadline: string;
-  units: string[]; // units involved
-  reason: string;
-  opinion: string; // the group's analysis and proposal
-  urgent: boolean;
-  state: EscalationDocState;
-  raisedBy: string;
-  acceptedBy: string;
-  acceptedAt: Date;
-  scheduledAt?: Date;
-  instruction?: string;
-  instructedAt?: Date;
-  meetingId?: string;
-  meetingDate?: string;
-  followUps: string[]; // task codes decided at the meeting
-  doneFollowUps: string[]; // of those, closed or cancelled
-  closedAt?: Date;
-  rev: number;
-  owed?: OutboxItem[]; // messages a change owes until relayed (see app/leaders/owed-docs.ts)
-  owedAt?: Date | null;
-  schemaVersion?: number;
-}
+export type EscalationDoc = Escalation & OwedFields;
 export const escalationSchema = new Schema(
   {
     _id: { type: String, required: true },

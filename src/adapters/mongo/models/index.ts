@@ -23,6 +23,8 @@ import { meetingSchema, type MeetingDoc } from './meetings';
 import { minutesFormSchema, type MinutesFormDoc } from './minutes-forms';
 import { bulletinSchema, type BulletinDoc } from './bulletins';
 import { appealSchema, type AppealDoc } from './appeals';
+import type { GroupMeetingDoc } from '../../../features/group-meetings/ports';
+import type { MajorReportDoc } from '../../../features/major-reports/ports';
 import { groupMeetingSchema, highlightSchema, majorReportSchema, unitGradeSchema } from './field-records';
 
 /** One file per collection: its schema, document type, indexes and SCHEMA_VERSION constant. */
@@ -51,8 +53,8 @@ export interface Models {
   bulletins: Model<BulletinDoc>;
   appeals: Model<AppealDoc>;
   // the supervisors' own records (features group-meetings, major-reports, results): typed by their ports
-  groupMeetings: Model<{ _id: string }>;
-  majorReports: Model<{ _id: string }>;
+  groupMeetings: Model<GroupMeetingDoc>;
+  majorReports: Model<MajorReportDoc>;
   highlights: Model<{ _id: string }>;
   unitGrades: Model<{ _id: string }>;
 }
@@ -84,8 +86,8 @@ export function defineModels(conn: Connection): Models {
     minutesForms: m<MinutesFormDoc>('MinutesForm', minutesFormSchema),
     bulletins: m<BulletinDoc>('Bulletin', bulletinSchema),
     appeals: m<AppealDoc>('Appeal', appealSchema),
-    groupMeetings: m<{ _id: string }>('GroupMeeting', groupMeetingSchema),
-    majorReports: m<{ _id: string }>('MajorReport', majorReportSchema),
+    groupMeetings: m<GroupMeetingDoc>('GroupMeeting', groupMeetingSchema),
+    majorReports: m<MajorReportDoc>('MajorReport', majorReportSchema),
     highlights: m<{ _id: string }>('Highlight', highlightSchema),
     unitGrades: m<{ _id: string }>('UnitGrade', unitGradeSchema),
   };

@@ -1,21 +1,10 @@
 import { Schema } from 'mongoose';
+import type { JobRun } from '../../../app/ports/job-runs';
 
 /** job_runs: one row per job slot; its _id (name@slot) makes each slot run once across instances. */
 export const JOB_RUN_SCHEMA_VERSION = 1;
 
-export interface JobRunDoc {
-  _id: string;
-  name: string;
-  slot: Date; // the business moment the run is for
-  trigger: 'schedule' | 'catch-up' | 'manual';
-  owner: string;
-  startedAt: Date;
-  endedAt?: Date;
-  status: 'running' | 'ok' | 'skipped' | 'error';
-  result?: unknown;
-  error?: string;
-  schemaVersion?: number;
-}
+export type JobRunDoc = JobRun;
 export const jobRunSchema = new Schema(
   {
     _id: { type: String, required: true },

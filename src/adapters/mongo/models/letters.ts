@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { Letter } from '../../../app/ports/letters';
 
 /**
  * letters: 督导提示函, numbered 〔YYYY〕第N号 without gaps per year (taken under the year's lock), one per
@@ -7,24 +8,7 @@ import { Schema } from 'mongoose';
  */
 export const LETTER_SCHEMA_VERSION = 1;
 
-export interface LetterDoc {
-  _id: string; // YYYY-N
-  year: number;
-  number: number;
-  code: string;
-  title?: string; // the task's title when issued (older letters lack it)
-  deadline: string;
-  unit: string;
-  group: string;
-  issuedOn: string;
-  overdueWorkdays: number;
-  run?: string; // the reminders run that issued it
-  /** @deprecated written by earlier versions; whether a letter went out is now its run's state. */
-  sent?: boolean;
-  appeal?: { state: 'pending' | 'upheld' | 'revoked'; reason: string; by: string; at: Date; decidedBy?: string; decidedAt?: Date; opinion?: string };
-  createdAt: Date;
-  schemaVersion?: number;
-}
+export type LetterDoc = Letter;
 export const letterSchema = new Schema(
   {
     _id: { type: String, required: true },

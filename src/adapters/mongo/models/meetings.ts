@@ -1,31 +1,10 @@
 import { Schema } from 'mongoose';
+import type { Meeting } from '../../../app/ports/meetings';
 
 /** meetings (会议纪要): a leader's meeting and the decisions recorded on the escalations it took up. */
 export const MEETING_SCHEMA_VERSION = 1;
 
-export interface MeetingItem {
-  escalationId: string;
-  code: string; // the escalated task
-  decision: string;
-  units: string[];
-  deadline: string;
-  tasks: string[]; // codes of the tasks made from this decision
-}
-export interface MeetingDoc {
-  _id: string;
-  leader: string;
-  date: string; // LocalDate of the meeting
-  month: string; // YYYY-MM of date (meeting reminder)
-  attendees: string;
-  items: MeetingItem[];
-  /** The decisions planned from the items (domain/minutes.ts), kept so an interrupted recording resumes. */
-  decisions: { escalationId: string; item: number; title: string; text: string; leadUnit: string; coUnits: string[]; deadline: string }[];
-  by: string; // who recorded it
-  via: 'card' | 'api';
-  state: 'recording' | 'done';
-  createdAt: Date;
-  schemaVersion?: number;
-}
+export type MeetingDoc = Meeting;
 export const meetingSchema = new Schema(
   {
     _id: { type: String, required: true },

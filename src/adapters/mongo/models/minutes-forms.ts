@@ -1,15 +1,10 @@
 import { Schema } from 'mongoose';
+import type { MinutesForm } from '../../../app/ports/meetings';
 
 /** minutes_forms: the agenda a minutes form showed, by its id on the submit button: item i of the form is agenda[i]. */
 export const MINUTES_FORM_SCHEMA_VERSION = 1;
 
-export interface MinutesFormDoc {
-  _id: string;
-  leader: string;
-  agenda: string[]; // escalation ids
-  createdAt: Date;
-  schemaVersion?: number;
-}
+export type MinutesFormDoc = MinutesForm;
 export const minutesFormSchema = new Schema(
   {
     _id: { type: String, required: true },

@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import type { ReminderClaim } from '../../../app/ports/reminder-ledger';
 
 /**
  * What the `reminders` job writes. On FerretDB an update costs a scan of the collection (measured: 0.15 s
@@ -15,18 +16,7 @@ import { Schema } from 'mongoose';
  */
 export const REMINDER_CLAIM_SCHEMA_VERSION = 1;
 
-export interface ReminderClaimDoc {
-  _id: string;
-  kind: string;
-  code: string;
-  unit: string;
-  group: string;
-  day: string; // the day it was claimed (local date)
-  once: boolean; // per deadline (kept), not per day (removed by the cleanup job after a while)
-  run: string;
-  createdAt: Date;
-  schemaVersion?: number;
-}
+export type ReminderClaimDoc = ReminderClaim;
 export const reminderClaimSchema = new Schema(
   {
     _id: { type: String, required: true },

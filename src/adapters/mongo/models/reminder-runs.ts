@@ -1,20 +1,10 @@
 import { Schema } from 'mongoose';
+import type { ReminderRun } from '../../../app/ports/reminder-ledger';
 
 /** reminder_runs: one document per run of the job; `started` until its messages are in the outbox. */
 export const REMINDER_RUN_SCHEMA_VERSION = 1;
 
-export type ReminderRunState = 'started' | 'done' | 'recovered';
-export interface ReminderRunDoc {
-  _id: string; // day:random
-  day: string;
-  at: Date; // the business moment it ran for
-  startedAt: Date; // machine time
-  endedAt?: Date;
-  state: ReminderRunState;
-  owner: string;
-  recoveredBy?: string;
-  schemaVersion?: number;
-}
+export type ReminderRunDoc = ReminderRun;
 export const reminderRunSchema = new Schema(
   {
     _id: { type: String, required: true },

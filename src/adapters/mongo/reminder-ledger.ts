@@ -1,0 +1,67 @@
+import type { ReminderClaim, ReminderLedger, ReminderRun } from '../../app/ports/reminder-ledger';
+import { insertNew } from './insert-new';
+import type { Models } from './models';
+import { REMINDER_RUN_SCHEMA_VERSION } from './models/reminder-runs';
+
+/** reminder_runs and reminder_claims (models/reminder-runs.ts, models/reminder-claims.ts). */
+export class MongoReminderLedger implements ReminderLedger {
+  constructor(private readonly models: Pick<Models, 'reminderRuns' | 'reminderClaims'>) {}
+
+  async startRun(run: ReminderRun): Promise<void> {
+    await this.models.reminderRuns.collection.insertOne({ ...run, schemaVersion: run.schemaVersion ?? REMINDER_RUN_SCHEMA_VERSION } as never); // the driver's types expect an ObjectId _id
+  }
+
+  async unfinished(except: string): Promise<Pick<ReminderRun, '_id' | 'day' | 'startedAt'>[]> {
+    return this.models.reminderRuns.find({ state: 'started', _id: { $ne: except } }, { _id: 1, day: 1, startedAt: 1 }).lean<Pick<ReminderRun, '_id' | 'day' | 'startedAt'>[]>();
+  }
+
+  async lastDoneDay(upTo: string): Promise<string | undefined> {
+    return (await this.models.reminderRuns.findOne({ state: 'done', day: { $lte: upTo } }, { day: 1 }).sort({ day: -1 }).lean<{ day: string }>())?.day;
+  }
+
+  async doneOn(day: string): Promise<boolean> {
+    return Boolean(await this.models.reminderRuns.exists({ state: 'done', day }));
+  }
+
+  async finishRun(id: string, endedAt: Date): Promise<void> {
+    await this.models.reminderRuns.updateOne({ _id: id }, { $set: { state: 'done', endedAt } });
+  }
+
+  async recovered(ids: string[], by: string): Promise<void> {
+    await this.models.reminderRuns.updateMany({ _id: { $in: ids } }, { $set: { state: 'recovered', recoveredBy: by } });
+  }
+
+  async pruneRuns(before: Date): Promise<void> {
+    await this.models.reminderRuns.deleteMany({ state: { $ne: 'started' }, startedAt: { $lt: before } });
+  }
+
+  async claim(claims: ReminderClaim[]): Promise<Set<string>> {
+    return insertNew(this.models.reminderClaims, claims);
+  }
+
+  async claimsOfRuns(runs: string[]): Promise<Pick<ReminderClaim, '_id' | 'run'>[]> {
+    return this.models.reminderClaims.find({ run: { $in: runs } }, { _id: 1, run: 1 }).lean<Pick<ReminderClaim, '_id' | 'run'>[]>();
+  }
+
+  async dailyClaimsOf(day: string): Promise<string[]> {
+    return (await this.models.reminderClaims.find({ day, once: false }, { _id: 1 }).lean<{ _id: string }[]>()).map((c) => c._id);
+  }
+
+  /**
+   * Day by day, and unit by unit when a day is too large: FerretDB's SQLite backend fails a delete of
+   * more than about 32,000 documents ("too many SQL variables").
+   */
+  async pruneDailyClaims(before: Date): Promise<number> {
+    const claims = this.models.reminderClaims;
+    const old = { once: false, createdAt: { $lt: before } };
+    let deleted = 0;
+    for (const day of (await claims.distinct('day', old)) as string[]) {
+      try {
+        deleted += (await claims.deleteMany({ ...old, day })).deletedCount;
+      } catch {
+        for (const unit of (await claims.distinct('unit', { ...old, day })) as string[]) deleted += (await claims.deleteMany({ ...old, day, unit })).deletedCount;
+      }
+    }
+    return deleted;
+  }
+}
