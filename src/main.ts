@@ -49,7 +49,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { meteredBot, meteredCards } from './app/metered';
 import { openapiRoutes } from './http/openapi-routes';
 import { recordRoutes } from './http/record-routes';
-import { featureRoutes } from './http/feature-routes';
+import { featureRoutes, mountRoutes } from './http/feature-routes';
 import { featureActions, type Feature } from './app/feature';
 import { MongoRecords } from './adapters/mongo/records';
 import { majorReportsFeature } from './features/major-reports';
@@ -169,7 +169,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });
   const routers: Router[] = [
     feishuRoutes({ verify, bot: ingress, log, db }),
-    apiRoutes({ deps, runner, resolver: config.sandbox ? sandbox!.resolver : feishuResolver(messenger), extend: (r) => leaders.api(r) }),
+    apiRoutes({ deps, runner, resolver: config.sandbox ? sandbox!.resolver : feishuResolver(messenger), extend: (r) => mountRoutes(r, leaders.routes, log) }),
     dashboardRoutes({ deps, runner }),
     recordRoutes({ deps }),
     featureRoutes(features, log),

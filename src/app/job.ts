@@ -48,3 +48,15 @@ export interface JobDef {
   when?(ctx: JobContext): string | null;
   run(ctx: JobContext): Promise<Record<string, unknown>>;
 }
+
+export const workdaysOnly = (ctx: JobContext): string | null =>
+  ctx.deps.cal.isWorkday(ctx.today) ? null : `${ctx.today} 不是工作日，按计划不发送（可用 --force 强制运行）`;
+
+/**
+ * Workdays only, and of those the fixed day the default schedule means (`fixedDay` returns why today is
+ * not it). Under a JOB_SCHEDULES override the operator chose the days: only the workday check stays.
+ */
+export const workdayWhen =
+  (fixedDay: (ctx: JobContext) => string | null) =>
+  (ctx: JobContext): string | null =>
+    workdaysOnly(ctx) ?? (ctx.scheduleOverridden ? null : fixedDay(ctx));

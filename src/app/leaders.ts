@@ -1,23 +1,23 @@
-import type Router from '@koa/router';
 import type { CardActionName } from '../cards/actions';
 import { BULLETIN_EXAMPLE, parseBulletin } from '../domain/bulletin';
 import { hasRole } from '../domain/org';
 import { scoreTerms } from '../domain/ranking';
 import { monthOf } from '../domain/summary';
 import { localDate } from '../domain/time';
-import type { JobDef } from './job';
-import { meetingReminderJob } from '../jobs/meeting-reminder';
-import { monthlySummaryJob } from '../jobs/monthly-summary';
 import type { AppCardViews } from './card-views';
 import type { ActionContext, CardAnswer, ToastType } from './card-handler';
 import type { AppDeps } from './deps';
 import type { DispatchService } from './dispatch-service';
+import type { RouteDef } from './feature';
 import { messageKey } from './keys';
-import { leadersApi } from './leaders/api';
+import type { JobDef } from './job';
+import { leadersRoutes } from './leaders/api';
 import { AppealService } from './leaders/appeals';
 import { BulletinService } from './leaders/bulletins';
 import { EscalationService } from './leaders/escalation-service';
+import { meetingReminderJob } from './leaders/meeting-reminder';
 import { MeetingService } from './leaders/meeting-service';
+import { monthlySummaryJob } from './leaders/monthly-summary';
 import { SummaryService } from './leaders/summary-service';
 import type { ExtraCommand } from './message-handler';
 import { replyCard, replyText } from './notify';
@@ -35,7 +35,8 @@ export interface LeadersSide {
   commands?: ExtraCommand;
   cardActions: Partial<Record<CardActionName, (c: ActionContext) => Promise<CardAnswer>>>;
   jobs: JobDef[];
-  api(router: Router): void;
+  /** Admin API routes under `/api`, mounted by src/http with their OpenAPI entries. */
+  routes: RouteDef[];
   /** Where the evaluation XLSX reads each unit's yearly 定性评价 (set by the results feature). */
   useGrades(fn: GradesOf): void;
   /** The year's 成效 card sent with the December summary (set by the results feature). */
@@ -193,7 +194,7 @@ export function leadersSide(deps: AppDeps, views: AppCardViews, dispatch: Dispat
     commands,
     cardActions,
     jobs: [monthlySummaryJob(summary, relayAll, (y) => (yearEnd.card ? yearEnd.card(y) : Promise.resolve(undefined))), meetingReminderJob(escalations, relayAll)],
-    api: (router) => leadersApi(router, { deps, escalations, meetings, summary, bulletins, appeals, grades: (y) => grades.of(y) }),
+    routes: leadersRoutes({ deps, escalations, meetings, summary, bulletins, appeals, grades: (y) => grades.of(y) }),
     relayAll,
   };
 }

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
-import type { Feature, RouteReply } from '../app/feature';
+import type { Feature, RouteDef, RouteReply } from '../app/feature';
 import { appRouter } from './guard';
 import { doc } from './openapi';
 
@@ -13,21 +13,24 @@ import { doc } from './openapi';
  */
 export function featureRoutes(features: readonly Feature[], log: Logger): Router {
   const router = appRouter('/api');
-  for (const f of features) {
-    for (const r of f.routes ?? []) {
-      router[r.method](r.path, doc(r.doc), async (ctx) => {
-        const reply = await r.handle({
-          params: ctx.params as Record<string, string>,
-          query: r.doc.query ? ctx.state.query : ctx.query,
-          body: ctx.state.body,
-          raw: ctx.state.raw as Buffer | undefined,
-          contentType: ctx.get('content-type'),
-        });
-        answer(ctx, reply, (e) => log.error({ err: e, path: ctx.path }, 'download ended early'));
-      });
-    }
-  }
+  for (const f of features) mountRoutes(router, f.routes ?? [], log);
   return router;
+}
+
+/** Mounts routes described as data on a router (the features', the leaders' side's on the admin API's own). */
+export function mountRoutes(router: Router, routes: readonly RouteDef[], log: Logger): void {
+  for (const r of routes) {
+    router[r.method](r.path, doc(r.doc), async (ctx) => {
+      const reply = await r.handle({
+        params: ctx.params as Record<string, string>,
+        query: r.doc.query ? ctx.state.query : ctx.query,
+        body: ctx.state.body,
+        raw: ctx.state.raw as Buffer | undefined,
+        contentType: ctx.get('content-type'),
+      });
+      answer(ctx, reply, (e) => log.error({ err: e, path: ctx.path }, 'download ended early'));
+    });
+  }
 }
 
 function answer(ctx: Context, reply: RouteReply, onError: (e: unknown) => void): void {

@@ -17,6 +17,7 @@ import { machineDate, machineNow } from '../clock';
 /** What a job is lives in the app (src/app/job.ts); re-exported for the jobs' imports. */
 export type { JobContext, JobDef, JobLease };
 export { JOB_LEASE_MS, LeaseLost };
+export { workdaysOnly, workdayWhen } from '../app/job';
 
 export type Trigger = JobRun['trigger'];
 
@@ -36,18 +37,6 @@ export interface PlannedSlot {
   reason?: string;
   supersededBy?: Date;
 }
-
-export const workdaysOnly = (ctx: JobContext): string | null =>
-  ctx.deps.cal.isWorkday(ctx.today) ? null : `${ctx.today} 不是工作日，按计划不发送（可用 --force 强制运行）`;
-
-/**
- * Workdays only, and of those the fixed day the default schedule means (`fixedDay` returns why today is
- * not it). Under a JOB_SCHEDULES override the operator chose the days: only the workday check stays.
- */
-export const workdayWhen =
-  (fixedDay: (ctx: JobContext) => string | null) =>
-  (ctx: JobContext): string | null =>
-    workdaysOnly(ctx) ?? (ctx.scheduleOverridden ? null : fixedDay(ctx));
 
 export class JobRunner {
   private task?: ScheduledTask;
