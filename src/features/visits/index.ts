@@ -7,12 +7,12 @@ import type { Feature } from '../../app/feature';
 import { liveCardItem, messageKey, replyText, type InboundMessage, type OutboxItem } from '../../app/notify';
 import type { Messenger } from '../../app/ports';
 import { cardValue } from '../../cards/actions';
-import { cut } from '../../cards/common';
+import { cut, momentText } from '../../cards/common';
 import { renderCard } from '../../cards/template';
 import { matchUnit } from '../../domain/dispatch';
 import { hasRole, supervisedGroups, type Org, type Person } from '../../domain/org';
 import { findProject, normalizeProjectCode } from '../../domain/project';
-import { isLocalDate, localDate, shortDate } from '../../domain/time';
+import { isLocalDate, localDate } from '../../domain/time';
 import { normalize } from '../../domain/commands';
 import { limitMessage, overLimit } from '../../limits';
 import { visitModeOf, visitOpen, visitText, type Visit } from '../../domain/visit';
@@ -42,7 +42,7 @@ export function visitsFeature(deps: AppDeps, store: VisitStore, dispatch: Dispat
       mode: v.mode,
       code: v.code,
       who: org.personName(v.supervisor),
-      when: `${shortDate(localDate(v.openedAt, tz()), today)} ${v.openedAt.toISOString().slice(11, 16)}`,
+      when: momentText(v.openedAt, tz(), today),
       color: open ? 'blue' : 'grey',
       status: open ? '进行中' : '已结束',
       statusColor: open ? 'blue' : 'neutral',
