@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import { CardRefs } from '../../src/adapters/mongo/card-refs';
+import { MongoOwedDocs } from '../../src/adapters/mongo/owed-docs';
 import { schemaVersionOf } from '../../src/adapters/mongo/insert-new';
 import type { Models } from '../../src/adapters/mongo/models';
 import { AppealService } from '../../src/app/leaders/appeals';
@@ -92,6 +93,14 @@ test('every collection stores a schemaVersion on the documents its writers creat
   // appeals
   const appeal = await new AppealService(deps).file(task.code, person('O1'), '超期 系上级政策调整所致');
   expect(appeal.ok).toBe(true);
+
+  // the field records (group meetings, major reports, highlights, unit grades): written by their
+  // features through MongoOwedDocs, as main.ts wires them
+  const relay = { put: async () => undefined, expand: async (items: never[]) => items };
+  for (const [model, kind] of [[models.groupMeetings, 'group_meeting'], [models.majorReports, 'major_report'], [models.highlights, 'highlight'], [models.unitGrades, 'unit_grade']] as const) {
+    const store = new MongoOwedDocs<{ _id: string; rev: number; year: number }>(model, kind, { locks: deps.locks as never, relay, audit: deps.audit, clock });
+    expect(await store.create({ _id: `${kind}:sv`, rev: 1, year: 2026 }, [], { action: 'record', by: 'P1' })).toBe(true);
+  }
 
   // card_refs; a held lock
   await new CardRefs(models, deps.locks).add(`task:${task.code}`, { messageId: 'om_card_1', view: 'unit' });
