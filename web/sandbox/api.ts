@@ -54,7 +54,7 @@ export const api = {
   people: () => json<{ items: Person[] }>(`${base}/people`).then((r) => r.items),
   messages: (chatId: string, signal?: AbortSignal) => json<{ items: Message[] }>(`${base}/chats/${encodeURIComponent(chatId)}/messages`, { signal }).then((r) => r.items),
   summaries: (ids: string[]) => json<{ items: ChatSummary[] }>(`${base}/chats${query({ ids: ids.join(',') })}`).then((r) => r.items),
-  say: (body: { as: string; chatId: string; text?: string; replyTo?: string; mention?: boolean; imageBase64?: string }) => json<{ status: number; messageId: string }>(`${base}/say`, { body }),
+  say: (body: { as: string; chatId: string; text?: string; replyTo?: string; mention?: boolean; imageBase64?: string; file?: { name: string; base64?: string; sample?: 'notice' } }) => json<{ status: number; messageId: string }>(`${base}/say`, { body }),
   click: (body: { as: string; messageId: string; value: Record<string, unknown>; form?: Record<string, unknown> }) => json<ClickAnswer>(`${base}/click`, { body }),
   clock: () => json<{ now: string; tz: string }>(`${base}/clock`),
   setClock: (at: string) => json<{ now: string }>(`${base}/clock`, { body: { at } }),

@@ -1,7 +1,8 @@
 /**
  * The message box: text (Enter sends, Shift+Enter a new line, never while an input method composes),
  * the @督导助手 mention (on by default in groups, as the bot only hears mentions there), replies to a
- * message (a card's thread), an image as evidence, and quick commands for the person's roles.
+ * message (a card's thread), an image as evidence, a file (a notice to dispatch from: reply 派单 to it,
+ * or send it to the bot directly), and quick commands for the person's roles.
  */
 import { clear, h, toast } from '../lib/dom';
 import { HttpError } from '../lib/http';
@@ -29,6 +30,7 @@ export class Composer {
 
   constructor(private readonly o: { person: () => Person | undefined; chat: () => Chat | undefined; sent: () => Promise<void>; messageOf: (id: string) => Message | undefined }) {
     const file = h('input', { type: 'file', accept: 'image/*', hidden: true, onchange: () => void this.sendImage(file) });
+    const doc = h('input', { type: 'file', accept: FILE_TYPES, hidden: true, 'data-testid': 'file-input', onchange: () => void this.sendFile(doc) });
     this.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
         e.preventDefault();
@@ -43,6 +45,8 @@ export class Composer {
       h('div.compose-row', null,
         h('button.btn.btn-default.icon', { type: 'button', title: '发送图片（作为佐证）', 'aria-label': '发送图片', onclick: () => file.click() }, '🖼'),
         file,
+        h('button.btn.btn-default.icon', { type: 'button', title: '发送文件（督办通知、清单：回复“派单”即按文件派单）', 'aria-label': '发送文件', onclick: () => doc.click() }, '📎'),
+        doc,
         this.input,
         this.sendBtn));
   }
@@ -76,6 +80,7 @@ export class Composer {
     clear(this.chips,
       supervisor ? chip('派单示例', () => this.fill(DISPATCH_EXAMPLE)) : null,
       supervisor ? chip('派单（表单）', say('派单')) : null,
+      supervisor ? chip('示例通知（文件）', () => void this.send('', undefined, { name: '关于推进西片区重点工作的督办通知.docx', sample: 'notice' })) : null,
       official ? chip('我的任务', say('我的任务')) : null,
       supervisor ? chip('统计', say('统计')) : null,
       chip('帮助', say('帮助')));
@@ -92,15 +97,16 @@ export class Composer {
     this.input.style.height = `${Math.min(this.input.scrollHeight, 180)}px`;
   }
 
-  private async send(text = this.input.value.trim(), imageBase64?: string): Promise<void> {
+  private async send(text = this.input.value.trim(), imageBase64?: string, file?: { name: string; base64?: string; sample?: 'notice' }): Promise<void> {
     const p = this.o.person();
     const chat = this.o.chat();
-    if (!p || !chat || this.busy || (!text && !imageBase64)) return;
+    if (!p || !chat || this.busy || (!text && !imageBase64 && !file)) return;
     this.busy = true;
     this.sendBtn.setAttribute('disabled', '');
     try {
       const fromBox = text === this.input.value.trim();
-      await api.say({ as: p.code, chatId: chat.chatId, text: text || undefined, imageBase64, replyTo: this.reply?.id, mention: chat.type === 'group' && this.mention.checked && !imageBase64 }); // an image message cannot @ anyone
+      const attached = Boolean(imageBase64 || file); // an image or a file message cannot @ anyone
+      await api.say({ as: p.code, chatId: chat.chatId, text: text || undefined, imageBase64, file, replyTo: this.reply?.id, mention: chat.type === 'group' && this.mention.checked && !attached });
       if (fromBox) {
         this.input.value = '';
         this.grow();
@@ -120,12 +126,29 @@ export class Composer {
     input.value = '';
     if (!f) return;
     if (f.size > 5 * 1024 * 1024) return toast('图片太大：请选择 5 MB 以内的图片', 'warning');
-    const b64 = await new Promise<string>((resolve, reject) => {
-      const r = new FileReader();
-      r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
-      r.onerror = () => reject(r.error);
-      r.readAsDataURL(f);
-    });
-    await this.send('', b64);
+    await this.send('', await base64Of(f));
   }
+
+  /** A file as Feishu mobile sends it: its own message, named; the sandbox's request carries it whole. */
+  private async sendFile(input: HTMLInputElement): Promise<void> {
+    const f = input.files?.[0];
+    input.value = '';
+    if (!f) return;
+    if (f.size > SANDBOX_FILE_MAX) return toast(`文件太大：沙盒控制台可发送 ${SANDBOX_FILE_MAX / 1024} KB 以内的文件（正式环境按飞书的 30 MB 和配置的上限）`, 'warning');
+    await this.send('', undefined, { name: f.name, base64: await base64Of(f) });
+  }
+}
+
+/** The files a notice comes as (docs/rules.md#dispatch-from-a-file). */
+const FILE_TYPES = '.docx,.doc,.wps,.xlsx,.xls,.et,.pdf,.txt';
+/** The sandbox's request body is capped at 1 MB; base64 makes a file a third larger. */
+const SANDBOX_FILE_MAX = 700 * 1024;
+
+function base64Of(f: File): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(f);
+  });
 }
