@@ -17,7 +17,7 @@ import { mongoCorePorts } from './adapters/mongo/core-ports';
 import { Bot } from './app/bot';
 import { CardHandler } from './app/card-handler';
 import { AppCardViews } from './app/card-views';
-import type { AppDeps } from './app/deps';
+import type { WiredDeps } from './adapters/mongo/models';
 import { DispatchService } from './app/dispatch-service';
 import { FileMakers } from './app/files-out';
 import { ledgerFeature } from './features/ledger';
@@ -74,7 +74,7 @@ import { visitCode, type Visit } from './domain/visit';
  */
 export interface Service {
   config: Config;
-  deps: AppDeps;
+  deps: WiredDeps;
   /** The adapters behind `deps` (see Core.stores). */
   stores: Core['stores'];
   app: Koa;
@@ -257,7 +257,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
  * database while the service's outbox worker sends what they queue.
  */
 export interface Core {
-  deps: AppDeps;
+  deps: WiredDeps;
   views: AppCardViews;
   dispatch: DispatchService;
   leaders: ReturnType<typeof leadersSide>;
@@ -283,7 +283,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   const outbox = new OutboxStore(models);
   const ports = mongoCorePorts(models, { locks, outbox });
   const relay: Relay = { put: (items) => outbox.put(items), expand: (items) => ports.tasks.expand(items) };
-  const deps: AppDeps = {
+  const deps: WiredDeps = {
     settings: { tz: config.TIMEZONE, lights: { yellowWorkdays: config.LIGHT_YELLOW_WORKDAYS, lagPoints: config.LIGHT_LAG_POINTS }, categories: config.TASK_CATEGORIES, meetingSource: config.MEETING_SOURCE_LABEL, ranking: config.RANKING_WEIGHTS },
     models,
     ...ports,

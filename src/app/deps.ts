@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { Models } from '../adapters/mongo/models';
 import type { Clock } from '../clock';
 import type { WorkCalendar } from '../domain/calendar';
 import type { LightSettings } from '../domain/lights';
@@ -44,8 +43,6 @@ export interface OrgSource {
 
 export interface AppDeps {
   settings: Settings;
-  /** @deprecated the leaders' side still reads these; use the ports (src/app/ports/*). */
-  models: Models;
   locks: Locks;
   outbox: Outbox;
   tasks: TaskRepository;

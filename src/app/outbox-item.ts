@@ -2,7 +2,7 @@ import type { FileRef } from './ports';
 
 /**
  * The outbox's item: every message the bot owes a person (docs/architecture.md#the-outbox-and-the-relay).
- * The app's type; the mongo adapter stores it (adapters/mongo/models/outbox.ts) and the Feishu adapter sends it.
+ * The app's type; the mongo adapter stores it (its outbox model) and the Feishu adapter sends it.
  */
 
 /** 'refresh' is virtual: the relay expands it into one 'patch' per live copy of `ref`. */

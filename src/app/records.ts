@@ -1,6 +1,6 @@
 /**
  * A small collection of records a feature keeps (meetings, reports, 亮点, grades): the port its folder
- * uses and src/adapters/mongo/records.ts implements. Lists filter on plain fields (equality, `$in`),
+ * uses and the mongo adapter's records.ts implements. Lists filter on plain fields (equality, `$in`),
  * so the same call works on MongoDB and FerretDB.
  */
 export type RecordFilter = Record<string, string | number | boolean | { $in: (string | number)[] }>;

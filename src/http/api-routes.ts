@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import type { AppDeps } from '../app/deps';
+import type { WiredDeps } from '../adapters/mongo/models';
 import { calendarYear } from '../app/calendar-view';
 import { auditsOfTask } from '../app/audit-log';
 import { sendTable } from '../app/table-export';
@@ -20,7 +20,7 @@ import { machineDate } from '../clock';
  * `{items, total}` with limit/offset; errors `{error: {code, message}}`.
  */
 export interface ApiOptions {
-  deps: AppDeps;
+  deps: WiredDeps;
   runner: JobRunner;
   resolver?: ContactResolver;
   extend?: (router: Router) => void;

@@ -13,5 +13,5 @@ export function openapiRoutes(o: { routers: () => Router[]; version: string }): 
 
 /** The routers of the admin API: those under /api, the sandbox's own API (sandbox mode only) aside. */
 export function adminRouters(all: Router[]): Router[] {
-  return all.filter((r) => (r as unknown as { stack: { path: string }[] }).stack.some((l) => l.path.startsWith('/api/') && !l.path.startsWith('/api/sandbox')));
+  return all.filter((r) => r.stack.some((l) => String(l.path).startsWith('/api/') && !String(l.path).startsWith('/api/sandbox')));
 }

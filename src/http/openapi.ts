@@ -58,7 +58,7 @@ export interface RouteEntry {
 export function routesOf(routers: Router[]): RouteEntry[] {
   const out: RouteEntry[] = [];
   for (const r of routers) {
-    for (const layer of (r as unknown as { stack: Layer[] }).stack) {
+    for (const layer of r.stack as Layer[]) {
       const d = layer.stack.find((fn): fn is Documented => typeof fn === 'function' && DOC in fn)?.[DOC];
       for (const method of layer.methods) if (method !== 'HEAD') out.push({ method, path: layer.path, doc: d });
     }

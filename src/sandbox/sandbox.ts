@@ -6,7 +6,7 @@ import { mongoForScripts, SANDBOX_DB_DIR } from '../adapters/mongo/ferretdb';
 // and ingress code against it, in process.
 import { FakeFeishu, botMention, signRequest } from './feishu-stand-in';
 import type { OutboxWorker } from '../adapters/feishu/outbox-worker';
-import type { AppDeps } from '../app/deps';
+import type { WiredDeps } from '../adapters/mongo/models';
 import { findButton } from '../cards/inspect';
 import type { AppClock, Clock } from '../clock';
 import type { SandboxPersistence } from './persist';
@@ -32,7 +32,7 @@ export interface Sandbox {
   resolver: ContactResolver;
   fake: FakeFeishu;
   attach(port: number): void;
-  routes(o: { deps: AppDeps; runner: JobRunner; worker: OutboxWorker; clock: Clock; kept: SandboxPersistence }): Router;
+  routes(o: { deps: WiredDeps; runner: JobRunner; worker: OutboxWorker; clock: Clock; kept: SandboxPersistence }): Router;
   stop(): Promise<void>;
 }
 
@@ -66,7 +66,7 @@ export async function startSandbox(o: { config: Config; log: Logger; fakePort?: 
 }
 
 /** Loads the demo organisation when the database has none, and tells the stand-in about its people and chats. */
-export async function seedSandbox(deps: AppDeps, fake: FakeFeishu, resolver: ContactResolver): Promise<void> {
+export async function seedSandbox(deps: WiredDeps, fake: FakeFeishu, resolver: ContactResolver): Promise<void> {
   if (!(await deps.models.units.estimatedDocumentCount())) {
     const src = await parseOrg(fs.readFileSync(DEMO_ORG), 'demo-org.yaml');
     await importOrg(deps.models, deps.locks, src, { resolver, by: 'sandbox', now: deps.clock.now() });
@@ -84,7 +84,7 @@ export async function seedSandbox(deps: AppDeps, fake: FakeFeishu, resolver: Con
 
 interface RouteOptions {
   kept: SandboxPersistence;
-  deps: AppDeps;
+  deps: WiredDeps;
   runner: JobRunner;
   worker: OutboxWorker;
   clock: Clock;

@@ -8,7 +8,7 @@ import type { TaskDoc } from '../../src/adapters/mongo/models/tasks';
 import { OutboxStore } from '../../src/adapters/mongo/outbox-store';
 import { mongoCorePorts } from '../../src/adapters/mongo/core-ports';
 import { AppCardViews } from '../../src/app/card-views';
-import type { AppDeps } from '../../src/app/deps';
+import type { WiredDeps } from '../../src/adapters/mongo/models';
 import { FileMakers } from '../../src/app/files-out';
 import { DispatchService } from '../../src/app/dispatch-service';
 import { leadersSide } from '../../src/app/leaders';
@@ -31,7 +31,7 @@ const at = (d: string) => new Date(`${d}T10:00:00+08:00`);
 const monFri = new WorkCalendar({ lookup: () => undefined, hasYear: () => false });
 
 let db: TestDb;
-let deps: AppDeps;
+let deps: WiredDeps;
 let summary: SummaryService;
 const clock = new FixedClock(new Date('2026-12-01T09:00:00+08:00'));
 

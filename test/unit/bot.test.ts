@@ -189,7 +189,7 @@ describe('Bot.receive: claims whose answer was lost in an outage', () => {
   function lossy(owner: string) {
     const f = fakeDeps();
     const ctl = { loseAnswer: true, doneFails: false };
-    const models = f.deps.models as unknown as { processedEvents: { collection: { insertOne(d: { _id: string; at: Date; state: string; owner?: string }): Promise<void> }; updateOne: (q: { _id: string }, u: unknown) => Promise<void> } };
+    const models = (f.deps as unknown as { models: unknown }).models as { processedEvents: { collection: { insertOne(d: { _id: string; at: Date; state: string; owner?: string }): Promise<void> }; updateOne: (q: { _id: string }, u: unknown) => Promise<void> } };
     const insert = models.processedEvents.collection.insertOne.bind(models.processedEvents.collection);
     models.processedEvents.collection.insertOne = async (doc) => {
       await insert(doc);

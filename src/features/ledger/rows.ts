@@ -41,16 +41,16 @@ export function openDuring(t: Pick<Task, 'dispatchedAt' | 'closedAt' | 'cancelle
 /** The task as it stood at `at`: later audit entries undone (their `before` values put back), later reports and requests left out. */
 export function taskAsOf(t: Task, at: Date): Task {
   const later = t.history.filter((e) => new Date(e.at) > at).sort((a, b) => b.seq - a.seq);
-  const back: Record<string, unknown> = { ...t };
+  const back: Partial<Record<keyof Task, unknown>> & Task = { ...t };
   for (const e of later) {
     for (const [k, v] of Object.entries(e.before ?? {})) {
-      if (v === undefined || v === null) delete back[k];
-      else back[k] = v;
+      if (v === undefined || v === null) delete back[k as keyof Task];
+      else Object.assign(back, { [k]: v });
     }
     // a field the entry set that had no value before it
-    for (const k of Object.keys(e.after ?? {})) if (!(k in (e.before ?? {})) && e.action !== 'dispatch') delete back[k];
+    for (const k of Object.keys(e.after ?? {})) if (!(k in (e.before ?? {})) && e.action !== 'dispatch') delete back[k as keyof Task];
   }
-  const out = back as unknown as Task;
+  const out: Task = back;
   return {
     ...out,
     reports: t.reports.filter((r) => new Date(r.at) <= at),

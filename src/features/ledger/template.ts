@@ -90,7 +90,7 @@ export async function readTemplate(bytes: Buffer): Promise<{ ws: ExcelJS.Workshe
   }
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    await wb.xlsx.load(new Uint8Array(bytes).buffer);
   } catch (e) {
     throw new TemplateError([{ cell: 'file', message: `not a readable XLSX workbook: ${(e as Error).message}` }]);
   }

@@ -100,3 +100,9 @@ export async function ensureIndexes(models: Models): Promise<void> {
     await model.createIndexes();
   }
 }
+
+/**
+ * The app's dependencies as main.ts builds them, with the models beside the ports: for the wiring, the
+ * organisation import and the tests' seeding; use cases get `AppDeps`, which has no models.
+ */
+export type WiredDeps = import('../../../app/deps').AppDeps & { models: Models };

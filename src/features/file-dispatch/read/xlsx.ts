@@ -30,7 +30,7 @@ function cellText(v: ExcelJS.CellValue): string {
  */
 export async function readXlsx(bytes: Buffer, name: string): Promise<ReadResult> {
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  await wb.xlsx.load(new Uint8Array(bytes).buffer);
   const found: { ws: ExcelJS.Worksheet; header: number }[] = [];
   for (const ws of wb.worksheets) {
     for (let r = 1; r <= Math.min(ws.rowCount, HEADER_SEARCH_ROWS); r++) {
