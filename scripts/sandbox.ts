@@ -6,7 +6,7 @@
  *   npm run sandbox -- as P-OFF-1 reply om_xxx "已完成3户签约 60%"  (a reply in a card's thread, in the card's chat)
  *   npm run sandbox -- as P-OFF-1 click om_xxx 签收 [field=value …] (a card button, with form values)
  *   npm run sandbox -- as P-OFF-1 in oc_demo_msz click last 签收    (`last`: the chat's newest bot card with that button)
- *   npm run sandbox -- as P-OFF-1 in oc_demo_msz reply last "…"   (`last`: the chat's newest bot card)
+ *   npm run sandbox -- as P-OFF-1 in oc_demo_msz reply last "…"   (`last`: the chat's newest bot card; `last-file`: its newest file)
  *   npm run sandbox -- as P-SUP-1 in oc_demo_g1 send-location last 茂盛路 梅山镇茂盛路18号 24.91 118.59  (in the last card's thread)
  *   npm run sandbox -- as P-SUP-1 in oc_demo_g1 send-image last photo.png
  *   npm run sandbox -- as P-SUP-1 in oc_demo_g1 send-file sample  (a file message: the demo's 督办通知 .docx, or a PATH)
@@ -124,7 +124,7 @@ async function main(args: string[]): Promise<void> {
       return;
     }
   }
-  console.error('usage: npm run sandbox -- people | chat CHAT_ID | clock [ISO] | job NAME [--at ISO] | as PERSON [in CHAT_ID] say TEXT | as PERSON [in CHAT_ID] send-file PATH|sample | as PERSON [in CHAT_ID] reply MESSAGE_ID|last TEXT | as PERSON [in CHAT_ID] send-image MESSAGE_ID|last PATH | as PERSON [in CHAT_ID] send-location MESSAGE_ID|last NAME ADDRESS LAT LNG | as PERSON [in CHAT_ID] click MESSAGE_ID|last BUTTON [field=value …]');
+  console.error('usage: npm run sandbox -- people | chat CHAT_ID | clock [ISO] | job NAME [--at ISO] | as PERSON [in CHAT_ID] say TEXT | as PERSON [in CHAT_ID] send-file PATH|sample | as PERSON [in CHAT_ID] reply MESSAGE_ID|last|last-file TEXT | as PERSON [in CHAT_ID] send-image MESSAGE_ID|last PATH | as PERSON [in CHAT_ID] send-location MESSAGE_ID|last NAME ADDRESS LAT LNG | as PERSON [in CHAT_ID] click MESSAGE_ID|last BUTTON [field=value …]');
   process.exit(2);
 }
 

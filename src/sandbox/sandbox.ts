@@ -168,7 +168,12 @@ function sandboxRoutes(o: RouteOptions): Router {
   router.post('/say', async (ctx) => {
     const b = body(sayBody, jsonBody(ctx));
     const p = await person(b.as);
-    const parent = b.replyTo === 'last' ? lastCard(b.chatId ?? fake.p2pChatOf(p.openId!)) : b.replyTo ? fake.message(b.replyTo) : undefined;
+    const here = b.chatId ?? fake.p2pChatOf(p.openId!);
+    // `last`: the chat's newest bot card; `last-file`: its newest file message (to reply 派单 to it)
+    const parent =
+      b.replyTo === 'last' ? lastCard(here)
+      : b.replyTo === 'last-file' ? fake.messagesIn(here).filter((m) => m.msg_type === 'file').at(-1)
+      : b.replyTo ? fake.message(b.replyTo) : undefined;
     if (b.replyTo && !parent) throw new ApiError(404, 'unknown_message', `no message ${b.replyTo}`);
     const chatId = b.chatId ?? parent?.chat_id ?? fake.p2pChatOf(p.openId!); // a reply lands in its card's chat
     const group = !chatId.startsWith('oc_p2p_');
