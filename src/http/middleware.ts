@@ -1,17 +1,11 @@
 import type { Context, Middleware, Next } from 'koa';
 import type { Logger } from 'pino';
+import { RouteError as ApiError } from '../app/feature';
 
-/** Small Koa middleware: errors as JSON, raw body with a size limit (the admin token: guard.ts). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
+// Small Koa middleware: errors as JSON, raw body with a size limit (the admin token: guard.ts).
+
+/** An API refusal (`{error: {code, message, details}}` with its status): the same class feature routes throw. */
+export { ApiError };
 
 export function errors(log: Logger): Middleware {
   return async (ctx: Context, next: Next) => {
