@@ -54,13 +54,15 @@ export function splitDecisions(text: string): string[] {
   return numbered ? items.filter(Boolean) : [text.trim()].filter(Boolean);
 }
 
-function titleOf(text: string): string {
+/** A task title from a decision's first line (40 characters at most). */
+export function titleOf(text: string): string {
   const first = trimEndChars(text.split('\n')[0], '。；;，,').trim();
   const chars = Array.from(first);
   return chars.length <= 40 ? first : `${chars.slice(0, 39).join('')}…`;
 }
 
-function names(org: Org, code: string): string[] {
+/** The names a unit may be written by in a decision's text. */
+export function names(org: Org, code: string): string[] {
   const u = org.unit(code);
   if (!u) return [];
   return [u.name, u.fullName, ...u.aliases, u.name.replace(/(镇|乡|街道|局)$/, '')].filter((n): n is string => typeof n === 'string' && n.length >= 2);

@@ -1,8 +1,7 @@
 import { limitMessage, overLimit } from '../../limits';
-import { splitDecisions } from '../../domain/minutes';
+import { names, splitDecisions, titleOf } from '../../domain/minutes';
 import type { Org } from '../../domain/org';
 import { isLocalDate, type LocalDate } from '../../domain/time';
-import { trimEndChars } from '../../domain/trim';
 
 /**
  * A group's 专题协调会 (专题会议协调处置权, docs/rules.md#group-coordination-meetings), pure: what the 组长 wrote per
@@ -45,18 +44,6 @@ export type GroupMeetingPlan =
   | { ok: true; date: LocalDate; topic: string; attendees: string; units: string[]; decisions: GroupDecision[]; sentUp: SentUpItem[] }
   | { ok: false; problems: string[] };
 
-
-function titleOf(text: string): string {
-  const first = trimEndChars(text.split('\n')[0], '。；;，,').trim();
-  const chars = Array.from(first);
-  return chars.length <= 40 ? first : `${chars.slice(0, 39).join('')}…`;
-}
-
-function names(org: Org, code: string): string[] {
-  const u = org.unit(code);
-  if (!u) return [];
-  return [u.name, u.fullName, ...u.aliases, u.name.replace(/(镇|乡|街道|局)$/, '')].filter((n): n is string => typeof n === 'string' && n.length >= 2);
-}
 
 /** `scope` is the units the group may dispatch to (a decision's lead unit must be one of them). */
 export function planGroupMeeting(input: GroupMeetingInput, o: { org: Org; today: LocalDate; scope: readonly string[] }): GroupMeetingPlan {
