@@ -102,16 +102,9 @@ function body<T extends z.ZodTypeAny>(schema: T, v: unknown): z.infer<T> {
   return r.data;
 }
 
-function sandboxRoutes(o: RouteOptions): Router {
+/** What the sandbox routes share: the options, the signed poster and the lookups. */
+function sandboxKit(o: RouteOptions) {
   const { deps, fake } = o;
-  const router = appRouter('/api/sandbox');
-  let seeded: Promise<void> | undefined;
-  router.use(async (_ctx, next) => {
-    seeded ??= seedSandbox(deps, fake, o.resolver);
-    await seeded;
-    await next();
-  });
-
   const post = async (path: string, envelope: object) => {
     const signed = signRequest(envelope, { verificationToken: 'sandbox-verification-token', encryptKey: 'sandbox-encrypt-key' });
     const res = await fetch(`http://127.0.0.1:${o.port()}${path}`, { method: 'POST', headers: signed.headers, body: signed.body });
@@ -130,7 +123,25 @@ function sandboxRoutes(o: RouteOptions): Router {
       .messagesIn(chatId)
       .filter((m) => m.fromBot && m.msg_type === 'interactive' && (!button || (findButton(m.content, button) && !findButton(m.content, button)!.disabled)))
       .at(-1);
+  return { o, deps, fake, post, person, settle, lastCard };
+}
+type Kit = ReturnType<typeof sandboxKit>;
 
+function sandboxRoutes(o: RouteOptions): Router {
+  const router = appRouter('/api/sandbox');
+  let seeded: Promise<void> | undefined;
+  router.use(async (_ctx, next) => {
+    seeded ??= seedSandbox(o.deps, o.fake, o.resolver);
+    await seeded;
+    await next();
+  });
+  const kit = sandboxKit(o);
+  for (const add of [peopleRoutes, sayRoute, clickRoute, clockRoutes, consoleRoutes]) add(router, kit);
+  return router;
+}
+
+/** The demo people and their chats, and a chat's messages. */
+function peopleRoutes(router: Router, { deps, fake }: Kit): void {
   router.get('/people', async (ctx) => {
     const org = await deps.orgs.get();
     ctx.body = {
@@ -164,7 +175,10 @@ function sandboxRoutes(o: RouteOptions): Router {
       })),
     };
   });
+}
 
+/** A person says something (text, image, location, file), as Feishu would deliver it. */
+function sayRoute(router: Router, { fake, post, person, settle, lastCard }: Kit): void {
   router.post('/say', async (ctx) => {
     const b = body(sayBody, jsonBody(ctx));
     const p = await person(b.as);
@@ -217,7 +231,10 @@ function sandboxRoutes(o: RouteOptions): Router {
     await settle();
     ctx.body = { status: res.status, messageId: env.event.message.message_id, replies: fake.messagesIn(chatId).slice(before).filter((m) => m.fromBot).map((m) => ({ id: m.message_id, type: m.msg_type, content: m.content })) };
   });
+}
 
+/** A person presses a card button (with its form), as Feishu would call back. */
+function clickRoute(router: Router, { fake, post, person, settle, lastCard }: Kit): void {
   router.post('/click', async (ctx) => {
     const b = body(clickBody, jsonBody(ctx));
     const p = await person(b.as);
@@ -237,7 +254,10 @@ function sandboxRoutes(o: RouteOptions): Router {
     await settle();
     ctx.body = { status: res.status, toast: res.json.toast, card: (res.json.card as { data?: unknown } | undefined)?.data ?? null };
   });
+}
 
+/** The business clock and the jobs. */
+function clockRoutes(router: Router, { o, deps, settle }: Kit): void {
   const catchUp = async (now: Date) =>
     (await o.runner.plan(now)).map((p) => ({ job: p.job, slot: p.slot.toISOString(), local: localMoment(p.slot, deps.settings.tz), action: p.action, ...(p.reason ? { reason: p.reason } : {}), ...(p.supersededBy ? { supersededBy: localMoment(p.supersededBy, deps.settings.tz) } : {}) }));
 
@@ -267,9 +287,10 @@ function sandboxRoutes(o: RouteOptions): Router {
     await settle();
     ctx.body = run;
   });
+}
 
-  // --- for the browser console (web/sandbox) ---------------------------------------------------
-
+/** For the browser console (web/sandbox). */
+function consoleRoutes(router: Router, { o, deps, fake }: Kit): void {
   router.get('/jobs', (ctx) => {
     ctx.body = { jobs: o.runner.names() };
   });
@@ -301,9 +322,8 @@ function sandboxRoutes(o: RouteOptions): Router {
     ctx.set('Cache-Control', 'private, max-age=3600');
     ctx.body = Buffer.from(await res.arrayBuffer());
   });
-
-  return router;
 }
+
 
 /** One line for a chat list: the text, or what kind of message it is. */
 function previewOf(type: string, content: unknown): string {
