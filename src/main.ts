@@ -239,6 +239,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     async close() {
       // stop taking requests, finish in-flight work, release leases, close the database
       if (server) await new Promise<void>((r) => server!.close(() => r()));
+      await tasks.settled(); // relays that card answers left running (docs/architecture.md#a-card-click-in-four-round-trips)
       if (relayTimer) clearInterval(relayTimer);
       ws?.close();
       await runner.stop();
@@ -281,7 +282,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
 
   const locks = new Locks(models.locks);
   const outbox = new OutboxStore(models);
-  const ports = mongoCorePorts(models, { locks, outbox });
+  const ports = mongoCorePorts(models, { locks, outbox, log });
   const relay: Relay = { put: (items) => outbox.put(items), expand: (items) => ports.tasks.expand(items) };
   const deps: WiredDeps = {
     settings: { tz: config.TIMEZONE, lights: { yellowWorkdays: config.LIGHT_YELLOW_WORKDAYS, lagPoints: config.LIGHT_LAG_POINTS }, categories: config.TASK_CATEGORIES, meetingSource: config.MEETING_SOURCE_LABEL, ranking: config.RANKING_WEIGHTS },

@@ -113,17 +113,17 @@ export class CardHandler {
     return card ? { toast: { type, content }, card: { type: 'raw', data: card } } : { toast: { type, content } };
   }
 
-  /** Which copy of the task card was pressed (unit or group), from the message it sits on. */
+  /** Which copy of the task card was pressed (unit, co or group), from the message it sits on (by `_id`). */
   private async viewOf(messageId: string, fallback: TaskView): Promise<TaskView> {
     const copy = await this.deps.cards.sentAs(messageId);
     return copy?.view === 'group' || copy?.view === 'unit' || copy?.view === 'co' ? copy.view : fallback;
   }
 
+  /** The pressed copy of the task card as it is now: the task and the copy's view read side by side. */
   private async currentCard(c: ActionContext, mode: TaskCardMode = 'main', note?: string): Promise<Card | undefined> {
     if (!c.value.c) return undefined;
-    const task = await this.deps.tasks.get(c.value.c);
-    if (!task) return undefined;
-    return this.views.task(task, await this.viewOf(c.action.messageId, 'unit'), { mode, note });
+    const [task, view] = await Promise.all([this.deps.tasks.get(c.value.c), this.viewOf(c.action.messageId, 'unit')]);
+    return task ? this.views.task(task, view, { mode, note }) : undefined;
   }
 
   private async showTask(c: ActionContext, mode: TaskCardMode): Promise<CardAnswer> {
@@ -131,13 +131,21 @@ export class CardHandler {
     return card ? this.answer('info', mode === 'main' ? '已返回' : '请填写后提交', card) : this.answer('error', '找不到这个督办单。');
   }
 
+  /**
+   * A task command from a card, in as few round trips as the data allows (docs/architecture.md#a-card-click-in-four-round-trips):
+   * the pressed copy's view is read beside the task's lock; the answer card is built from the task the
+   * change returns; the relay to the outbox and the other copies' updates follow the answer.
+   */
   private async taskCommand(c: ActionContext, cmd: TaskCommand, modeOnError: TaskCardMode = 'main'): Promise<CardAnswer> {
     if (!c.value.c) return this.answer('error', '按钮缺少督办单编号，请刷新卡片。');
-    const r = await this.taskService.act(c.value.c, cmd, c.person, c.value.s as TaskState | undefined);
-    if (r.ok) return this.answer('success', r.toast, await this.currentCard(c));
+    const view = this.viewOf(c.action.messageId, 'unit');
+    view.catch(() => undefined); // awaited below; a failed press must not leave it unhandled
+    const { result: r, task } = await this.taskService.press(c.value.c, cmd, c.person, c.value.s as TaskState | undefined);
+    const card = async (mode: TaskCardMode, note?: string) => (task ? this.views.task(task, await view, { mode, note }) : undefined);
+    if (r.ok) return this.answer('success', r.toast, await card('main'));
     const type: ToastType = r.kind === 'stale' ? 'warning' : 'error';
     const mode = r.kind === 'invalid' ? modeOnError : 'main';
-    return this.answer(type, r.message, await this.currentCard(c, mode, r.kind === 'invalid' ? r.message : undefined));
+    return this.answer(type, r.message, await card(mode, r.kind === 'invalid' ? r.message : undefined));
   }
 
   /** A unit-copy button: with its form filled in it applies; pressed alone it opens its form on the card. */

@@ -116,7 +116,7 @@ function sandboxKit(o: RouteOptions) {
     if (!p?.openId) throw new ApiError(404, 'unknown_person', `no demo person ${code}; GET /api/sandbox/people lists them`);
     return p;
   };
-  const settle = () => o.worker.drain(15_000).catch(() => undefined);
+  const settle = () => deps.tasks.settled().then(() => o.worker.drain(15_000)).catch(() => undefined);
   /** `last`: the newest card the bot put in the chat (with that button, enabled, when one is named). */
   const lastCard = (chatId: string, button?: string) =>
     fake

@@ -114,7 +114,10 @@ export async function startHarness(opts: { org?: OrgData; now?: string; encrypt?
       const card = (r.json.card as { data?: unknown } | undefined)?.data;
       return { status: r.status, toast: r.json.toast as { type: string; content: string } | undefined, card };
     },
-    drain: () => service.worker.drain(30_000),
+    async drain() {
+      await service.deps.tasks.settled(); // the relays card answers left running (they queue what the worker sends)
+      await service.worker.drain(30_000);
+    },
     botMessages: (chatId) => fake.messagesIn(chatId).filter((m) => m.fromBot),
     async close() {
       await service.conn.dropDatabase().catch(() => undefined);

@@ -12,11 +12,11 @@ import { TaskStore } from './task-store';
 export type CorePorts = Pick<AppDeps, 'locks' | 'outbox' | 'tasks' | 'cards' | 'previews' | 'orders' | 'claims' | 'record' | 'letterRegistry' | 'orgs'>;
 
 /** The ports of the core use cases (src/app/ports/*) on one database (docs/architecture.md#ports-of-the-core). */
-export function mongoCorePorts(models: Models, o: { locks: Locks; outbox: OutboxStore; orgs?: AppDeps['orgs'] }): CorePorts {
+export function mongoCorePorts(models: Models, o: { locks: Locks; outbox: OutboxStore; orgs?: AppDeps['orgs']; log?: AppDeps['log'] }): CorePorts {
   return {
     locks: o.locks,
     outbox: o.outbox,
-    tasks: new TaskStore(models, o.locks, o.outbox),
+    tasks: new TaskStore(models, o.locks, o.outbox, o.log),
     cards: new MongoCardCopies(models, o.locks),
     previews: new MongoPreviews(models),
     orders: new MongoOrderLists(models),

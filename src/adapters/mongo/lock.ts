@@ -31,17 +31,24 @@ export class Locks implements LockPort {
 
   constructor(private readonly locks: Model<LockDoc>) {}
 
+  /**
+   * One insert when the lock is free. When it is taken, the holder's lock is read by `_id` and only an
+   * expired one (a holder that died) is taken over: a busy lock costs no filter but `_id` until then.
+   */
   async tryAcquire(key: string, ttlMs = 30_000): Promise<boolean> {
     const now = machineNow();
-    try {
-      await this.locks.collection.insertOne({ _id: key, owner: this.owner, until: new Date(now + ttlMs), schemaVersion: LOCK_SCHEMA_VERSION } as never);
-      return true;
-    } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
+    if (await this.insert(key, now, ttlMs)) return true;
+    const held = await this.locks.collection.findOne({ _id: key } as never, { projection: { owner: 1, until: 1 } });
+    if (held && new Date(held.until as Date).getTime() >= now) return false;
+    if (held) {
+      // a holder that died leaves its lock; past its time it may be taken over
+      const gone = await this.locks.collection.deleteOne({ _id: key, owner: held.owner, until: { $lt: new Date(now) } } as never);
+      if (gone.deletedCount !== 1) return false;
     }
-    // a holder that died leaves its lock; past its time it may be taken over
-    const gone = await this.locks.collection.deleteOne({ _id: key, until: { $lt: new Date(now) } } as never);
-    if (gone.deletedCount !== 1) return false;
+    return this.insert(key, now, ttlMs);
+  }
+
+  private async insert(key: string, now: number, ttlMs: number): Promise<boolean> {
     try {
       await this.locks.collection.insertOne({ _id: key, owner: this.owner, until: new Date(now + ttlMs), schemaVersion: LOCK_SCHEMA_VERSION } as never);
       return true;
@@ -67,7 +74,7 @@ export class Locks implements LockPort {
     await this.locks.collection.deleteOne({ _id: key, owner: this.owner } as never);
   }
 
-  async withLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  async acquire(key: string, opts: LockOptions = {}): Promise<void> {
     const { ttlMs = 30_000, waitMs = 5_000 } = opts;
     const until = machineNow() + waitMs;
     let delay = 3;
@@ -76,6 +83,10 @@ export class Locks implements LockPort {
       await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
       delay = Math.min(delay * 2, 100);
     }
+  }
+
+  async withLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+    await this.acquire(key, opts);
     try {
       return await fn();
     } finally {

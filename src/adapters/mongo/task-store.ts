@@ -11,6 +11,7 @@ import type { TaskHistoryDoc } from './models/task-history';
 import { TASK_SCHEMA_VERSION, type TaskDoc } from './models/tasks';
 import type { OutboxStore } from './outbox-store';
 import { machineDate } from '../../clock';
+import type { Logger } from '../../log';
 
 /**
  * Tasks, changed one at a time under the task's lock (see lock.ts for why), with the messages a change
@@ -34,10 +35,14 @@ function toTask(doc: TaskDoc & { _id?: unknown }): Task {
 }
 
 export class TaskStore implements TaskRepository {
+  /** Relays `changeNow` left running after its answer. */
+  private readonly running = new Set<Promise<void>>();
+
   constructor(
     private readonly models: Models,
     private readonly locks: Locks,
     private readonly outbox: OutboxStore,
+    private readonly log?: Pick<Logger, 'warn'>,
   ) {}
 
   async get(code: string): Promise<Task | null> {
@@ -73,23 +78,59 @@ export class TaskStore implements TaskRepository {
 
   /** Reads, decides and writes one task under its lock. `fn` is pure: it gets the current task. */
   async change<R>(code: string, fn: (task: Task) => Change<R> | Promise<Change<R>>, waitMs = 5000): Promise<R | null> {
+    const { result, after } = await this.apply(code.toUpperCase(), fn, waitMs);
+    await after();
+    return result;
+  }
+
+  /**
+   * Like `change`, answering once the change is written: lock (one insert), read, write (the task and
+   * what it owes, one update) — the relay, the archive and the unlock follow, under the lock still.
+   * What a failed or interrupted relay leaves owed goes out with `relayAll`.
+   */
+  async changeNow<R>(code: string, fn: (task: Task) => Change<R> | Promise<Change<R>>, waitMs = 5000): Promise<R | null> {
     const id = code.toUpperCase();
-    return this.locks.withLock(
-      `task:${id}`,
-      async () => {
-        const doc = await this.models.tasks.findById(id).lean<TaskDoc>();
-        if (!doc) return null;
-        const current = toTask(doc);
-        const change = await fn(current);
-        const owed = [...(doc.owed ?? []), ...(change.owed ?? [])];
-        if (change.task) await this.save(id, change.task, owed);
-        else if (change.owed?.length) await this.save(id, current, owed);
-        if ((change.task?.history.length ?? 0) > LIMITS.historyEmbedded || doc.schemaVersion !== TASK_SCHEMA_VERSION) await this.archiveLocked(id);
-        await this.relayLocked(id);
-        return change.result;
-      },
-      { waitMs },
-    );
+    const { result, after } = await this.apply(id, fn, waitMs);
+    const done: Promise<void> = after()
+      .catch((e: Error) => this.log?.warn({ err: e.message, code: id }, 'relay after the answer failed; relayAll sends what is owed'))
+      .finally(() => this.running.delete(done));
+    this.running.add(done);
+    return result;
+  }
+
+  async settled(): Promise<void> {
+    while (this.running.size) await Promise.all([...this.running]);
+  }
+
+  /**
+   * Takes the task's lock, reads it by `_id`, decides and writes; `after` relays what it owes (from the
+   * list in hand: no second read), archives history if due, and releases the lock.
+   */
+  private async apply<R>(id: string, fn: (task: Task) => Change<R> | Promise<Change<R>>, waitMs: number): Promise<{ result: R | null; after: () => Promise<void> }> {
+    const key = `task:${id}`;
+    const release = () => this.locks.release(key).catch(() => undefined);
+    await this.locks.acquire(key, { waitMs });
+    try {
+      const doc = await this.models.tasks.findById(id).lean<TaskDoc>();
+      if (!doc) return { result: null, after: release };
+      const current = toTask(doc);
+      const change = await fn(current);
+      const owed = [...(doc.owed ?? []), ...(change.owed ?? [])];
+      if (change.task || change.owed?.length) await this.save(id, change.task ?? current, owed);
+      const archive = (change.task?.history.length ?? 0) > LIMITS.historyEmbedded || doc.schemaVersion !== TASK_SCHEMA_VERSION;
+      const after = async () => {
+        try {
+          if (archive) await this.archiveLocked(id);
+          if (owed.length) await this.relayOwed(id, owed);
+        } finally {
+          await release();
+        }
+      };
+      return { result: change.result, after };
+    } catch (e) {
+      await release();
+      throw e;
+    }
   }
 
   /** Under the task's lock: the whole task and what it owes, in one write. */
@@ -148,21 +189,26 @@ export class TaskStore implements TaskRepository {
 
   private async relayLocked(id: string): Promise<void> {
     const doc = await this.models.tasks.findById(id, { owed: 1 }).lean<Pick<TaskDoc, 'owed'>>();
-    if (!doc?.owed?.length) return;
-    await this.outbox.put(await this.expand(doc.owed));
+    if (doc?.owed?.length) await this.relayOwed(id, doc.owed);
+  }
+
+  /** Under the task's lock, with what it owes as written: into the outbox, then cleared. */
+  private async relayOwed(id: string, owed: OutboxItem[]): Promise<void> {
+    await this.outbox.put(await this.expand(owed));
     await this.models.tasks.updateOne({ _id: id }, { $set: { owed: [], owedAt: null } });
   }
 
   /** A 'refresh' item becomes one patch per live copy of what it names. */
   async expand(items: OutboxItem[]): Promise<OutboxItem[]> {
     const out: OutboxItem[] = [];
-    for (const item of items) {
+    // each ref's copies read by `_id`, all at once
+    const refs = await Promise.all(items.map((item) => (item.kind === 'refresh' ? this.models.cardRefs.findById(item.ref!).lean<{ copies: { messageId: string; view: string }[] }>() : null)));
+    for (const [i, item] of items.entries()) {
       if (item.kind !== 'refresh') {
         out.push(item);
         continue;
       }
-      const ref = await this.models.cardRefs.findById(item.ref!).lean<{ copies: { messageId: string; view: string }[] }>();
-      for (const c of ref?.copies ?? []) {
+      for (const c of refs[i]?.copies ?? []) {
         out.push({
           key: messageKey('patch', item.key, c.messageId),
           kind: 'patch',

@@ -14,6 +14,8 @@ export interface Locks {
   /** Extends a lock this instance holds and that has not expired to `ttlMs` from now; false when it is not held any more (a lease lost: docs/architecture.md#jobs). */
   renew(key: string, ttlMs: number): Promise<boolean>;
   release(key: string): Promise<void>;
+  /** Waits for the lock (up to `waitMs`) and takes it; throws when it is not free in time. The caller releases it. */
+  acquire(key: string, opts?: LockOptions): Promise<void>;
   /** Runs `fn` holding the lock; throws when it is not free within `waitMs`. */
   withLock<T>(key: string, fn: () => Promise<T>, opts?: LockOptions): Promise<T>;
   /** Releases everything this instance holds (graceful shutdown). */

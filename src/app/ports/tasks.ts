@@ -35,6 +35,14 @@ export interface TaskRepository {
   countByState(filter: TaskFilter): Promise<Partial<Record<TaskState, number>>>;
   /** Reads, decides and writes one task under its lock; `fn` gets the current task. Null when there is none. */
   change<R>(code: string, fn: (task: Task) => Change<R> | Promise<Change<R>>, waitMs?: number): Promise<R | null>;
+  /**
+   * `change` that answers as soon as the change and what it owes are written (a card click's answer
+   * waits for nothing else): the relay to the outbox and the unlock follow, still under the lock; a
+   * crash before the relay leaves the messages owed in the task, for `relayAll`.
+   */
+  changeNow<R>(code: string, fn: (task: Task) => Change<R> | Promise<Change<R>>, waitMs?: number): Promise<R | null>;
+  /** Waits for the relays `changeNow` left running (shutdown, tests, the sandbox's settle). */
+  settled(): Promise<void>;
   /** Creates tasks with the next codes of their year, each with what it owes; idempotent by `origin`. */
   create(items: { task: NewTask; owed: (code: string) => OutboxItem[] }[], year: number): Promise<Task[]>;
   /** Moves what a task owes into the outbox. */
