@@ -79,8 +79,14 @@ const orgImportQuery = z.object({
 
 export function apiRoutes(o: ApiOptions): Router {
   const router = appRouter('/api');
-  const { deps } = o;
+  for (const add of [orgRoutes, taskRoutes, opsRoutes]) add(router, o);
+  o.extend?.(router);
+  return router;
+}
 
+/** The organisation: export and the all-or-nothing import. */
+function orgRoutes(router: Router, o: ApiOptions): void {
+  const { deps } = o;
   router.get('/org', doc({ summary: 'The organisation (units, groups, people) as stored' }), async (ctx) => {
     ctx.body = await exportOrg(deps.models);
   });
@@ -106,7 +112,10 @@ export function apiRoutes(o: ApiOptions): Router {
     }
   },
   );
+}
 
+/** Tasks: the filtered list, its spreadsheet, one task with its whole history. */
+function taskRoutes(router: Router, { deps }: ApiOptions): void {
   router.get('/tasks', doc({ summary: 'Tasks of every state unless filtered, newest first, with their lights', query: taskFilterSchema }), async (ctx) => {
     const q = ctx.state.query as TaskQuery;
     ctx.body = await taskQuery(deps, q);
@@ -127,7 +136,11 @@ export function apiRoutes(o: ApiOptions): Router {
     const beside = (await auditsOfTask(deps, t.code)).map(({ task: _t, ...a }) => (void _t, a));
     ctx.body = { ...t, history: [...own, ...beside].sort((a, b) => a.at.getTime() - b.at.getTime()) }; // stable: equal times keep seq order
   });
+}
 
+/** Operations: the outbox, the jobs, the calendar. */
+function opsRoutes(router: Router, o: ApiOptions): void {
+  const { deps } = o;
   router.get('/outbox', doc({ summary: 'Outgoing messages by status', query: outboxQuery }), async (ctx) => {
     const q = ctx.state.query as z.infer<typeof outboxQuery>;
     ctx.body = await deps.outbox.list(q.status, q.limit, q.offset);
@@ -162,9 +175,6 @@ export function apiRoutes(o: ApiOptions): Router {
     const q = ctx.state.query as z.infer<typeof calendarQuerySchema>;
     ctx.body = calendarYear(deps.cal, q.year ?? Number(localDate(deps.clock.now(), deps.settings.tz).slice(0, 4)));
   });
-
-  o.extend?.(router);
-  return router;
 }
 
 /** Who asked, for the audit log: the client's address (X-Forwarded-For behind a proxy) and the peer's when it differs. */
