@@ -57,6 +57,7 @@ import { groupMeetingsFeature } from './features/group-meetings';
 import { fileDispatchFeature } from './features/file-dispatch';
 import { resultsFeature } from './features/results';
 import { yearFactsFromMongo } from './adapters/mongo/year-facts';
+import { fieldWorkFromMongo } from './adapters/mongo/field-work-facts';
 import { CARD_ACTIONS } from './cards/actions';
 import { backfillSteps } from './app/record-steps';
 import { version } from '../package.json';
@@ -300,16 +301,19 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   const views = new AppCardViews(deps);
   const dispatch = new DispatchService(deps);
   const leaders = leadersSide(deps, views, dispatch);
+  const projectStore = new MongoCodedStore<Project>(conn, 'project', models, locks, deps.tasks, outbox, projectCode, () => clock.now());
+  const visitStore = new MongoCodedStore<Visit>(conn, 'visit', models, locks, deps.tasks, outbox, visitCode, () => clock.now());
+  const fieldWork = fieldWorkFromMongo({ projects: projectStore, visits: visitStore }, config.TIMEZONE);
   // the features, one line each (docs/architecture.md#features)
   const results = resultsFeature(deps, {
     highlights: { records: new MongoRecords(models.highlights, locks), changes: new MongoOwedDocs(models.highlights, 'highlight', { locks, relay, audit: deps.audit, clock }) },
     grades: { records: new MongoRecords(models.unitGrades, locks), changes: new MongoOwedDocs(models.unitGrades, 'unit_grade', { locks, relay, audit: deps.audit, clock }) },
-    facts: (year) => yearFactsFromMongo(models, config.TIMEZONE, year),
+    facts: (year) => yearFactsFromMongo(models, config.TIMEZONE, year, fieldWork),
   });
   views.supervisors = (p, org) => results.statsRows(p, org);
   leaders.useGrades((year) => results.gradesOf(year));
   leaders.useYearEndCard((year) => results.yearCard(year));
-  const projects = projectsFeature(deps, new MongoCodedStore<Project>(conn, 'project', models, locks, deps.tasks, outbox, projectCode, () => clock.now()), dispatch);
+  const projects = projectsFeature(deps, projectStore, dispatch);
   const features: Feature[] = [
     results,
     groupMeetingsFeature(deps, { records: new MongoRecords(models.groupMeetings, locks), changes: new MongoOwedDocs(models.groupMeetings, 'group_meeting', { locks, relay, audit: deps.audit, clock }) }, dispatch, leaders.escalations),
@@ -318,7 +322,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
     evaluationFeature(deps, leaders.summary, (y) => results.gradesOf(y)),
     fileDispatchFeature(deps, dispatch, { source: () => o.messenger?.() }),
     projects.feature,
-    visitsFeature(deps, new MongoCodedStore<Visit>(conn, 'visit', models, locks, deps.tasks, outbox, visitCode, () => clock.now()), dispatch, projects.service, () => o.messenger?.()),
+    visitsFeature(deps, visitStore, dispatch, projects.service, () => o.messenger?.()),
   ];
   views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window

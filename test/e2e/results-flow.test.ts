@@ -15,12 +15,40 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d605b40000000049454e44ae426082', 'hex');
 const TOKEN = { authorization: 'Bearer test-admin-token-123456' };
 const api = async (method: string, path: string, body?: unknown) => {
   const r = await fetch(h.base + path, { method, headers: { ...TOKEN, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
   const type = r.headers.get('content-type') ?? '';
   return { status: r.status, type, json: type.includes('json') ? ((await r.json()) as Record<string, any>) : {}, raw: type.includes('json') ? undefined : Buffer.from(await r.arrayBuffer()) };
 };
+
+/**
+ * A project of G1 with 3 milestones: the first confirmed by P1's 明察 visit (2 findings, a location, a
+ * photo), the second by P1 with 确认节点; P1B's 暗访 visit with 1 finding. No 现场处置, so the tasks stay
+ * as seeded.
+ */
+async function fieldWork(): Promise<void> {
+  await h.say('ou_sup1', '立项\n项目：茂盛路二期\n牵头单位：梅山镇\n节点：12月5日前 完成征迁签约\n节点：12月10日前 完成清表\n节点：12月20日前 开工', { chatId: 'oc_g1' });
+  await h.drain();
+  const visit = async (open: string, text: string, lines: string[]) => {
+    await h.say(open, text, { chatId: 'oc_g1' });
+    await h.drain();
+    const card = h.botMessages('oc_g1').filter((m) => m.msg_type === 'interactive' && JSON.stringify(m.content).includes('现场督导 · ')).at(-1)!;
+    const inThread = { chatId: 'oc_g1', replyTo: card.message_id };
+    await h.say(open, '', { ...inThread, messageType: 'location', content: { name: '茂盛路征迁现场', address: '梅山镇茂盛路18号', latitude: '24.91', longitude: '118.59' } });
+    await h.say(open, '', { ...inThread, messageType: 'image', content: { image_key: h.fake.addResource(PNG, { type: 'image' }) } });
+    for (const l of lines) await h.say(open, l, inThread);
+    await h.drain();
+  };
+  await visit('ou_sup1', '现场督导', ['项目：XM-2026-001', '剩余3户未签约', '清表进度滞后', '确认节点 XM-2026-001 1 现场查看已全部签约']);
+  await visit('ou_sup1b', '现场督导 暗访', ['施工围挡破损']);
+  await h.say('ou_sup1', '确认节点 XM-2026-001 2 清表完成', { chatId: 'oc_g1' });
+  await h.drain();
+  const p = (await api('GET', '/api/projects/XM-2026-001')).json;
+  expect(p.milestones.map((m: any) => Boolean(m.confirmedAt))).toEqual([true, true, false]);
+  expect(p.milestones[0].visit).toBe('XC-2026-001');
+}
 
 test('the record and the 成效 match the seeded data; the .docx reads back', async () => {
   const at = (d: string) => new Date(`${d}T10:00:00+08:00`);
@@ -48,21 +76,24 @@ test('the record and the 成效 match the seeded data; the .docx reads back', as
   expect(bad.toast?.content).toContain('等次（grade）只能是');
   expect((await h.click('ou_sup0', form.message_id, '提交评价', { unit: 'MSZ', year: '2026', grade: '好', remarks: '作风扎实，群众认可' })).toast?.type).toBe('success');
   await h.drain();
+  await fieldWork();
 
   const record = (await api('GET', '/api/supervisors/record?year=2026')).json;
   expect(record.formula).toContain('得分 = 2×现场解决问题数');
   const g1 = record.groups.find((g: any) => g.key === 'G1');
   // tasks of G1 in 2026: s1 (on time), s2 (late), s3 (现场督导), the meeting's decision
-  expect(g1).toMatchObject({ name: '第一专项督导组', dispatched: 4, closed: 2, onTime: 1, onTimeRate: 0.5, settled: 1, meetingItems: 1, escalated: 1, majorReports: 1, visits: 0, milestones: 0 });
-  expect(g1.score).toBe(2 * 1 + 2 * 1 + 1 * 1);
+  expect(g1).toMatchObject({ name: '第一专项督导组', dispatched: 4, closed: 2, onTime: 1, onTimeRate: 0.5, settled: 1, meetingItems: 1, escalated: 1, majorReports: 1, visits: 2, open: 1, secret: 1, found: 3, milestones: 2 });
+  expect(g1.score).toBe(2 * 1 + 2 * 1 + 1 * 1 + 1 * 2);
+  expect(record.people.find((p: any) => p.key === 'P1')).toMatchObject({ visits: 1, open: 1, secret: 0, found: 2, milestones: 2 });
   expect(record.groups.find((g: any) => g.key === 'G2')).toMatchObject({ dispatched: 0, score: 0 }); // s4 was dispatched in 2025
-  expect(record.people.find((p: any) => p.key === 'P1B')).toMatchObject({ name: '陈副组长', settled: 1, dispatched: 1 });
+  expect(record.people.find((p: any) => p.key === 'P1B')).toMatchObject({ name: '陈副组长', settled: 1, dispatched: 1, visits: 1, secret: 1, found: 1, milestones: 0 });
 
   const results = (await api('GET', '/api/results?year=2026')).json;
   expect(results.totals).toMatchObject({ dispatched: 4, closed: 2, onTime: 1, open: 2 });
   expect(results.byCategory.find((c: any) => c.name === '征迁')).toMatchObject({ dispatched: 1, closed: 1 });
   expect(results.bySource.find((c: any) => c.name === '专题协调会')).toMatchObject({ dispatched: 1 });
-  expect(results).toMatchObject({ majorReports: 1, escalations: 1, meetings: { group: 1, groupDecisions: 1, groupSentUp: 1, dispatch: 0 }, visits: { total: 0, settled: 1 } });
+  expect(results).toMatchObject({ majorReports: 1, escalations: 1, meetings: { group: 1, groupDecisions: 1, groupSentUp: 1, dispatch: 0 }, visits: { total: 2, open: 1, secret: 1, found: 3, settled: 1 } });
+  expect(results.projects).toEqual({ total: 1, milestones: 3, milestonesReached: 2, completed: 0 });
   expect(results.highlights[0]).toMatchObject({ unit: 'MSZ', title: '征迁包户到人' });
   expect(results.grades).toEqual([{ unit: 'MSZ', grade: '好', remarks: '作风扎实，群众认可' }]);
 
@@ -73,6 +104,10 @@ test('the record and the 成效 match the seeded data; the .docx reads back', as
   for (const head of ['一、总体情况', '二、问题协调解决情况', '三、一线督导和会议协调情况', '四、典型经验', '五、定性评价']) expect(value).toContain(head);
   expect(value).toContain('共协调督办问题 4 项，已办结 2 项，其中按期办结 1 项，按期办结率 50%');
   expect(value).toContain('召开专题协调会 1 次，议定落实事项 1 项，提交调度会 1 项');
+  expect(value).toContain('督导组开展现场督导 2 次（明察 1 次、暗访 1 次），发现问题 3 个');
+  expect(value).toContain('跟踪重点项目 1 个，本年度到期节点 3 个，已现场确认 2 个');
+  expect(value).toMatch(/现场督导（次）\s+2/);
+  expect(value).toMatch(/确认节点（个）\s+2/);
   expect(value).toContain('梅山镇：征迁包户到人');
   expect(value).toMatch(/梅山镇\s+好\s+作风扎实，群众认可/);
 

@@ -1,3 +1,4 @@
+import { fieldWorkOf, type ProjectRow, type VisitRow } from '../../src/features/results/field-work';
 import mammoth from 'mammoth';
 import { emptyFacts, type TaskFact, type YearFacts } from '../../src/features/results/facts';
 import { resultsDocx } from '../../src/features/results/docx';
@@ -64,5 +65,38 @@ describe('year results', () => {
     expect(value).toContain('共协调督办问题 5 项，已办结 2 项');
     expect(value).toContain('梅山镇：征迁包户到人');
     expect(value).toMatch(/梅山镇\s+好\s+作风扎实/);
+  });
+});
+
+describe('the year field work (fieldWorkOf)', () => {
+  const projects: ProjectRow[] = [
+    // created last year; one milestone due and confirmed in 2026, one confirmed early in 2026 though due in 2027
+    { group: 'G1', createdOn: '2025-11-02', milestones: [{ date: '2025-12-20', confirmedOn: '2025-12-19', confirmedBy: 'P1' }, { date: '2026-03-01', confirmedOn: '2026-02-27', confirmedBy: 'P1B' }, { date: '2027-01-10', confirmedOn: '2026-12-30', confirmedBy: 'P1' }] },
+    // created in 2026, one of two milestones confirmed
+    { group: 'G2', createdOn: '2026-06-01', milestones: [{ date: '2026-07-01', confirmedOn: '2026-07-03', confirmedBy: 'P2' }, { date: '2026-09-01' }] },
+    // nothing in 2026
+    { group: 'G1', createdOn: '2025-01-01', milestones: [{ date: '2025-05-01', confirmedOn: '2025-05-01', confirmedBy: 'P1' }] },
+    // created in 2027
+    { group: 'G1', createdOn: '2027-01-02', milestones: [] },
+  ];
+  const visits: VisitRow[] = [
+    { supervisor: 'P1', group: 'G1', mode: '明察', openedOn: '2026-03-01', findings: 2 },
+    { supervisor: 'P1B', group: 'G1', mode: '暗访', openedOn: '2026-12-31', findings: 0 },
+    { supervisor: 'P1', group: 'G1', mode: '暗访', openedOn: '2025-12-31', findings: 5 },
+  ];
+
+  test('projects of the year, milestones due and reached, completed, confirmations by whom, visits opened in the year', () => {
+    const f = fieldWorkOf(2026, projects, visits);
+    expect(f.projects).toEqual({ total: 2, milestones: 3, milestonesReached: 2, completed: 1 });
+    expect(f.milestones).toEqual([
+      { by: 'P1B', group: 'G1', date: '2026-02-27' },
+      { by: 'P1', group: 'G1', date: '2026-12-30' },
+      { by: 'P2', group: 'G2', date: '2026-07-03' },
+    ]);
+    expect(f.visits).toEqual([
+      { by: 'P1', group: 'G1', secret: false, findings: 2, date: '2026-03-01' },
+      { by: 'P1B', group: 'G1', secret: true, findings: 0, date: '2026-12-31' },
+    ]);
+    expect(fieldWorkOf(2024, projects, visits).projects).toEqual({ total: 0, milestones: 0, milestonesReached: 0, completed: 0 });
   });
 });

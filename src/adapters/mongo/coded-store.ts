@@ -77,6 +77,11 @@ export class MongoCodedStore<T extends { code: string; rev: number }> implements
     return { items: rows.map((r) => this.strip(r as unknown as Row)!), total };
   }
 
+  /** Some fields of the documents matching `where`, streamed: for cold reads only (the year's figures), as any filter but `_id` scans on FerretDB. */
+  scan(where: Record<string, unknown>, projection: Record<string, 1>): AsyncIterable<Record<string, unknown>> {
+    return this.docs.find(where, { projection, batchSize: 1000 });
+  }
+
   async change<R>(code: string, fn: (doc: T) => DocChange<T, R> | Promise<DocChange<T, R>>): Promise<R | null> {
     const id = code.toUpperCase();
     return this.locks.withLock(`${this.kind}:${id}`, async () => {

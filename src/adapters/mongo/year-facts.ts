@@ -6,7 +6,8 @@ import type { Models } from './models';
  * The facts of one year for the supervisors' record and the 成效 (src/features/results): tasks
  * dispatched in the year (one streamed scan, by the dispatchedAt index), the groups' meetings, the
  * escalations, the 调度会, letters, reports and upheld appeals. Field work (visits, milestones, projects)
- * comes from the projects feature's reader when given, else reads as none.
+ * comes from `field` (src/adapters/mongo/field-work-facts.ts, over the projects' and visits' stores);
+ * without it those read as none.
  */
 export interface FieldWorkFacts {
   fieldWork(year: number): Promise<Pick<YearFacts, 'visits' | 'milestones' | 'projects'>>;

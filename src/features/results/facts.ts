@@ -2,8 +2,8 @@ import type { LocalDate } from '../../domain/time';
 
 /**
  * The facts the supervisors' record and the year's 成效 count (docs/rules.md#the-years-results), read
- * by the results feature's ports. Field work (visits, milestones, projects) comes from the projects
- * feature once it is there; until then those lists are empty and their figures read zero.
+ * by the results feature's ports. Field work (visits, milestones, projects) is counted from the
+ * projects' and visits' records by field-work.ts.
  */
 export interface TaskFact {
   code: string;

@@ -76,7 +76,7 @@ export function resultSentences(r: YearResults): string[] {
     `督导组开展现场督导 ${r.visits.total} 次（明察 ${r.visits.open} 次、暗访 ${r.visits.secret} 次），发现问题 ${r.visits.found} 个，现场协调解决 ${r.visits.settled} 个；召开专题协调会 ${r.meetings.group} 次，议定落实事项 ${r.meetings.groupDecisions} 项，提交调度会 ${r.meetings.groupSentUp} 项。`,
     `市领导召开调度会 ${r.meetings.dispatch} 次，研究提级事项 ${r.escalations} 项；发出督导提示函 ${r.letters} 份、重大事项报告 ${r.majorReports} 份；申诉成立 ${r.appealsUpheld} 项。`,
   ];
-  if (r.projects.total) out.push(`跟踪重点项目 ${r.projects.total} 个，确认节点 ${r.projects.milestonesReached} 个（共 ${r.projects.milestones} 个），全部节点完成的项目 ${r.projects.completed} 个。`);
+  if (r.projects.total) out.push(`跟踪重点项目 ${r.projects.total} 个，本年度到期节点 ${r.projects.milestones} 个，已现场确认 ${r.projects.milestonesReached} 个；全部节点完成的项目 ${r.projects.completed} 个。`);
   else out.push('项目化督导：本年度暂无登记的重点项目。');
   return out;
 }
