@@ -3,7 +3,7 @@ import path from 'node:path';
 import { connectMongo } from '../src/adapters/mongo/connection';
 import { defineModels, ensureIndexes } from '../src/adapters/mongo/models';
 import { AppCardViews } from '../src/app/card-views';
-import { DispatchService } from '../src/app/dispatch-service';
+import { DispatchService } from '../src/features/dispatch/service';
 import { leadersSide } from '../src/app/leaders';
 import { EscalationService } from '../src/app/leaders/escalation-service';
 import { SummaryService } from '../src/app/leaders/summary-service';

@@ -16,9 +16,11 @@ import { OutboxStore } from './adapters/mongo/outbox-store';
 import { mongoCorePorts } from './adapters/mongo/core-ports';
 import { Bot } from './app/bot';
 import { CardHandler } from './app/card-handler';
-import { AppCardViews } from './app/card-views';
+import { AppCardViews, coreHelp } from './app/card-views';
 import type { WiredDeps } from './adapters/mongo/models';
-import { DispatchService } from './app/dispatch-service';
+import { DispatchService } from './features/dispatch/service';
+import { dispatchFeature } from './features/dispatch';
+import { helpFeature } from './features/help';
 import { FileMakers } from './app/files-out';
 import { ledgerFeature } from './features/ledger';
 import { evaluationFeature } from './features/evaluation';
@@ -135,7 +137,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   let botOpenId: string | undefined;
   let outboxSender: OutboxWorker | undefined; // the `outbox` job sends through the service's worker
   const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender, messenger: () => messenger, metrics, prepare: false });
-  const { deps, views, dispatch, leaders, features, runner } = core;
+  const { deps, views, leaders, features, runner } = core;
   const { models, locks, outbox } = core.stores;
   const { tasks, clock } = deps;
   businessNow = () => clock.now().getTime();
@@ -153,9 +155,9 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   }
 
   const taskService = new TaskService(deps, leaders.effects);
-  const messages = new MessageHandler(deps, views, taskService, dispatch, leaders.commands, features);
+  const messages = new MessageHandler(deps, views, taskService, leaders.commands, features);
   const actions = featureActions(features);
-  const cards = new CardHandler(deps, views, taskService, dispatch, leaders.cardActions, actions);
+  const cards = new CardHandler(deps, views, taskService, leaders.cardActions, actions);
   const bot = new Bot(deps, {
     onMessage: (m) => messages.handle(m),
     onCard: meteredCards((a) => cards.handle(a), metrics, new Set([...CARD_ACTIONS, ...actions.keys()])),
@@ -315,6 +317,8 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   leaders.useYearEndCard((year) => results.yearCard(year));
   const projects = projectsFeature(deps, projectStore, dispatch);
   const features: Feature[] = [
+    dispatchFeature(deps, dispatch),
+    { name: 'core', help: coreHelp }, // the commands message-handler.ts still answers, and the leaders' side's
     results,
     groupMeetingsFeature(deps, { records: new MongoRecords(models.groupMeetings, locks), changes: new MongoOwedDocs(models.groupMeetings, 'group_meeting', { locks, relay, audit: deps.audit, clock }) }, dispatch, leaders.escalations),
     majorReportsFeature(deps, { records: new MongoRecords(models.majorReports, locks), changes: new MongoOwedDocs(models.majorReports, 'major_report', { locks, relay, audit: deps.audit, clock }) }, leaders.escalations),
@@ -323,6 +327,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
     fileDispatchFeature(deps, dispatch, { source: () => o.messenger?.() }),
     projects.feature,
     visitsFeature(deps, visitStore, dispatch, projects.service, () => o.messenger?.()),
+    helpFeature(deps, () => features), // last: 帮助's own line ends the card
   ];
   views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window

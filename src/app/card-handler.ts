@@ -7,7 +7,6 @@ import { MY_TASKS_REFUSAL, unknownPersonMessage } from '../domain/permissions';
 import type { TaskState } from '../domain/task';
 import type { TaskCommand } from '../domain/task-actions';
 import type { AppDeps } from './deps';
-import type { DispatchService } from './dispatch-service';
 import type { TaskService } from './task-service';
 import type { Card, CardViews, TaskCardMode, TaskView } from './views';
 
@@ -60,7 +59,6 @@ export class CardHandler {
     private readonly deps: AppDeps,
     private readonly views: CardViews,
     private readonly taskService: TaskService,
-    private readonly dispatch: DispatchService,
     extra: Partial<Record<CardActionName, Handler>> = {},
     features: ReadonlyMap<string, Handler> = new Map(),
   ) {
@@ -84,9 +82,6 @@ export class CardHandler {
     r.set('task.extension_reject', (c) => this.review(c, FORMS.optionalOpinion, (f) => ({ type: 'decide_extension', approve: false, opinion: f.opinion, requestId: c.value.r })));
     r.set('task.escalation_accept', (c) => this.review(c, FORMS.opinion, (f) => ({ type: 'decide_escalation', accept: true, opinion: f.opinion, requestId: c.value.r })));
     r.set('task.escalation_decline', (c) => this.review(c, FORMS.opinion, (f) => ({ type: 'decide_escalation', accept: false, opinion: f.opinion, requestId: c.value.r })));
-    r.set('dispatch.confirm', (c) => this.decidePreview(c, true));
-    r.set('dispatch.cancel', (c) => this.decidePreview(c, false));
-    r.set('dispatch.submit', (c) => this.dispatchForm(c));
     r.set('list.refresh', (c) => this.refreshList(c));
     for (const [name, h] of Object.entries(extra)) r.set(name, h!);
     for (const [name, h] of features) {
@@ -163,26 +158,11 @@ export class CardHandler {
     return this.taskCommand(c, toCmd(f.data));
   }
 
-  private async decidePreview(c: ActionContext, confirm: boolean): Promise<CardAnswer> {
-    if (!c.value.p) return this.answer('error', '按钮缺少派单编号，请重新派单。');
-    const r = await this.dispatch.decide(c.value.p, c.person, confirm);
-    if (r.ok) return this.answer('success', r.toast, await this.views.preview(r.preview));
-    const type: ToastType = r.kind === 'stale' ? 'warning' : 'error';
-    return this.answer(type, r.message, r.preview ? await this.views.preview(r.preview) : undefined);
-  }
-
   /** 刷新 on the 我的任务 card: the list as it is now, for whoever pressed it (a copy forwarded to someone else shows their own unit). */
   private async refreshList(c: ActionContext): Promise<CardAnswer> {
     const f = LIST.safeParse({ x: c.value.x });
     if (!f.success) return this.answer('error', firstIssue(f.error));
     if (!officialUnits(c.person).length) return this.answer('error', MY_TASKS_REFUSAL);
     return this.answer('success', '已刷新', await this.views.myTasks(c.person));
-  }
-
-  private async dispatchForm(c: ActionContext): Promise<CardAnswer> {
-    const r = await this.dispatch.fromForm(c.person, c.form, c.action.messageId);
-    if (!r.ok) return this.answer('error', r.message, await this.views.dispatchForm(c.person, { error: r.message, values: c.form }));
-    const unit = (await this.deps.orgs.get()).unitName(r.task.leadUnit);
-    return this.answer('success', `已派发 ${r.task.code}`, this.views.notice(`已派发 ${r.task.code}`, `「${r.task.title}」已派发给${unit}，截止 ${r.task.deadline}。督办卡片已发送到单位和督导组。`, 'green'));
   }
 }

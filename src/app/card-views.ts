@@ -1,8 +1,5 @@
 import type { CardRender } from './outbox-item';
 import {
-  dispatchFormCard,
-  dispatchPreviewCard,
-  helpCard,
   myTasksCard,
   noticeCard,
   rollupCard,
@@ -14,15 +11,13 @@ import {
 import type { HeaderTemplate } from '../cards/common';
 import { lightOf } from '../domain/lights';
 import { hasRole, officialUnits, supervisedGroups, type Org, type Person } from '../domain/org';
-import { dispatchScope } from '../domain/permissions';
 import { signDeadline } from '../domain/reminders';
 import { OPEN_STATES, TASK_STATES, type Task, type TaskState } from '../domain/task';
 import { localDate } from '../domain/time';
 import type { AppDeps } from './deps';
 import type { CardViews, TaskCardMode, TaskView } from './views';
-import type { Feature } from './feature';
+import type { Feature, HelpLine } from './feature';
 import type { CardRenderer } from './ports/card-renderer';
-import type { Preview } from './ports/previews';
 
 /**
  * Cards built from current data: what handlers answer with, and what the outbox renders when it sends
@@ -39,11 +34,8 @@ export class AppCardViews implements CardViews, CardRenderer {
     this.extra.push(r);
   }
 
-  private features: readonly Feature[] = [];
-
-  /** The features' live cards (by the kind before the colon of a ref) and their lines of the 帮助 card. */
+  /** The features' live cards (by the kind before the colon of a ref). */
   useFeatures(features: readonly Feature[]): void {
-    this.features = features;
     this.addRenderer(async (r, org) => {
       const colon = r.ref.indexOf(':');
       for (const f of features) {
@@ -76,25 +68,6 @@ export class AppCardViews implements CardViews, CardRenderer {
       signBy: signDeadline(task.dispatchedAt, this.deps.settings.tz, this.deps.cal),
       unitOptions: opts.mode === 'escalation' ? org.units.map((u) => ({ code: u.code, name: u.name })) : undefined,
     });
-  }
-
-  async preview(p: Preview): Promise<Card> {
-    const org = await this.deps.orgs.get();
-    return dispatchPreviewCard({
-      previewId: p._id,
-      tasks: p.drafts.map((d) => ({ ref: d.ref, title: d.title, leadUnitName: org.unitName(d.leadUnit), coUnitNames: d.coUnits.map((u) => org.unitName(u)), deadline: d.deadline, priority: d.priority, category: d.categoryLabel ?? d.category, content: d.content })),
-      dispatcherName: org.personName(p.dispatcher),
-      groupName: org.group(p.group)?.name ?? p.group,
-      state: p.state,
-      codes: p.codes,
-    });
-  }
-
-  async dispatchForm(p: Person, opts: { error?: string; values?: Record<string, unknown> } = {}): Promise<Card> {
-    const org = await this.deps.orgs.get();
-    const scope = dispatchScope(p, org);
-    const units = (scope?.units ?? []).map((c) => ({ code: c, name: org.unitName(c) }));
-    return dispatchFormCard({ units, categories: this.deps.settings.categories, today: this.today(), error: opts.error, values: formValues(opts.values) });
   }
 
   async myTasks(p: Person): Promise<Card> {
@@ -144,19 +117,6 @@ export class AppCardViews implements CardViews, CardRenderer {
   /** Set by the leaders' side (ranking, docs/rules.md#summaries-and-ranking) when it is wired. */
   ranking?: (p: Person, org: Org) => Promise<{ unitName: string; score: number; formula: string }[] | undefined>;
 
-  async help(p: Person): Promise<Card> {
-    const org = await this.deps.orgs.get();
-    const roles = p.roles.map((r) => {
-      if (r.kind === 'supervisor') return `${org.group(r.group)?.name ?? r.group} ${r.position}`;
-      if (r.kind === 'official') return `${org.unitName(r.unit)} ${r.position}`;
-      return { cityLeader: '挂钩市领导', admin: '系统管理员', observer: '成果运用单位' }[r.kind];
-    });
-    const core = helpCommands(p);
-    const more = this.features.flatMap((f) => f.help?.(p) ?? []);
-    // 帮助 itself stays the last line
-    return helpCard({ name: p.name, roles, commands: [...core.slice(0, -1), ...more, ...core.slice(-1)] });
-  }
-
   notice(title: string, text: string, color?: string): Card {
     return noticeCard({ title, text, color: color as HeaderTemplate | undefined });
   }
@@ -198,10 +158,6 @@ export class AppCardViews implements CardViews, CardRenderer {
         today: this.today(),
       });
     }
-    if (r.card === 'preview' && kind === 'preview') {
-      const p = await this.deps.previews.get(id);
-      return p ? this.preview(p) : null;
-    }
     for (const x of this.extra) {
       const card = await x(r, org);
       if (card !== undefined) return card;
@@ -211,25 +167,16 @@ export class AppCardViews implements CardViews, CardRenderer {
   }
 }
 
-/** The dispatch form's values as they came back, to fill in again: text fields and multi-selects. */
-function formValues(v: Record<string, unknown> = {}): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (typeof x === 'string') out[k] = x;
-    else if (Array.isArray(x) && x.every((e): e is string => typeof e === 'string')) out[k] = x;
-  }
-  return out;
-}
-
-export function helpCommands(p: Person): { command: string; what: string; example: string }[] {
-  const out: { command: string; what: string; example: string }[] = [];
+/**
+ * The 帮助 lines of the commands still answered by the core and the leaders' side (the help feature,
+ * src/features/help, puts every feature's lines on the card; these go as main.ts lists them).
+ */
+export function coreHelp(p: Person): HelpLine[] {
+  const out: HelpLine[] = [];
   const supervisor = supervisedGroups(p).length > 0;
   const leader = hasRole(p, 'cityLeader');
   const admin = hasRole(p, 'admin');
   const official = officialUnits(p).length > 0;
-  if (supervisor || leader || admin) {
-    out.push({ command: '派单', what: '发送“派单”得到派单表单；或在“派单”后粘贴清单，确认后派发', example: '派单\n1. 推进茂盛路征迁扫尾\n责任单位：梅山镇\n完成时限：12月15日前\n工作要求：本周内完成剩余3户签约' });
-  }
   if (official) {
     out.push({ command: '我的任务', what: '列出本单位在办的督办事项、红黄绿灯和截止日期', example: '我的任务' });
     out.push({ command: '进度', what: '反馈进度（也可以直接回复督办卡片，附上照片、文件、文号或链接）', example: '进度 DB-2026-0001 60% 已完成3户签约' });
@@ -243,6 +190,5 @@ export function helpCommands(p: Person): { command: string; what: string; exampl
   if (leader || admin) out.push({ command: '会议纪要', what: '记录调度会纪要，每项决定生成新的督办事项', example: '会议纪要' });
   if (official) out.push({ command: '申诉', what: '对一项扣分（超期、退回、提示函或〔2026〕第N号）提出申诉，不写事项即申诉全部扣分', example: '申诉 DB-2026-0001 超期 系上级政策调整所致' });
   if (supervisor || leader || admin) out.push({ command: '统计', what: '本督导组（或全市）的事项统计、超期清单和排名', example: '统计' });
-  out.push({ command: '帮助', what: '显示这份说明', example: '帮助' });
   return out;
 }

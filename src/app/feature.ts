@@ -18,6 +18,11 @@ export interface Feature {
   name: string;
   /** Chat commands: the word(s) a message starts with (after full-width → half-width). */
   commands?: FeatureCommand[];
+  /**
+   * Commands of the bot's own grammar (`parseCommand`, src/domain/commands.ts: 派单, 我的任务, 查询 …) that
+   * this feature answers, by the kind the parser reads; a kind answered by two features stops the start.
+   */
+  parsed?: ParsedCommands;
   /** Card buttons by action name (`project.confirm`); the value is the shared card value (src/cards/actions.ts). */
   actions?: Record<string, (c: ActionContext) => Promise<CardAnswer>>;
   /**
@@ -45,6 +50,10 @@ export interface FeatureCommand {
   /** `body`: the rest of the message after the word, its line breaks kept. */
   handle(m: InboundMessage, person: Person, body: string): Promise<OutboxItem[]>;
 }
+
+/** Handlers of parsed commands by kind, each given the command as the parser read it. */
+export type ParsedCommands = { [K in Command['cmd']]?: (m: InboundMessage, person: Person, cmd: Extract<Command, { cmd: K }>) => Promise<OutboxItem[]> };
+type ParsedHandler = (m: InboundMessage, person: Person, cmd: Command) => Promise<OutboxItem[]>;
 
 export interface MessageContext {
   person: Person;
@@ -140,6 +149,18 @@ export function featureActions(features: readonly Feature[]): Map<string, (c: Ac
     for (const [name, h] of Object.entries(f.actions ?? {})) {
       if (out.has(name)) throw new Error(`card action ${name} is given by two features (the second: ${f.name})`);
       out.set(name, h);
+    }
+  }
+  return out;
+}
+
+/** The features' handlers of parsed commands by kind, refusing a kind given twice. */
+export function parsedCommands(features: readonly Feature[]): Map<Command['cmd'], ParsedHandler> {
+  const out = new Map<Command['cmd'], ParsedHandler>();
+  for (const f of features) {
+    for (const [kind, h] of Object.entries(f.parsed ?? {}) as [Command['cmd'], ParsedHandler][]) {
+      if (out.has(kind)) throw new Error(`the command ${kind} is answered by two features (the second: ${f.name})`);
+      out.set(kind, h);
     }
   }
   return out;

@@ -7,7 +7,7 @@ import { localDate } from '../domain/time';
 import type { AppCardViews } from './card-views';
 import type { ActionContext, CardAnswer, ToastType } from './card-handler';
 import type { AppDeps } from './deps';
-import type { DispatchService } from './dispatch-service';
+import type { DispatchService } from '../features/dispatch/service';
 import type { RouteDef } from './feature';
 import { messageKey } from './keys';
 import type { JobDef } from './job';

@@ -4,17 +4,15 @@ import { documentNumbers, links } from '../domain/evidence-text';
 import { limitMessage, overLimit } from '../limits';
 import { normalize, parseCommand, progressWithoutCode, type Command } from '../domain/commands';
 import { hasRole, officialUnits, supervisedGroups, type Person } from '../domain/org';
-import { dispatchScope, MY_TASKS_REFUSAL, refusal, supervisesGroup, leadsGroup, unknownPersonMessage } from '../domain/permissions';
+import { MY_TASKS_REFUSAL, refusal, supervisesGroup, leadsGroup, unknownPersonMessage } from '../domain/permissions';
 import type { Evidence, Task } from '../domain/task';
 import type { AppDeps } from './deps';
 import type { InboundMessage } from './inbound';
-import type { ParseProblem } from '../domain/dispatch';
-import { DISPATCH_REFUSAL, type DispatchService } from './dispatch-service';
 import { replyCard, replyLiveCard, replyText } from './notify';
 import { progressReplyText } from '../cards/task-card';
 import type { TaskService } from './task-service';
 import type { CardViews, TaskView } from './views';
-import { matchCommand, type Feature } from './feature';
+import { matchCommand, parsedCommands, type Feature } from './feature';
 
 /**
  * Messages: commands (docs/rules.md#commands) in direct chats, or with an @-mention in groups; and replies to a task
@@ -30,16 +28,6 @@ export function evidenceIn(m: InboundMessage, text: string): Evidence[] {
   return out;
 }
 
-/** The reply to a 派单 that parses with problems: each once, with where it is (said once) and an example. */
-export function dispatchRefusalText(problems: ParseProblem[]): string {
-  const lines = problems.map((p, i) => {
-    const where = p.where && !p.message.startsWith(`${p.where}：`) ? `${p.where}：` : '';
-    const example = p.example && !p.message.includes(p.example) ? `\n   例如：${p.example}` : '';
-    return `${i + 1}. ${where}${p.message}${example}`;
-  });
-  return `派单未创建，请修改后重新发送（共 ${problems.length} 处问题）：\n${lines.join('\n')}`;
-}
-
 /** 我的任务 (the command or the card's 刷新) for someone who is no unit's official. */
 /** 统计 refused: what this person can use instead, by the roles they have. */
 export function statsRefusal(p: Person): string {
@@ -52,14 +40,17 @@ export function statsRefusal(p: Person): string {
 const evidenceCount = (t: Task) => t.reports.reduce((n, r) => n + r.evidence.length, 0);
 
 export class MessageHandler {
+  private readonly parsed: ReturnType<typeof parsedCommands>;
+
   constructor(
     private readonly deps: AppDeps,
     private readonly views: CardViews,
     private readonly tasks: TaskService,
-    private readonly dispatch: DispatchService,
     private readonly extra?: ExtraCommand,
     private readonly features: readonly Feature[] = [],
-  ) {}
+  ) {
+    this.parsed = parsedCommands(features);
+  }
 
   private send(items: OutboxItem[]): Promise<void> {
     return this.deps.outbox.put(items);
@@ -143,21 +134,12 @@ export class MessageHandler {
   }
 
   private async command(m: InboundMessage, person: Person, cmd: Command, text: string): Promise<OutboxItem[]> {
+    const own = this.parsed.get(cmd.cmd);
+    if (own) return own(m, person, cmd);
     const org = await this.deps.orgs.get();
     switch (cmd.cmd) {
-      case 'help':
-        return [replyCard(m, await this.views.help(person))];
       case 'usage':
         return [replyText(m, cmd.message)];
-      case 'dispatch': {
-        if (!cmd.body) return [dispatchScope(person, org) ? replyCard(m, await this.views.dispatchForm(person)) : replyText(m, DISPATCH_REFUSAL)];
-        const r = await this.dispatch.preview(person, cmd.body, { chatId: m.chatId, messageId: m.messageId });
-        if ('refusal' in r) return [replyText(m, r.refusal)];
-        if (!r.ok) {
-          return [replyText(m, dispatchRefusalText(r.problems))];
-        }
-        return [replyLiveCard(m, 'preview', `preview:${r.preview._id}`, 'preview')];
-      }
       case 'my': {
         if (!officialUnits(person).length) return [replyText(m, MY_TASKS_REFUSAL)];
         return [replyCard(m, await this.views.myTasks(person))];

@@ -1,4 +1,3 @@
-import type { Preview } from './ports/previews';
 import type { Person } from '../domain/org';
 import type { Task } from '../domain/task';
 
@@ -10,10 +9,7 @@ export type TaskCardMode = 'main' | 'progress' | 'submit' | 'extension' | 'escal
 
 export interface CardViews {
   task(task: Task, view: TaskView, opts?: { mode?: TaskCardMode; note?: string }): Promise<Card>;
-  preview(p: Preview): Promise<Card>;
-  dispatchForm(p: Person, opts?: { error?: string; values?: Record<string, unknown> }): Promise<Card>;
   myTasks(p: Person): Promise<Card>;
   stats(p: Person): Promise<Card>;
-  help(p: Person): Promise<Card>;
   notice(title: string, text: string, color?: string): Card;
 }

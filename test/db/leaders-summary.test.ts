@@ -10,7 +10,7 @@ import { mongoCorePorts } from '../../src/adapters/mongo/core-ports';
 import { AppCardViews } from '../../src/app/card-views';
 import type { WiredDeps } from '../../src/adapters/mongo/models';
 import { FileMakers } from '../../src/app/files-out';
-import { DispatchService } from '../../src/app/dispatch-service';
+import { DispatchService } from '../../src/features/dispatch/service';
 import { leadersSide } from '../../src/app/leaders';
 import { EscalationService } from '../../src/app/leaders/escalation-service';
 import { SummaryService } from '../../src/app/leaders/summary-service';

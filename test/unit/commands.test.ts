@@ -1,6 +1,10 @@
 /** Chat commands (docs/rules.md#commands): help in both languages, full-width input, and help that depends on who asks. */
 import { messageText, type FeishuMessage } from '../../src/adapters/feishu/envelope';
-import { AppCardViews, helpCommands } from '../../src/app/card-views';
+import { coreHelp } from '../../src/app/card-views';
+import type { Feature } from '../../src/app/feature';
+import { dispatchFeature } from '../../src/features/dispatch';
+import { DispatchService } from '../../src/features/dispatch/service';
+import { helpCardOf, helpFeature, helpLines } from '../../src/features/help';
 import type { AppDeps } from '../../src/app/deps';
 import { cardText } from '../../src/cards/inspect';
 import { normalize, normalizeCode, parseCommand, progressWithoutCode } from '../../src/domain/commands';
@@ -110,6 +114,14 @@ describe('进度 without a code (a reply to a task card)', () => {
   });
 });
 
+/** The features that give 帮助 lines today, in main.ts's order. */
+function helpFeatures(deps: AppDeps): Feature[] {
+  const out: Feature[] = [dispatchFeature(deps, new DispatchService(deps)), { name: 'core', help: coreHelp }];
+  out.push(helpFeature(deps, () => out));
+  return out;
+}
+const helpCommands = (p: Person) => helpLines(helpFeatures({} as AppDeps), p);
+
 describe('help differs by role', () => {
   const names = (p: Person) => helpCommands(p).map((c) => c.command);
 
@@ -148,9 +160,9 @@ describe('help differs by role', () => {
   });
 
   test('the rendered help card names the role and lists different commands', async () => {
-    const views = new AppCardViews({ orgs: { get: async () => org, invalidate: () => undefined } } as unknown as AppDeps);
-    const sup = cardText(await views.help(supervisor));
-    const off = cardText(await views.help(official));
+    const deps = { orgs: { get: async () => org, invalidate: () => undefined } } as unknown as AppDeps;
+    const sup = cardText(await helpCardOf(deps, helpFeatures(deps), supervisor));
+    const off = cardText(await helpCardOf(deps, helpFeatures(deps), official));
     expect(sup).toContain('张组长');
     expect(sup).toContain('督导一组 组长');
     expect(sup).toContain('派单');

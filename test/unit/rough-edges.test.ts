@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { dispatchRefusalText } from '../../src/app/message-handler';
+import { dispatchRefusalText } from '../../src/features/dispatch/service';
 import { parseDeadline, parseDispatch } from '../../src/domain/dispatch';
 import { documentNumbers } from '../../src/domain/evidence-text';
 import { ctx } from '../fixtures/dispatch/org';

@@ -6,7 +6,7 @@ import type { Task, TaskSource } from '../../domain/task';
 import { cnDateShort } from './text';
 import { localDate } from '../../domain/time';
 import type { AppDeps } from '../deps';
-import type { DispatchService } from '../dispatch-service';
+import type { DispatchService } from '../../features/dispatch/service';
 import { messageKey } from '../keys';
 import { groupTargets, textItem } from '../notify';
 import type { OutboxItem } from '../outbox-item';

@@ -1,10 +1,9 @@
 import type { ActionContext, CardAnswer } from '../../app/card-handler';
-import { DISPATCH_REFUSAL, type DispatchService } from '../../app/dispatch-service';
+import { DISPATCH_REFUSAL, dispatchRefusalText, type DispatchService } from '../dispatch/service';
 import type { AppDeps } from '../../app/deps';
 import type { Feature, HelpLine, MessageContext } from '../../app/feature';
 import type { InboundMessage as Message } from '../../app/inbound';
 import { messageKey } from '../../app/keys';
-import { dispatchRefusalText } from '../../app/message-handler';
 import type { OutboxItem } from '../../app/outbox-item';
 import { cardValue } from '../../cards/actions';
 import { summaryText } from '../../cards/common';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppDeps } from '../../app/deps';
-import type { DispatchService } from '../../app/dispatch-service';
+import type { DispatchService } from '../dispatch/service';
 import { RouteError, type Feature, type HelpLine } from '../../app/feature';
 import type { CardAnswer } from '../../app/card-handler';
 import { replyLiveCard, replyText } from '../../app/notify';

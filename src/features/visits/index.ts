@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../app/deps';
 import type { CodedStore } from '../../app/coded-store';
 import type { CardAnswer } from '../../app/card-handler';
-import type { DispatchService } from '../../app/dispatch-service';
+import type { DispatchService } from '../dispatch/service';
 import type { Feature } from '../../app/feature';
 import { liveCardItem, messageKey, replyText, type InboundMessage, type OutboxItem } from '../../app/notify';
 import type { Messenger } from '../../app/ports';

@@ -1,15 +1,15 @@
-import { messageKey } from './keys';
-import type { OutboxItem } from './outbox-item';
-import { matchUnit, parseDispatch, type DraftTask, type ParseProblem } from '../domain/dispatch';
-import { hasRole, type Org, type Person } from '../domain/org';
-import { dispatchScope } from '../domain/permissions';
-import type { SourceFile, Task, TaskSource } from '../domain/task';
-import { isLocalDate, localDate } from '../domain/time';
-import type { AppDeps } from './deps';
-import type { Preview } from './ports/previews';
-import type { NewTask } from './ports/tasks';
-import { groupTargets, liveCardItem, newTaskCards } from './notify';
-import { limitMessage, overLimit } from '../limits';
+import { messageKey } from '../../app/keys';
+import type { OutboxItem } from '../../app/outbox-item';
+import { matchUnit, parseDispatch, type DraftTask, type ParseProblem } from '../../domain/dispatch';
+import { hasRole, type Org, type Person } from '../../domain/org';
+import { dispatchScope } from '../../domain/permissions';
+import type { SourceFile, Task, TaskSource } from '../../domain/task';
+import { isLocalDate, localDate } from '../../domain/time';
+import type { AppDeps } from '../../app/deps';
+import type { Preview } from '../../app/ports/previews';
+import type { NewTask } from '../../app/ports/tasks';
+import { groupTargets, liveCardItem, newTaskCards } from '../../app/notify';
+import { limitMessage, overLimit } from '../../limits';
 
 /**
  * 清单式派单 (docs/rules.md#the-form-the-preview-and-the-order): text → preview (nothing created) → 确认派发 creates every task, its audit entry
@@ -21,6 +21,16 @@ export type DecideResult = { ok: true; toast: string; preview: Preview; tasks: T
 
 /** The answer to anyone without dispatch scope, whichever way they try (paste, form, 派单 alone). */
 export const DISPATCH_REFUSAL = '只有督导组成员、挂钩市领导和管理员可以派单。';
+
+/** The reply to a 派单 that parses with problems: each once, with where it is (said once) and an example. */
+export function dispatchRefusalText(problems: ParseProblem[]): string {
+  const lines = problems.map((p, i) => {
+    const where = p.where && !p.message.startsWith(`${p.where}：`) ? `${p.where}：` : '';
+    const example = p.example && !p.message.includes(p.example) ? `\n   例如：${p.example}` : '';
+    return `${i + 1}. ${where}${p.message}${example}`;
+  });
+  return `派单未创建，请修改后重新发送（共 ${problems.length} 处问题）：\n${lines.join('\n')}`;
+}
 
 /** What the projects feature lends the dispatch: the projects a `项目：` line may name, and the link once tasks exist. */
 export interface DispatchProjects {
