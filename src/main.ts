@@ -164,6 +164,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     onOther: async (e) => {
       if (e.eventType === 'im.chat.member.bot.added_v1' && e.chatId) await messages.greet(e.chatId, e.eventId);
     },
+    otherTypes: ['im.chat.member.bot.added_v1'],
   });
   const ingress = meteredBot(bot, metrics);
   const worker = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: views, files: deps.files, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE), lockTtlMs: opts.outbox?.lockTtlMs, pollMs: opts.outbox?.pollMs, editNow: () => clock.now().getTime() });

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Inbound } from './inbound';
+import { mentionsBot, type Inbound } from './inbound';
 import type { CardAnswer } from './card-handler';
 import type { AppDeps } from './deps';
 import { machineNow } from '../clock';
@@ -14,6 +14,8 @@ export interface Handlers {
   onMessage(m: Extract<Inbound, { type: 'message' }>): Promise<void>;
   onCard(a: Extract<Inbound, { type: 'card' }>): Promise<CardAnswer>;
   onOther?(e: Extract<Inbound, { type: 'other' }>): Promise<void>;
+  /** The event types `onOther` acts on; any other is acknowledged untouched. Absent: every type goes to it. */
+  otherTypes?: readonly string[];
 }
 
 /** Another live instance holds the claim and has not finished it: refused, so Feishu delivers it again. */
@@ -43,6 +45,33 @@ export class Bot {
    * `done` waits for the database) is answered from here.
    */
   private readonly active = new Map<string, { claimed: Promise<boolean> }>();
+
+  /**
+   * An event that needs nothing from the bot, recognised from the event alone: a group message that does
+   * not @-mention the bot and is no reply (no parent, no root: nothing of ours can be quoted), and an
+   * event type no handler acts on. Every message a handler could act on is let through: direct messages,
+   * mentions, quotes and thread replies (docs/architecture.md#the-hot-path).
+   */
+  needsNothing(inb: Inbound): boolean {
+    switch (inb.type) {
+      case 'message':
+        return !inb.parentId && !inb.rootId && !mentionsBot(inb, this.deps.botOpenId());
+      case 'other':
+        return !this.handlers.onOther || (this.handlers.otherTypes !== undefined && !this.handlers.otherTypes.includes(inb.eventType));
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Answered with no database round trip: an event that needs nothing, or a repeat of one this instance
+   * knows is durably done (by its event id, or a message by its message id).
+   */
+  answersFromMemory(inb: Inbound): boolean {
+    if (this.needsNothing(inb)) return true;
+    const { claims } = this.deps;
+    return claims.knownDone(inb.eventId) || (inb.type === 'message' && inb.dedupeKeys.some((k) => claims.knownDone(k)));
+  }
 
   /**
    * Takes an id once across restarts and instances; false if it was taken before. A claim left
@@ -93,6 +122,7 @@ export class Bot {
    * after that is logged (the official presses again). A claim that fails inside the budget throws.
    */
   async receive(inb: Inbound): Promise<BotAnswer> {
+    if (this.answersFromMemory(inb)) return {};
     const log = this.deps.log.child({ event: inb.eventId, kind: inb.type });
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), this.budgetMs)));

@@ -81,3 +81,11 @@ export interface InboundOther {
 }
 
 export type Inbound = InboundMessage | InboundCardAction | InboundOther;
+
+/**
+ * Whether a message is addressed to the bot: every direct (p2p) message, or an @-mention of the bot in a
+ * group (of anyone but @_all while the bot's own open_id is not yet known).
+ */
+export function mentionsBot(m: Pick<InboundMessage, 'chatType' | 'mentions'>, botOpenId: string | undefined): boolean {
+  return m.chatType === 'p2p' || m.mentions.some((x) => (botOpenId ? x.openId === botOpenId : x.key !== '@_all'));
+}

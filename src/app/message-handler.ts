@@ -7,7 +7,7 @@ import { hasRole, officialUnits, supervisedGroups, type Person } from '../domain
 import { MY_TASKS_REFUSAL, refusal, supervisesGroup, leadsGroup, unknownPersonMessage } from '../domain/permissions';
 import type { Evidence, Task } from '../domain/task';
 import type { AppDeps } from './deps';
-import type { InboundMessage } from './inbound';
+import { mentionsBot, type InboundMessage } from './inbound';
 import { replyCard, replyLiveCard, replyText } from './notify';
 import { progressReplyText } from '../cards/task-card';
 import type { TaskService } from './task-service';
@@ -64,8 +64,7 @@ export class MessageHandler {
 
   async handle(m: InboundMessage): Promise<void> {
     if (m.senderType !== 'user' || !m.senderOpenId) return;
-    const bot = this.deps.botOpenId();
-    const mentioned = m.chatType === 'p2p' || m.mentions.some((x) => (bot ? x.openId === bot : x.key !== '@_all'));
+    const mentioned = mentionsBot(m, this.deps.botOpenId());
     const parents = [m.parentId, m.rootId].filter((x): x is string => Boolean(x));
     let card: { ref: string } | null = null;
     for (const id of parents) card ??= await this.deps.cards.sentAs(id);

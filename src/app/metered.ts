@@ -4,12 +4,13 @@ import { secondsSince, type Metrics } from '../metrics';
 import type { Bot } from './bot';
 
 /** The bot's entry and the card handler, timed for metrics (src/metrics.ts). */
-export type Receiver = Pick<Bot, 'receive'>;
+export type Receiver = Pick<Bot, 'receive'> & Partial<Pick<Bot, 'answersFromMemory'>>;
 
 const EVENT_KIND = { message: 'im.message.receive_v1', card: 'card.action.trigger' } as const;
 
 export function meteredBot(bot: Receiver, m: Pick<Metrics, 'ingress'>): Receiver {
   return {
+    answersFromMemory: bot.answersFromMemory?.bind(bot),
     async receive(inb) {
       const started = performance.now();
       try {

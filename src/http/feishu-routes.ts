@@ -12,7 +12,7 @@ import { machineNow } from '../clock';
  * POST /feishu/events and POST /feishu/card: both accept events and card callbacks in every format
  * (Feishu may send card.action.trigger to the event URL). Verified on the raw bytes first.
  */
-export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Pick<Bot, 'receive'>; log: Logger; now?: () => number; db?: Pick<DbHealth, 'ready' | 'reason'> }): Router {
+export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Pick<Bot, 'receive'> & Partial<Pick<Bot, 'answersFromMemory'>>; log: Logger; now?: () => number; db?: Pick<DbHealth, 'ready' | 'reason'> }): Router {
   const router = appRouter();
   const handle = async (ctx: import('koa').Context) => {
     const raw: Buffer = ctx.state.raw ?? Buffer.alloc(0);
@@ -28,7 +28,8 @@ export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Pick<Bot,
       return;
     }
     const inb = toInbound(v.body, v.dedupeKey);
-    if (opts.db && !opts.db.ready) {
+    // an event that needs nothing, or a repeat this instance knows is done, is answered without the database
+    if (opts.db && !opts.db.ready && !opts.bot.answersFromMemory?.(inb)) {
       // nothing can be claimed: an event is refused so Feishu delivers it again (15 s, 5 min, 1 h, 6 h);
       // a button press is not delivered again, so the person is told to press it later
       if (inb.type === 'card') ctx.body = { toast: { type: 'error', content: '系统暂时无法处理（数据库暂不可用），请稍后再点一次。' } };

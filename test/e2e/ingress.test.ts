@@ -143,4 +143,17 @@ describe('ingress: verified, deduplicated, answered once', () => {
     await h.drain();
     expect(h.botMessages('oc_msz')).toHaveLength(1);
   });
+
+  test('group chatter and an event type the bot does not act on: 200 with nothing written to the database', async () => {
+    const { processedEvents } = h.service.deps.models;
+    const before = await processedEvents.countDocuments();
+    const chatter = await h.say('ou_off1', '下午三点开会', { chatId: 'oc_msz', mention: false });
+    const readAt = String(Date.now());
+    const read = signRequest({ schema: '2.0', header: { event_id: 'ev_read_e2e_1', event_type: 'im.message.message_read_v1', create_time: readAt, app_id: TEST_APP.appId, tenant_key: 'tenant_test', token: TEST_APP.verificationToken }, event: { reader: { reader_id: { open_id: 'ou_off1' }, read_time: readAt }, message_id_list: [chatter.messageId] } }, signOpts);
+    expect(chatter.status).toBe(200);
+    expect((await h.post('/feishu/events', read.body, read.headers)).status).toBe(200);
+    expect(await processedEvents.findById(chatter.eventId).lean()).toBeNull();
+    expect(await processedEvents.findById('ev_read_e2e_1').lean()).toBeNull();
+    expect(await processedEvents.countDocuments()).toBe(before);
+  });
 });

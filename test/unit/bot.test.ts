@@ -42,12 +42,12 @@ function fakeDeps(opts: { claimDelayMs?: number; claimError?: Error } = {}) {
     info: () => undefined,
   });
   const claims = new MongoEventClaims({ processedEvents } as unknown as Pick<Models, 'processedEvents'>);
-  const deps = { models: { processedEvents }, claims, locks: { tryAcquire: async () => true }, log: spy } as unknown as AppDeps;
+  const deps = { models: { processedEvents }, claims, locks: { tryAcquire: async () => true }, log: spy, botOpenId: () => 'ou_bot' } as unknown as AppDeps;
   return { deps, rows, inserts, errors, ctl };
 }
 
 const card = (id = 'ev-card-1'): Inbound => ({ type: 'card', eventId: id } as unknown as Inbound);
-const message = (id = 'ev-msg-1', messageId = 'om_1'): Inbound => ({ type: 'message', eventId: id, messageId, dedupeKeys: [`msg:${messageId}`] } as unknown as Inbound);
+const message = (id = 'ev-msg-1', messageId = 'om_1'): Inbound => ({ type: 'message', eventId: id, messageId, dedupeKeys: [`msg:${messageId}`], chatType: 'p2p', mentions: [] } as unknown as Inbound);
 
 function handlers(o: { workMs?: number } = {}) {
   const seen: string[] = [];
@@ -242,5 +242,66 @@ describe('Bot.receive: claims whose answer was lost in an outage', () => {
     ctl.doneFails = false;
     await until(() => rows.get('ev-msg-1')?.state === 'done', 5000);
     expect(seen).toEqual(['message:ev-msg-1']);
+  });
+});
+
+describe('Bot.receive: answered from the event itself or from memory, no database round trip', () => {
+  const groupMessage = (o: Record<string, unknown> = {}): Inbound => ({ type: 'message', eventId: 'ev-g-1', messageId: 'om_g1', dedupeKeys: ['msg:om_g1'], chatType: 'group', chatId: 'oc_1', senderType: 'user', senderOpenId: 'ou_1', mentions: [], ...o } as unknown as Inbound);
+  const other = (eventType: string): Inbound => ({ type: 'other', eventId: `ev-${eventType}`, eventType, chatId: 'oc_1' });
+  const withOther = (h: Handlers, seen: string[]): Handlers => ({ ...h, onOther: async (e) => void seen.push(`other:${e.eventType}`), otherTypes: ['im.chat.member.bot.added_v1'] });
+
+  test.each([
+    ['group chatter (no mention, no parent, no root)', groupMessage()],
+    ['a group message mentioning someone else (the bot’s id known)', groupMessage({ mentions: [{ key: '@_user_1', openId: 'ou_2' }] })],
+    ['a group message mentioning @_all', groupMessage({ mentions: [{ key: '@_all' }] })],
+    ['an event type no handler acts on', other('im.message.message_read_v1')],
+  ])('%s: 200 at once, nothing claimed, nothing run', async (_name, inb) => {
+    const { deps, inserts } = fakeDeps();
+    const { h, seen } = handlers();
+    const bot = new Bot(deps, withOther(h, seen), BUDGET);
+    expect(bot.needsNothing(inb)).toBe(true);
+    expect(await bot.receive(inb)).toEqual({});
+    expect(inserts).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
+  test.each([
+    ['a direct message', groupMessage({ chatType: 'p2p' })],
+    ['a group message mentioning the bot', groupMessage({ mentions: [{ key: '@_user_1', openId: 'ou_bot' }] })],
+    ['a quote of a message (parent)', groupMessage({ parentId: 'om_card' })],
+    ['a reply in a thread (root)', groupMessage({ rootId: 'om_card' })],
+    ['the bot added to a chat', other('im.chat.member.bot.added_v1')],
+    ['a card action', card()],
+  ])('%s: claimed and handled', async (_name, inb) => {
+    const { deps, inserts } = fakeDeps();
+    const { h, seen } = handlers();
+    const bot = new Bot(deps, withOther(h, seen), BUDGET);
+    expect(bot.needsNothing(inb)).toBe(false);
+    await bot.receive(inb);
+    expect(inserts[0]).toBe(inb.eventId);
+    expect(seen).toHaveLength(1);
+  });
+
+  test('any @-mention but @_all counts while the bot’s own open_id is not known yet', async () => {
+    const { deps } = fakeDeps();
+    (deps as unknown as { botOpenId: () => undefined }).botOpenId = () => undefined;
+    const bot = new Bot(deps, handlers().h, BUDGET);
+    expect(bot.needsNothing(groupMessage({ mentions: [{ key: '@_user_1', openId: 'ou_2' }] }))).toBe(false);
+    expect(bot.needsNothing(groupMessage({ mentions: [{ key: '@_all' }] }))).toBe(true);
+  });
+
+  test('a replay of an event this instance saw done is answered from memory; an unknown id still asks the database', async () => {
+    const { deps, rows, inserts } = fakeDeps();
+    const { h, seen } = handlers();
+    const bot = new Bot(deps, h, BUDGET);
+    await bot.receive(message());
+    await until(() => rows.get('ev-msg-1')?.state === 'done');
+    await until(() => deps.claims.knownDone('ev-msg-1'));
+    const claimed = inserts.length;
+    expect(await bot.receive(message())).toEqual({});
+    expect(inserts).toHaveLength(claimed); // no round trip
+    expect(await bot.receive(message('ev-msg-9', 'om_9'))).toEqual({});
+    expect(inserts.length).toBeGreaterThan(claimed);
+    expect(seen).toEqual(['message:ev-msg-1', 'message:ev-msg-9']);
   });
 });

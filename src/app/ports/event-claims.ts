@@ -13,4 +13,9 @@ export interface EventClaims {
   add(id: string, type: string, owner: string): Promise<boolean>;
   get(id: string): Promise<EventClaim | null>;
   done(id: string): Promise<void>;
+  /**
+   * True when this instance knows the id's claim is durable and done (a bounded memory of the latest
+   * ids): a repeat is then answered with no database round trip. False says nothing: ask `add`/`get`.
+   */
+  knownDone(id: string): boolean;
 }
