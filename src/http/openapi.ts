@@ -127,7 +127,7 @@ export function openapiDocument(routers: Router[], info: { title: string; versio
   const sorted = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)));
   return {
     openapi: '3.1.0',
-    info: { ...info, description: 'The admin API of 督导助手. Every route needs `Authorization: Bearer ADMIN_TOKEN`. Lists answer `{items, total}` with `limit`/`offset`; errors answer `{error: {code, message}}`.' },
+    info: { ...info, description: 'The admin API of 督导助手. Every route needs `Authorization: Bearer ADMIN_TOKEN`. Lists answer `{items, total}` with `limit`/`offset`; errors answer `{error: {code, message}}`: a query or JSON body that does not parse is 400 `invalid_query` or `invalid_body`, the message naming the field and what was expected (`year: required: a year such as 2026`).' },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],
     paths: sorted,

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { yearParam } from '../app/query-params';
 import { auditQuery, type AuditRow } from '../app/audit-log';
 import type { AppDeps } from '../app/deps';
 import { lettersQuery, type LetterRow } from '../app/letters-registry';
@@ -34,7 +35,7 @@ const auditQuerySchema = z
   .strict();
 const lettersQuerySchema = z
   .object({
-    year: z.coerce.number().int().min(2000).max(2100).optional(),
+    year: yearParam.optional(),
     unit: z.string().trim().max(40).optional().describe('a unit code'),
     task: z.string().trim().max(40).optional().describe('a task code'),
     ...paging,

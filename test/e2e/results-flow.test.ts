@@ -50,6 +50,26 @@ async function fieldWork(): Promise<void> {
   expect(p.milestones[0].visit).toBe('XC-2026-001');
 }
 
+test('a missing or bad year is refused with a specific message (invalid_query, as every route query)', async () => {
+  const cases: [string, string][] = [
+    ['/api/results', 'year: required: a year such as 2026'],
+    ['/api/results?year=abc', 'year: expected a four-digit year such as 2026'],
+    ['/api/results?year=1999&format=docx', 'year: expected a year from 2000 to 2100'],
+    ['/api/results?year=2026&format=pdf', 'format:'],
+    ['/api/supervisors/record', 'year: required: a year such as 2026'],
+    ['/api/highlights?year=20x6', 'year: expected a four-digit year'],
+    ['/api/letters?year=x', 'year: expected a four-digit year'],
+  ];
+  for (const [path, message] of cases) {
+    const r = await api('GET', path);
+    expect([path, r.status, r.json.error.message]).toEqual([path, 400, expect.stringContaining(message)]);
+    expect(r.json.error.message).not.toContain('NaN');
+    expect(r.json.error.code).toBe(path.includes('format=pdf') ? 'invalid_format' : 'invalid_query');
+  }
+  const ledger = await api('GET', '/api/ledger/export?group=G9');
+  expect(ledger.json.error).toMatchObject({ code: 'invalid_query', message: expect.stringContaining('group: no group') });
+});
+
 test('the record and the 成效 match the seeded data; the .docx reads back', async () => {
   const at = (d: string) => new Date(`${d}T10:00:00+08:00`);
   await h.service.deps.tasks.create(

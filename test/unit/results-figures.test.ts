@@ -1,3 +1,5 @@
+import { cardText } from '../../src/cards/inspect';
+import { resultsCard } from '../../src/features/results/cards';
 import { fieldWorkOf, type ProjectRow, type VisitRow } from '../../src/features/results/field-work';
 import mammoth from 'mammoth';
 import { emptyFacts, type TaskFact, type YearFacts } from '../../src/features/results/facts';
@@ -98,5 +100,25 @@ describe('the year field work (fieldWorkOf)', () => {
       { by: 'P1B', group: 'G1', secret: true, findings: 0, date: '2026-12-31' },
     ]);
     expect(fieldWorkOf(2024, projects, visits).projects).toEqual({ total: 0, milestones: 0, milestonesReached: 0, completed: 0 });
+  });
+});
+
+describe('the 成效 card', () => {
+  const opts = { categories: ['征迁', '信访'], sources: ['日常督导', '现场督导'] };
+  test('a year with nothing: no empty 按类别 heading or 按来源 line; the Word version offered as a file or the command, never the admin API', () => {
+    for (const fileFollows of [true, false]) {
+      const text = cardText(resultsCard(yearResults(emptyFacts(2026), opts), { asOf: '2026-12-01', unitName: (c) => c, fileFollows }));
+      expect(text).not.toContain('按类别');
+      expect(text).not.toContain('按来源');
+      expect(text).not.toMatch(/\/api\/|管理接口/);
+      expect(text).toContain(fileFollows ? 'Word 版（公文附件格式）随后以文件发送' : '发送“成效 2026”可收到 Word 版');
+    }
+  });
+  test('a year with tasks: the categories that had some, and the sources', () => {
+    const card = resultsCard(yearResults(facts(), opts), { asOf: '2026-12-01', unitName: (c) => c, fileFollows: true });
+    const text = cardText(card);
+    expect(text).toContain('问题协调解决（按类别）');
+    expect(text).toContain('按来源');
+    expect(JSON.stringify(card)).toContain('"name":"信访"');
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { yearParam } from '../../app/query-params';
 import type { CardAnswer } from '../../app/card-handler';
 import type { AppDeps } from '../../app/deps';
 import { RouteError, type Feature } from '../../app/feature';
@@ -111,7 +112,7 @@ export function groupMeetingsFeature(deps: Deps, store: GroupMeetingStore, tasks
     return r.created ? { toast: { type: 'success', content: `已记录，派发 ${m.tasks.length} 项，提交调度会 ${m.escalations.length} 项` }, card: { type: 'raw', data: note } } : { toast: { type: 'warning', content: `这次会议已记录（${m.code}），不会重复派发。` }, card: { type: 'raw', data: note } };
   }
 
-  const listQuery = z.object({ group: z.string().trim().max(40).optional(), year: z.coerce.number().int().min(2000).max(2100).optional(), limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) }).strict();
+  const listQuery = z.object({ group: z.string().trim().max(40).optional(), year: yearParam.optional(), limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) }).strict();
   const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
   const body = z
     .object({

@@ -84,13 +84,13 @@ export function ledgerFeature(deps: AppDeps, store: LedgerStore): Feature {
         const q = req.query as z.infer<typeof exportQuery>;
         const org = await deps.orgs.get();
         const thisMonth = localDate(deps.clock.now(), tz).slice(0, 7);
-        if (q.month && q.month > thisMonth) throw new RouteError(400, 'bad_query', `month: ${q.month} has not begun yet`);
+        if (q.month && q.month > thisMonth) throw new RouteError(400, 'invalid_query', `month: ${q.month} has not begun yet`);
         const month = parseMonth(q.month ?? thisMonth, tz);
-        if (!month) throw new RouteError(400, 'bad_query', 'month: expected a month such as 2026-10');
+        if (!month) throw new RouteError(400, 'invalid_query', 'month: expected a month such as 2026-10');
         let group: string | null = null;
         if (q.group) {
           const g = findGroup(org, q.group);
-          if (!g) throw new RouteError(400, 'bad_query', `group: no group "${q.group}" (codes: ${org.groups.map((x) => x.code).join(', ')})`);
+          if (!g) throw new RouteError(400, 'invalid_query', `group: no group "${q.group}" (codes: ${org.groups.map((x) => x.code).join(', ')})`);
           group = g.code;
         }
         const file = await build(group, month);

@@ -8,6 +8,7 @@ import { hasRole, type Org, type Person } from '../../domain/org';
 import { localDate } from '../../domain/time';
 import { limitMessage, overLimit } from '../../limits';
 import { z } from 'zod';
+import { yearParam } from '../../app/query-params';
 import { majorReportCard } from './card';
 import type { Agenda, MajorReportDoc, MajorReportStore } from './ports';
 import { MAJOR_REPORT_USAGE, parseReport, reportLabel } from './report';
@@ -90,7 +91,7 @@ export function majorReportsFeature(deps: Deps, store: MajorReportStore, agenda:
 
   const tell = (org: Org, r: MajorReportDoc, kind: string, text: string) => copiesTo(org, r.group).map((to) => textItem(messageKey(kind, r._id, to.id), to, text));
 
-  const listQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional(), group: z.string().trim().max(40).optional(), limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) }).strict();
+  const listQuery = z.object({ year: yearParam.optional(), group: z.string().trim().max(40).optional(), limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) }).strict();
 
   return {
     name: 'major-reports',
