@@ -15,7 +15,7 @@ import { FeishuMessenger } from '../src/adapters/feishu/messenger';
 import { OutboxWorker } from '../src/adapters/feishu/outbox-worker';
 import { RateLimiter } from '../src/adapters/feishu/rate-limit';
 import { UnknownJob } from '../src/jobs/runner';
-import { runDetails } from '../src/jobs/run-words';
+import { runDetails } from '../src/app/run-words';
 import { mongoForScripts } from './ferretdb';
 
 const USAGE = 'usage: npm run job -- NAME [--at ISO-moment] [--force]   e.g. npm run job -- reminders --at 2026-12-15T09:00:00+08:00';

@@ -17,7 +17,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runInWords } from '../src/jobs/run-words';
+import { runInWords } from '../src/app/run-words';
 
 const base = process.env.SANDBOX_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 

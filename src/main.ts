@@ -21,6 +21,9 @@ import type { WiredDeps } from './adapters/mongo/models';
 import { DispatchService } from './features/dispatch/service';
 import { dispatchFeature } from './features/dispatch';
 import { helpFeature } from './features/help';
+import { orgFeature } from './features/org';
+import { orgAdmin } from './org/admin';
+import type { ContactResolver } from './org';
 import { FileMakers } from './app/files-out';
 import { ledgerFeature } from './features/ledger';
 import { evaluationFeature } from './features/evaluation';
@@ -37,9 +40,9 @@ import { createHttpApp, NotReady } from './http/app';
 import { feishuRoutes } from './http/feishu-routes';
 import { cleanupJob } from './jobs/cleanup';
 import { outboxJob, type OutboxSender } from './jobs/outbox';
-import { remindersJob } from './jobs/reminders';
+import { remindersFeature } from './features/reminders';
 import { JobRunner } from './jobs/runner';
-import { weeklyDigestJob } from './jobs/weekly-digest';
+import { weeklyDigestFeature } from './features/weekly-digest';
 import { createLogger, type Logger } from './log';
 import { leadersSide } from './app/leaders';
 import { feishuResolver } from './app/feishu-resolver';
@@ -136,7 +139,8 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const messenger = opts.messenger ?? new FeishuMessenger({ appId: feishu.appId, appSecret: feishu.appSecret, domain: feishu.domain, timeoutMs: opts.outbox?.timeoutMs, onError: (code) => metrics.feishuError(code) });
   let botOpenId: string | undefined;
   let outboxSender: OutboxWorker | undefined; // the `outbox` job sends through the service's worker
-  const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender, messenger: () => messenger, metrics, prepare: false });
+  const resolver = sandbox ? sandbox.resolver : feishuResolver(messenger);
+  const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender, messenger: () => messenger, resolver: () => resolver, metrics, prepare: false });
   const { deps, views, leaders, features, runner } = core;
   const { models, locks, outbox } = core.stores;
   const { tasks, clock } = deps;
@@ -173,7 +177,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });
   const routers: Router[] = [
     feishuRoutes({ verify, bot: ingress, log, db }),
-    apiRoutes({ deps, runner, resolver: config.sandbox ? sandbox!.resolver : feishuResolver(messenger), extend: (r) => mountRoutes(r, leaders.routes, log) }),
+    apiRoutes({ deps, runner, extend: (r) => mountRoutes(r, leaders.routes, log) }),
     dashboardRoutes({ deps, runner }),
     recordRoutes({ deps }),
     featureRoutes(features, log),
@@ -273,7 +277,7 @@ export interface Core {
 }
 
 /** `prepare: false` leaves the indexes to the caller (the service creates them once the database is up). */
-export async function buildCore(config: Config, o: { conn: Connection; log: Logger; clock?: Clock; botOpenId?: () => string | undefined; outboxSender?: () => OutboxSender | undefined; messenger?: () => Messenger | undefined; metrics?: Metrics; prepare?: boolean }): Promise<Core> {
+export async function buildCore(config: Config, o: { conn: Connection; log: Logger; clock?: Clock; botOpenId?: () => string | undefined; outboxSender?: () => OutboxSender | undefined; messenger?: () => Messenger | undefined; resolver?: () => ContactResolver | undefined; metrics?: Metrics; prepare?: boolean }): Promise<Core> {
   const { log, conn } = o;
   const models = defineModels(conn);
   if (o.prepare !== false) await ensureIndexes(models);
@@ -320,6 +324,9 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   const features: Feature[] = [
     dispatchFeature(deps, dispatch),
     { name: 'core', help: coreHelp }, // the commands message-handler.ts still answers, and the leaders' side's
+    remindersFeature({ leaseMs: config.JOB_LEASE }),
+    weeklyDigestFeature(),
+    orgFeature(deps, orgAdmin({ models, locks, clock, resolver: () => o.resolver?.() })),
     results,
     groupMeetingsFeature(deps, { records: new MongoRecords(models.groupMeetings, locks), changes: new MongoOwedDocs(models.groupMeetings, 'group_meeting', { locks, relay, audit: deps.audit, clock }) }, dispatch, leaders.escalations),
     majorReportsFeature(deps, { records: new MongoRecords(models.majorReports, locks), changes: new MongoOwedDocs(models.majorReports, 'major_report', { locks, relay, audit: deps.audit, clock }) }, leaders.escalations),
@@ -333,7 +340,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window
   const outboxRun = outboxJob({ tasks: ports.tasks, leaders, sender: () => o.outboxSender?.() }); // no cron slot: see jobs/outbox.ts
-  const runner = new JobRunner(deps, [remindersJob({ leaseMs: config.JOB_LEASE }), weeklyDigestJob(), ...leaders.jobs, ...features.flatMap((f) => f.jobs ?? []), outboxRun, cleanupJob({ eventRetentionMs })], config.schedules, undefined, config.JOB_LEASE);
+  const runner = new JobRunner(deps, [...features.flatMap((f) => f.jobs ?? []), ...leaders.jobs, outboxRun, cleanupJob({ eventRetentionMs })], config.schedules, undefined, config.JOB_LEASE);
 
   return { deps, views, dispatch, leaders, features, runner, stores: { models, locks, outbox } };
 }

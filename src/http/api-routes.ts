@@ -6,12 +6,11 @@ import { calendarYear } from '../app/calendar-view';
 import { auditsOfTask } from '../app/audit-log';
 import { sendTable } from '../app/table-export';
 import { taskColumns, taskQuery, taskRows, withLight, type TaskQuery } from '../app/task-queries';
-import { exportOrg, importOrg, OrgImportError, parseOrg, formatProblem, type ContactResolver } from '../org';
 import type { JobRunner } from '../jobs/runner';
 import { UnknownJob } from '../jobs/runner';
 import { localDate } from '../domain/time';
 import { appRouter } from './guard';
-import { ApiError, jsonBody } from './middleware';
+import { ApiError } from './middleware';
 import { doc } from './openapi';
 import { machineDate } from '../clock';
 
@@ -22,17 +21,7 @@ import { machineDate } from '../clock';
 export interface ApiOptions {
   deps: WiredDeps;
   runner: JobRunner;
-  resolver?: ContactResolver;
   extend?: (router: Router) => void;
-}
-
-function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string): z.infer<T> {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new ApiError(400, 'invalid_' + what, `${i.path.join('.') || what}: ${i.message}`);
-  }
-  return r.data;
 }
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -62,56 +51,11 @@ const jobRunBody = z
     force: z.boolean().optional().describe('run on a day the job would skip (a holiday)'),
   })
   .strict();
-const orgImportJson = z
-  .object({
-    filename: z.string().min(1).max(200).describe('org.yaml, org.json, org.csv or org.xlsx: the ending names the format'),
-    content: z.string().optional().describe('the file as text (yaml, json, csv)'),
-    contentBase64: z.string().optional().describe('the file in base64 (xlsx)'),
-    dryRun: z.boolean().optional().describe('check and report, change nothing'),
-  })
-  .strict()
-  .refine((b) => b.content !== undefined || b.contentBase64 !== undefined, 'give content (text) or contentBase64 (xlsx)');
-const orgImportQuery = z.object({
-  filename: z.string().optional().describe('with a raw upload: the file name, whose ending names the format'),
-  dryRun: z.enum(['true', 'false']).optional(),
-  dry_run: z.enum(['true', 'false']).optional(),
-});
-
 export function apiRoutes(o: ApiOptions): Router {
   const router = appRouter('/api');
-  for (const add of [orgRoutes, taskRoutes, opsRoutes]) add(router, o);
+  for (const add of [taskRoutes, opsRoutes]) add(router, o);
   o.extend?.(router);
   return router;
-}
-
-/** The organisation: export and the all-or-nothing import. */
-function orgRoutes(router: Router, o: ApiOptions): void {
-  const { deps } = o;
-  router.get('/org', doc({ summary: 'The organisation (units, groups, people) as stored' }), async (ctx) => {
-    ctx.body = await exportOrg(deps.models);
-  });
-
-  router.post(
-    '/org/import',
-    doc({
-      summary: 'Import the organisation (all or nothing; a 422 lists every problem)',
-      description: 'Either JSON `{filename, content | contentBase64, dryRun?}`, or the file itself as the body with `?filename=org.yaml|.json|.csv|.xlsx`. Answers the import report.',
-      query: orgImportQuery,
-      uploads: { 'application/json': { schema: orgImportJson, description: 'the file inside JSON' }, 'application/octet-stream': { description: 'the file itself; name it with ?filename=' } },
-    }),
-    async (ctx) => {
-    const { buffer, filename, dryRun } = importInput(ctx);
-    try {
-      const src = await parseOrg(buffer, filename);
-      const report = await importOrg(deps.models, deps.locks, src, { resolver: o.resolver, by: 'api', now: deps.clock.now(), dryRun });
-      deps.orgs.invalidate();
-      ctx.body = report;
-    } catch (e) {
-      if (e instanceof OrgImportError) throw new ApiError(422, 'invalid_org', e.message, e.problems.map(formatProblem));
-      throw e;
-    }
-  },
-  );
 }
 
 /** Tasks: the filtered list, its spreadsheet, one task with its whole history. */
@@ -181,17 +125,4 @@ function opsRoutes(router: Router, o: ApiOptions): void {
 function requester(ctx: Context): string {
   const peer = ctx.req.socket.remoteAddress ?? 'unknown';
   return ctx.ip && ctx.ip !== peer ? `admin-api ${ctx.ip} (via ${peer})` : `admin-api ${peer}`;
-}
-
-function importInput(ctx: Context): { buffer: Buffer; filename: string; dryRun: boolean } {
-  const type = ctx.get('content-type');
-  const dryRun = ctx.query.dryRun === 'true' || ctx.query.dry_run === 'true';
-  if (/json/.test(type)) {
-    const body = parse(orgImportJson, jsonBody(ctx), 'body');
-    const buffer = body.contentBase64 !== undefined ? Buffer.from(body.contentBase64, 'base64') : Buffer.from(body.content!, 'utf8');
-    return { buffer, filename: body.filename, dryRun: dryRun || Boolean(body.dryRun) };
-  }
-  const filename = typeof ctx.query.filename === 'string' ? ctx.query.filename : '';
-  if (!filename) throw new ApiError(400, 'missing_filename', 'send JSON {filename, content} or the file itself with ?filename=org.yaml|.json|.csv|.xlsx');
-  return { buffer: ctx.state.raw ?? Buffer.alloc(0), filename, dryRun };
 }

@@ -6,7 +6,7 @@ import type { ReminderClaimDoc } from '../../src/adapters/mongo/models/reminder-
 import { FixedClock } from '../../src/clock';
 import { claimKey } from '../../src/domain/reminders';
 import { zonedInstant } from '../../src/domain/time';
-import { remindersJob } from '../../src/jobs/reminders';
+import { remindersJob } from '../../src/features/reminders/job';
 import { JobRunner, LeaseLost, type JobDef, type JobLease } from '../../src/jobs/runner';
 import type { Core } from '../../src/main';
 import { newTask } from '../support/factories';

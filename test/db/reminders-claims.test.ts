@@ -9,7 +9,7 @@ import { claimKey } from '../../src/domain/reminders';
 import type { Task } from '../../src/domain/task';
 import { localDate, zonedInstant } from '../../src/domain/time';
 import { cleanupJob } from '../../src/jobs/cleanup';
-import { remindersJob, RemindersOptionsError, scanPlanOf } from '../../src/jobs/reminders';
+import { remindersJob, RemindersOptionsError, scanPlanOf } from '../../src/features/reminders/job';
 import type { Core } from '../../src/main';
 import { newTask } from '../support/factories';
 import { twoInstances, describe as lines, digestItems } from './reminders-support';

@@ -5,7 +5,7 @@ import { cardText, findButton } from '../../src/cards/inspect';
 import { createLogger } from '../../src/log';
 import { buildService, type Service } from '../../src/main';
 import { ONE_TASK_ORDER } from '../support/factories';
-import { runInWords } from '../../src/jobs/run-words';
+import { runInWords } from '../../src/app/run-words';
 import { connects } from '../support/net';
 
 /**

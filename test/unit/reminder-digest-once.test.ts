@@ -1,5 +1,5 @@
 import { cardText } from '../../src/cards/inspect';
-import { groupCopies, unitDigests, type MessageContext, type Owed } from '../../src/jobs/reminder-messages';
+import { groupCopies, unitDigests, type MessageContext, type Owed } from '../../src/features/reminders/messages';
 import { org, task } from '../support/factories';
 
 /** Issue 14 rough edge 13: a task owed 催签 and 即将到期 the same day is listed once, under the more urgent. */

@@ -3,7 +3,7 @@ import { WorkCalendar } from '../../src/domain/calendar';
 import { reminderWindow, ReminderInputError, remindersDue, signDeadline, type ReminderInput } from '../../src/domain/reminders';
 import type { TaskState } from '../../src/domain/task';
 import { addDays, localDate, startOfDay, zonedInstant } from '../../src/domain/time';
-import { reminderQueries } from '../../src/jobs/reminders';
+import { reminderQueries } from '../../src/features/reminders/job';
 
 /**
  * The ladder (docs/rules.md#reminders-and-letters) through 2026-09-14 … 10-31: 中秋 09-25..27 off, 国庆 10-01..07 off, and the

@@ -1,13 +1,13 @@
-import { messageKey } from '../app/keys';
-import { groupTargets, personTarget, unitTargets, type Target } from '../app/notify';
-import type { OutboxItem } from '../app/outbox-item';
-import type { Letter } from '../app/ports/letters';
-import { leaderOverdueCard, letterCard, reminderDigestCard, type ReminderItem } from '../cards';
-import type { Light } from '../domain/lights';
-import type { Org } from '../domain/org';
-import type { DueReminder } from '../domain/reminders';
-import type { Task } from '../domain/task';
-import type { LocalDate } from '../domain/time';
+import { messageKey } from '../../app/keys';
+import { groupTargets, personTarget, unitTargets, type Target } from '../../app/notify';
+import type { OutboxItem } from '../../app/outbox-item';
+import type { Letter } from '../../app/ports/letters';
+import { leaderOverdueCard, letterCard, reminderDigestCard, type ReminderItem } from '../../cards';
+import type { Light } from '../../domain/lights';
+import type { Org } from '../../domain/org';
+import type { DueReminder } from '../../domain/reminders';
+import type { Task } from '../../domain/task';
+import type { LocalDate } from '../../domain/time';
 
 /**
  * The messages of one `reminders` run, built from what it owes (pure). Keys name the run that claimed

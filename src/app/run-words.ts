@@ -1,5 +1,5 @@
-import type { OutboxItem } from '../app/outbox-item';
-import type { JobRun } from '../app/ports/job-runs';
+import type { OutboxItem } from './outbox-item';
+import type { JobRun } from './ports/job-runs';
 import type { Org as OrgModel } from '../domain/org';
 
 /**

@@ -1,21 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import type { AppDeps } from '../app/deps';
-import type { OutboxItem } from '../app/outbox-item';
-import type { Letter } from '../app/ports/letters';
-import type { ReminderClaim, ReminderRun } from '../app/ports/reminder-ledger';
-import type { ScanPlan } from '../app/ports/task-scan';
-import { lightOf } from '../domain/lights';
-import type { WorkCalendar } from '../domain/calendar';
-import { DEFAULT_LADDER, ONCE_KINDS, reminderWindow, remindersDue, type LadderSettings } from '../domain/reminders';
-import { addDays, startOfDay, type LocalDate } from '../domain/time';
-import { cardRefreshes, rollupRefreshes, groupCopies, leaderItems, letterItems, TASK_FIELDS, unitDigests, type Brief, type MessageContext, type Owed } from './reminder-messages';
-import type { JobContext, JobDef } from './runner';
-import { sentLines } from './run-words';
+import type { AppDeps } from '../../app/deps';
+import type { OutboxItem } from '../../app/outbox-item';
+import type { Letter } from '../../app/ports/letters';
+import type { ReminderClaim, ReminderRun } from '../../app/ports/reminder-ledger';
+import type { ScanPlan } from '../../app/ports/task-scan';
+import { lightOf } from '../../domain/lights';
+import type { WorkCalendar } from '../../domain/calendar';
+import { DEFAULT_LADDER, ONCE_KINDS, reminderWindow, remindersDue, type LadderSettings } from '../../domain/reminders';
+import { addDays, startOfDay, type LocalDate } from '../../domain/time';
+import { cardRefreshes, rollupRefreshes, groupCopies, leaderItems, letterItems, TASK_FIELDS, unitDigests, type Brief, type MessageContext, type Owed } from './messages';
+import { JOB_LEASE_MS, workdaysOnly, type JobContext, type JobDef } from '../../app/job';
+import { sentLines } from '../../app/run-words';
+import { letterStep, recordSteps, reminderStep } from '../../app/record-steps';
+import { machineDate, machineNow } from '../../clock';
 
 const SENT_LINES = 30;
-import { letterStep, recordSteps, reminderStep } from '../app/record-steps';
-import { JOB_LEASE_MS, workdaysOnly } from './runner';
-import { machineDate, machineNow } from '../clock';
 
 /**
  * The `reminders` job (docs/rules.md#reminders-and-letters). One query streams the open tasks that can be owed something today;

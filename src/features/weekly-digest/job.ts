@@ -1,12 +1,12 @@
-import { messageKey } from '../app/keys';
-import { groupTargets } from '../app/notify';
-import type { OutboxItem } from '../app/outbox-item';
-import { weeklyDigestCard, type WeeklyUnit } from '../cards';
-import { lightOf, type Light } from '../domain/lights';
-import type { WorkCalendar } from '../domain/calendar';
-import { OPEN_STATES, type Task } from '../domain/task';
-import { addDays, isoWeekday, type LocalDate } from '../domain/time';
-import { workdayWhen, type JobDef } from './runner';
+import { messageKey } from '../../app/keys';
+import { groupTargets } from '../../app/notify';
+import type { OutboxItem } from '../../app/outbox-item';
+import { weeklyDigestCard, type WeeklyUnit } from '../../cards';
+import { lightOf, type Light } from '../../domain/lights';
+import type { WorkCalendar } from '../../domain/calendar';
+import { OPEN_STATES, type Task } from '../../domain/task';
+import { addDays, isoWeekday, type LocalDate } from '../../domain/time';
+import { workdayWhen, type JobDef } from '../../app/job';
 
 /**
  * `weekly-digest` (the week's first workday, 09:00 — Monday unless it is a holiday): each group's chat
