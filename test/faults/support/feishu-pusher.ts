@@ -1,5 +1,5 @@
-import { signRequest } from '../../fake-feishu';
-import { TEST_APP, type Harness } from '../../support/harness';
+import { signRequest, type FakeFeishu } from '../../fake-feishu';
+import { TEST_APP } from '../../support/harness';
 
 /**
  * Feishu's side of event delivery for fault tests: each event is POSTed signed and encrypted to the
@@ -30,12 +30,24 @@ export interface PushStats {
   refusals: Record<string, number>;
 }
 
+/**
+ * Where events go: a harness (one service), or instances that come and go — `base` is then asked at
+ * each attempt (none up: the attempt fails as a refused connection does, and is redelivered).
+ */
+export interface PushTarget {
+  fake: FakeFeishu;
+  clock: { now(): Date };
+  base: string | ((p: Pushed, attempt: number) => string | undefined);
+}
+
+type MessageEnvelope = ReturnType<FakeFeishu['userMessage']>;
+
 export class FeishuPusher {
   readonly pushed: Pushed[] = [];
   private readonly inflight = new Set<Promise<void>>();
 
   constructor(
-    private readonly h: Harness,
+    private readonly h: PushTarget,
     private readonly schedule: number[] = FEISHU_RETRY_SCHEDULE_MS,
     private readonly answerMs = 3000,
   ) {}
@@ -44,9 +56,13 @@ export class FeishuPusher {
   say(openId: string, text: string): Pushed {
     const { fake, clock } = this.h;
     const chatId = fake.p2pChatOf(openId);
-    const env = fake.userMessage({ senderOpenId: openId, chatType: 'p2p', chatId, text, mentions: [], createTime: clock.now().getTime() });
+    return this.push(fake.userMessage({ senderOpenId: openId, chatType: 'p2p', chatId, text, mentions: [], createTime: clock.now().getTime() }));
+  }
+
+  /** Delivers a message event (and redelivers it) in the background; each delivery of one event is a record of its own. */
+  push(env: MessageEnvelope): Pushed {
     const signed = signRequest(env, { verificationToken: TEST_APP.verificationToken, encryptKey: TEST_APP.encryptKey });
-    const p: Pushed = { eventId: env.header.event_id, messageId: env.event.message.message_id, chatId, attempts: [], acked: false };
+    const p: Pushed = { eventId: env.header.event_id, messageId: env.event.message.message_id, chatId: env.event.message.chat_id, attempts: [], acked: false };
     this.pushed.push(p);
     const run = this.deliver(p, signed.body, signed.headers).finally(() => this.inflight.delete(run));
     this.inflight.add(run);
@@ -73,7 +89,8 @@ export class FeishuPusher {
 
   private async deliver(p: Pushed, body: string, headers: Record<string, string>): Promise<void> {
     for (let i = 0; ; i++) {
-      const outcome = await this.post(body, headers);
+      const base = typeof this.h.base === 'string' ? this.h.base : this.h.base(p, i);
+      const outcome = base ? await this.post(base, body, headers) : 'error';
       p.attempts.push(outcome);
       if (outcome === 200) {
         p.acked = true;
@@ -84,9 +101,9 @@ export class FeishuPusher {
     }
   }
 
-  private async post(body: string, headers: Record<string, string>): Promise<number | 'timeout' | 'error'> {
+  private async post(base: string, body: string, headers: Record<string, string>): Promise<number | 'timeout' | 'error'> {
     try {
-      const res = await fetch(`${this.h.base}/feishu/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, signal: AbortSignal.timeout(this.answerMs) });
+      const res = await fetch(`${base}/feishu/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, signal: AbortSignal.timeout(this.answerMs) });
       await res.arrayBuffer();
       return res.status;
     } catch (e) {
@@ -96,10 +113,10 @@ export class FeishuPusher {
 }
 
 /** Bot replies to each pushed message, by the message replied to (a reply's parent_id). */
-export function repliesByMessage(h: Harness, pushed: Pushed[]): Map<string, number> {
+export function repliesByMessage(h: { fake: FakeFeishu }, pushed: Pushed[]): Map<string, number> {
   const count = new Map<string, number>(pushed.map((p) => [p.messageId, 0]));
   for (const chatId of new Set(pushed.map((p) => p.chatId))) {
-    for (const m of h.botMessages(chatId)) {
+    for (const m of h.fake.messagesIn(chatId).filter((x) => x.fromBot)) {
       const parent = (m as { parent_id?: string }).parent_id;
       if (parent && count.has(parent)) count.set(parent, count.get(parent)! + 1);
     }

@@ -30,15 +30,19 @@ export interface Instance {
   tail(lines?: number): string;
 }
 
-export function dbUri(dbName: string): string {
-  return `${process.env.MONGODB_URI!.replace(/\/$/, '')}/${dbName}`;
+export function dbUri(dbName: string, uri = process.env.MONGODB_URI!): string {
+  return `${uri.replace(/\/$/, '')}/${dbName}`;
 }
 
-export function startInstance(o: { name: string; dbName: string; fake: FakeFeishu; clockStart: string; env?: Record<string, string> }): Instance {
+/**
+ * `root`: the project folder to run (default this one; a rolling-upgrade test runs an older commit's
+ * tree). `uri`: the database server (default MONGODB_URI).
+ */
+export function startInstance(o: { name: string; dbName: string; fake: FakeFeishu; clockStart: string; env?: Record<string, string>; root?: string; uri?: string }): Instance {
   const logFile = path.join(os.tmpdir(), `dudao-${o.name}-${process.pid}-${Date.now()}.log`);
   const out = fs.openSync(logFile, 'w');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
+    cwd: o.root ?? ROOT,
     stdio: ['ignore', out, out],
     env: {
       PATH: process.env.PATH,
@@ -48,7 +52,7 @@ export function startInstance(o: { name: string; dbName: string; fake: FakeFeish
       FEISHU_VERIFICATION_TOKEN: TEST_APP.verificationToken,
       FEISHU_ENCRYPT_KEY: TEST_APP.encryptKey,
       FEISHU_DOMAIN: o.fake.url,
-      MONGODB_URI: dbUri(o.dbName),
+      MONGODB_URI: dbUri(o.dbName, o.uri),
       ADMIN_TOKEN: 'test-admin-token-123456',
       PORT: '0',
       HOST: '127.0.0.1',
@@ -66,6 +70,21 @@ export function startInstance(o: { name: string; dbName: string; fake: FakeFeish
     exited,
     tail: (lines = 30) => fs.readFileSync(logFile, 'utf8').split('\n').slice(-lines).join('\n'),
   };
+}
+
+/** The port an instance listens on, read from its log once it says so. */
+export async function listening(i: Instance, ms = 60_000): Promise<string> {
+  const port = await until(
+    `${path.basename(i.logFile)} listening\n${i.tail()}`,
+    async () => {
+      if (i.child.exitCode !== null) throw new Error(`exited ${i.child.exitCode}`);
+      const line = fs.readFileSync(i.logFile, 'utf8').split('\n').find((l) => l.includes('"msg":"dudao is listening"'));
+      return line ? String((JSON.parse(line) as { port: number }).port) : undefined;
+    },
+    ms,
+    50,
+  );
+  return `http://127.0.0.1:${port}`;
 }
 
 /** Stops an instance the ordinary way (SIGTERM), or kills it when it does not end within a minute. */
@@ -93,8 +112,8 @@ export async function orgFake(): Promise<FakeFeishu> {
  * daily overdue notice (its unit's card and the group's copy), a 督导提示函 and a report to the city leader.
  * Returns the core on it (the test's own view of the database) and a way to drop it.
  */
-export async function seedDb(dbName: string, n: number, deadline: string): Promise<{ core: Core; close(): Promise<void> }> {
-  const conn = await connectMongo(process.env.MONGODB_URI!, dbName);
+export async function seedDb(dbName: string, n: number, deadline: string, uri = process.env.MONGODB_URI!): Promise<{ core: Core; close(): Promise<void> }> {
+  const conn = await connectMongo(uri, dbName);
   const core = await buildCore(loadConfig({ LOG_LEVEL: 'silent' }), { conn, log: createLogger('silent'), clock: new FixedClock(zonedInstant(deadline, '10:00', 'Asia/Shanghai')) });
   const { models } = core.deps;
   await models.units.insertMany(orgData.units);
