@@ -21,91 +21,102 @@ interface Cell {
 }
 
 export function htmlParts(html: string): Part[] {
-  const parts: Part[] = [];
-  let paraNo = 0;
-  let tableNo = 0;
-  const lists: { ordered: boolean; n: number }[] = [];
-  // Word numbering goes on across paragraphs between the items, which end mammoth's <ol>: the top level counts on
-  let topN = 0;
-  let buf: string | null = null; // the text of the block being read
-  // table state (nested tables are flattened into their cell's text)
-  let depth = 0;
-  let rows: Cell[][] = [];
-  let row: Cell[] | null = null;
-  let cell: Cell | null = null;
-
-  const endBlock = () => {
-    if (buf === null) return;
-    const text = buf.replace(/[ \t]+/g, ' ').replace(/ ?\n ?/g, '\n').trim();
-    buf = null;
-    if (!text) return;
-    if (cell) cell.text.push(text);
-    else parts.push({ kind: 'para', text, where: `第${++paraNo}段` });
-  };
-
+  const reader = new HtmlReader();
   const re = /<(\/?)([a-z][a-z0-9]*)((?:\s[^>]*)?)>|([^<]+)/gi;
   for (let m = re.exec(html); m; m = re.exec(html)) {
-    if (m[4] !== undefined) {
-      const t = decode(m[4]);
-      if (buf !== null) buf += t;
-      else if (t.trim()) buf = t; // text outside any block: its own paragraph
-      continue;
-    }
-    const closing = m[1] === '/';
-    const tag = m[2].toLowerCase();
-    const attr = (name: string) => Number(new RegExp(`${name}="(\\d+)"`).exec(m![3])?.[1] ?? 1);
-    if (tag === 'table') {
-      endBlock();
-      if (!closing && ++depth === 1) rows = [];
-      if (closing && --depth === 0) parts.push({ kind: 'table', where: `第${++tableNo}个表格`, rows: gridRows(rows, tableNo) });
-      continue;
-    }
-    if (depth > 1) {
-      // a table inside a cell: its text joins the cell's, line by line
-      if (tag === 'br' || (closing && (BLOCK.has(tag) || tag === 'tr'))) buf = buf !== null ? `${buf}\n` : buf;
-      if (!closing && (BLOCK.has(tag) || tag === 'td' || tag === 'th') && buf === null) buf = '';
-      if (!closing && (tag === 'td' || tag === 'th') && buf) buf += ' ';
-      continue;
-    }
-    if (tag === 'tr' && depth === 1) {
-      if (!closing) rows.push((row = []));
-      else row = null;
-      continue;
-    }
-    if ((tag === 'td' || tag === 'th') && depth === 1) {
-      if (!closing && row) row.push((cell = { text: [], colspan: attr('colspan'), rowspan: attr('rowspan') }));
-      else {
-        endBlock();
-        cell = null;
-      }
-      continue;
-    }
-    if (tag === 'ol' || tag === 'ul') {
-      endBlock();
-      if (!closing) lists.push({ ordered: tag === 'ol', n: !lists.length && tag === 'ol' ? topN : 0 });
-      else {
-        const list = lists.pop();
-        if (list?.ordered && !lists.length) topN = list.n;
-      }
-      continue;
-    }
+    if (m[4] !== undefined) reader.text(decode(m[4]));
+    else reader.tag(m[1] === '/', m[2].toLowerCase(), m[3]);
+  }
+  reader.endBlock();
+  return reader.parts;
+}
+
+/** The reader's state as it walks the tags: the block being read, the lists open, the table being read. */
+class HtmlReader {
+  readonly parts: Part[] = [];
+  private paraNo = 0;
+  private tableNo = 0;
+  private readonly lists: { ordered: boolean; n: number }[] = [];
+  /** Word numbering goes on across paragraphs between the items, which end mammoth's <ol>: the top level counts on. */
+  private topN = 0;
+  /** The text of the block being read. */
+  private buf: string | null = null;
+  // table state (nested tables are flattened into their cell's text)
+  private depth = 0;
+  private rows: Cell[][] = [];
+  private row: Cell[] | null = null;
+  private cell: Cell | null = null;
+
+  endBlock(): void {
+    if (this.buf === null) return;
+    const text = this.buf.replace(/[ \t]+/g, ' ').replace(/ ?\n ?/g, '\n').trim();
+    this.buf = null;
+    if (!text) return;
+    if (this.cell) this.cell.text.push(text);
+    else this.parts.push({ kind: 'para', text, where: `第${++this.paraNo}段` });
+  }
+
+  text(t: string): void {
+    if (this.buf !== null) this.buf += t;
+    else if (t.trim()) this.buf = t; // text outside any block: its own paragraph
+  }
+
+  tag(closing: boolean, tag: string, attrs: string): void {
+    if (tag === 'table') return this.table(closing);
+    if (this.depth > 1) return this.nested(closing, tag);
+    if (this.depth === 1 && (tag === 'tr' || tag === 'td' || tag === 'th')) return this.tableCell(closing, tag, attrs);
+    if (tag === 'ol' || tag === 'ul') return this.list(closing, tag);
     if (tag === 'br') {
-      if (buf !== null) buf += '\n';
-      continue;
+      if (this.buf !== null) this.buf += '\n';
+      return;
     }
-    if (BLOCK.has(tag)) {
-      endBlock();
-      if (!closing) {
-        buf = '';
-        if (tag === 'li') {
-          const list = lists[lists.length - 1];
-          if (list?.ordered) buf = lists.length === 1 ? `${++list.n}. ` : `（${++list.n}）`;
-        }
-      }
+    if (BLOCK.has(tag)) this.block(closing, tag);
+  }
+
+  private table(closing: boolean): void {
+    this.endBlock();
+    if (!closing && ++this.depth === 1) this.rows = [];
+    if (closing && --this.depth === 0) this.parts.push({ kind: 'table', where: `第${++this.tableNo}个表格`, rows: gridRows(this.rows, this.tableNo) });
+  }
+
+  /** A table inside a cell: its text joins the cell's, line by line. */
+  private nested(closing: boolean, tag: string): void {
+    if (tag === 'br' || (closing && (BLOCK.has(tag) || tag === 'tr'))) this.buf = this.buf !== null ? `${this.buf}\n` : this.buf;
+    if (!closing && (BLOCK.has(tag) || tag === 'td' || tag === 'th') && this.buf === null) this.buf = '';
+    if (!closing && (tag === 'td' || tag === 'th') && this.buf) this.buf += ' ';
+  }
+
+  private tableCell(closing: boolean, tag: string, attrs: string): void {
+    if (tag === 'tr') {
+      if (!closing) this.rows.push((this.row = []));
+      else this.row = null;
+      return;
+    }
+    const attr = (name: string) => Number(new RegExp(`${name}="(\\d+)"`).exec(attrs)?.[1] ?? 1);
+    if (!closing && this.row) this.row.push((this.cell = { text: [], colspan: attr('colspan'), rowspan: attr('rowspan') }));
+    else {
+      this.endBlock();
+      this.cell = null;
     }
   }
-  endBlock();
-  return parts;
+
+  private list(closing: boolean, tag: string): void {
+    this.endBlock();
+    if (!closing) this.lists.push({ ordered: tag === 'ol', n: !this.lists.length && tag === 'ol' ? this.topN : 0 });
+    else {
+      const list = this.lists.pop();
+      if (list?.ordered && !this.lists.length) this.topN = list.n;
+    }
+  }
+
+  private block(closing: boolean, tag: string): void {
+    this.endBlock();
+    if (closing) return;
+    this.buf = '';
+    if (tag !== 'li') return;
+    const list = this.lists[this.lists.length - 1];
+    if (list?.ordered) this.buf = this.lists.length === 1 ? `${++list.n}. ` : `（${++list.n}）`;
+  }
 }
 
 /** Rows with merged cells spread out: a cell spanning columns leaves the others empty; one spanning rows is repeated below (the same unit or date applies). */
