@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AppDeps } from '../../app/deps';
-import { RouteError, type Feature, type RouteDef } from '../../app/feature';
+import { RouteError, type Feature, type FeatureCommand, type RouteDef } from '../../app/feature';
 import { replyFile, replyText } from '../../app/notify';
 import { hasRole, supervisedGroups, type Group, type Org, type Person } from '../../domain/org';
 import { normalize } from '../../domain/commands';
@@ -30,37 +30,7 @@ export interface LedgerFile {
 
 export function ledgerFeature(deps: AppDeps, store: LedgerStore): Feature {
   const tz = deps.settings.tz;
-
-  /** The file for one group (or every group: null) and month. */
-  async function build(groupCode: string | null, month: Month): Promise<LedgerFile> {
-    const org = await deps.orgs.get();
-    const now = deps.clock.now();
-    const at = new Date(Math.min(month.to.getTime() - 1, now.getTime()));
-    const found = await deps.tasks.find({ ...(groupCode ? { group: groupCode } : {}), dispatchedAt: { $lt: month.to } }, { sort: { code: 1 } });
-    const items = [];
-    for (const t of found) {
-      if (!openDuring(t, month)) continue;
-      // the oldest entries may have moved to task_history: read them when the embedded ones do not reach back to `at`
-      const oldest = t.history.reduce((m, e) => (e.seq < m.seq ? e : m), t.history[0]);
-      const whole = oldest && oldest.seq > 1 && new Date(oldest.at) > at ? ((await deps.tasks.getWithHistory(t.code)) ?? t) : t;
-      items.push(ledgerItem(taskAsOf(whole, at), { org, at, tz, cal: deps.cal, lights: deps.settings.lights }));
-    }
-    const groupName = groupCode ? (org.group(groupCode)?.name ?? groupCode) : ALL;
-    const [y, m] = month.label.split('-').map(Number);
-    const fill = { title: { 督导组: groupName, 月份: `${y}年${m}月`, 截至日期: chineseDate(localDate(at, tz)), 总数: items.length }, categories: categoryOrder(deps.settings.categories, items), items };
-    const uploaded = await store.template();
-    let bytes: Buffer;
-    try {
-      bytes = await fillTemplate(uploaded?.bytes ?? (await defaultTemplate()), fill);
-    } catch (e) {
-      // checked when uploaded; should a stored one fail all the same, the built-in template still answers
-      if (!(e instanceof TemplateError) || !uploaded) throw e;
-      deps.log.warn({ err: e.message }, 'the uploaded 台账 template failed; the built-in one was used');
-      bytes = await fillTemplate(await defaultTemplate(), fill);
-    }
-    return { name: `台账-${groupName}-${month.label}.xlsx`, bytes, count: items.length };
-  }
-
+  const build = (group: string | null, month: Month) => buildLedger(deps, store, group, month);
   deps.files.add('ledger', async (args) => {
     const month = parseMonth(String(args.month), tz);
     if (!month) return null;
@@ -68,35 +38,111 @@ export function ledgerFeature(deps: AppDeps, store: LedgerStore): Feature {
     return { name: file.name, bytes: file.bytes, fileType: 'xls' };
   });
 
-  const mayUse = (p: Person) => hasRole(p, 'admin') || supervisedGroups(p).length > 0;
+  return {
+    name: 'ledger',
+    commands: [ledgerCommand(deps)],
+    routes: [exportRoute(deps, build), ...templateRoutes(deps, store)],
+    help: (p) => (mayUse(p) ? [{ command: '台账 [督导组] [年-月]', what: '督办台账（按单位模板生成的 Excel 文件）', example: '台账 2026-10' }] : []),
+  };
+}
 
-  const routes: RouteDef[] = [
-    {
-      method: 'get',
-      path: '/ledger/export',
-      doc: {
-        summary: 'The 台账 of a group and month in the office template (XLSX)',
-        description: 'Tasks open at any time in the month, as they stood at its end (now, for the current month). Without `group`, every group.',
-        query: exportQuery,
-        answers: { [XLSX]: 'XLSX' },
-      },
-      async handle(req) {
-        const q = req.query as z.infer<typeof exportQuery>;
-        const org = await deps.orgs.get();
-        const thisMonth = localDate(deps.clock.now(), tz).slice(0, 7);
-        if (q.month && q.month > thisMonth) throw new RouteError(400, 'invalid_query', `month: ${q.month} has not begun yet`);
-        const month = parseMonth(q.month ?? thisMonth, tz);
-        if (!month) throw new RouteError(400, 'invalid_query', 'month: expected a month such as 2026-10');
-        let group: string | null = null;
-        if (q.group) {
-          const g = findGroup(org, q.group);
-          if (!g) throw new RouteError(400, 'invalid_query', `group: no group "${q.group}" (codes: ${org.groups.map((x) => x.code).join(', ')})`);
-          group = g.code;
-        }
-        const file = await build(group, month);
-        return { file: { name: file.name, contentType: XLSX, data: file.bytes } };
-      },
+const mayUse = (p: Person) => hasRole(p, 'admin') || supervisedGroups(p).length > 0;
+
+/** The file for one group (or every group: null) and month. */
+async function buildLedger(deps: AppDeps, store: LedgerStore, groupCode: string | null, month: Month): Promise<LedgerFile> {
+  const tz = deps.settings.tz;
+  const org = await deps.orgs.get();
+  const now = deps.clock.now();
+  const at = new Date(Math.min(month.to.getTime() - 1, now.getTime()));
+  const found = await deps.tasks.find({ ...(groupCode ? { group: groupCode } : {}), dispatchedAt: { $lt: month.to } }, { sort: { code: 1 } });
+  const items = [];
+  for (const t of found) {
+    if (!openDuring(t, month)) continue;
+    // the oldest entries may have moved to task_history: read them when the embedded ones do not reach back to `at`
+    const oldest = t.history.reduce((m, e) => (e.seq < m.seq ? e : m), t.history[0]);
+    const whole = oldest && oldest.seq > 1 && new Date(oldest.at) > at ? ((await deps.tasks.getWithHistory(t.code)) ?? t) : t;
+    items.push(ledgerItem(taskAsOf(whole, at), { org, at, tz, cal: deps.cal, lights: deps.settings.lights }));
+  }
+  const groupName = groupCode ? (org.group(groupCode)?.name ?? groupCode) : ALL;
+  const [y, m] = month.label.split('-').map(Number);
+  const fill = { title: { 督导组: groupName, 月份: `${y}年${m}月`, 截至日期: chineseDate(localDate(at, tz)), 总数: items.length }, categories: categoryOrder(deps.settings.categories, items), items };
+  const uploaded = await store.template();
+  let bytes: Buffer;
+  try {
+    bytes = await fillTemplate(uploaded?.bytes ?? (await defaultTemplate()), fill);
+  } catch (e) {
+    // checked when uploaded; should a stored one fail all the same, the built-in template still answers
+    if (!(e instanceof TemplateError) || !uploaded) throw e;
+    deps.log.warn({ err: e.message }, 'the uploaded 台账 template failed; the built-in one was used');
+    bytes = await fillTemplate(await defaultTemplate(), fill);
+  }
+  return { name: `台账-${groupName}-${month.label}.xlsx`, bytes, count: items.length };
+}
+
+/** `台账 [督导组] [YYYY-MM]`: a line saying what comes, and the file (made when it is sent). */
+function ledgerCommand(deps: AppDeps): FeatureCommand {
+  const tz = deps.settings.tz;
+  return {
+    words: ['台账'],
+    async handle(m, person, body) {
+      if (!mayUse(person)) return [replyText(m, '“台账”供督导组成员和管理员使用。')];
+      const org = await deps.orgs.get();
+      const today = localDate(deps.clock.now(), tz);
+      const asked = readArgs(body, org, today);
+      if (!asked.ok) return [replyText(m, asked.message)];
+      const mine = supervisedGroups(person);
+      const coordination = mine.some((g) => org.group(g)?.kind === 'coordination');
+      let group = asked.group;
+      if (!group && !hasRole(person, 'admin') && !coordination) {
+        if (mine.length > 1) return [replyText(m, `您在${mine.map((g) => org.group(g)?.name ?? g).join('、')}，请写明哪个组，例如：台账 ${org.group(mine[0])?.name ?? mine[0]} ${asked.month.label}`)];
+        group = org.group(mine[0]) ?? null;
+      }
+      if (group && !hasRole(person, 'admin') && !coordination && !mine.includes(group.code)) return [replyText(m, `您不是${group.name}的成员，只能导出本组的台账。`)];
+      const name = group?.name ?? ALL;
+      const [y, mo] = asked.month.label.split('-').map(Number);
+      const asOf = today <= asked.month.last ? `截至今天（${chineseDate(today)}）` : `截至${chineseDate(asked.month.last)}`;
+      return [
+        replyText(m, `${name} ${y}年${mo}月督办台账，${asOf}，文件随后发出。`),
+        replyFile(m, { kind: 'ledger', args: { group: group?.code ?? '', month: asked.month.label } }, 1),
+      ];
     },
+  };
+}
+
+/** GET /ledger/export: the file of a group (or every group) and month. */
+function exportRoute(deps: AppDeps, build: (group: string | null, month: Month) => Promise<LedgerFile>): RouteDef {
+  const tz = deps.settings.tz;
+  return {
+    method: 'get',
+    path: '/ledger/export',
+    doc: {
+      summary: 'The 台账 of a group and month in the office template (XLSX)',
+      description: 'Tasks open at any time in the month, as they stood at its end (now, for the current month). Without `group`, every group.',
+      query: exportQuery,
+      answers: { [XLSX]: 'XLSX' },
+    },
+    async handle(req) {
+      const q = req.query as z.infer<typeof exportQuery>;
+      const org = await deps.orgs.get();
+      const thisMonth = localDate(deps.clock.now(), tz).slice(0, 7);
+      if (q.month && q.month > thisMonth) throw new RouteError(400, 'invalid_query', `month: ${q.month} has not begun yet`);
+      const month = parseMonth(q.month ?? thisMonth, tz);
+      if (!month) throw new RouteError(400, 'invalid_query', 'month: expected a month such as 2026-10');
+      let group: string | null = null;
+      if (q.group) {
+        const g = findGroup(org, q.group);
+        if (!g) throw new RouteError(400, 'invalid_query', `group: no group "${q.group}" (codes: ${org.groups.map((x) => x.code).join(', ')})`);
+        group = g.code;
+      }
+      const file = await build(group, month);
+      return { file: { name: file.name, contentType: XLSX, data: file.bytes } };
+    },
+  };
+}
+
+/** The office template: upload, read back, what it holds, a sample, back to the built-in one. */
+function templateRoutes(deps: AppDeps, store: LedgerStore): RouteDef[] {
+  return [
     {
       method: 'post',
       path: '/ledger/template',
@@ -162,39 +208,6 @@ export function ledgerFeature(deps: AppDeps, store: LedgerStore): Feature {
       },
     },
   ];
-
-  return {
-    name: 'ledger',
-    commands: [
-      {
-        words: ['台账'],
-        async handle(m, person, body) {
-          if (!mayUse(person)) return [replyText(m, '“台账”供督导组成员和管理员使用。')];
-          const org = await deps.orgs.get();
-          const today = localDate(deps.clock.now(), tz);
-          const asked = readArgs(body, org, today);
-          if (!asked.ok) return [replyText(m, asked.message)];
-          const mine = supervisedGroups(person);
-          const coordination = mine.some((g) => org.group(g)?.kind === 'coordination');
-          let group = asked.group;
-          if (!group && !hasRole(person, 'admin') && !coordination) {
-            if (mine.length > 1) return [replyText(m, `您在${mine.map((g) => org.group(g)?.name ?? g).join('、')}，请写明哪个组，例如：台账 ${org.group(mine[0])?.name ?? mine[0]} ${asked.month.label}`)];
-            group = org.group(mine[0]) ?? null;
-          }
-          if (group && !hasRole(person, 'admin') && !coordination && !mine.includes(group.code)) return [replyText(m, `您不是${group.name}的成员，只能导出本组的台账。`)];
-          const name = group?.name ?? ALL;
-          const [y, mo] = asked.month.label.split('-').map(Number);
-          const asOf = today <= asked.month.last ? `截至今天（${chineseDate(today)}）` : `截至${chineseDate(asked.month.last)}`;
-          return [
-            replyText(m, `${name} ${y}年${mo}月督办台账，${asOf}，文件随后发出。`),
-            replyFile(m, { kind: 'ledger', args: { group: group?.code ?? '', month: asked.month.label } }, 1),
-          ];
-        },
-      },
-    ],
-    routes,
-    help: (p) => (mayUse(p) ? [{ command: '台账 [督导组] [年-月]', what: '督办台账（按单位模板生成的 Excel 文件）', example: '台账 2026-10' }] : []),
-  };
 }
 
 const exportQuery = z
