@@ -56,45 +56,56 @@ const previewCard = (at: At, id: string): OutboxItem => ({
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
+type FileAt = { messageId: string; fileKey: string; name: string };
+type Reader = (bytes: Buffer, name: string) => Promise<ReadResult>;
+
+/** The whole way from a file message to a preview or the answer saying what is wrong, as outbox items. */
+async function previewFromFile(
+  { deps, dispatch, o, read, holdAfterMs }: { deps: AppDeps; dispatch: DispatchService; o: FileDispatchOptions; read: Reader; holdAfterMs: number },
+  person: Person,
+  file: FileAt,
+  at: At,
+): Promise<{ items: OutboxItem[]; ok: boolean }> {
+  const org = await deps.orgs.get();
+  if (!dispatchScope(person, org)) return { items: [text(at, DISPATCH_REFUSAL)], ok: false };
+  const src = o.source();
+  if (!src) return { items: [text(at, '暂时无法读取文件，请稍后重新发送“派单”。')], ok: false };
+  // a slow read (a big workbook, a long PDF) is acknowledged first; the answer follows when it is ready
+  const hold = setTimeout(() => void deps.outbox.put([text(at, `正在读取文件《${file.name}》…`, 1)]).catch(() => undefined), holdAfterMs);
+  try {
+    let got: Awaited<ReturnType<typeof downloadFile>>;
+    try {
+      got = await downloadFile(src, file.messageId, file.fileKey, file.name);
+    } catch (e) {
+      deps.log.warn({ err: (e as Error).message, message: file.messageId }, 'file download failed');
+      return { items: [text(at, `暂时无法从飞书下载《${file.name}》，请稍后重新发送“派单”。`)], ok: false };
+    }
+    if (!got.ok) return { items: [text(at, got.message)], ok: false };
+    const r = await read(got.bytes, file.name);
+    if (!r.ok) return { items: [text(at, r.message)], ok: false };
+    const composed = compose(r.parts);
+    if (!composed.text.trim()) return { items: [text(at, `《${file.name}》中没有读到文字。请发送含督办事项的文件，或把事项文字粘贴在“派单”之后发送。`)], ok: false };
+    const sourceFile: SourceFile = { messageId: file.messageId, fileKey: file.fileKey, name: file.name, sha256: got.sha256, bytes: got.bytes.length };
+    const p = await dispatch.preview(person, composed.text, { chatId: at.chatId, messageId: at.messageId, sourceFile });
+    if ('refusal' in p) return { items: [text(at, p.refusal)], ok: false };
+    if (!p.ok) {
+      const located = locateProblems(p.problems, composed, deps.settings.categories);
+      const refusal = dispatchRefusalText(located).replace('派单未创建，请修改后重新发送', `已读取《${file.name}》，派单未创建，请修改文件后重新发送`);
+      return { items: [text(at, r.note ? `${refusal}\n（${r.note}）` : refusal)], ok: false };
+    }
+    deps.log.info({ preview: p.preview._id, format: r.format, items: p.preview.drafts.length }, 'dispatch preview from a file');
+    return { items: [previewCard(at, p.preview._id)], ok: true };
+  } finally {
+    clearTimeout(hold);
+  }
+}
+
+
 export function fileDispatchFeature(deps: AppDeps, dispatch: DispatchService, o: FileDispatchOptions): Feature {
   const read = o.read ?? ((bytes: Buffer, name: string) => readInWorker(bytes, name));
   const holdAfterMs = o.holdAfterMs ?? HOLD_AFTER_MS;
 
-  /** The whole way from a file message to a preview or the answer saying what is wrong, as outbox items. */
-  async function fromFile(person: Person, file: { messageId: string; fileKey: string; name: string }, at: At): Promise<{ items: OutboxItem[]; ok: boolean }> {
-    const org = await deps.orgs.get();
-    if (!dispatchScope(person, org)) return { items: [text(at, DISPATCH_REFUSAL)], ok: false };
-    const src = o.source();
-    if (!src) return { items: [text(at, '暂时无法读取文件，请稍后重新发送“派单”。')], ok: false };
-    // a slow read (a big workbook, a long PDF) is acknowledged first; the answer follows when it is ready
-    const hold = setTimeout(() => void deps.outbox.put([text(at, `正在读取文件《${file.name}》…`, 1)]).catch(() => undefined), holdAfterMs);
-    try {
-      let got: Awaited<ReturnType<typeof downloadFile>>;
-      try {
-        got = await downloadFile(src, file.messageId, file.fileKey, file.name);
-      } catch (e) {
-        deps.log.warn({ err: (e as Error).message, message: file.messageId }, 'file download failed');
-        return { items: [text(at, `暂时无法从飞书下载《${file.name}》，请稍后重新发送“派单”。`)], ok: false };
-      }
-      if (!got.ok) return { items: [text(at, got.message)], ok: false };
-      const r = await read(got.bytes, file.name);
-      if (!r.ok) return { items: [text(at, r.message)], ok: false };
-      const composed = compose(r.parts);
-      if (!composed.text.trim()) return { items: [text(at, `《${file.name}》中没有读到文字。请发送含督办事项的文件，或把事项文字粘贴在“派单”之后发送。`)], ok: false };
-      const sourceFile: SourceFile = { messageId: file.messageId, fileKey: file.fileKey, name: file.name, sha256: got.sha256, bytes: got.bytes.length };
-      const p = await dispatch.preview(person, composed.text, { chatId: at.chatId, messageId: at.messageId, sourceFile });
-      if ('refusal' in p) return { items: [text(at, p.refusal)], ok: false };
-      if (!p.ok) {
-        const located = locateProblems(p.problems, composed, deps.settings.categories);
-        const refusal = dispatchRefusalText(located).replace('派单未创建，请修改后重新发送', `已读取《${file.name}》，派单未创建，请修改文件后重新发送`);
-        return { items: [text(at, r.note ? `${refusal}\n（${r.note}）` : refusal)], ok: false };
-      }
-      deps.log.info({ preview: p.preview._id, format: r.format, items: p.preview.drafts.length }, 'dispatch preview from a file');
-      return { items: [previewCard(at, p.preview._id)], ok: true };
-    } finally {
-      clearTimeout(hold);
-    }
-  }
+  const fromFile = (person: Person, file: FileAt, at: At) => previewFromFile({ deps, dispatch, o, read, holdAfterMs }, person, file, at);
 
   /** The file a `派单` reply points at, or null when its parent is not a file (then the core opens the form). */
   async function fromReply(m: Message, ctx: MessageContext): Promise<OutboxItem[] | null> {
