@@ -141,6 +141,7 @@ export const DEFAULT_SCHEDULES: Record<string, string> = {
   'monthly-summary': '0 9 1-10 * *', // runs only on the first workday of the month
   'meeting-reminder': '0 9 20-27 * *', // acts only on the first workday on or after the 20th
   cleanup: '30 3 * * *',
+  'visit-quiet': '*/10 * * * *', // every day: ends 现场督导 visits after 2 hours of quiet (features/visits/quiet.ts)
   // `outbox` has no slot: it runs continuously (the outbox worker) and on demand (see jobs/outbox.ts)
 };
 

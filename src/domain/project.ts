@@ -37,6 +37,8 @@ export interface Project {
   photos: ProjectPhoto[]; // the latest first, a few kept
   createdAt: Date;
   createdBy: string;
+  /** What made it (the 立项 message or form): a second delivery of the same is not a duplicate name. */
+  origin?: string;
   rev: number;
 }
 
@@ -88,7 +90,9 @@ export function projectLight(p: Pick<Project, 'milestones'>, today: LocalDate, c
   return { color: next.l.color, reason: `下一节点 ${shortDate(next.m.date, today)}：${next.l.reason}`, reached };
 }
 
-/** Finds a project by code or by its name as written (exact, then the one whose name contains it). */
+const CANDIDATES_NAMED = 5;
+
+/** Finds a project by code or by its name as written (exact, then the one whose name contains it); a name that fits several names them all (up to 5), never picks one. */
 export function findProject<P extends Pick<Project, 'code' | 'name'>>(written: string, projects: P[]): { ok: true; project: P } | { ok: false; message: string } {
   const text = written.trim();
   const code = normalizeProjectCode(text.split(/\s+/)[0] ?? '');
@@ -96,10 +100,10 @@ export function findProject<P extends Pick<Project, 'code' | 'name'>>(written: s
     const p = projects.find((x) => x.code === code);
     return p ? { ok: true, project: p } : { ok: false, message: `找不到项目 ${code}，请核对编号` };
   }
-  const exact = projects.find((x) => x.name === text);
-  if (exact) return { ok: true, project: exact };
-  const near = projects.filter((x) => x.name.includes(text) || (text.length >= 2 && text.includes(x.name)));
+  const exact = projects.filter((x) => x.name === text);
+  if (exact.length === 1) return { ok: true, project: exact[0] };
+  const near = exact.length ? exact : projects.filter((x) => x.name.includes(text) || (text.length >= 2 && text.includes(x.name)));
   if (near.length === 1) return { ok: true, project: near[0] };
-  if (near.length > 1) return { ok: false, message: `项目“${text}”对应多个项目：${near.slice(0, 3).map((x) => `${x.name}（${x.code}）`).join('、')}，请写项目编号` };
+  if (near.length > 1) return { ok: false, message: `项目“${text}”对应 ${near.length} 个项目：${near.slice(0, CANDIDATES_NAMED).map((x) => `${x.name}（${x.code}）`).join('、')}${near.length > CANDIDATES_NAMED ? ' 等' : ''}，请写项目编号` };
   return { ok: false, message: `找不到项目“${text}”，请写项目编号（如 XM-2026-001）或完整名称` };
 }

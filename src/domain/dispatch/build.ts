@@ -71,12 +71,14 @@ export function buildTasks(raw: RawTask, ctx: ParseContext): { tasks: DraftTask[
     if (p) priority = p;
     else say(`优先级“${pf.value.trim()}”无法识别，请写“一般”“重要”或“紧急”`, `${pf.key}：${/急/.test(pf.value) ? '紧急' : /重/.test(pf.value) ? '重要' : '一般'}`);
   }
-  const cf = filled('category')[0];
-  const category = cf ? mapCategory(cf.value, ctx.categories) : { category: raw.headingCategory ?? '其他' };
   const sf = filled('source')[0];
   const source = sf ? mapSource(sf.value, ctx.meetingSource) : { source: ctx.defaultSource };
   const pj = filled('project')[0];
   const found = pj ? findProject(pj.value, ctx.projects ?? []) : undefined;
+  // the order's own 类别 (a line or a heading), else the project's, else 其他
+  const cf = filled('category')[0];
+  const projectCategory = found?.ok && found.project.category && ctx.categories.includes(found.project.category) ? found.project.category : undefined;
+  const category = cf ? mapCategory(cf.value, ctx.categories) : { category: raw.headingCategory ?? projectCategory ?? '其他' };
   if (found && !found.ok) {
     const some = (ctx.projects ?? []).slice(0, 1).map((x) => `${pj!.key}：${x.code}`)[0];
     say(`${pj!.key}：${found.message}${ctx.projects?.length ? '' : '（本组还没有立项的项目，可先发送“立项”）'}`, some);

@@ -15,7 +15,7 @@ export interface ParseContext {
   defaultSource: TaskSource; // '日常督导' for supervisors, '领导交办' for city leaders
   meetingSource: '调度会' | '领导交办'; // what "…会议议定事项" style 来源 texts map to
   steps?: Steps; // counts the parser's work, for the linearity tests
-  projects?: { code: string; name: string }[]; // projects a `项目：` line may name (the dispatcher's groups')
+  projects?: { code: string; name: string; category?: string }[]; // projects a `项目：` line may name (the dispatcher's groups'); a task without a 类别 takes its project's
 }
 
 export interface DraftTask {

@@ -34,7 +34,7 @@ export function dispatchRefusalText(problems: ParseProblem[]): string {
 
 /** What the projects feature lends the dispatch: the projects a `项目：` line may name, and the link once tasks exist. */
 export interface DispatchProjects {
-  named(p: Person, org: Org): Promise<{ code: string; name: string }[]>;
+  named(p: Person, org: Org): Promise<{ code: string; name: string; category?: string }[]>;
   link(tasks: Task[], by: Person): Promise<void>;
 }
 

@@ -56,6 +56,7 @@ export function projectCard(p: Project, tasks: { task: Task; light: Light }[], o
     moreTasks: tasks.length > shown.length ? tasks.length - shown.length : null,
     hasPhotos: photos.length > 0,
     photos,
-    next: next ? { text: `${next.seq}. ${shortDate(next.date, today)} ${cut(next.label, 40, true)}`, value: cardValue('project.confirm', { c: p.code, x: String(next.seq) }) } : null,
+    // the button confirms exactly this milestone (its seq is in the value) and the card and its dialog name it
+    next: next ? { seq: next.seq, text: `${shortDate(next.date, today)} ${cut(next.label, 40, true)}`, value: cardValue('project.confirm', { c: p.code, x: String(next.seq) }) } : null,
   });
 }

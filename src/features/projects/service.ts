@@ -6,7 +6,7 @@ import { hasRole, type Org, type Person } from '../../domain/org';
 import { supervisesGroup } from '../../domain/permissions';
 import { nextSeq, type Task } from '../../domain/task';
 import { PROJECT_PHOTOS_KEPT, type Project, type ProjectPhoto } from '../../domain/project';
-import { parseProjectText, type ProjectProblem } from '../../domain/project-text';
+import { parseProjectForm, parseProjectText, type ProjectForm, type ProjectProblem } from '../../domain/project-text';
 import { localDate } from '../../domain/time';
 import { limitMessage, overLimit } from '../../limits';
 import { projectCard } from './card';
@@ -14,6 +14,9 @@ import { projectCard } from './card';
 /** Projects (docs/rules.md#projects): 立项, linking tasks, confirming milestones, photos, the live card. */
 export type ProjectStore = CodedStore<Project>;
 type Outcome = { ok: true; toast: string; project: Project } | { ok: false; kind: 'stale' | 'forbidden' | 'invalid' | 'missing'; message: string };
+
+export type ProjectInput = { text: string; firstLine: number } | { form: ProjectForm };
+export type OpenOutcome = { ok: true; project: Project; created: boolean } | { ok: false; problems: ProjectProblem[] } | { ok: false; refusal: string };
 
 export const PROJECT_REFUSAL = '只有督导组组长、副组长和挂钩市领导可以立项。';
 const LIST_MAX = 500;
@@ -43,20 +46,22 @@ export class ProjectService {
     return { key: messageKey('refresh', ref, p.rev + 1), kind: 'refresh', ref, msgType: 'interactive', render: { card: 'project', ref, view: 'main' } };
   }
 
-  /** 立项 from text; the card goes to the group's chat (and answers the sender where they wrote). */
-  async open(p: Person, text: string, origin: string, fromChat?: string, firstLine = 1): Promise<{ ok: true; project: Project; created: boolean } | { ok: false; problems: ProjectProblem[] } | { ok: false; refusal: string }> {
+  /** 立项 from text or the form card (the same checks); the card goes to the group's chat (and answers the sender where they wrote). */
+  async open(p: Person, input: ProjectInput, origin: string, fromChat?: string): Promise<OpenOutcome> {
     const org = await this.deps.orgs.get();
     const groups = this.groupsFor(p, org);
     if (!groups.length) return { ok: false, refusal: PROJECT_REFUSAL };
     const now = this.deps.clock.now();
-    const parsed = parseProjectText(text, { now, tz: this.deps.settings.tz, calendar: this.deps.cal, org, groups, firstLine });
+    const existing = (await this.store.list({}, LIST_MAX, 0)).items.filter((x) => x.origin === undefined || x.origin !== origin);
+    const ctx = { now, tz: this.deps.settings.tz, calendar: this.deps.cal, org, groups, categories: this.deps.settings.categories, existing };
+    const parsed = 'form' in input ? parseProjectForm(input.form, ctx) : parseProjectText(input.text, { ...ctx, firstLine: input.firstLine });
     if (!parsed.ok) return { ok: false, problems: parsed.problems };
     const d = parsed.draft;
     const year = Number(localDate(now, this.deps.settings.tz).slice(0, 4));
     const { doc, created } = await this.store.create(
       year,
       origin,
-      (code) => ({ code, name: d.name, category: d.category, leadUnit: d.leadUnit, coUnits: d.coUnits, group: d.group, leader: d.leader, milestones: d.milestones.map((m, i) => ({ seq: i + 1, ...m })), tasks: [], photos: [], createdAt: now, createdBy: p.code, rev: 1 }),
+      (code) => ({ code, name: d.name, category: d.category, leadUnit: d.leadUnit, coUnits: d.coUnits, group: d.group, leader: d.leader, milestones: d.milestones.map((m, i) => ({ seq: i + 1, ...m })), tasks: [], photos: [], createdAt: now, createdBy: p.code, origin, rev: 1 }),
       (project) => groupTargets(org, project.group).filter((to) => to.id !== fromChat).map((to) => liveCardItem(messageKey('card', project.code, to.id), to, 'project', this.ref(project.code), 'main')),
       (project) => ({ action: 'project.open', by: p.code, note: `立项：${project.name}`, after: { group: project.group, leadUnit: project.leadUnit, milestones: project.milestones.length } }),
     );
@@ -95,26 +100,47 @@ export class ProjectService {
     });
   }
 
-  /** 归入项目 DB-… XM-…: by supervisors of the task's group. */
-  async attach(p: Person, taskCode: string, code: string): Promise<{ ok: true; toast: string } | { ok: false; message: string }> {
+  /**
+   * 归入项目 DB-… XM-…: by supervisors of the task's group. All or nothing: every code not found and
+   * every task the person may not move is named, and nothing changes while any remains.
+   */
+  async attach(p: Person, taskCodes: string[], code: string): Promise<{ ok: true; toast: string } | { ok: false; message: string }> {
     const org = await this.deps.orgs.get();
     const project = await this.store.get(code);
-    if (!project) return { ok: false, message: `找不到项目 ${code}，请核对编号。` };
+    const problems: string[] = [];
+    if (!project) problems.push(`找不到项目 ${code}`);
+    const found: Task[] = [];
+    for (const c of taskCodes) {
+      const t = await this.deps.tasks.get(c); // by _id
+      if (!t) problems.push(`找不到督办单 ${c}`);
+      else if (!hasRole(p, 'admin') && !supervisesGroup(p, t.group, org)) problems.push(`只有${org.group(t.group)?.name ?? t.group}的督导组成员可以把 ${t.code} 归入项目`);
+      else found.push(t);
+    }
+    if (problems.length || !project) return { ok: false, message: `未归入：${problems.join('；')}。请核对编号。` };
+    const done: string[] = [];
+    const already: string[] = [];
+    for (const t of found) {
+      const r = await this.moveTask(p, t.code, project);
+      if (r === 'moved') done.push(t.code);
+      else if (r === 'already') already.push(t.code);
+    }
+    if (done.length) {
+      await this.link(project.code, done, p.code);
+      const old = await this.store.list({}, LIST_MAX, 0);
+      for (const other of old.items) for (const c of done) if (other.code !== project.code && other.tasks.includes(c)) await this.unlink(other.code, c, p.code);
+    }
+    const parts = [done.length ? `已将 ${done.join('、')} 归入项目 ${project.code} ${project.name}` : '', already.length ? `${already.join('、')} 已在项目 ${project.code} 中` : ''].filter(Boolean);
+    return { ok: true, toast: `${parts.join('；')}。` };
+  }
+
+  private async moveTask(p: Person, taskCode: string, project: Project): Promise<'moved' | 'already' | null> {
     const now = this.deps.clock.now();
-    const r = await this.deps.tasks.change<{ ok: true; toast: string } | { ok: false; message: string }>(taskCode, (t) => {
-      if (!hasRole(p, 'admin') && !supervisesGroup(p, t.group, org)) return { result: { ok: false, message: `只有${org.group(t.group)?.name ?? t.group}的督导组成员可以把 ${t.code} 归入项目。` } };
-      if (t.project === project.code) return { result: { ok: true, toast: `${t.code} 已在项目 ${project.code} 中。` } };
+    return this.deps.tasks.change<'moved' | 'already'>(taskCode, (t) => {
+      if (t.project === project.code) return { result: 'already' };
       const entry = { seq: nextSeq(t), at: now, by: p.code, action: 'project', note: `归入项目 ${project.code} ${project.name}`, before: { project: t.project ?? null }, after: { project: project.code } };
       const task: Task = { ...t, project: project.code, rev: t.rev + 1, history: [...t.history, entry] };
-      return { task, owed: refreshItems(task), result: { ok: true, toast: `已将 ${t.code} 归入项目 ${project.code} ${project.name}。` } };
+      return { task, owed: refreshItems(task), result: 'moved' };
     });
-    if (!r) return { ok: false, message: `找不到督办单 ${taskCode}，请核对编号。` };
-    if (r.ok) {
-      await this.link(project.code, [taskCode.toUpperCase()], p.code);
-      const old = await this.store.list({}, LIST_MAX, 0);
-      for (const other of old.items) if (other.code !== project.code && other.tasks.includes(taskCode.toUpperCase())) await this.unlink(other.code, taskCode.toUpperCase(), p.code);
-    }
-    return r;
   }
 
   private async unlink(code: string, task: string, by: string): Promise<void> {
