@@ -39,10 +39,20 @@ export class TaskService {
    */
   async press(code: string, cmd: TaskCommand, actor: Person, expectState?: TaskState): Promise<{ result: ActResult; task: Task | null }> {
     const org = await this.deps.orgs.get();
-    const pressed = await this.deps.tasks.changeNow<{ result: Outcome; task: Task }>(code, async (task) => {
-      const c = await this.decide(task, cmd, actor, org, expectState);
-      return { ...c, result: { result: c.result, task: c.task ?? task } };
-    });
+    const { clock, settings, cal } = this.deps;
+    // while another press holds the lock: a refusal needs no turn (the domain alone decides it, no effects)
+    const unchanged = (task: Task) => {
+      const out = applyTaskCommand(task, cmd, { at: clock.now(), actor, org, tz: settings.tz, cal, expectState });
+      return out.ok ? undefined : { result: out, task };
+    };
+    const pressed = await this.deps.tasks.changeNow<{ result: Outcome; task: Task }>(
+      code,
+      async (task) => {
+        const c = await this.decide(task, cmd, actor, org, expectState);
+        return { ...c, result: { result: c.result, task: c.task ?? task } };
+      },
+      { unchanged },
+    );
     return pressed ?? { result: missing(code), task: null };
   }
 

@@ -26,8 +26,16 @@ export function lockOwner(): string {
   return `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * How long before its expiry a lock is still surely its holder's (room for other machines' clocks):
+ * released before then, it is deleted by `_id` alone; later, only if it is still this owner's.
+ */
+const SURELY_HELD_MS = 10_000;
+
 export class Locks implements LockPort {
   readonly owner = lockOwner();
+  /** Until when each lock this instance took is its own (machine time). */
+  private readonly held = new Map<string, number>();
 
   constructor(private readonly locks: Model<LockDoc>) {}
 
@@ -51,6 +59,7 @@ export class Locks implements LockPort {
   private async insert(key: string, now: number, ttlMs: number): Promise<boolean> {
     try {
       await this.locks.collection.insertOne({ _id: key, owner: this.owner, until: new Date(now + ttlMs), schemaVersion: LOCK_SCHEMA_VERSION } as never);
+      this.held.set(key, now + ttlMs);
       return true;
     } catch (e) {
       if (isDuplicateKey(e)) return false;
@@ -67,11 +76,20 @@ export class Locks implements LockPort {
   async renew(key: string, ttlMs: number): Promise<boolean> {
     const now = machineNow();
     const r = await this.locks.collection.updateOne({ _id: key, owner: this.owner, until: { $gt: new Date(now) } } as never, { $set: { until: new Date(now + ttlMs) } });
+    if (r.matchedCount === 1) this.held.set(key, now + ttlMs);
     return r.matchedCount === 1;
   }
 
+  /**
+   * Deletes the lock by `_id` alone while it is surely still this instance's (a task's lock is held for
+   * a few round trips of its 30 s): on FerretDB's SQLite handler any other filter reads every lock.
+   * Near or past its expiry another instance may have taken it over: then only this owner's is deleted.
+   */
   async release(key: string): Promise<void> {
-    await this.locks.collection.deleteOne({ _id: key, owner: this.owner } as never);
+    const until = this.held.get(key);
+    this.held.delete(key);
+    const mine = until !== undefined && machineNow() < until - SURELY_HELD_MS;
+    await this.locks.collection.deleteOne((mine ? { _id: key } : { _id: key, owner: this.owner }) as never);
   }
 
   async acquire(key: string, opts: LockOptions = {}): Promise<void> {
@@ -96,6 +114,7 @@ export class Locks implements LockPort {
 
   /** Releases everything this instance holds (graceful shutdown). */
   async releaseAll(): Promise<void> {
+    this.held.clear();
     await this.locks.collection.deleteMany({ owner: this.owner } as never);
   }
 }

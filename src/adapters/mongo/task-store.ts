@@ -1,5 +1,5 @@
 import type { AuditEntry, Task, TaskState } from '../../domain/task';
-import type { Change, NewTask, TaskRepository } from '../../app/ports/tasks';
+import type { Change, ChangeNowOptions, NewTask, TaskRepository } from '../../app/ports/tasks';
 import { LIMITS } from '../../limits';
 import { taskCode } from '../../domain/task';
 import { insertNew } from './insert-new';
@@ -10,7 +10,8 @@ import type { OutboxItem } from '../../app/outbox-item';
 import type { TaskHistoryDoc } from './models/task-history';
 import { TASK_SCHEMA_VERSION, type TaskDoc } from './models/tasks';
 import type { OutboxStore } from './outbox-store';
-import { machineDate } from '../../clock';
+import { machineDate, machineNow } from '../../clock';
+import { LockBusy } from './lock';
 import type { Logger } from '../../log';
 
 /**
@@ -87,10 +88,27 @@ export class TaskStore implements TaskRepository {
    * Like `change`, answering once the change is written: lock (one insert), read, write (the task and
    * what it owes, one update) — the relay, the archive and the unlock follow, under the lock still.
    * What a failed or interrupted relay leaves owed goes out with `relayAll`.
+   *
+   * While another press holds the lock (many presses of one button), `unchanged` is asked with the
+   * task as last written, between attempts: a press it answers changes nothing, so it is answered at
+   * once, without the lock — nothing is written, so no change is lost or doubled.
    */
-  async changeNow<R>(code: string, fn: (task: Task) => Change<R> | Promise<Change<R>>, waitMs = 5000): Promise<R | null> {
+  async changeNow<R>(code: string, fn: (task: Task) => Change<R> | Promise<Change<R>>, opts: ChangeNowOptions<R> = {}): Promise<R | null> {
     const id = code.toUpperCase();
-    const { result, after } = await this.apply(id, fn, waitMs);
+    const { waitMs = 5000, unchanged } = opts;
+    const key = `task:${id}`;
+    const until = machineNow() + waitMs;
+    for (let delay = 3; !(await this.locks.tryAcquire(key)); delay = Math.min(delay * 2, 100)) {
+      if (unchanged) {
+        const doc = await this.models.tasks.findById(id).lean<TaskDoc>();
+        if (!doc) return null;
+        const answer = unchanged(toTask(doc));
+        if (answer !== undefined) return answer;
+      }
+      if (machineNow() >= until) throw new LockBusy(key);
+      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+    }
+    const { result, after } = await this.apply(id, fn, waitMs, true);
     const done: Promise<void> = after()
       .catch((e: Error) => this.log?.warn({ err: e.message, code: id }, 'relay after the answer failed; relayAll sends what is owed'))
       .finally(() => this.running.delete(done));
@@ -106,10 +124,10 @@ export class TaskStore implements TaskRepository {
    * Takes the task's lock, reads it by `_id`, decides and writes; `after` relays what it owes (from the
    * list in hand: no second read), archives history if due, and releases the lock.
    */
-  private async apply<R>(id: string, fn: (task: Task) => Change<R> | Promise<Change<R>>, waitMs: number): Promise<{ result: R | null; after: () => Promise<void> }> {
+  private async apply<R>(id: string, fn: (task: Task) => Change<R> | Promise<Change<R>>, waitMs: number, held = false): Promise<{ result: R | null; after: () => Promise<void> }> {
     const key = `task:${id}`;
     const release = () => this.locks.release(key).catch(() => undefined);
-    await this.locks.acquire(key, { waitMs });
+    if (!held) await this.locks.acquire(key, { waitMs });
     try {
       const doc = await this.models.tasks.findById(id).lean<TaskDoc>();
       if (!doc) return { result: null, after: release };

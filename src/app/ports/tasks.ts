@@ -14,6 +14,16 @@ export interface Change<R> {
   result: R;
 }
 
+export interface ChangeNowOptions<R> {
+  /** How long to wait for the task's lock (5 s). */
+  waitMs?: number;
+  /**
+   * While the lock is taken: the answer when the command would change nothing on the task as last
+   * written (a stale button, no permission), or undefined. Pure: it runs without the lock, maybe often.
+   */
+  unchanged?: (task: Task) => R | undefined;
+}
+
 /** Field of the stored task → value or condition (`$in`, `$lt`, `$or`…, the MongoDB query words). */
 export type TaskFilter = Record<string, unknown>;
 
@@ -40,7 +50,7 @@ export interface TaskRepository {
    * waits for nothing else): the relay to the outbox and the unlock follow, still under the lock; a
    * crash before the relay leaves the messages owed in the task, for `relayAll`.
    */
-  changeNow<R>(code: string, fn: (task: Task) => Change<R> | Promise<Change<R>>, waitMs?: number): Promise<R | null>;
+  changeNow<R>(code: string, fn: (task: Task) => Change<R> | Promise<Change<R>>, opts?: ChangeNowOptions<R>): Promise<R | null>;
   /** Waits for the relays `changeNow` left running (shutdown, tests, the sandbox's settle). */
   settled(): Promise<void>;
   /** Creates tasks with the next codes of their year, each with what it owes; idempotent by `origin`. */

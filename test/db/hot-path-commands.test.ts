@@ -1,0 +1,133 @@
+/**
+ * The commands the hot paths send (docs/architecture.md#a-card-click-in-four-round-trips), recorded by
+ * the driver's command monitoring against FerretDB: a 签收 click and the commonest events, through the
+ * HTTP endpoints as Feishu sends them (signed, encrypted). Every filter on these paths is `_id` equality
+ * (FerretDB's SQLite handler reads the whole collection for any other), and a click is answered after
+ * at most four round trips. The service's background (outbox worker, jobs) is not started: what is
+ * recorded is the request's own work.
+ */
+import { cardText } from '../../src/cards/inspect';
+import type { BotAnswer } from '../../src/app/bot';
+import type { Inbound } from '../../src/app/inbound';
+import { CommandMonitor } from '../support/command-monitor';
+import { startHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+let monitor: CommandMonitor;
+/** When the bot had its answer for the last delivery (`performance.now()`). */
+let answeredAt = 0;
+
+beforeAll(async () => {
+  h = await startHarness({ now: '2026-12-01T10:00:00+08:00' });
+  monitor = CommandMonitor.of(h.service.conn);
+  const bot = h.service.bot;
+  const receive = bot.receive.bind(bot);
+  bot.receive = async (inb: Inbound): Promise<BotAnswer> => {
+    const answer = await receive(inb);
+    answeredAt = performance.now();
+    return answer;
+  };
+}, 60_000);
+afterAll(async () => {
+  monitor.detach();
+  await h.close();
+});
+
+const ORG_COLLECTIONS = ['units', 'groups', 'people'];
+/** The text tags in a card's header (the task card shows its state there). */
+const tagsOf = (card: unknown) => ((card as { header?: { text_tag_list?: { text: { content: string } }[] } }).header?.text_tag_list ?? []).map((t) => t.text.content);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Records what `act` sends, from a quiet start to the end of the work it leaves running. */
+async function record(act: () => Promise<unknown>): Promise<{ rounds: number; all: number; lines: string }> {
+  await h.drain(); // what earlier steps queued is out: nothing else runs
+  await sleep(300); // the claims' `done` marks of earlier steps
+  await h.service.deps.orgs.get(); // the organisation in memory, as in a running service
+  answeredAt = 0;
+  monitor.start();
+  await act();
+  await h.service.deps.tasks.settled(); // the relay after a click's answer
+  await sleep(300); // the claim's `done` mark, after the answer
+  monitor.stop();
+  const rounds = monitor.roundTripsBefore(answeredAt);
+  const lines = monitor.describe();
+  process.stdout.write(`--- ${expect.getState().currentTestName}: ${rounds} round trips to the answer, ${monitor.roundTrips()} in all\n${lines}\n`);
+  return { rounds, all: monitor.commands.length, lines };
+}
+
+async function dispatchOne(title: string): Promise<{ code: string; card: string }> {
+  await h.say('ou_sup1', `派单\n${title}\n责任单位：梅山镇\n完成时限：12月20日\n工作要求：按期完成`, { chatId: 'oc_g1' });
+  await h.drain();
+  const preview = h.botMessages('oc_g1').at(-1)!;
+  const r = await h.click('ou_sup1', preview.message_id, '确认派发');
+  const code = /DB-2026-\d{4}/.exec(r.toast!.content)![0];
+  await h.drain();
+  const card = h.botMessages('oc_msz').find((m) => cardText(m.content).includes(title))!;
+  return { code, card: card.message_id };
+}
+
+describe('a 签收 click', () => {
+  test('is answered with the updated card after at most 4 round trips, every filter by _id', async () => {
+    const { code, card } = await dispatchOne('核查防汛物资台账');
+    let answer: Awaited<ReturnType<Harness['click']>> | undefined;
+    const r = await record(async () => {
+      answer = await h.click('ou_off1', card, '签收');
+    });
+    expect(answer!.toast).toMatchObject({ type: 'success', content: '已签收' });
+    expect(cardText(answer!.card)).toContain('李联络 签收');
+    expect(tagsOf(answer!.card)).toContain('办理中');
+    expect(monitor.scans()).toEqual([]);
+    expect(r.rounds).toBeGreaterThan(0);
+    expect(r.rounds).toBeLessThanOrEqual(4);
+    expect(monitor.commands.filter((c) => ORG_COLLECTIONS.includes(c.collection ?? ''))).toEqual([]);
+    // the relay happened after the answer: the change's messages are in the outbox, none left owed
+    await h.drain();
+    const doc = await h.service.deps.models.tasks.findById(code).lean();
+    expect(doc!.owed).toEqual([]);
+    expect(h.botMessages('oc_g1').some((m) => cardText(m.content).includes('已签收') || JSON.stringify(m.content).includes('已签收'))).toBe(true);
+  }, 60_000);
+});
+
+describe('events', () => {
+  test('a p2p 帮助: every filter by _id', async () => {
+    await record(() => h.say('ou_off1', '帮助'));
+    expect(monitor.scans()).toEqual([]);
+  }, 30_000);
+
+  test('a progress report replying to a task card in the unit group: every filter by _id', async () => {
+    const { code, card } = await dispatchOne('清点应急仓库');
+    await h.click('ou_off1', card, '签收');
+    await record(() => h.say('ou_off1', '进度 60% 已清点三个仓库', { chatId: 'oc_msz', replyTo: card, mention: false }));
+    expect(monitor.scans()).toEqual([]);
+    const task = await h.service.deps.tasks.get(code);
+    expect(task!.progress).toBe(60);
+  }, 60_000);
+
+  test('a replay of a handled event: every filter by _id', async () => {
+    const first = await h.say('ou_off2', '帮助');
+    await h.drain();
+    await record(() => h.post('/feishu/events', first.signed.body, first.signed.headers));
+    expect(monitor.scans()).toEqual([]);
+  }, 30_000);
+
+  test('group chatter (no @-mention, not a reply): every filter by _id', async () => {
+    await record(() => h.say('ou_off1', '收到，今天下午开会', { chatId: 'oc_msz', mention: false }));
+    expect(monitor.scans()).toEqual([]);
+  }, 30_000);
+
+  // Waits for the ingress work (a bounded memory of completed event ids; chatter recognised from the
+  // event itself): until it lands these events still claim in the database. Enable once it has.
+  test.skip('a replay of a handled event this instance completed: no round trip at all', async () => {
+    const first = await h.say('ou_off2', '帮助');
+    await h.drain();
+    const r = await record(() => h.post('/feishu/events', first.signed.body, first.signed.headers));
+    expect(r.rounds).toBe(0);
+    expect(r.all).toBe(0);
+  }, 30_000);
+
+  test.skip('group chatter: acknowledged without a database round trip', async () => {
+    const r = await record(() => h.say('ou_off1', '好的，我们马上落实', { chatId: 'oc_msz', mention: false }));
+    expect(r.rounds).toBe(0);
+    expect(r.all).toBe(0);
+  }, 30_000);
+});
