@@ -74,37 +74,70 @@ export class Bot {
   }
 
   /**
-   * Takes an id once across restarts and instances; false if it was taken before. A claim left
-   * 'processing' by an instance that died mid-way is taken over after a while, so Feishu's retry of
-   * that event is applied instead of being lost. A 'processing' claim of this very process that it is
-   * not working on is one whose insert reached the database while its answer was lost (an outage): the
-   * delivery was refused, so the redelivery takes it over at once. Another live instance's claim that
-   * is not done is not acknowledged either (ClaimBusy: Feishu delivers it again later), since that
-   * instance may have lost its answer the same way.
+   * Takes an event once across restarts and instances: its id and its message ids (`dedupeKeys`) are
+   * claimed in one database batch; the answer is the ids to mark done once handled, or null for a
+   * duplicate. Any id already claimed is read back (`settle`). What this delivery claimed but will not
+   * work on is withdrawn (another instance is between its own claims) or marked done (a duplicate), so
+   * nothing is left 'processing' for nobody (docs/architecture.md#the-hot-path).
    */
-  private async claim(id: string, type: string): Promise<boolean> {
+  private async claimAll(inb: Inbound): Promise<string[] | null> {
     const { claims } = this.deps;
-    const owner = this.deps.locks.owner;
-    if (await claims.add(id, type, owner)) return true;
-    const existing = await claims.get(id);
-    if (!existing || existing.state !== 'processing') return false;
-    const stale = machineNow() - new Date(existing.at).getTime() >= STALE_CLAIM_MS;
-    const lostAnswer = owner !== undefined && existing.owner === owner;
-    if (lostAnswer) return true; // this process is not working on it (the caller checked `active`)
-    if (!stale) {
-      if (existing.owner === undefined) return false; // a claim from before owners were recorded
-      throw new ClaimBusy(id);
+    const keys = inb.type === 'message' ? inb.dedupeKeys : [];
+    const fresh = await claims.add([{ id: inb.eventId, type: inb.type }, ...keys.map((id) => ({ id, type: 'message' }))], this.deps.locks.owner);
+    const newKeys = keys.filter((_, i) => fresh[i + 1]);
+    const withdrawn = (ids: string[]) => async (e: unknown) => {
+      if (e instanceof ClaimBusy) await claims.release(ids).catch(() => undefined);
+      throw e;
+    };
+    const tookOver = !fresh[0];
+    if (tookOver && (await this.settle(inb.eventId, 'event').catch(withdrawn(newKeys))) === 'taken') {
+      this.done(inb.eventId, newKeys);
+      return null;
     }
-    return this.deps.locks.tryAcquire(`event:${id}`, STALE_CLAIM_MS);
+    for (const [i, key] of keys.entries()) {
+      if (fresh[i + 1]) continue;
+      const verdict = await this.settle(key, tookOver ? 'key of a taken-over event' : 'key').catch(withdrawn(tookOver ? [] : [inb.eventId, ...newKeys]));
+      if (verdict === 'ours') continue;
+      this.done(inb.eventId, [inb.eventId, ...newKeys]); // the message was taken in under another event id
+      return null;
+    }
+    return [inb.eventId, ...keys];
   }
 
-  /** Marks the claim done, retried while the database is away; the id stays active until then. */
-  private done(id: string): void {
+  /**
+   * An id found claimed: 'taken' when it is done (or claimed before owners were recorded), 'ours' when
+   * this delivery may apply it. A 'processing' event claim of this very process that it is not working on
+   * is one whose insert reached the database while its answer was lost (an outage): the delivery was
+   * refused, so the redelivery takes it over at once. Another live instance's unfinished claim is not
+   * acknowledged (ClaimBusy: Feishu delivers it again later), since that instance may have lost its answer
+   * the same way; one left 'processing' past its lease (STALE_CLAIM_MS after `at`) by an instance that died
+   * is taken over under the lock `event:<id>` (the lock the previous release takes too), so Feishu's retry
+   * is applied instead of lost. A message id: ours with the event taken over; otherwise 'processing' means
+   * another event id of the same message is being handled (ClaimBusy) or was, past the lease (the previous
+   * release never marked message ids done): taken, and that event's own redelivery finishes it.
+   */
+  private async settle(id: string, kind: 'event' | 'key' | 'key of a taken-over event'): Promise<'ours' | 'taken'> {
+    const existing = await this.deps.claims.get(id);
+    if (!existing || existing.state !== 'processing') return 'taken';
+    if (kind === 'key of a taken-over event') return 'ours';
+    const owner = this.deps.locks.owner;
+    const stale = machineNow() - new Date(existing.at).getTime() >= STALE_CLAIM_MS;
+    if (kind === 'event' && owner !== undefined && existing.owner === owner) return 'ours'; // the caller checked `active`
+    if (!stale) {
+      if (existing.owner === undefined) return 'taken'; // a claim from before owners were recorded
+      throw new ClaimBusy(id);
+    }
+    if (kind === 'key') return 'taken';
+    return (await this.deps.locks.tryAcquire(`event:${id}`, STALE_CLAIM_MS)) ? 'ours' : 'taken';
+  }
+
+  /** Marks the claims done (batched), retried while the database is away; the event stays active until then. */
+  private done(eventId: string, ids: string[]): void {
     const attempt = (delay: number): void => {
-      this.deps.claims.done(id).then(
-        () => void this.active.delete(id),
+      (ids.length ? this.deps.claims.done(ids) : Promise.resolve()).then(
+        () => void this.active.delete(eventId),
         () => {
-          if (delay > 3_600_000) return void this.active.delete(id); // an hour: past Feishu's retries of it
+          if (delay > 3_600_000) return void this.active.delete(eventId); // an hour: past Feishu's retries of it
           setTimeout(() => attempt(delay * 2), delay).unref?.();
         },
       );
@@ -166,18 +199,12 @@ export class Bot {
 
   /** Claims, then runs the handler; rejects only when a claim fails (handler errors become answers). */
   private async claimAndRun(inb: Inbound, log: Logger, state: { claimed: boolean }): Promise<BotAnswer> {
-    if (!(await this.claim(inb.eventId, inb.type))) {
+    const ids = await this.claimAll(inb);
+    if (!ids) {
       log.info('duplicate delivery acknowledged');
-      this.active.delete(inb.eventId);
       return {};
     }
     state.claimed = true;
-    for (const key of inb.type === 'message' ? inb.dedupeKeys : []) {
-      if (await this.claim(key, 'message')) continue;
-      log.info('message already taken in under another event id');
-      this.done(inb.eventId);
-      return {};
-    }
     return (async (): Promise<BotAnswer> => {
       switch (inb.type) {
         case 'message':
@@ -194,6 +221,6 @@ export class Bot {
         log.error({ err }, 'handler failed');
         return inb.type === 'card' ? { toast: { type: 'error', content: '处理失败，请稍后重试；如仍失败请联系管理员。' } } : {};
       })
-      .finally(() => this.done(inb.eventId));
+      .finally(() => this.done(inb.eventId, ids));
   }
 }

@@ -16,23 +16,32 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function fakeDeps(opts: { claimDelayMs?: number; claimError?: Error } = {}) {
   const rows = new Map<string, { state: string; at: Date }>();
   const inserts: string[] = [];
+  const batches: string[][] = [];
   const errors: unknown[] = [];
   const ctl = { delayMs: opts.claimDelayMs ?? 0 };
   const processedEvents = {
     collection: {
-      async insertOne(doc: { _id: string; at: Date; state: string }) {
-        inserts.push(doc._id);
+      async insertMany(docs: { _id: string; at: Date; state: string; owner?: string }[]) {
+        inserts.push(...docs.map((d) => d._id));
+        batches.push(docs.map((d) => d._id));
         await sleep(ctl.delayMs);
         if (opts.claimError) throw opts.claimError;
-        if (rows.has(doc._id)) throw Object.assign(new Error('E11000 duplicate key'), { code: 11000 });
-        rows.set(doc._id, { state: doc.state, at: doc.at });
+        const writeErrors: { index: number; code: number }[] = [];
+        docs.forEach((doc, index) => {
+          if (rows.has(doc._id)) writeErrors.push({ index, code: 11000 });
+          else rows.set(doc._id, { state: doc.state, at: doc.at, owner: doc.owner } as never);
+        });
+        if (writeErrors.length) throw Object.assign(new Error('E11000 duplicate key'), { code: 11000, writeErrors });
+      },
+      async bulkWrite(ops: { updateOne: { filter: { _id: string }; update: { $set: { state: string } } } }[]) {
+        for (const { updateOne: u } of ops) {
+          const row = rows.get(u.filter._id);
+          if (row) row.state = u.update.$set.state;
+        }
       },
     },
     findById: (id: string) => ({ lean: async () => rows.get(id) ?? null }),
-    updateOne: async (q: { _id: string }, u: { $set: { state: string } }) => {
-      const row = rows.get(q._id);
-      if (row) row.state = u.$set.state;
-    },
+    deleteOne: async (q: { _id: string }) => void rows.delete(q._id),
   };
   const log = pino({ level: 'silent' });
   const spy = Object.assign(Object.create(log), {
@@ -41,9 +50,9 @@ function fakeDeps(opts: { claimDelayMs?: number; claimError?: Error } = {}) {
     warn: () => undefined,
     info: () => undefined,
   });
-  const claims = new MongoEventClaims({ processedEvents } as unknown as Pick<Models, 'processedEvents'>);
+  const claims = new MongoEventClaims({ processedEvents } as unknown as Pick<Models, 'processedEvents'>, { doneWindowMs: 1 });
   const deps = { models: { processedEvents }, claims, locks: { tryAcquire: async () => true }, log: spy, botOpenId: () => 'ou_bot' } as unknown as AppDeps;
-  return { deps, rows, inserts, errors, ctl };
+  return { deps, rows, inserts, batches, errors, ctl };
 }
 
 const card = (id = 'ev-card-1'): Inbound => ({ type: 'card', eventId: id } as unknown as Inbound);
@@ -189,17 +198,17 @@ describe('Bot.receive: claims whose answer was lost in an outage', () => {
   function lossy(owner: string) {
     const f = fakeDeps();
     const ctl = { loseAnswer: true, doneFails: false };
-    const models = (f.deps as unknown as { models: unknown }).models as { processedEvents: { collection: { insertOne(d: { _id: string; at: Date; state: string; owner?: string }): Promise<void> }; updateOne: (q: { _id: string }, u: unknown) => Promise<void> } };
-    const insert = models.processedEvents.collection.insertOne.bind(models.processedEvents.collection);
-    models.processedEvents.collection.insertOne = async (doc) => {
-      await insert(doc);
-      f.rows.set(doc._id, { ...f.rows.get(doc._id)!, owner: doc.owner } as never);
+    type Coll = { insertMany(d: { _id: string }[]): Promise<void>; bulkWrite(ops: unknown[]): Promise<void> };
+    const collection = ((f.deps as unknown as { models: { processedEvents: { collection: Coll } } }).models.processedEvents.collection);
+    const insert = collection.insertMany.bind(collection);
+    collection.insertMany = async (docs) => {
+      await insert(docs);
       if (ctl.loseAnswer) throw Object.assign(new Error('connection 1 to 127.0.0.1:27017 closed'), { name: 'MongoNetworkError' });
     };
-    const update = models.processedEvents.updateOne;
-    models.processedEvents.updateOne = async (q, u) => {
+    const update = collection.bulkWrite.bind(collection);
+    collection.bulkWrite = async (ops) => {
       if (ctl.doneFails) throw new Error('db down');
-      await update(q, u as never);
+      await update(ops);
     };
     (f.deps as unknown as { locks: { owner: string } }).locks.owner = owner;
     return { ...f, ctl };
@@ -303,5 +312,72 @@ describe('Bot.receive: answered from the event itself or from memory, no databas
     expect(await bot.receive(message('ev-msg-9', 'om_9'))).toEqual({});
     expect(inserts.length).toBeGreaterThan(claimed);
     expect(seen).toEqual(['message:ev-msg-1', 'message:ev-msg-9']);
+  });
+});
+
+describe('Bot.receive: claims in one batch, read beside the previous release’s', () => {
+  const MIN = 60_000;
+  const ago = (ms: number) => new Date(Date.now() - ms);
+  function owned(owner = 'instance-new') {
+    const f = fakeDeps();
+    (f.deps as unknown as { locks: { owner: string } }).locks.owner = owner;
+    return f;
+  }
+
+  test('an event id and its message id go in one insert; both are marked done after the handler', async () => {
+    const { deps, rows, batches } = owned();
+    const { h, seen } = handlers();
+    await new Bot(deps, h, BUDGET).receive(message());
+    expect(batches).toEqual([['ev-msg-1', 'msg:om_1']]);
+    await until(() => rows.get('msg:om_1')?.state === 'done' && rows.get('ev-msg-1')?.state === 'done');
+    expect(seen).toEqual(['message:ev-msg-1']);
+  });
+
+  test('concurrent deliveries share one insert', async () => {
+    const { deps, batches } = owned();
+    const { h, seen } = handlers();
+    const bot = new Bot(deps, h, BUDGET);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => bot.receive(card(`ev-c${i}`))));
+    expect(batches.length).toBeLessThan(10);
+    expect(batches.flat()).toHaveLength(10);
+    expect(seen).toHaveLength(10);
+  });
+
+  test('a message id the previous release left processing (it never marked them done), past the lease: a duplicate; the new event id is marked done', async () => {
+    const { deps, rows } = owned();
+    rows.set('msg:om_1', { state: 'processing', at: ago(3 * MIN), owner: 'instance-old' } as never);
+    const { h, seen } = handlers();
+    expect(await new Bot(deps, h, BUDGET).receive(message('ev-msg-2'))).toEqual({});
+    await until(() => rows.get('ev-msg-2')?.state === 'done');
+    expect(seen).toEqual([]);
+  });
+
+  test('a message id another live instance is working on: refused (ClaimBusy), and this delivery’s claims withdrawn', async () => {
+    const { deps, rows } = owned();
+    rows.set('msg:om_1', { state: 'processing', at: ago(1000), owner: 'instance-old' } as never);
+    const { h, seen } = handlers();
+    await expect(new Bot(deps, h, BUDGET).receive(message('ev-msg-2'))).rejects.toThrow('being taken in by another instance');
+    expect(rows.has('ev-msg-2')).toBe(false);
+    expect(seen).toEqual([]);
+  });
+
+  test('an event a dead instance left processing past the lease is taken over with its message id, applied once, both marked done', async () => {
+    const { deps, rows } = owned();
+    rows.set('ev-msg-1', { state: 'processing', at: ago(3 * MIN), owner: 'instance-old' } as never);
+    rows.set('msg:om_1', { state: 'processing', at: ago(3 * MIN), owner: 'instance-old' } as never);
+    const { h, seen } = handlers();
+    const bot = new Bot(deps, h, BUDGET);
+    expect(await bot.receive(message())).toEqual({});
+    await until(() => rows.get('ev-msg-1')?.state === 'done' && rows.get('msg:om_1')?.state === 'done');
+    expect(seen).toEqual(['message:ev-msg-1']);
+  });
+
+  test('an event another instance finished (done) is a duplicate; a message id this delivery claimed beside it is marked done', async () => {
+    const { deps, rows } = owned();
+    rows.set('ev-msg-1', { state: 'done', at: ago(1000), owner: 'instance-old' } as never);
+    const { h, seen } = handlers();
+    expect(await new Bot(deps, h, BUDGET).receive(message())).toEqual({});
+    await until(() => rows.get('msg:om_1')?.state === 'done');
+    expect(seen).toEqual([]);
   });
 });

@@ -1,33 +1,78 @@
-import type { EventClaim, EventClaims } from '../../app/ports/event-claims';
+import type { ClaimRequest, EventClaim, EventClaims } from '../../app/ports/event-claims';
 import type { Models } from './models';
 import { PROCESSED_EVENT_SCHEMA_VERSION } from './models/processed-events';
 import { machineDate } from '../../clock';
+import { GroupCommit } from './group-commit';
 import { RecentIds } from './recent-ids';
 
-/** processed_events: one document per event id (and `msg:` message id) taken in, its unique _id the claim. */
+export interface EventClaimsOptions {
+  /** How many done ids to remember (answered with no round trip). */
+  remember?: number;
+  /** How long a claim waits for others to share its insert (ms). */
+  claimWindowMs?: number;
+  /** How long a done mark waits for others (ms): off the answer's path, so longer. */
+  doneWindowMs?: number;
+}
+
+type ClaimDoc = { _id: string; type: string; at: Date; state: 'processing'; owner: string; schemaVersion: number };
+type WriteError = { code?: number; index?: number; errmsg?: string };
+
+/** The per-document outcome of an unordered insertMany: true inserted, false a duplicate, an Error otherwise. */
+export function insertOutcomes(n: number, e: unknown): (boolean | Error)[] {
+  const err = e as { writeErrors?: WriteError[] | WriteError; writeConcernError?: unknown };
+  const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
+  if (!writeErrors.length || err.writeConcernError || writeErrors.some((w) => typeof w.index !== 'number')) throw e; // the batch as a whole
+  const out: (boolean | Error)[] = Array.from({ length: n }, () => true);
+  for (const w of writeErrors) out[w.index!] = w.code === 11000 ? false : new Error(w.errmsg ?? `claim not written (code ${w.code})`);
+  return out;
+}
+
+/**
+ * processed_events: one document per event id (and `msg:` message id) taken in, its unique _id the claim.
+ * Claims made at the same moment share one unordered `insertMany`, done marks one unordered `bulkWrite`
+ * of updates by `_id` (docs/architecture.md#the-hot-path). Every read and write is by `_id` equality.
+ */
 export class MongoEventClaims implements EventClaims {
   /** Ids whose claim this instance has seen done in the database (marked by it, or read back). */
   private readonly settled: RecentIds;
+  private readonly inserts: GroupCommit<ClaimDoc, boolean>;
+  private readonly marks: GroupCommit<string, true>;
 
   constructor(
     private readonly models: Pick<Models, 'processedEvents'>,
-    opts: { remember?: number } = {},
+    opts: EventClaimsOptions = {},
   ) {
     this.settled = new RecentIds(opts.remember ?? 100_000);
+    this.inserts = new GroupCommit((docs) => this.insertAll(docs), { windowMs: opts.claimWindowMs ?? 1, max: 500 });
+    this.marks = new GroupCommit((ids) => this.markAll(ids), { windowMs: opts.doneWindowMs ?? 5, max: 500 });
+  }
+
+  private async insertAll(docs: ClaimDoc[]): Promise<(boolean | Error)[]> {
+    try {
+      await this.models.processedEvents.collection.insertMany(docs as never[], { ordered: false });
+      return docs.map(() => true);
+    } catch (e) {
+      return insertOutcomes(docs.length, e);
+    }
+  }
+
+  private async markAll(ids: string[]): Promise<true[]> {
+    const unique = [...new Set(ids)];
+    await this.models.processedEvents.collection.bulkWrite(
+      unique.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: { state: 'done' } } } })) as never[],
+      { ordered: false },
+    );
+    for (const id of unique) this.settled.add(id);
+    return ids.map(() => true as const);
   }
 
   knownDone(id: string): boolean {
     return this.settled.has(id);
   }
 
-  async add(id: string, type: string, owner: string): Promise<boolean> {
-    try {
-      await this.models.processedEvents.collection.insertOne({ _id: id, type, at: machineDate(), state: 'processing', owner, schemaVersion: PROCESSED_EVENT_SCHEMA_VERSION } as never);
-      return true;
-    } catch (e) {
-      if ((e as { code?: number }).code !== 11000) throw e;
-      return false;
-    }
+  add(claims: readonly ClaimRequest[], owner: string): Promise<boolean[]> {
+    const at = machineDate();
+    return this.inserts.submit(claims.map((c) => ({ _id: c.id, type: c.type, at, state: 'processing', owner, schemaVersion: PROCESSED_EVENT_SCHEMA_VERSION })));
   }
 
   async get(id: string): Promise<EventClaim | null> {
@@ -36,8 +81,11 @@ export class MongoEventClaims implements EventClaims {
     return claim;
   }
 
-  async done(id: string): Promise<void> {
-    await this.models.processedEvents.updateOne({ _id: id }, { $set: { state: 'done' } });
-    this.settled.add(id);
+  async done(ids: readonly string[]): Promise<void> {
+    if (ids.length) await this.marks.submit(ids);
+  }
+
+  async release(ids: readonly string[]): Promise<void> {
+    for (const id of ids) await this.models.processedEvents.deleteOne({ _id: id });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * What Feishu delivered, taken in once across restarts and instances (docs/architecture.md#ports-of-the-core): a
- * claim per event id (and per message id), 'processing' while it is handled, 'done' after.
+ * claim per event id (and per message id), 'processing' while it is handled, 'done' after
+ * (docs/architecture.md#the-hot-path says how an instance of the previous release reads the same claims).
  */
 export interface EventClaim {
   state: string; // processing | done
@@ -8,11 +9,23 @@ export interface EventClaim {
   owner?: string; // the instance that claimed it (absent on claims from before owners were recorded)
 }
 
+export interface ClaimRequest {
+  id: string;
+  type: string;
+}
+
 export interface EventClaims {
-  /** Claims the id for `owner`; false when it was claimed before. */
-  add(id: string, type: string, owner: string): Promise<boolean>;
+  /**
+   * Claims the ids for `owner`, durably, in one database batch (shared with other claims made at the same
+   * moment): per id, true when this call claimed it, false when it was claimed before. Rejects when the
+   * database did not confirm them (then a redelivery finds them ours or absent).
+   */
+  add(claims: readonly ClaimRequest[], owner: string): Promise<boolean[]>;
   get(id: string): Promise<EventClaim | null>;
-  done(id: string): Promise<void>;
+  /** Marks the ids done (batched with other done marks); resolves once that is durable. */
+  done(ids: readonly string[]): Promise<void>;
+  /** Withdraws claims this instance made and will not work on, so a redelivery starts afresh. */
+  release(ids: readonly string[]): Promise<void>;
   /**
    * True when this instance knows the id's claim is durable and done (a bounded memory of the latest
    * ids): a repeat is then answered with no database round trip. False says nothing: ask `add`/`get`.

@@ -8,6 +8,8 @@ export interface ProcessedEventDoc {
   type: string;
   at: Date;
   state: 'processing' | 'done';
+  /** The instance that claimed it (locks.owner); a claim 'processing' for 2 minutes past `at` is its lease run out. */
+  owner?: string;
   schemaVersion?: number;
 }
 export const processedEventSchema = new Schema(
@@ -16,6 +18,7 @@ export const processedEventSchema = new Schema(
     type: String,
     at: { type: Date, required: true },
     state: { type: String, default: 'processing' },
+    owner: String,
     schemaVersion: { type: Number, default: PROCESSED_EVENT_SCHEMA_VERSION },
   },
   { collection: 'processed_events', versionKey: false },
