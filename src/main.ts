@@ -44,7 +44,6 @@ import { remindersFeature } from './features/reminders';
 import { JobRunner } from './jobs/runner';
 import { weeklyDigestFeature } from './features/weekly-digest';
 import { createLogger, type Logger } from './log';
-import { leadersSide } from './app/leaders';
 import { feishuResolver } from './app/feishu-resolver';
 import { seedSandbox, startSandbox, type Sandbox } from './sandbox/sandbox';
 import { persistSandbox, type SandboxPersistence } from './sandbox/persist';
@@ -54,13 +53,18 @@ import { createMetrics, type Metrics } from './metrics';
 import { meteredBot, meteredCards } from './app/metered';
 import { openapiRoutes } from './http/openapi-routes';
 import { recordRoutes } from './http/record-routes';
-import { featureRoutes, mountRoutes } from './http/feature-routes';
-import { featureActions, type Feature } from './app/feature';
+import { featureRoutes } from './http/feature-routes';
+import { featureActions, taskEffects, type Feature } from './app/feature';
 import { MongoRecords } from './adapters/mongo/records';
 import { majorReportsFeature } from './features/major-reports';
 import { groupMeetingsFeature } from './features/group-meetings';
 import { fileDispatchFeature } from './features/file-dispatch';
 import { resultsFeature } from './features/results';
+import { escalationFeature } from './features/escalation';
+import { meetingsFeature } from './features/meetings';
+import { summariesFeature } from './features/summaries';
+import { appealsFeature } from './features/appeals';
+import { bulletinsFeature } from './features/bulletins';
 import { yearFactsFromMongo } from './adapters/mongo/year-facts';
 import { fieldWorkFromMongo } from './adapters/mongo/field-work-facts';
 import { CARD_ACTIONS } from './cards/actions';
@@ -141,7 +145,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   let outboxSender: OutboxWorker | undefined; // the `outbox` job sends through the service's worker
   const resolver = sandbox ? sandbox.resolver : feishuResolver(messenger);
   const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender, messenger: () => messenger, resolver: () => resolver, metrics, prepare: false });
-  const { deps, views, leaders, features, runner } = core;
+  const { deps, views, features, runner } = core;
   const { models, locks, outbox } = core.stores;
   const { tasks, clock } = deps;
   businessNow = () => clock.now().getTime();
@@ -158,10 +162,10 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     closers.push(() => kept!.flush()); // closers run last-first: written before the database closes
   }
 
-  const taskService = new TaskService(deps, leaders.effects);
-  const messages = new MessageHandler(deps, views, taskService, leaders.commands, features);
+  const taskService = new TaskService(deps, taskEffects(features));
+  const messages = new MessageHandler(deps, views, taskService, features);
   const actions = featureActions(features);
-  const cards = new CardHandler(deps, views, taskService, leaders.cardActions, actions);
+  const cards = new CardHandler(deps, views, taskService, actions);
   const bot = new Bot(deps, {
     onMessage: (m) => messages.handle(m),
     onCard: meteredCards((a) => cards.handle(a), metrics, new Set([...CARD_ACTIONS, ...actions.keys()])),
@@ -177,7 +181,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });
   const routers: Router[] = [
     feishuRoutes({ verify, bot: ingress, log, db }),
-    apiRoutes({ deps, runner, extend: (r) => mountRoutes(r, leaders.routes, log) }),
+    apiRoutes({ deps, runner }),
     dashboardRoutes({ deps, runner }),
     recordRoutes({ deps }),
     featureRoutes(features, log),
@@ -232,7 +236,6 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
       const relay = () => {
         if (!db.ready) return;
         void tasks.relayAll().catch((e) => log.warn({ err: (e as Error).message }, 'relay failed; the next pass retries'));
-        void leaders.relayAll().catch((e) => log.warn({ err: (e as Error).message }, 'relay failed; the next pass retries'));
         for (const f of features) void f.relay?.().catch((e) => log.warn({ err: (e as Error).message, feature: f.name }, 'relay failed; the next pass retries'));
       };
       void db.whenReady().then(relay);
@@ -269,7 +272,6 @@ export interface Core {
   deps: WiredDeps;
   views: AppCardViews;
   dispatch: DispatchService;
-  leaders: ReturnType<typeof leadersSide>;
   features: Feature[];
   runner: JobRunner;
   /** The adapters themselves, for the transports (the outbox worker) and scripts; use cases get `deps`. */
@@ -305,44 +307,47 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
     ...mongoLeadersPorts(models, { locks, relay, clock }),
   };
 
-  const views = new AppCardViews(deps);
   const dispatch = new DispatchService(deps);
-  const leaders = leadersSide(deps, views, dispatch);
   const projectStore = new MongoCodedStore<Project>(conn, 'project', models, locks, deps.tasks, outbox, projectCode, () => clock.now());
   const visitStore = new MongoCodedStore<Visit>(conn, 'visit', models, locks, deps.tasks, outbox, visitCode, () => clock.now());
   const fieldWork = fieldWorkFromMongo({ projects: projectStore, visits: visitStore }, config.TIMEZONE);
-  // the features, one line each (docs/architecture.md#features)
+  // the features, one line each (docs/architecture.md#features); those others read are made first and passed on
+  const escalation = escalationFeature(deps);
   const results = resultsFeature(deps, {
     highlights: { records: new MongoRecords(models.highlights, locks), changes: new MongoOwedDocs(models.highlights, 'highlight', { locks, relay, audit: deps.audit, clock }) },
     grades: { records: new MongoRecords(models.unitGrades, locks), changes: new MongoOwedDocs(models.unitGrades, 'unit_grade', { locks, relay, audit: deps.audit, clock }) },
     facts: (year) => yearFactsFromMongo(models, config.TIMEZONE, year, fieldWork),
   });
-  views.supervisors = (p, org) => results.statsRows(p, org);
-  leaders.useGrades((year) => results.gradesOf(year));
-  leaders.useYearEndCard((year) => results.yearCard(year));
+  const summaries = summariesFeature(deps, escalation.service, { yearEnd: (year) => results.yearCard(year) });
   const projects = projectsFeature(deps, projectStore, dispatch);
   const features: Feature[] = [
     dispatchFeature(deps, dispatch),
-    { name: 'core', help: coreHelp }, // the commands message-handler.ts still answers, and the leaders' side's
+    { name: 'core', help: coreHelp }, // the commands message-handler.ts still answers, and (in this order) 通报, 会议纪要, 申诉's
     remindersFeature({ leaseMs: config.JOB_LEASE }),
     weeklyDigestFeature(),
     orgFeature(deps, orgAdmin({ models, locks, clock, resolver: () => o.resolver?.() })),
     results,
-    groupMeetingsFeature(deps, { records: new MongoRecords(models.groupMeetings, locks), changes: new MongoOwedDocs(models.groupMeetings, 'group_meeting', { locks, relay, audit: deps.audit, clock }) }, dispatch, leaders.escalations),
-    majorReportsFeature(deps, { records: new MongoRecords(models.majorReports, locks), changes: new MongoOwedDocs(models.majorReports, 'major_report', { locks, relay, audit: deps.audit, clock }) }, leaders.escalations),
+    escalation.feature,
+    summaries.feature,
+    meetingsFeature(deps, escalation.service, dispatch),
+    appealsFeature(deps),
+    bulletinsFeature(deps),
+    groupMeetingsFeature(deps, { records: new MongoRecords(models.groupMeetings, locks), changes: new MongoOwedDocs(models.groupMeetings, 'group_meeting', { locks, relay, audit: deps.audit, clock }) }, dispatch, escalation.service),
+    majorReportsFeature(deps, { records: new MongoRecords(models.majorReports, locks), changes: new MongoOwedDocs(models.majorReports, 'major_report', { locks, relay, audit: deps.audit, clock }) }, escalation.service),
     ledgerFeature(deps, new MongoLedgerStore(conn, models)),
-    evaluationFeature(deps, leaders.summary, (y) => results.gradesOf(y)),
+    evaluationFeature(deps, summaries.service, (y) => results.gradesOf(y)),
     fileDispatchFeature(deps, dispatch, { source: () => o.messenger?.() }),
     projects.feature,
     visitsFeature(deps, visitStore, dispatch, projects.service, () => o.messenger?.()),
     helpFeature(deps, () => features), // last: 帮助's own line ends the card
   ];
+  const views = new AppCardViews(deps, { ranking: (p, org) => summaries.ranking(p, org), supervisors: (p, org) => results.statsRows(p, org) });
   views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window
-  const outboxRun = outboxJob({ tasks: ports.tasks, leaders, sender: () => o.outboxSender?.() }); // no cron slot: see jobs/outbox.ts
-  const runner = new JobRunner(deps, [...features.flatMap((f) => f.jobs ?? []), ...leaders.jobs, outboxRun, cleanupJob({ eventRetentionMs })], config.schedules, undefined, config.JOB_LEASE);
+  const outboxRun = outboxJob({ tasks: ports.tasks, features, sender: () => o.outboxSender?.() }); // no cron slot: see jobs/outbox.ts
+  const runner = new JobRunner(deps, [...features.flatMap((f) => f.jobs ?? []), outboxRun, cleanupJob({ eventRetentionMs })], config.schedules, undefined, config.JOB_LEASE);
 
-  return { deps, views, dispatch, leaders, features, runner, stores: { models, locks, outbox } };
+  return { deps, views, dispatch, features, runner, stores: { models, locks, outbox } };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { InboundCardAction } from './inbound';
-import { CARD_ACTIONS, cardValueSchema, type CardActionName, type CardValue } from '../cards/actions';
+import { CARD_ACTIONS, cardValueSchema, type CardValue } from '../cards/actions';
 import { matchUnit } from '../domain/dispatch';
 import { officialUnits, type Person } from '../domain/org';
 import { MY_TASKS_REFUSAL, unknownPersonMessage } from '../domain/permissions';
@@ -59,7 +59,6 @@ export class CardHandler {
     private readonly deps: AppDeps,
     private readonly views: CardViews,
     private readonly taskService: TaskService,
-    extra: Partial<Record<CardActionName, Handler>> = {},
     features: ReadonlyMap<string, Handler> = new Map(),
   ) {
     const r = this.registry;
@@ -83,7 +82,6 @@ export class CardHandler {
     r.set('task.escalation_accept', (c) => this.review(c, FORMS.opinion, (f) => ({ type: 'decide_escalation', accept: true, opinion: f.opinion, requestId: c.value.r })));
     r.set('task.escalation_decline', (c) => this.review(c, FORMS.opinion, (f) => ({ type: 'decide_escalation', accept: false, opinion: f.opinion, requestId: c.value.r })));
     r.set('list.refresh', (c) => this.refreshList(c));
-    for (const [name, h] of Object.entries(extra)) r.set(name, h!);
     for (const [name, h] of features) {
       if (r.has(name)) throw new Error(`card action ${name} is given twice`);
       r.set(name, h);

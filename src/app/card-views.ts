@@ -25,12 +25,23 @@ import type { CardRenderer } from './ports/card-renderer';
  */
 export type ExtraRenderer = (r: CardRender, org: Org) => Promise<Card | null | undefined>;
 
+/** What features add to the 统计 card (main.ts passes them): the ranking (summaries) and the supervisors' record (results). */
+export interface StatsSections {
+  /** The ranking of the current month for the caller's scope (docs/rules.md#summaries-and-ranking). */
+  ranking?: (p: Person, org: Org) => Promise<{ unitName: string; score: number; formula: string }[] | undefined>;
+  /** The supervisors' record per group (docs/rules.md#the-supervisors-record). */
+  supervisors?: (p: Person, org: Org) => Promise<{ formula: string; rows: { name: string; score: number; formula: string }[] } | undefined>;
+}
+
 export class AppCardViews implements CardViews, CardRenderer {
   private readonly extra: ExtraRenderer[] = [];
 
-  constructor(private readonly deps: AppDeps) {}
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly sections: StatsSections = {},
+  ) {}
 
-  addRenderer(r: ExtraRenderer): void {
+  private addRenderer(r: ExtraRenderer): void {
     this.extra.push(r);
   }
 
@@ -108,14 +119,10 @@ export class AppCardViews implements CardViews, CardRenderer {
       if (l.color === 'red' || l.color === 'yellow' || l.color === 'green') byLight[l.color]++;
       if (l.color === 'red') overdue.push({ code: t.code, title: t.title, unitName: org.unitName(t.leadUnit), overdueWorkdays: l.overdueWorkdays });
     }
-    return statsCard({ scopeLabel: scope.label, byState, byLight, overdue, ranking: await this.ranking?.(p, org), supervisors: await this.supervisors?.(p, org) });
+    const { ranking, supervisors } = this.sections;
+    return statsCard({ scopeLabel: scope.label, byState, byLight, overdue, ranking: await ranking?.(p, org), supervisors: await supervisors?.(p, org) });
   }
 
-  /** The supervisors' record per group for 统计 (docs/rules.md#the-supervisors-record), set by the results feature. */
-  supervisors?: (p: Person, org: Org) => Promise<{ formula: string; rows: { name: string; score: number; formula: string }[] } | undefined>;
-
-  /** Set by the leaders' side (ranking, docs/rules.md#summaries-and-ranking) when it is wired. */
-  ranking?: (p: Person, org: Org) => Promise<{ unitName: string; score: number; formula: string }[] | undefined>;
 
   notice(title: string, text: string, color?: string): Card {
     return noticeCard({ title, text, color: color as HeaderTemplate | undefined });
@@ -168,7 +175,7 @@ export class AppCardViews implements CardViews, CardRenderer {
 }
 
 /**
- * The 帮助 lines of the commands still answered by the core and the leaders' side (the help feature,
+ * The 帮助 lines of the commands still answered by the core, and of 通报, 会议纪要 and 申诉 (the help feature,
  * src/features/help, puts every feature's lines on the card; these go as main.ts lists them).
  */
 export function coreHelp(p: Person): HelpLine[] {

@@ -4,9 +4,12 @@ import type { InboundMessage } from './inbound';
 import type { OutboxItem } from './outbox-item';
 import type { Command } from '../domain/commands';
 import type { Org, Person } from '../domain/org';
+import type { Task } from '../domain/task';
+import type { Notice } from '../domain/task-actions';
 import type { JobDef } from './job';
 import type { ActionContext, CardAnswer } from './card-handler';
 import type { Card } from './views';
+import type { TaskEffects } from './task-service';
 
 /**
  * What a feature contributes, in one object (docs/architecture.md#features): its chat commands, card
@@ -38,6 +41,11 @@ export interface Feature {
   help?(p: Person): HelpLine[];
   /** Live cards by the kind before the colon of their ref (`project` for `project:XM-2026-001`). */
   renderers?: Record<string, (id: string, org: Org) => Promise<Card | null>>;
+  /**
+   * A task's change made a notice (`escalation_accepted`, a note to the unit …): what this feature owes
+   * for it, written with the task in the same change (the escalation's card when the group accepts).
+   */
+  onTaskNotice?(task: Task, notice: Notice, actor: Person): Promise<OutboxItem[]>;
   /** Work a crash left owed, sent on at start and every few minutes (like the task relay). */
   relay?(): Promise<unknown>;
   /** History for the sandbox's demo city, made once after its organisation is loaded (sandbox mode only). */
@@ -164,4 +172,16 @@ export function parsedCommands(features: readonly Feature[]): Map<Command['cmd']
     }
   }
   return out;
+}
+
+/** The features' effects of a task change (`onTaskNotice`), in the features' order, for TaskService. */
+export function taskEffects(features: readonly Feature[]): TaskEffects {
+  const hooks = features.filter((f) => f.onTaskNotice);
+  return {
+    async onNotice(task, notice, actor) {
+      const out: OutboxItem[] = [];
+      for (const f of hooks) out.push(...(await f.onTaskNotice!(task, notice, actor)));
+      return out;
+    },
+  };
 }

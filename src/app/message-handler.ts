@@ -19,8 +19,6 @@ import { matchCommand, parsedCommands, type Feature } from './feature';
  * card (quote or thread, with or without a mention) by an official of its units, which are progress
  * reports with their images, files, 文号 or links as evidence.
  */
-export type ExtraCommand = (m: InboundMessage, person: Person, cmd: Command) => Promise<OutboxItem[] | null>;
-
 export function evidenceIn(m: InboundMessage, text: string): Evidence[] {
   const out: Evidence[] = m.attachments.map((a) => ({ kind: a.kind, key: a.key, name: a.name, messageId: m.messageId }));
   for (const d of documentNumbers(text)) out.push({ kind: 'docno', text: d, messageId: m.messageId });
@@ -46,7 +44,6 @@ export class MessageHandler {
     private readonly deps: AppDeps,
     private readonly views: CardViews,
     private readonly tasks: TaskService,
-    private readonly extra?: ExtraCommand,
     private readonly features: readonly Feature[] = [],
   ) {
     this.parsed = parsedCommands(features);
@@ -172,8 +169,6 @@ export class MessageHandler {
       default: {
         const own = cmd.cmd === 'unknown' ? matchCommand(this.features, text) : null;
         if (own) return own.command.handle(m, person, own.body);
-        const handled = this.extra ? await this.extra(m, person, cmd) : null;
-        if (handled) return handled;
         return [replyText(m, '没有听懂这条消息。发送“帮助”查看您可以使用的命令，例如：我的任务、查询 DB-2026-0001。')];
       }
     }

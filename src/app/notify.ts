@@ -115,3 +115,9 @@ export function noticeItems(t: Task, notices: Notice[], org: Org): OutboxItem[] 
   });
   return out;
 }
+
+/** A 'refresh' of a document's live cards (`escalation:ID`, `appeal:ID`): one patch per copy when relayed (docs/architecture.md#the-outbox-and-the-relay). */
+export function docRefreshItem(kind: string, id: string, rev: number): OutboxItem {
+  const ref = `${kind}:${id}`;
+  return { key: messageKey('refresh', ref, rev), kind: 'refresh', ref, msgType: 'interactive', render: { card: kind, ref, view: '' } };
+}

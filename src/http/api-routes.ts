@@ -21,7 +21,6 @@ import { machineDate } from '../clock';
 export interface ApiOptions {
   deps: WiredDeps;
   runner: JobRunner;
-  extend?: (router: Router) => void;
 }
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -54,7 +53,6 @@ const jobRunBody = z
 export function apiRoutes(o: ApiOptions): Router {
   const router = appRouter('/api');
   for (const add of [taskRoutes, opsRoutes]) add(router, o);
-  o.extend?.(router);
   return router;
 }
 

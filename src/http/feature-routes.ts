@@ -17,7 +17,7 @@ export function featureRoutes(features: readonly Feature[], log: Logger): Router
   return router;
 }
 
-/** Mounts routes described as data on a router (the features', the leaders' side's on the admin API's own). */
+/** Mounts routes described as data on a router. */
 export function mountRoutes(router: Router, routes: readonly RouteDef[], log: Logger): void {
   for (const r of routes) {
     router[r.method](r.path, doc(r.doc), async (ctx) => {

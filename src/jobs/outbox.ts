@@ -1,3 +1,4 @@
+import type { Feature } from '../app/feature';
 import type { JobDef } from './runner';
 
 /**
@@ -6,8 +7,9 @@ import type { JobDef } from './runner';
  * every 5 minutes (main.ts `startBackground`). So it has no cron slot of its own (it is not in
  * DEFAULT_SCHEDULES): a slot every minute would only add a run record a minute and repeat what the
  * worker already does. Like every job it can be run on demand (`npm run job -- outbox`,
- * `POST /api/jobs/outbox/run`), on any day (no workday check): it relays what tasks, escalations and
- * appeals still owe into the outbox (safe to repeat) and sends what is due once, answering with counts.
+ * `POST /api/jobs/outbox/run`), on any day (no workday check): it relays what tasks and the features'
+ * documents (escalations, appeals, meetings …: each feature's `relay`) still owe into the outbox (safe to
+ * repeat) and sends what is due once, answering with counts (`relayed`: the tasks', then by feature).
  *
  * `sender` is the service's worker, or in `npm run job` a one-shot worker of its own (rows are claimed
  * one at a time and sent with their uuid, so a service sending at the same time never doubles a
@@ -20,17 +22,15 @@ export interface OutboxSender {
 
 export function outboxJob(o: {
   tasks: { relayAll(): Promise<number> };
-  leaders: { relayAll(): Promise<unknown> };
+  features: readonly Pick<Feature, 'name' | 'relay'>[];
   sender: () => OutboxSender | undefined;
 }): JobDef {
   return {
     name: 'outbox',
     description: '转存待发消息并立即发送到期消息（平时由后台持续发送）',
     async run() {
-      const tasks = await o.tasks.relayAll();
-      const leaders = await o.leaders.relayAll();
-      const [escalations, appeals] = Array.isArray(leaders) ? leaders : [leaders, undefined];
-      const relayed = { tasks, escalations, appeals };
+      const relayed: Record<string, unknown> = { tasks: await o.tasks.relayAll() };
+      for (const f of o.features) if (f.relay) relayed[f.name] = await f.relay();
       const sender = o.sender();
       if (!sender) return { relayed, sending: 'left to the running service' };
       return { relayed, ...(await sender.sendDue()) };

@@ -7,13 +7,10 @@ import type { LetterDoc } from '../../src/adapters/mongo/models/letters';
 import type { TaskDoc } from '../../src/adapters/mongo/models/tasks';
 import { OutboxStore } from '../../src/adapters/mongo/outbox-store';
 import { mongoCorePorts } from '../../src/adapters/mongo/core-ports';
-import { AppCardViews } from '../../src/app/card-views';
 import type { WiredDeps } from '../../src/adapters/mongo/models';
 import { FileMakers } from '../../src/app/files-out';
-import { DispatchService } from '../../src/features/dispatch/service';
-import { leadersSide } from '../../src/app/leaders';
-import { EscalationService } from '../../src/app/leaders/escalation-service';
-import { SummaryService } from '../../src/app/leaders/summary-service';
+import { EscalationService } from '../../src/features/escalation';
+import { summariesFeature, SummaryService } from '../../src/features/summaries';
 import { cardText, checkCard, monthlySummaryCard } from '../../src/cards';
 import { FixedClock } from '../../src/clock';
 import { WorkCalendar } from '../../src/domain/calendar';
@@ -140,8 +137,8 @@ describe('monthly summary and ranking of a known month', () => {
   });
 
   test('the job: first workday only, a card per leader, the city-wide one to admins and the coordination group', async () => {
-    const side = leadersSide(deps, new AppCardViews(deps), new DispatchService(deps));
-    const runner = new JobRunner(deps, side.jobs, {});
+    const { feature } = summariesFeature(deps, new EscalationService(deps));
+    const runner = new JobRunner(deps, feature.jobs!, {});
     const skipped = await runner.run('monthly-summary', new Date('2026-12-02T09:00:00+08:00'));
     expect(skipped.status).toBe('skipped');
     expect(String((skipped.result as { reason: string }).reason)).toContain('不是本月第一个工作日');

@@ -1,6 +1,6 @@
 import type { AppealDoc } from '../../src/adapters/mongo/models/appeals';
 import type { AppDeps } from '../../src/app/deps';
-import { AppealService } from '../../src/app/leaders/appeals';
+import { AppealService } from '../../src/features/appeals/service';
 import { cardText } from '../../src/cards/inspect';
 import { checkCard } from '../../src/cards/limits';
 import { Org } from '../../src/domain/org';

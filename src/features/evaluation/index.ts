@@ -1,16 +1,23 @@
+import { z } from 'zod';
 import type { AppDeps } from '../../app/deps';
-import type { Feature } from '../../app/feature';
-import { evaluationSheets, xlsxBytes } from '../../app/leaders/evaluation-sheet';
-import type { SummaryService } from '../../app/leaders/summary-service';
+import type { Feature, RouteRequest } from '../../app/feature';
 import { replyFile, replyText } from '../../app/notify';
+import { writeXlsx, XLSX_TYPE } from '../../app/table-export';
+import { parsePeriod } from '../../domain/summary';
 import { normalize } from '../../domain/commands';
 import { hasRole, supervisedGroups, type Org, type Person } from '../../domain/org';
 import { localDate } from '../../domain/time';
+import type { SummaryService } from '../summaries';
+import { evaluationSheets, xlsxBytes } from './sheet';
+
+const exportQuery = z.object({ year: z.string().regex(/^\d{4}$/, 'expected a year such as 2026').refine((y) => parsePeriod(y) !== null, 'expected a year between 2000 and 2100') }).strict();
 
 /**
  * `评价表 [YYYY]`: the year's evaluation sheet (the file of `GET /api/evaluation/export`) as a file in
  * chat, for those who receive or oversee it: admins, observers (纪委、组织部), city leaders and the
- * coordination group (docs/architecture.md#files-out, maker `evaluation`).
+ * coordination group (docs/architecture.md#files-out, maker `evaluation`); and the same sheet at
+ * `GET /api/evaluation/export` for 纪委/组织部. Reads the ranking (summaries) and each unit's yearly
+ * 定性评价 (`grades`, the results feature).
  */
 export function evaluationFeature(deps: AppDeps, summary: SummaryService, grades?: (year: number) => Promise<Map<string, { grade: string; remarks: string }>>): Feature {
   const tz = deps.settings.tz;
@@ -40,6 +47,17 @@ export function evaluationFeature(deps: AppDeps, summary: SummaryService, grades
           if (year > now.slice(0, 4) || year < '2000') return [replyText(m, `${year} 年没有评价数据，请写作：评价表 ${now.slice(0, 4)}`)];
           const asOf = year === now.slice(0, 4) ? '（截至今天）' : '';
           return [replyText(m, `${year}年度督导评价表${asOf}，文件随后发出。`), replyFile(m, { kind: 'evaluation', args: { year } }, 1)];
+        },
+      },
+    ],
+    routes: [
+      {
+        method: 'get',
+        path: '/evaluation/export',
+        doc: { summary: "The year's evaluation for 纪委/组织部 (XLSX)", query: exportQuery, answers: { [XLSX_TYPE]: 'XLSX' } },
+        handle: async ({ query: q }: RouteRequest<z.infer<typeof exportQuery>>) => {
+          const sheets = await evaluationSheets(summary, await deps.orgs.get(), q.year, today(), grades);
+          return { stream: { name: `evaluation-${q.year}.xlsx`, contentType: XLSX_TYPE, write: (out) => writeXlsx(sheets, out) } };
         },
       },
     ],

@@ -39,7 +39,7 @@ export interface MajorReportStore {
   changes: OwedChanges<MajorReportDoc>;
 }
 
-/** The leader's 调度会 agenda (src/app/leaders/escalation-service.ts `raise`). */
+/** The leader's 调度会 agenda (src/features/escalation/service.ts `raise`). */
 export interface Agenda {
   raise(o: { id: string; code: string; leader: string; group: string; unit: string; title: string; deadline: string; units: string[]; reason: string; opinion: string; urgent: boolean; by: string; state: 'pending' | 'scheduled' }): Promise<{ id: string; created: boolean }>;
 }

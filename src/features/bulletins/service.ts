@@ -4,11 +4,11 @@ import { lightOf } from '../../domain/lights';
 import { hasRole, supervisedGroups, type Org, type Person } from '../../domain/org';
 import { refusal } from '../../domain/permissions';
 import { localDate } from '../../domain/time';
-import type { AppDeps } from '../deps';
-import { messageKey } from '../keys';
-import { groupTargets, unitTargets, type Target } from '../notify';
-import type { Bulletin } from '../ports/bulletins';
-import type { Page } from '../ports/owed-docs';
+import type { AppDeps } from '../../app/deps';
+import { messageKey } from '../../app/keys';
+import { groupTargets, unitTargets, type Target } from '../../app/notify';
+import type { Bulletin } from '../../app/ports/bulletins';
+import type { Page } from '../../app/ports/owed-docs';
 
 /**
  * 通报 (bulletins of praise or criticism): built from task codes and units, previewed to the sender or

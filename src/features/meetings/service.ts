@@ -3,17 +3,17 @@ import { matchUnit, type DraftTask } from '../../domain/dispatch';
 import { planMinutes, type Decision, type MinutesInput } from '../../domain/minutes';
 import type { Org, Person } from '../../domain/org';
 import type { Task, TaskSource } from '../../domain/task';
-import { cnDateShort } from './text';
-import { localDate } from '../../domain/time';
-import type { AppDeps } from '../deps';
-import type { DispatchService } from '../../features/dispatch/service';
-import { messageKey } from '../keys';
-import { groupTargets, textItem } from '../notify';
-import type { OutboxItem } from '../outbox-item';
-import type { Escalation } from '../ports/escalations';
-import type { Meeting, MeetingFilter, MinutesForm } from '../ports/meetings';
-import type { Page } from '../ports/owed-docs';
-import type { EscalationService } from './escalation-service';
+
+import { localDate, type LocalDate } from '../../domain/time';
+import type { AppDeps } from '../../app/deps';
+import type { DispatchService } from '../dispatch/service';
+import { messageKey } from '../../app/keys';
+import { groupTargets, textItem } from '../../app/notify';
+import type { OutboxItem } from '../../app/outbox-item';
+import type { Escalation } from '../../app/ports/escalations';
+import type { Meeting, MeetingFilter, MinutesForm } from '../../app/ports/meetings';
+import type { Page } from '../../app/ports/owed-docs';
+import type { EscalationService } from '../escalation/service';
 import { machineDate } from '../../clock';
 
 /** docs/rules.md#meetings-and-minutes: each minutes decision is a new task with source 调度会 (MEETING_SOURCE_LABEL is the parser's mapping of a written 来源). */
@@ -162,4 +162,10 @@ function withFormId(card: Card, formId: string): Card {
   };
   visit(card);
   return card;
+}
+
+/** `12月5日` */
+function cnDateShort(d: LocalDate): string {
+  const [, m, day] = d.split('-').map(Number);
+  return `${m}月${day}日`;
 }

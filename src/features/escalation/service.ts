@@ -2,13 +2,12 @@ import { limitMessage, overLimit } from '../../limits';
 import { escalationCard, type Card, type EscalationState } from '../../cards';
 import { hasRole, type Org, type Person } from '../../domain/org';
 import type { Task, TaskRequest } from '../../domain/task';
-import type { AppDeps } from '../deps';
-import { messageKey } from '../keys';
-import { groupTargets, liveCardItem, personTarget, textItem, unitTargets } from '../notify';
-import type { OutboxItem } from '../outbox-item';
-import type { Escalation, EscalationFilter, EscalationRecordState } from '../ports/escalations';
-import type { Page } from '../ports/owed-docs';
-import { refreshItem } from './refresh';
+import type { AppDeps } from '../../app/deps';
+import { messageKey } from '../../app/keys';
+import { docRefreshItem, groupTargets, liveCardItem, personTarget, textItem, unitTargets } from '../../app/notify';
+import type { OutboxItem } from '../../app/outbox-item';
+import type { Escalation, EscalationFilter, EscalationRecordState } from '../../app/ports/escalations';
+import type { Page } from '../../app/ports/owed-docs';
 
 /**
  * Escalations (docs/rules.md#escalation): made when the group presses 有所为·提级, shown to the linked city leader on a
@@ -149,7 +148,7 @@ export class EscalationService {
         const next = { ...out.doc, rev: e.rev + 1 };
         return {
           doc: out.doc,
-          owed: [...out.owed, refreshItem('escalation', id, next.rev)],
+          owed: [...out.owed, docRefreshItem('escalation', id, next.rev)],
           audit: { action: out.doc.state, by: p.code, note: out.note, before: { state: e.state }, after: { state: out.doc.state } },
           result: { ok: true, toast: out.toast, doc: next },
         };
@@ -186,7 +185,7 @@ export class EscalationService {
       // creation is on its own record), so they change the document without a second 'decided'
       const again = e.state === 'decided' && e.meetingId === meeting.id;
       const audit = again ? undefined : { action: 'decided', by: meeting.by, note: `会议 ${meeting.id}`, before: { state: e.state }, after: { state: 'decided' } };
-      return { doc, owed: [refreshItem('escalation', id, e.rev + 1)], audit, result: undefined };
+      return { doc, owed: [docRefreshItem('escalation', id, e.rev + 1)], audit, result: undefined };
     });
   }
 
@@ -199,7 +198,7 @@ export class EscalationService {
       const done = [...e.doneFollowUps, task.code];
       const closes = e.state === 'decided' && e.followUps.every((c) => done.includes(c));
       const doc: Escalation = { ...e, doneFollowUps: done, ...(closes ? { state: 'closed' as const, closedAt: this.deps.clock.now() } : {}) };
-      const owed: OutboxItem[] = [refreshItem('escalation', e._id, e.rev + 1)];
+      const owed: OutboxItem[] = [docRefreshItem('escalation', e._id, e.rev + 1)];
       if (closes) {
         const text = `提级事项 ${e.code}「${e.title}」：调度会决定的 ${e.followUps.length} 项落实事项（${e.followUps.join('、')}）已全部办结，本事项销号。`;
         for (const to of [...personTarget(org, e.leader), ...groupTargets(org, e.group)]) owed.push(textItem(messageKey('escclose', e._id, to.id), to, text));

@@ -5,13 +5,12 @@ import { renderCard, type Card } from '../../cards/template';
 import { hasRole, officialUnits, supervisedGroups, type Org, type Person } from '../../domain/org';
 import { isOpen } from '../../domain/task';
 import { localDate } from '../../domain/time';
-import type { AppDeps } from '../deps';
-import { messageKey } from '../keys';
-import { groupTargets, liveCardItem, personTarget, textItem, unitTargets, type Target } from '../notify';
-import type { OutboxItem } from '../outbox-item';
-import type { Appeal, AppealFilter } from '../ports/appeals';
-import type { Page } from '../ports/owed-docs';
-import { refreshItem } from './refresh';
+import type { AppDeps } from '../../app/deps';
+import { messageKey } from '../../app/keys';
+import { docRefreshItem, groupTargets, liveCardItem, personTarget, textItem, unitTargets, type Target } from '../../app/notify';
+import type { OutboxItem } from '../../app/outbox-item';
+import type { Appeal, AppealFilter } from '../../app/ports/appeals';
+import type { Page } from '../../app/ports/owed-docs';
 import { appealFooter, appealItems, appealItemsText, splitAppealItem } from '../../domain/appeal';
 
 /**
@@ -113,7 +112,7 @@ export class AppealService {
       const doc: Appeal = { ...a, state: decision, decidedBy: p.code, decidedAt: this.deps.clock.now(), opinion: text || undefined };
       const word = decision === 'upheld' ? `申诉成立，${appealItemsText(a.items)}不再计入排名扣分` : '维持原评，计分不变';
       const note = `${a.code} 的计分申诉（${a._id}）已裁定：${word}。${text ? `意见：${text}` : ''}`;
-      const owed: OutboxItem[] = [...unitTargets(org, a.unit).map((to) => textItem(messageKey('appealdec', a._id, to.id), to, note)), refreshItem('appeal', id, a.rev + 1)];
+      const owed: OutboxItem[] = [...unitTargets(org, a.unit).map((to) => textItem(messageKey('appealdec', a._id, to.id), to, note)), docRefreshItem('appeal', id, a.rev + 1)];
       return { doc, owed, audit: { action: decision, by: p.code, note: text, before: { state: 'pending' }, after: { state: decision } }, result: { ok: true, toast: decision === 'upheld' ? '已裁定：申诉成立' : '已裁定：维持原评', doc: { ...doc, rev: a.rev + 1 } } };
     });
     return r ?? { ok: false, kind: 'missing', message: `找不到申诉 ${id}。` };

@@ -4,9 +4,9 @@ import { DEFAULT_WEIGHTS, rankMap, rankUnits, type RankedUnit, type RankingWeigh
 import { monthlySummary, PeriodTally, previousPeriod, WorkdayCounter, type Period, type TaskFacts } from '../../domain/summary';
 import { OPEN_STATES, type Task } from '../../domain/task';
 import { localDate, startOfDay, type LocalDate } from '../../domain/time';
-import type { AppDeps } from '../deps';
-import type { Escalation } from '../ports/escalations';
-import type { EscalationService } from './escalation-service';
+import type { AppDeps } from '../../app/deps';
+import type { Escalation } from '../../app/ports/escalations';
+import type { EscalationService } from '../escalation/service';
 import { exclusionsOf, type Exclusions } from '../../domain/appeal';
 
 /**

@@ -1,11 +1,11 @@
-import { messageKey } from '../keys';
-import { groupTargets, personTarget, type Target } from '../notify';
-import type { OutboxItem } from '../outbox-item';
-import type { Scope, SummaryService } from './summary-service';
+import { messageKey } from '../../app/keys';
+import { groupTargets, personTarget, type Target } from '../../app/notify';
+import type { OutboxItem } from '../../app/outbox-item';
+import type { Scope, SummaryService } from './service';
 import { checkCard, monthlySummaryCard } from '../../cards';
 import { hasRole } from '../../domain/org';
 import { isFirstWorkdayOfMonth, monthOf, previousPeriod } from '../../domain/summary';
-import { workdayWhen, type JobDef } from '../job';
+import { workdayWhen, type JobDef } from '../../app/job';
 
 /**
  * `monthly-summary` (docs/rules.md#summaries-and-ranking): on the first workday of a month, each city leader gets last month's

@@ -3,8 +3,8 @@ import type { Org } from '../../domain/org';
 import { formulaText } from '../../domain/ranking';
 import { parsePeriod } from '../../domain/summary';
 import type { LocalDate } from '../../domain/time';
-import { sheet, writeXlsx, type Column, type SheetSpec } from '../table-export';
-import type { SummaryService } from './summary-service';
+import { sheet, writeXlsx, type Column, type SheetSpec } from '../../app/table-export';
+import type { SummaryService } from '../summaries/service';
 
 /**
  * The year's evaluation for 纪委/组织部 (docs/rules.md#summaries-and-ranking): every unit's rank and score

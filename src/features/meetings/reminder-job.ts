@@ -1,11 +1,11 @@
-import { messageKey } from '../keys';
-import type { EscalationService } from './escalation-service';
-import { groupTargets, personTarget } from '../notify';
-import type { OutboxItem } from '../outbox-item';
-import type { Escalation } from '../ports/escalations';
+import { messageKey } from '../../app/keys';
+import type { EscalationService } from '../escalation/service';
+import { groupTargets, personTarget } from '../../app/notify';
+import type { OutboxItem } from '../../app/outbox-item';
+import type { Escalation } from '../../app/ports/escalations';
 import { noticeCard } from '../../cards';
 import { isFirstWorkdayFrom } from '../../domain/summary';
-import { workdayWhen, type JobDef } from '../job';
+import { workdayWhen, type JobDef } from '../../app/job';
 
 /**
  * `meeting-reminder` (docs/rules.md#meetings-and-minutes): leaders must hold a 调度会 at least monthly while escalations are
