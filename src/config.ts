@@ -100,6 +100,10 @@ const envSchema = z.object({
   MEETING_SOURCE_LABEL: z.enum(['调度会', '领导交办']).default('调度会'),
   OUTBOX_CHAT_RATE: z.coerce.number().positive().default(5),
   OUTBOX_APP_RATE: z.coerce.number().positive().default(50),
+  // how often the outbox worker looks for rows other processes put (its own wake it at once); idle, the wait grows to six times this
+  OUTBOX_SCAN: duration('how often to look for messages other processes queued')
+    .default(5000)
+    .refine((ms) => ms >= 100 && ms <= 600_000, { message: 'expected a duration from 100ms to 10m' }),
   JOB_SCHEDULES: z.string().default(''),
   // how long a job's lock lasts unless renewed (src/jobs/runner.ts JOB_LEASE_MS): a killed instance's run is taken over about this long after
   JOB_LEASE: duration('how long a job lock lasts unless renewed')

@@ -115,7 +115,7 @@ export interface BuildOptions {
   /** The long connection (websocket mode); tests pass one whose state they control. */
   longConnection?: LongConnectionFactory;
   /** Outbox tuning for tests (short locks, quick polling). */
-  outbox?: { lockTtlMs?: number; pollMs?: number; timeoutMs?: number };
+  outbox?: { lockTtlMs?: number; pollMs?: number; scanMs?: number; timeoutMs?: number };
 }
 
 export async function buildService(config: Config, opts: BuildOptions = {}): Promise<Service> {
@@ -175,7 +175,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     otherTypes: ['im.chat.member.bot.added_v1'],
   });
   const ingress = meteredBot(bot, metrics);
-  const worker = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: views, files: deps.files, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE), lockTtlMs: opts.outbox?.lockTtlMs, pollMs: opts.outbox?.pollMs, editNow: () => clock.now().getTime() });
+  const worker = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: views, files: deps.files, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE), lockTtlMs: opts.outbox?.lockTtlMs, pollMs: opts.outbox?.pollMs, scanMs: opts.outbox?.scanMs ?? config.OUTBOX_SCAN, editNow: () => clock.now().getTime() });
   outboxSender = worker;
 
   const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });

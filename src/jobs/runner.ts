@@ -43,6 +43,13 @@ export class JobRunner {
   private running = new Set<Promise<unknown>>();
   private stopped = false;
   private lastTickFailure = 0;
+  /**
+   * Scheduled slots known to be over (ok, skipped, error: a record that is not `running` never changes
+   * again), so a minute's tick asks the database only about slots it does not know the end of: idle,
+   * a tick sends no query at all. Runs of this instance are known as they end; other instances' runs
+   * are read at the ticks until they end. Forgotten once out of the catch-up window.
+   */
+  private readonly over = new Map<string, { slot: number; status: JobRun['status'] }>();
 
   constructor(
     private readonly deps: AppDeps,
@@ -106,6 +113,7 @@ export class JobRunner {
         return lost;
       }
       await jobRuns.finish(id, done);
+      if (trigger !== 'manual' && done.status) this.over.set(id, { slot: at.getTime(), status: done.status });
       log.info({ job: name, at: at.toISOString(), trigger, status: done.status }, 'job run');
       const run: JobRun = { ...doc, ...done };
       return run;
@@ -233,7 +241,7 @@ export class JobRunner {
     // one read by _id per slot (a few in the window): FerretDB on SQLite filters nothing else in the database.
     // The newest recorded slot still `running` is due again: either its run is alive and holds the job's
     // lease (run() then skips it, unrecorded) or its instance died and it is taken over once the lease runs out.
-    const found = await jobRuns.statuses(ids);
+    const found = await this.statuses(ids, slots, now);
     const newest = found.findLastIndex((r) => r !== null);
     let due = slots.slice(newest >= 0 && found[newest] === 'running' ? newest : newest + 1);
     if (newest < 0 && due.length > 1 && !(await jobRuns.everScheduled(job.name))) due = due.slice(-1);
@@ -245,6 +253,22 @@ export class JobRunner {
     const done = await jobRuns.lastOkSlot(job.name, due[0], now);
     const latest = [acting.at(-1), done ?? undefined].filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime()).at(-1);
     return planned.map((p) => (latest && p.action === 'run' && p.slot < latest ? { ...p, action: 'superseded', supersededBy: latest } : p));
+  }
+
+  /**
+   * The record status of each slot id (oldest first), as far as `planJob` needs it: the slots after the
+   * newest one known to be over are read by `_id`; that one comes from memory, and older ones do not
+   * matter (reported as unknown).
+   */
+  private async statuses(ids: string[], slots: Date[], now: Date): Promise<(JobRun['status'] | null)[]> {
+    const horizon = now.getTime() - this.catchUpHours * 3_600_000;
+    for (const [id, o] of this.over) if (o.slot <= horizon) this.over.delete(id);
+    const from = ids.findLastIndex((id) => this.over.has(id)) + 1;
+    const read = from < ids.length ? await this.deps.jobRuns.statuses(ids.slice(from)) : [];
+    read.forEach((status, i) => {
+      if (status && status !== 'running') this.over.set(ids[from + i], { slot: slots[from + i].getTime(), status });
+    });
+    return ids.map((id, i) => (i < from - 1 ? null : i === from - 1 ? this.over.get(id)!.status : (read[i - from] ?? null)));
   }
 
   /** Runs what `plan` says; a superseded slot is recorded (skipped, with the newer moment) so it is not offered again. */

@@ -41,9 +41,16 @@ export interface OutboxWorkerOptions {
   limiter?: RateLimiter;
   /** Lanes in flight at once (each mostly waits for its rate). */
   concurrency?: number;
+  /** The shortest pause between passes while known rows wait (a lane busy, a claim held elsewhere); default 250 ms. */
   pollMs?: number;
-  /** How often to look in the database for rows other processes put (a whole-collection read on FerretDB). */
+  /**
+   * How often to look in the database for rows other processes put (a whole-collection read on
+   * FerretDB), default 5 s (`OUTBOX_SCAN`). Each look that finds nothing new doubles the wait, up to
+   * `scanMaxMs` (default six times `scanMs`); one that finds rows brings it back to `scanMs`. This
+   * process's own rows never wait for a look: `put` wakes the worker at once.
+   */
   scanMs?: number;
+  scanMaxMs?: number;
   /** How long a claimed row stays claimed if this process dies; longer than a call's timeout. */
   lockTtlMs?: number;
   /** Transient failures of one row after which each further retry is logged as a warning (it is still retried). */
@@ -85,6 +92,8 @@ export class OutboxWorker {
   private readonly lanes = new OutboxLanes();
   private lastScan = 0;
   private scanSoon = true;
+  /** The wait before the next look for other processes' rows (grows while the looks find nothing). */
+  private scanEvery: number;
   private readonly limiter: RateLimiter;
   private readonly now: () => number;
   private readonly copies: CardCopies;
@@ -96,6 +105,7 @@ export class OutboxWorker {
   constructor(private readonly o: OutboxWorkerOptions) {
     this.limiter = o.limiter ?? new RateLimiter();
     this.now = o.now ?? machineNow;
+    this.scanEvery = o.scanMs ?? 5000;
     this.copies = new CardCopies({ models: o.models, locks: o.locks, messenger: o.messenger, log: o.log, now: this.now, editNow: o.editNow, editWindowMs: o.editWindowMs });
     o.store.onPut((rows) => {
       this.lanes.add(rows);
@@ -142,10 +152,23 @@ export class OutboxWorker {
           const again = this.wakeRequested && !this.failures;
           this.wakeRequested = false;
           const backoff = Math.min((this.o.pollMs ?? 250) * 2 ** Math.min(this.failures, 10), 30_000);
-          this.schedule(again ? 0 : this.failures ? backoff : (this.o.pollMs ?? 250));
+          this.schedule(again ? 0 : this.failures ? backoff : this.idleWait());
         });
     }, ms);
     this.timer.unref?.();
+  }
+
+  /**
+   * How long to sleep when nothing woke the worker: until the next known row comes due (at least
+   * `pollMs`, so a row whose claim is held elsewhere is not asked for in a loop) or the next look for
+   * other processes' rows, whichever is first. Idle, that is one look every few seconds and nothing else.
+   */
+  private idleWait(): number {
+    const now = machineNow();
+    const toScan = Math.max(0, this.lastScan + this.scanEvery - now);
+    const due = this.lanes.nextDue();
+    if (due === undefined) return toScan;
+    return Math.min(toScan, Math.max(this.o.pollMs ?? 250, due - this.now()));
   }
 
   /** Sends everything pending, retries included, until the database holds nothing pending (for tests and scripts). */
@@ -204,14 +227,18 @@ export class OutboxWorker {
     this.lastScan = machineNow();
     this.scanSoon = false;
     const { rows, truncated } = await this.o.store.scanPending();
+    const known = this.lanes.size;
     this.lanes.add(rows);
+    // nothing new (only rows this worker knew of): look less often; rows someone else put: look again soon
+    const base = this.o.scanMs ?? 5000;
+    this.scanEvery = this.lanes.size > known ? base : Math.min(this.scanEvery * 2, this.o.scanMaxMs ?? base * 6);
     // rows beyond the scan's page show up when the lanes run low
     if (truncated) this.scanSoon = this.lanes.size < 100;
   }
 
   /** One pass: starts the due head of every lane not already in flight. Returns whether it started any. */
   async tick(): Promise<boolean> {
-    if (this.scanSoon || machineNow() - this.lastScan >= (this.o.scanMs ?? 10_000)) await this.scan();
+    if (this.scanSoon || machineNow() - this.lastScan >= this.scanEvery) await this.scan();
     const limit = (this.o.concurrency ?? 32) - this.busy.size;
     if (limit <= 0) return false;
     // synchronous from here: two passes at once cannot start the same lane twice
