@@ -1,12 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Writable } from 'node:stream';
-import { connectMongo } from '../src/adapters/mongo/connection';
-import { defineModels, ensureIndexes } from '../src/adapters/mongo/models';
 import { writeCsv, writeXlsx, sheet } from '../src/app/table-export';
 import { taskColumns, taskRows } from '../src/app/task-queries';
-import { startFerretDB } from '../scripts/ferretdb';
 import { orgForSeeding, parseSeedArgs, seedTasks } from '../scripts/seed-tasks';
+import { withBenchModels } from './bench-db';
 import { mb, measure, runWhenMain } from './measure';
 import { seededAppDeps } from './seeded-deps';
 
@@ -28,13 +24,7 @@ class Counter extends Writable {
 }
 
 export async function run(): Promise<void> {
-  const external = process.env.MONGODB_URI;
-  const dir = path.resolve(__dirname, '..', '.data', `bench-export-${process.pid}`);
-  const db = external ? { uri: external, stop: async () => undefined } : await startFerretDB({ dir });
-  const conn = await connectMongo(db.uri, `bench_export_${Date.now().toString(36)}`);
-  try {
-    const models = defineModels(conn);
-    await ensureIndexes(models);
+  await withBenchModels('export', async (models) => {
     const org = await orgForSeeding(models);
     const max = Math.max(...SIZES);
     await measure(`seed ${max} tasks`, () => seedTasks(models, org, parseSeedArgs(['--count', String(max), '--now', NOW.toISOString(), '--back', '120', '--seed', '7'])));
@@ -53,12 +43,7 @@ export async function run(): Promise<void> {
         }, (bytes) => `${mb(bytes)} written`);
       }
     }
-  } finally {
-    await conn.dropDatabase().catch(() => undefined);
-    await conn.close();
-    await db.stop();
-    if (!external) fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 runWhenMain(module, run);

@@ -1,15 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { connectMongo } from '../src/adapters/mongo/connection';
-import { defineModels, ensureIndexes } from '../src/adapters/mongo/models';
 import { EscalationService } from '../src/features/escalation';
 import { summariesFeature, SummaryService } from '../src/features/summaries';
 import { checkCard, monthlySummaryCard } from '../src/cards';
 import { hasRole } from '../src/domain/org';
 import { parsePeriod } from '../src/domain/summary';
 import { JobRunner } from '../src/jobs/runner';
-import { startFerretDB } from '../scripts/ferretdb';
 import { orgForSeeding, parseSeedArgs, seedTasks } from '../scripts/seed-tasks';
+import { withBenchModels } from './bench-db';
 import { measure, runWhenMain } from './measure';
 import { seededAppDeps } from './seeded-deps';
 
@@ -24,13 +20,7 @@ const NOW = new Date('2026-12-01T09:00:00+08:00');
 
 
 export async function run(): Promise<void> {
-  const external = process.env.MONGODB_URI;
-  const dir = path.resolve(__dirname, '..', '.data', `bench-summary-${process.pid}`);
-  const db = external ? { uri: external, stop: async () => undefined } : await startFerretDB({ dir });
-  const conn = await connectMongo(db.uri, `bench_summary_${Date.now().toString(36)}`);
-  try {
-    const models = defineModels(conn);
-    await ensureIndexes(models);
+  await withBenchModels('summary', async (models) => {
     const org = await orgForSeeding(models);
     const seeded = await measure(`seed ${COUNT} tasks`, () => seedTasks(models, org, parseSeedArgs(['--count', String(COUNT), '--now', NOW.toISOString(), '--back', '120', '--seed', '7'])));
     console.log(`  ${Object.entries(seeded.value.byState).map(([s, n]) => `${s} ${n}`).join(', ')}`);
@@ -49,12 +39,7 @@ export async function run(): Promise<void> {
     console.log(`\n  tasks per second, city-wide summary: ${((COUNT / city.ms) * 1000).toFixed(0)}`);
     console.log(`  job / city-wide summary: ${(job.ms / city.ms).toFixed(2)}×; one leader / city-wide: ${(one.ms / city.ms).toFixed(2)}×; year ranking / city-wide: ${(year.ms / city.ms).toFixed(2)}×`);
     console.log(`  job result: ${JSON.stringify(job.value.result)}`);
-  } finally {
-    await conn.dropDatabase().catch(() => undefined);
-    await conn.close();
-    await db.stop();
-    if (!external) fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 runWhenMain(module, run);
