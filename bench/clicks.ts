@@ -1,4 +1,4 @@
-import { DispatchService } from '../src/app/dispatch-service';
+import { DispatchService } from '../src/features/dispatch/service';
 import { findButton } from '../src/cards/inspect';
 import type { DraftTask } from '../src/domain/dispatch/types';
 import type { OrgData } from '../src/domain/org';
