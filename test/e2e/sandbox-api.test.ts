@@ -104,6 +104,26 @@ test('moving the clock says which job slots the scheduler will catch up, and war
   expect(back.json.warning).toContain('时钟向后拨了（从 2026-12-18 10:00 到 2026-12-10 10:00）');
 });
 
+test("the demo city's history has a project whose first milestone a visit confirmed, and two visits with photos (the app's own images) in the group's chat", async () => {
+  const admin = async (path: string) => (await (await fetch(`${base}${path}`, { headers: { authorization: 'Bearer sandbox-admin-token' } })).json()) as Record<string, any>;
+  const project = await admin('/api/projects/XM-2026-001');
+  expect(project).toMatchObject({ group: 'G1', milestones: [{ seq: 1, visit: 'XC-2026-001', confirmedBy: 'P-SUP-1' }, { seq: 2 }, { seq: 3 }], tasks: [] });
+  expect(project.milestones.filter((m: any) => m.confirmedAt)).toHaveLength(1);
+  const visits = (await admin('/api/visits')).items as any[];
+  expect(visits.map((v) => [v.code, v.mode, v.photos.length, v.findings.length])).toEqual([['XC-2026-002', '暗访', 1, 1], ['XC-2026-001', '明察', 2, 2]]);
+  const keys = [...visits.flatMap((v) => v.photos.map((p: any) => p.imgKey)), ...project.photos.map((p: any) => p.imgKey)];
+  await service.worker.drain(20_000); // the cards made at start
+  let shown = '';
+  for (let i = 0; i < 100 && (shown.match(/"img_key"/g)?.length ?? 0) < keys.length; i++) {
+    if (i) await new Promise((r) => setTimeout(r, 200)); // the outbox sends the cards made at start
+    shown = JSON.stringify(await messages('oc_demo_g1'));
+  }
+  for (const k of keys) expect(shown).toContain(`"img_key":"${k}"`); // uploaded to the stand-in, on the project's and visits' cards
+  expect(cardText((await messages('oc_demo_g1')).find((m) => JSON.stringify(m.content).includes('XM-2026-001 · '))!.content)).toContain('已现场确认');
+  const results = await admin('/api/results?year=2026');
+  expect(results).toMatchObject({ projects: { total: 1, milestonesReached: 1 }, visits: { total: 2, open: 1, secret: 1, found: 3 } });
+});
+
 test("the demo city's history has a group 专题协调会 whose item is on the leader's agenda", async () => {
   const meetings = (await service.stores.models.groupMeetings.find({}).lean()) as unknown as { group: string; state: string; escalations: string[] }[];
   expect(meetings).toHaveLength(1);

@@ -15,6 +15,7 @@ import { visitCard } from './card';
 import { visitQuietJob } from './quiet';
 import { parseSettleForm } from './settle';
 import { visitThread } from './thread';
+import { fieldWorkDemo } from './demo';
 
 /** 现场督导 (docs/rules.md#on-site-visits): a visit card, what its thread brings, 现场处置, 转为派单, the quiet end, GET /api/visits. */
 export type VisitStore = CodedStore<Visit>;
@@ -164,5 +165,6 @@ export function visitsFeature(deps: AppDeps, store: VisitStore, dispatch: Dispat
       return supervisedGroups(p).length ? [{ command: '现场督导', what: '开始一次现场督导（加“暗访”为不打招呼）；在卡片话题中发定位、照片、问题，2 小时无新内容自动结束', example: '现场督导 暗访' }] : [];
     },
     relay: () => store.relayAll(),
+    demo: () => fieldWorkDemo(deps, store, projects, messenger),
   };
 }
