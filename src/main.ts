@@ -16,7 +16,10 @@ import { OutboxStore } from './adapters/mongo/outbox-store';
 import { mongoCorePorts } from './adapters/mongo/core-ports';
 import { Bot } from './app/bot';
 import { CardHandler } from './app/card-handler';
-import { AppCardViews, coreHelp } from './app/card-views';
+import { AppCardViews } from './app/card-views';
+import { leadersHelp } from './app/leaders-help';
+import { taskLoopFeature } from './features/task-loop';
+import { statsFeature } from './features/stats';
 import type { WiredDeps } from './adapters/mongo/models';
 import { DispatchService } from './features/dispatch/service';
 import { dispatchFeature } from './features/dispatch';
@@ -162,10 +165,9 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     closers.push(() => kept!.flush()); // closers run last-first: written before the database closes
   }
 
-  const taskService = new TaskService(deps, taskEffects(features));
-  const messages = new MessageHandler(deps, views, taskService, features);
+  const messages = new MessageHandler(deps, features);
   const actions = featureActions(features);
-  const cards = new CardHandler(deps, views, taskService, actions);
+  const cards = new CardHandler(deps, actions);
   const bot = new Bot(deps, {
     onMessage: (m) => messages.handle(m),
     onCard: meteredCards((a) => cards.handle(a), metrics, new Set([...CARD_ACTIONS, ...actions.keys()])),
@@ -320,9 +322,13 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
   });
   const summaries = summariesFeature(deps, escalation.service, { yearEnd: (year) => results.yearCard(year) });
   const projects = projectsFeature(deps, projectStore, dispatch);
+  const views = new AppCardViews(deps, { ranking: (p, org) => summaries.ranking(p, org), supervisors: (p, org) => results.statsRows(p, org) });
+  const tasks = new TaskService(deps, { onNotice: (t, n, actor) => taskEffects(features).onNotice!(t, n, actor) }); // the features' effects of a task change
   const features: Feature[] = [
     dispatchFeature(deps, dispatch),
-    { name: 'core', help: coreHelp }, // the commands message-handler.ts still answers, and (in this order) 通报, 会议纪要, 申诉's
+    taskLoopFeature(deps, views, tasks),
+    { name: 'leaders-help', help: leadersHelp }, // 通报, 会议纪要, 申诉's 帮助 lines, in this order before 统计
+    statsFeature(views),
     remindersFeature({ leaseMs: config.JOB_LEASE }),
     weeklyDigestFeature(),
     orgFeature(deps, orgAdmin({ models, locks, clock, resolver: () => o.resolver?.() })),
@@ -341,7 +347,6 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
     visitsFeature(deps, visitStore, dispatch, projects.service, () => o.messenger?.()),
     helpFeature(deps, () => features), // last: 帮助's own line ends the card
   ];
-  const views = new AppCardViews(deps, { ranking: (p, org) => summaries.ranking(p, org), supervisors: (p, org) => results.statsRows(p, org) });
   views.useFeatures(features);
   const eventRetentionMs = Math.max(config.FEISHU_MAX_EVENT_AGE * 2, 24 * 3_600_000); // must outlive the signature window
   const outboxRun = outboxJob({ tasks: ports.tasks, features, sender: () => o.outboxSender?.() }); // no cron slot: see jobs/outbox.ts

@@ -16,7 +16,7 @@ import { OPEN_STATES, TASK_STATES, type Task, type TaskState } from '../domain/t
 import { localDate } from '../domain/time';
 import type { AppDeps } from './deps';
 import type { CardViews, TaskCardMode, TaskView } from './views';
-import type { Feature, HelpLine } from './feature';
+import type { Feature } from './feature';
 import type { CardRenderer } from './ports/card-renderer';
 
 /**
@@ -172,30 +172,4 @@ export class AppCardViews implements CardViews, CardRenderer {
     this.deps.log.warn({ render: r }, 'no renderer for card');
     return null;
   }
-}
-
-/**
- * The 帮助 lines of the commands still answered by the core, and of 通报, 会议纪要 and 申诉 (the help feature,
- * src/features/help, puts every feature's lines on the card; these go as main.ts lists them).
- */
-export function coreHelp(p: Person): HelpLine[] {
-  const out: HelpLine[] = [];
-  const supervisor = supervisedGroups(p).length > 0;
-  const leader = hasRole(p, 'cityLeader');
-  const admin = hasRole(p, 'admin');
-  const official = officialUnits(p).length > 0;
-  if (official) {
-    out.push({ command: '我的任务', what: '列出本单位在办的督办事项、红黄绿灯和截止日期', example: '我的任务' });
-    out.push({ command: '进度', what: '反馈进度（也可以直接回复督办卡片，附上照片、文件、文号或链接）', example: '进度 DB-2026-0001 60% 已完成3户签约' });
-  }
-  out.push({ command: '查询', what: '查看一个督办单的卡片', example: '查询 DB-2026-0001' });
-  if (supervisor || admin) {
-    out.push({ command: '催办', what: '立即向责任单位发出催办', example: '催办 DB-2026-0001 请本周五前反馈' });
-    out.push({ command: '提级', what: '对跨部门问题发起提级协调，督导组审核后报挂钩市领导', example: '提级 DB-2026-0001 涉及住建、资源规划多个部门' });
-    out.push({ command: '通报', what: '表扬或批评通报：先写督办单编号或单位，再写内容；另起一行写“发送到：各单位”（或单位、督导组、本群）即发布，不写只预览。单发“通报”看写法', example: '通报 批评 DB-2026-0001 梅山镇 超期未办结\n发送到：各单位' });
-  }
-  if (leader || admin) out.push({ command: '会议纪要', what: '记录调度会纪要，每项决定生成新的督办事项', example: '会议纪要' });
-  if (official) out.push({ command: '申诉', what: '对一项扣分（超期、退回、提示函或〔2026〕第N号）提出申诉，不写事项即申诉全部扣分', example: '申诉 DB-2026-0001 超期 系上级政策调整所致' });
-  if (supervisor || leader || admin) out.push({ command: '统计', what: '本督导组（或全市）的事项统计、超期清单和排名', example: '统计' });
-  return out;
 }

@@ -34,6 +34,12 @@ export interface Feature {
    * it must decide that from the message and the context alone (no I/O), since every message asks.
    */
   onMessage?(m: InboundMessage, ctx: MessageContext): Promise<OutboxItem[] | null>;
+  /**
+   * A message in the thread of one of this feature's cards that no feature's `onMessage` took, before it
+   * is read as a command: a report on what the card shows (a progress report on a task card), or `null`.
+   * Asked after every `onMessage`, so a claim by kind (a file, a location) goes first. Mention or not.
+   */
+  onReply?(m: InboundMessage, ctx: MessageContext): Promise<OutboxItem[] | null>;
   jobs?: JobDef[];
   /** Admin API routes under `/api`, behind the admin token, described in the OpenAPI document. */
   routes?: RouteDef[];

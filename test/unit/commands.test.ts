@@ -1,6 +1,10 @@
 /** Chat commands (docs/rules.md#commands): help in both languages, full-width input, and help that depends on who asks. */
 import { messageText, type FeishuMessage } from '../../src/adapters/feishu/envelope';
-import { coreHelp } from '../../src/app/card-views';
+import { leadersHelp } from '../../src/app/leaders-help';
+import type { TaskService } from '../../src/app/task-service';
+import type { CardViews } from '../../src/app/views';
+import { statsFeature } from '../../src/features/stats';
+import { taskLoopFeature } from '../../src/features/task-loop';
 import type { Feature } from '../../src/app/feature';
 import { dispatchFeature } from '../../src/features/dispatch';
 import { DispatchService } from '../../src/features/dispatch/service';
@@ -116,7 +120,8 @@ describe('进度 without a code (a reply to a task card)', () => {
 
 /** The features that give 帮助 lines today, in main.ts's order. */
 function helpFeatures(deps: AppDeps): Feature[] {
-  const out: Feature[] = [dispatchFeature(deps, new DispatchService(deps)), { name: 'core', help: coreHelp }];
+  const views = {} as CardViews;
+  const out: Feature[] = [dispatchFeature(deps, new DispatchService(deps)), taskLoopFeature(deps, views, {} as TaskService), { name: 'leaders', help: leadersHelp }, statsFeature(views)];
   out.push(helpFeature(deps, () => out));
   return out;
 }

@@ -1,4 +1,4 @@
-import { statsRefusal } from '../../src/app/message-handler';
+import { statsRefusal } from '../../src/features/stats';
 import { org } from '../support/factories';
 
 /** Issue 14 rough edge 10: 统计 refused with the hint that fits the person's role. */
