@@ -1,6 +1,7 @@
 import type { Model } from '../adapters/mongo/database';
 import type { OrgData, Person } from '../domain/org';
 import type { Models } from '../adapters/mongo/models';
+import { bumpOrgVersion } from '../adapters/mongo/org-source';
 import { GROUP_SCHEMA_VERSION } from '../adapters/mongo/models/groups';
 import { PERSON_SCHEMA_VERSION } from '../adapters/mongo/models/people';
 import { UNIT_SCHEMA_VERSION } from '../adapters/mongo/models/units';
@@ -82,7 +83,11 @@ async function runImport(models: Models, source: ParsedOrg, opts: ImportOptions)
     }
   }
   if (opts.dryRun) return report;
-  for (const w of [...writes, ...deactivations]) await w();
+  try {
+    for (const w of [...writes, ...deactivations]) await w();
+  } finally {
+    await bumpOrgVersion(models); // every instance reloads its snapshot (docs/architecture.md#the-hot-path)
+  }
   await models.audits.create({
     entity: 'org',
     at: opts.now,

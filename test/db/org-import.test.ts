@@ -50,7 +50,10 @@ const counts = async () => ({
 
 describe('importing the demo organisation', () => {
   it('imports cleanly, resolves the mobile/email-only people, and a second run changes nothing', async () => {
+    const orgStamp = async () => (await db.models.counters.findById('org:version').lean())?.seq ?? 0;
+    const before = await orgStamp();
     const first = await run(await readOrgFile(DEMO));
+    expect(await orgStamp()).toBe(before + 1); // every instance's snapshot reloads (docs/architecture.md#the-hot-path)
     expect([first.created.units.length, first.created.groups.length, first.created.people.length]).toEqual([22, 7, 72]);
     expect(first.unresolved).toEqual([]);
 
