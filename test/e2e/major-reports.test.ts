@@ -40,7 +40,7 @@ test('重大事项报告 → numbered, to the leader and the coordination group 
 
   // someone else than the leader may not answer; an empty 批示 is refused
   expect((await h.click('ou_sup1', msg.message_id, '批示', { instruction: '同意' })).toast?.type).toBe('error');
-  expect((await h.click('ou_leader', msg.message_id, '批示', { instruction: '' })).toast?.content).toContain('instruction');
+  expect((await h.click('ou_leader', msg.message_id, '批示', { instruction: '' })).toast?.content).toBe('请填写批示意见。');
   const r = await h.click('ou_leader', msg.message_id, '批示', { instruction: '请住建局牵头，一周内拿出方案' });
   expect(r.toast).toMatchObject({ type: 'success' });
   expect(cardText(r.card)).toContain('请住建局牵头');

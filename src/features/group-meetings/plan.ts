@@ -49,17 +49,17 @@ export type GroupMeetingPlan =
 export function planGroupMeeting(input: GroupMeetingInput, o: { org: Org; today: LocalDate; scope: readonly string[] }): GroupMeetingPlan {
   const problems: string[] = [];
   const date = input.date.trim().slice(0, 10);
-  if (!isLocalDate(date)) problems.push('请选择会议日期（date），例如 2026-12-05');
+  if (!isLocalDate(date)) problems.push('请选择会议日期，例如 2026-12-05');
   else if (date > o.today) problems.push(`会议日期 ${date} 还没到，请填写已召开会议的日期`);
   const topic = input.topic.trim();
-  if (!topic) problems.push('请填写会议议题（topic）');
-  else if (overLimit('topicChars', [...topic].length)) problems.push(`${limitMessage('topicChars', [...topic].length)}（topic）`);
+  if (!topic) problems.push('请填写会议议题');
+  else if (overLimit('topicChars', [...topic].length)) problems.push(`会议议题：${limitMessage('topicChars', [...topic].length)}`);
   const attendees = input.attendees.trim();
-  if (!attendees) problems.push('请填写参会人员（attendees）');
-  else if (overLimit('attendeesChars', [...attendees].length)) problems.push(`${limitMessage('attendeesChars', [...attendees].length)}（attendees）`);
+  if (!attendees) problems.push('请填写参会人员');
+  else if (overLimit('attendeesChars', [...attendees].length)) problems.push(`参会人员：${limitMessage('attendeesChars', [...attendees].length)}`);
   const units = [...new Set(input.units.map((u) => u.trim()).filter(Boolean))];
   const unknownAttending = units.filter((u) => !o.org.unit(u));
-  if (unknownAttending.length) problems.push(`参会单位（units）：找不到 ${unknownAttending.join('、')}`);
+  if (unknownAttending.length) problems.push(`参会单位：找不到 ${unknownAttending.join('、')}`);
   const decisions: GroupDecision[] = [];
   const sentUp: SentUpItem[] = [];
   input.items.forEach((item, i) => {
@@ -67,7 +67,7 @@ export function planGroupMeeting(input: GroupMeetingInput, o: { org: Org; today:
     const text = item.decision.trim();
     const itemUnits = [...new Set(item.units.map((u) => u.trim()).filter(Boolean))];
     if (!text) {
-      if (itemUnits.length || item.deadline.trim() || item.up) problems.push(`${no}：请填写议定事项（decision），或清空本项`);
+      if (itemUnits.length || item.deadline.trim() || item.up) problems.push(`${no}：请填写议定事项，或清空本项`);
       return;
     }
     if (overLimit('noteChars', text.length)) {
@@ -81,11 +81,11 @@ export function planGroupMeeting(input: GroupMeetingInput, o: { org: Org; today:
       if (!unknown.length) sentUp.push({ item: i, title: titleOf(text), text, units: itemUnits });
       return;
     }
-    if (!itemUnits.length) problems.push(`${no}：请选择落实单位（units），或选“提交调度会”`);
+    if (!itemUnits.length) problems.push(`${no}：请选择落实单位，或选“提交调度会”`);
     const outside = itemUnits.length && !unknown.length && !o.scope.includes(itemUnits[0]) ? itemUnits[0] : null;
     if (outside) problems.push(`${no}：${o.org.unitName(outside)} 不在本督导组挂钩范围，不能牵头落实`);
     const deadline = item.deadline.trim().slice(0, 10);
-    if (!isLocalDate(deadline)) problems.push(`${no}：请选择完成时限（deadline）`);
+    if (!isLocalDate(deadline)) problems.push(`${no}：请选择完成时限`);
     else if (deadline < o.today) problems.push(`${no}：完成时限 ${deadline} 已过去`);
     if (!itemUnits.length || unknown.length || outside || !isLocalDate(deadline) || deadline < o.today) return;
     const parts = splitDecisions(text);

@@ -1,6 +1,6 @@
 import type { CardAnswer } from '../../app/card-handler';
 import type { AppDeps } from '../../app/deps';
-import type { Feature } from '../../app/feature';
+import type { Feature, RouteDef } from '../../app/feature';
 import { messageKey } from '../../app/keys';
 import { groupTargets, liveCardItem, personTarget, replyLiveCard, replyText, textItem, type Target } from '../../app/notify';
 import type { OutboxItem } from '../../app/outbox-item';
@@ -31,6 +31,54 @@ export function reportingGroup(p: Person): string | undefined {
 }
 
 const STATE_WORD: Record<MajorReportDoc['state'], string> = { sent: '待阅', read: '已阅', instructed: '已批示', scheduled: '已列入调度会' };
+
+type Step = { ok: true; toast: string } | { ok: false; type: 'warning' | 'error'; message: string };
+type StepFn = (id: string | undefined, p: Person, expect: string | undefined, fn: (r: MajorReportDoc, org: Org) => Promise<{ doc: MajorReportDoc; owed: OutboxItem[]; toast: string; note?: string } | string>) => Promise<CardAnswer>;
+type Tell = (org: Org, r: MajorReportDoc, kind: string, text: string) => OutboxItem[];
+
+/** The leader's buttons on a report: 已阅, 批示 (field `instruction`), 列入调度会. */
+function leaderActions(deps: Deps, agenda: Agenda, step: StepFn, tell: Tell): NonNullable<Feature['actions']> {
+  return {
+    'major_report.read': (c) =>
+      step(c.value.r, c.person, c.value.s, async (r, org) => {
+        if (r.state !== 'sent') return `此报告已是“${STATE_WORD[r.state]}”。`;
+        return { doc: { ...r, state: 'read', readAt: deps.clock.now() }, owed: tell(org, r, 'mrread', `${org.personName(r.leader)}已阅 ${r.label}「${r.title}」。`), toast: '已阅' };
+      }),
+    'major_report.instruct': (c) =>
+      step(c.value.r, c.person, c.value.s, async (r, org) => {
+        if (r.state !== 'sent' && r.state !== 'read') return `此报告已是“${STATE_WORD[r.state]}”。`;
+        const text = String(c.form.instruction ?? '').trim();
+        if (!text) return '请填写批示意见。';
+        if (overLimit('noteChars', text.length)) return `${limitMessage('noteChars', text.length, '批示意见')}，请精简后重新提交。`;
+        return { doc: { ...r, state: 'instructed', instruction: text, instructedAt: deps.clock.now() }, owed: tell(org, r, 'mrinstr', `${org.personName(r.leader)}对 ${r.label}「${r.title}」作出批示：${text}`), toast: '已批示，督导组和综合协调组已收到', note: text };
+      }),
+    'major_report.schedule': (c) =>
+      step(c.value.r, c.person, c.value.s, async (r, org) => {
+        if (r.state === 'scheduled') return '此报告已列入调度会。';
+        const g = org.group(r.group);
+        const raised = await agenda.raise({ id: `MR-${r._id}`, code: r.label, leader: r.leader, group: r.group, unit: g?.name ?? r.group, title: r.title, deadline: localDate(deps.clock.now(), deps.settings.tz), units: [], reason: r.content, opinion: r.instruction ?? '', urgent: true, by: c.person.code, state: 'scheduled' });
+        return { doc: { ...r, state: 'scheduled', escalationId: raised.id, scheduledAt: deps.clock.now() }, owed: tell(org, r, 'mrsched', `${org.personName(r.leader)}已将 ${r.label}「${r.title}」列入调度会议程。`), toast: '已列入调度会议程' };
+      }),
+  };
+}
+
+function reportRoutes(records: MajorReportStore['records']): RouteDef[] {
+  const listQuery = z.object({ year: yearParam.optional(), group: z.string().trim().max(40).optional(), limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) }).strict();
+  return [
+    {
+      method: 'get',
+      path: '/major-reports',
+      doc: { summary: '重大事项报告 on the record, newest first, with the leader\'s answer', query: listQuery },
+      handle: async (req) => {
+        const q = req.query as z.infer<typeof listQuery>;
+        const filter: Record<string, string | number> = {};
+        if (q.year) filter.year = q.year;
+        if (q.group) filter.group = q.group;
+        return { body: await records.list(filter, { sort: { year: -1, number: -1 }, limit: q.limit, offset: q.offset }) };
+      },
+    },
+  ];
+}
 
 export function majorReportsFeature(deps: Deps, store: MajorReportStore, agenda: Agenda): Feature {
   const { records, changes } = store;
@@ -72,7 +120,6 @@ export function majorReportsFeature(deps: Deps, store: MajorReportStore, agenda:
     return [replyText(m, `已报送 ${doc.label}「${doc.title}」给${leader.name}，并抄送综合协调组。领导批阅后本卡片会更新。`), replyLiveCard(m, REPORT_COPY_REF, `${REPORT_COPY_REF}:${doc._id}`, 'copy', 1)];
   }
 
-  type Step = { ok: true; toast: string } | { ok: false; type: 'warning' | 'error'; message: string };
   async function step(id: string | undefined, p: Person, expect: string | undefined, fn: (r: MajorReportDoc, org: Org) => Promise<{ doc: MajorReportDoc; owed: OutboxItem[]; toast: string; note?: string } | string>): Promise<CardAnswer> {
     const org = await deps.orgs.get();
     if (!id) return { toast: { type: 'error', content: '按钮缺少报告编号，请刷新卡片。' } };
@@ -91,33 +138,10 @@ export function majorReportsFeature(deps: Deps, store: MajorReportStore, agenda:
 
   const tell = (org: Org, r: MajorReportDoc, kind: string, text: string) => copiesTo(org, r.group).map((to) => textItem(messageKey(kind, r._id, to.id), to, text));
 
-  const listQuery = z.object({ year: yearParam.optional(), group: z.string().trim().max(40).optional(), limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) }).strict();
-
   return {
     name: 'major-reports',
     commands: [{ words: ['重大事项报告'], handle: send }],
-    actions: {
-      'major_report.read': (c) =>
-        step(c.value.r, c.person, c.value.s, async (r, org) => {
-          if (r.state !== 'sent') return `此报告已是“${STATE_WORD[r.state]}”。`;
-          return { doc: { ...r, state: 'read', readAt: deps.clock.now() }, owed: tell(org, r, 'mrread', `${org.personName(r.leader)}已阅 ${r.label}「${r.title}」。`), toast: '已阅' };
-        }),
-      'major_report.instruct': (c) =>
-        step(c.value.r, c.person, c.value.s, async (r, org) => {
-          if (r.state !== 'sent' && r.state !== 'read') return `此报告已是“${STATE_WORD[r.state]}”。`;
-          const text = String(c.form.instruction ?? '').trim();
-          if (!text) return '请填写批示意见（instruction）。';
-          if (overLimit('noteChars', text.length)) return `${limitMessage('noteChars', text.length, '批示意见')}，请精简后重新提交。`;
-          return { doc: { ...r, state: 'instructed', instruction: text, instructedAt: deps.clock.now() }, owed: tell(org, r, 'mrinstr', `${org.personName(r.leader)}对 ${r.label}「${r.title}」作出批示：${text}`), toast: '已批示，督导组和综合协调组已收到', note: text };
-        }),
-      'major_report.schedule': (c) =>
-        step(c.value.r, c.person, c.value.s, async (r, org) => {
-          if (r.state === 'scheduled') return '此报告已列入调度会。';
-          const g = org.group(r.group);
-          const raised = await agenda.raise({ id: `MR-${r._id}`, code: r.label, leader: r.leader, group: r.group, unit: g?.name ?? r.group, title: r.title, deadline: localDate(deps.clock.now(), deps.settings.tz), units: [], reason: r.content, opinion: r.instruction ?? '', urgent: true, by: c.person.code, state: 'scheduled' });
-          return { doc: { ...r, state: 'scheduled', escalationId: raised.id, scheduledAt: deps.clock.now() }, owed: tell(org, r, 'mrsched', `${org.personName(r.leader)}已将 ${r.label}「${r.title}」列入调度会议程。`), toast: '已列入调度会议程' };
-        }),
-    },
+    actions: leaderActions(deps, agenda, step, tell),
     renderers: {
       [REPORT_REF]: async (id, org) => {
         const r = await records.get(id);
@@ -129,20 +153,7 @@ export function majorReportsFeature(deps: Deps, store: MajorReportStore, agenda:
       },
     },
     help: (p) => (reportingGroup(p) ? [{ command: '重大事项报告 内容', what: '向挂钩市领导报告重大事项（抄送综合协调组），编号〔年〕重报第N号', example: '重大事项报告 茂盛路征迁扫尾遇阻\n3户因安置面积争议拒签，需市领导协调' }] : []),
-    routes: [
-      {
-        method: 'get',
-        path: '/major-reports',
-        doc: { summary: '重大事项报告 on the record, newest first, with the leader\'s answer', query: listQuery },
-        handle: async (req) => {
-          const q = req.query as z.infer<typeof listQuery>;
-          const filter: Record<string, string | number> = {};
-          if (q.year) filter.year = q.year;
-          if (q.group) filter.group = q.group;
-          return { body: await records.list(filter, { sort: { year: -1, number: -1 }, limit: q.limit, offset: q.offset }) };
-        },
-      },
-    ],
+    routes: reportRoutes(records),
     relay: () => changes.relayAll(),
   };
 }
