@@ -101,17 +101,14 @@ async function tally(service: Service, clicks: Click[], answers: Answer[]): Prom
     else if (json.toast?.type === 'info') holding++;
   }
   // the work behind a holding toast goes on after the answer: wait for it (up to 30 s) before counting
-  let appliedOnce = 0;
-  for (let tries = 0; tries < 30; tries++) {
-    appliedOnce = 0;
-    for (const c of clicks) {
-      const t = await service.deps.tasks.get(c.code);
-      if (t?.state === 'in_progress' && t.history.filter((h) => h.action === 'accept').length === 1) appliedOnce++;
-    }
-    if (appliedOnce === clicks.length || !holding) break;
-    await new Promise((r) => setTimeout(r, 1000));
+  let left = clicks;
+  for (let tries = 0; tries < 30 && left.length; tries++) {
+    if (tries) await new Promise((r) => setTimeout(r, 1000));
+    const tasks = await Promise.all(left.map((c) => service.deps.tasks.get(c.code)));
+    left = left.filter((_, i) => !(tasks[i]?.state === 'in_progress' && tasks[i]!.history.filter((h) => h.action === 'accept').length === 1));
+    if (!holding) break;
   }
-  return { updated, holding, errors, appliedOnce };
+  return { updated, holding, errors, appliedOnce: clicks.length - left.length };
 }
 
 /** What a click phase posts with: the service, its port, the client, the command counter, the fake Feishu (it issues the card tokens). */
