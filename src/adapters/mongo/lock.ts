@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Model } from 'mongoose';
 import type { LockOptions, Locks as LockPort } from '../../app/ports/locks';
-import { isDuplicateKey } from './connection';
+import { GroupCommit } from './group-commit';
 import { LOCK_SCHEMA_VERSION, type LockDoc } from './models/locks';
 import { machineNow } from '../../clock';
 
@@ -21,6 +21,8 @@ export class LockBusy extends Error {
 
 export type { LockOptions };
 
+type LockRow = { _id: string; owner: string; until: Date; schemaVersion: number };
+
 /** An instance's name in lock and run records, `host:pid:random`: an operator can tell which process holds what. */
 export function lockOwner(): string {
   return `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -36,6 +38,9 @@ export class Locks implements LockPort {
   readonly owner = lockOwner();
   /** Until when each lock this instance took is its own (machine time). */
   private readonly held = new Map<string, number>();
+
+  /** Locks taken at the same moment (a morning's clicks on many tasks) go to the database in one insert. */
+  private readonly inserts = new GroupCommit<LockRow, boolean>((docs) => this.insertAll(docs), { windowMs: 1, max: 500 });
 
   constructor(private readonly locks: Model<LockDoc>) {}
 
@@ -56,14 +61,26 @@ export class Locks implements LockPort {
     return this.insert(key, now, ttlMs);
   }
 
+  /** The lock's insert, shared with the others taken at the same moment (one unordered insertMany). */
   private async insert(key: string, now: number, ttlMs: number): Promise<boolean> {
+    const [taken] = await this.inserts.submit([{ _id: key, owner: this.owner, until: new Date(now + ttlMs), schemaVersion: LOCK_SCHEMA_VERSION }]);
+    if (taken) this.held.set(key, now + ttlMs);
+    return taken;
+  }
+
+  private async insertAll(docs: LockRow[]): Promise<(boolean | Error)[]> {
     try {
-      await this.locks.collection.insertOne({ _id: key, owner: this.owner, until: new Date(now + ttlMs), schemaVersion: LOCK_SCHEMA_VERSION } as never);
-      this.held.set(key, now + ttlMs);
-      return true;
+      await this.locks.collection.insertMany(docs as never[], { ordered: false });
+      return docs.map(() => true);
     } catch (e) {
-      if (isDuplicateKey(e)) return false;
-      throw e;
+      // per lock: taken (a duplicate key) or not written; a failure of the whole batch fails each
+      type WriteError = { code?: number; index?: number; errmsg?: string };
+      const raw = (e as { writeErrors?: WriteError[] | WriteError }).writeErrors;
+      const writeErrors = Array.isArray(raw) ? raw : raw ? [raw] : [];
+      if (!writeErrors.length || writeErrors.some((w) => typeof w.index !== 'number')) throw e;
+      const out: (boolean | Error)[] = docs.map(() => true);
+      for (const w of writeErrors) out[w.index!] = w.code === 11000 ? false : new Error(w.errmsg ?? `lock not written (code ${w.code})`);
+      return out;
     }
   }
 
