@@ -103,20 +103,24 @@ export class Burst {
 }
 
 /**
- * Every acknowledged event applied. A known gap, found by these tests: when the database fails under a
- * burst, an event can be answered 200 and never applied — a handler that fails on the database is
- * answered 200 (src/app/bot.ts: handler errors never make Feishu resend), an event answered at the
- * 2.5 s budget goes on in the background and fails there, and the task locks its failed writes could not
- * release (30 s) make the redelivery's handler fail with LockBusy, answered 200 too. Until the ingress
- * path retries those, the losses are printed and counted against `applied` but do not fail the run;
+ * Every event applied exactly once: none of those acknowledged (200) lost, none applied twice. Known
+ * gaps, found by these tests, which the ingress path has yet to close:
+ * - lost: when the database fails under a burst, a handler that fails on it is answered 200 (handler
+ *   errors never make Feishu resend), an event answered at the 2.5 s budget goes on in the background
+ *   and fails there, and the task locks those failed writes could not release (30 s) make the
+ *   redelivery's handler fail with LockBusy, answered 200 too;
+ * - twice: a process killed after a change was written but before its claim was marked done leaves the
+ *   claim 'processing'; once stale, the redelivery takes it over and applies the change again.
+ * Until then the gaps are printed (and counted: applied + lost + twice = all) but do not fail the run;
  * DUDAO_FAULTS_STRICT=1 makes them fail it.
  */
-export function expectNoneLost(name: string, v: BurstVerdict): void {
-  if (v.lost.length && process.env.DUDAO_FAULTS_STRICT !== '1') {
-    process.stdout.write(`KNOWN GAP ${name}: ${v.lost.length} acknowledged events not applied:\n  ${v.lost.slice(0, 20).join('\n  ')}\n`);
-    expect(v.applied + v.lost.length).toBe(v.help + v.progress);
+export function expectExactlyOnce(name: string, v: BurstVerdict): void {
+  if ((v.lost.length || v.twice.length) && process.env.DUDAO_FAULTS_STRICT !== '1') {
+    const gaps = [...v.lost.map((l) => `lost: ${l}`), ...v.twice.map((t) => `twice: ${t}`)];
+    process.stdout.write(`KNOWN GAP ${name}: ${v.lost.length} acknowledged events not applied, ${v.twice.length} applied twice:\n  ${gaps.slice(0, 20).join('\n  ')}\n`);
+    expect(v.applied + v.lost.length + v.twice.length).toBe(v.help + v.progress);
     return;
   }
-  expect(v.lost).toEqual([]);
+  expect({ lost: v.lost, twice: v.twice }).toEqual({ lost: [], twice: [] });
   expect(v.applied).toBe(v.help + v.progress);
 }

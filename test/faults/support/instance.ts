@@ -72,7 +72,7 @@ export function startInstance(o: { name: string; dbName: string; fake: FakeFeish
   };
 }
 
-/** The port an instance listens on, read from its log once it says so. */
+/** Where an instance answers, once its log says it listens and /readyz says its database is up. */
 export async function listening(i: Instance, ms = 60_000): Promise<string> {
   const port = await until(
     `${path.basename(i.logFile)} listening\n${i.tail()}`,
@@ -84,7 +84,9 @@ export async function listening(i: Instance, ms = 60_000): Promise<string> {
     ms,
     50,
   );
-  return `http://127.0.0.1:${port}`;
+  const base = `http://127.0.0.1:${port}`;
+  await until(`${path.basename(i.logFile)} ready\n${i.tail()}`, async () => (await fetch(`${base}/readyz`)).status === 200, ms, 50);
+  return base;
 }
 
 /** Stops an instance the ordinary way (SIGTERM), or kills it when it does not end within a minute. */
