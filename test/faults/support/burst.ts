@@ -107,10 +107,15 @@ export class Burst {
  * gaps, found by these tests, which the ingress path has yet to close:
  * - lost: when the database fails under a burst, a handler that fails on it is answered 200 (handler
  *   errors never make Feishu resend), an event answered at the 2.5 s budget goes on in the background
- *   and fails there, and the task locks those failed writes could not release (30 s) make the
+ *   and fails (or its process dies) there, and the task locks those failed writes could not release (30 s) make the
  *   redelivery's handler fail with LockBusy, answered 200 too;
  * - twice: a process killed after a change was written but before its claim was marked done leaves the
- *   claim 'processing'; once stale, the redelivery takes it over and applies the change again.
+ *   claim 'processing'; once stale, the redelivery takes it over and applies the change again;
+ * - lost, with no fault at all: copies of one message event at two instances at once — one claims the
+ *   event id, the other the message id in the same batch, finds the event id busy and withdraws (deletes)
+ *   its message-id claim; the first then finds the message id claimed, reads it back gone and takes that
+ *   for "taken under another event id": it acknowledges without applying (src/app/bot.ts `settle`, and
+ *   the old release's rule alike, read a missing claim as taken; only withdrawal makes one go missing).
  * Until then the gaps are printed (and counted: applied + lost + twice = all) but do not fail the run;
  * DUDAO_FAULTS_STRICT=1 makes them fail it.
  */
