@@ -57,7 +57,7 @@ import { meteredBot, meteredCards } from './app/metered';
 import { openapiRoutes } from './http/openapi-routes';
 import { recordRoutes } from './http/record-routes';
 import { featureRoutes } from './http/feature-routes';
-import { featureActions, taskEffects, type Feature } from './app/feature';
+import { featureActions, reportSections, taskEffects, type Feature } from './app/feature';
 import { MongoRecords } from './adapters/mongo/records';
 import { majorReportsFeature } from './features/major-reports';
 import { groupMeetingsFeature } from './features/group-meetings';
@@ -320,7 +320,9 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
     grades: { records: new MongoRecords(models.unitGrades, locks), changes: new MongoOwedDocs(models.unitGrades, 'unit_grade', { locks, relay, audit: deps.audit, clock }) },
     facts: (year) => yearFactsFromMongo(models, config.TIMEZONE, year, fieldWork),
   });
-  const summaries = summariesFeature(deps, escalation.service, { yearEnd: (year) => results.yearCard(year) });
+  // the features' sections of the monthly summary and the weekly digest (the projects'), asked when the jobs run
+  const sections = reportSections(() => features);
+  const summaries = summariesFeature(deps, escalation.service, { yearEnd: (year) => results.yearCard(year), sections });
   const projects = projectsFeature(deps, projectStore, dispatch);
   const views = new AppCardViews(deps, { ranking: (p, org) => summaries.ranking(p, org), supervisors: (p, org) => results.statsRows(p, org) });
   const tasks = new TaskService(deps, { onNotice: (t, n, actor) => taskEffects(features).onNotice!(t, n, actor) }); // the features' effects of a task change
@@ -330,7 +332,7 @@ export async function buildCore(config: Config, o: { conn: Connection; log: Logg
     { name: 'leaders-help', help: leadersHelp }, // 通报, 会议纪要, 申诉's 帮助 lines, in this order before 统计
     statsFeature(views),
     remindersFeature({ leaseMs: config.JOB_LEASE }),
-    weeklyDigestFeature(),
+    weeklyDigestFeature(sections),
     orgFeature(deps, orgAdmin({ models, locks, clock, resolver: () => o.resolver?.() })),
     results,
     escalation.feature,

@@ -56,6 +56,35 @@ export interface Feature {
   relay?(): Promise<unknown>;
   /** History for the sandbox's demo city, made once after its organisation is loaded (sandbox mode only). */
   demo?(): Promise<unknown>;
+  /** A section of the leaders' monthly summary and the weekly digest (the projects'): null when there is nothing to say. */
+  reportSection?(q: ReportQuery): Promise<ReportSection | null>;
+}
+
+/** What a report covers: the groups in scope (null: city-wide) and the period, local days inclusive. */
+export interface ReportQuery {
+  groups: string[] | null;
+  from: string;
+  to: string;
+  at: Date;
+}
+
+export interface ReportSection {
+  title: string;
+  lines: string[];
+}
+
+/** The features' report sections for a scope and period, in the features' order (the summaries and the digest ask through this). */
+export type ReportSections = (q: ReportQuery) => Promise<ReportSection[]>;
+
+export function reportSections(features: () => readonly Feature[]): ReportSections {
+  return async (q) => {
+    const out: ReportSection[] = [];
+    for (const f of features()) {
+      const s = await f.reportSection?.(q);
+      if (s && s.lines.length) out.push(s);
+    }
+    return out;
+  };
 }
 
 export interface FeatureCommand {

@@ -134,6 +134,8 @@ export interface WeeklyUnit {
 
 export interface WeeklyDigestInput {
   groupName: string;
+  /** The features' sections (the projects'), after the units. */
+  sections?: { title: string; lines: string[] }[];
   /** The Monday of the week, e.g. 2026-11-23. */
   weekOf: LocalDate;
   units: WeeklyUnit[];
@@ -157,6 +159,7 @@ export function weeklyDigestCard(input: WeeklyDigestInput): Card {
   const count = total.red + total.yellow + total.green;
   const worst: LightColor = total.red ? 'red' : total.yellow ? 'yellow' : count ? 'green' : 'none';
   return renderCard('weekly-digest', {
+    sections: (input.sections ?? []).map((x) => ({ title: x.title, text: x.lines.join('\n') })),
     summary: summaryText(`督办周报｜${input.groupName}：在办 ${count} 项，🔴${total.red} 🟡${total.yellow} 🟢${total.green}`),
     groupName: input.groupName,
     weekOf: input.weekOf,

@@ -71,6 +71,7 @@ export function monthlySummaryCard(input: MonthlySummaryInput): Card {
     return d === 0 ? '持平' : `${d > 0 ? '+' : ''}${d} 个百分点`;
   };
   return renderCard('monthly-summary', {
+    sections: (input.sections ?? []).map((x) => ({ title: x.title, text: x.lines.join('\n') })),
     summary: summaryText(`${monthText}督办汇总｜${input.scopeLabel}：派发 ${input.dispatched}，办结 ${input.closed}，按期率 ${percentText(input.onTimeRate)}`),
     scopeLabel: input.scopeLabel,
     monthText,

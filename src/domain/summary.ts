@@ -24,6 +24,8 @@ export interface RankingRow {
 /** What the monthly summary card shows (src/cards/stats-cards.ts renders it). */
 export interface MonthlySummaryInput {
   scopeLabel: string;
+  /** The features' sections (the projects'), before the ranking's formula. */
+  sections?: { title: string; lines: string[] }[];
   month: string; // 2026-11
   dispatched: number;
   closed: number;

@@ -157,6 +157,9 @@ test('the record and the 成效 match the seeded data; the .docx reads back', as
   await h.drain();
   expect(h.botMessages(h.fake.p2pChatOf('ou_leader')).some((m) => m.msg_type === 'interactive' && JSON.stringify(m.content).includes('2026年度大督导成效'))).toBe(true);
   expect(h.botMessages('oc_g0').some((m) => JSON.stringify(m.content).includes('2026年度大督导成效'))).toBe(true);
+  // …and its projects section: the two milestones confirmed in December (the third, due 12-20, late by then)
+  const monthly = h.botMessages(h.fake.p2pChatOf('ou_leader')).find((m) => m.msg_type === 'interactive' && cardText(m.content).includes('项目化督导'));
+  expect(cardText(monthly!.content)).toContain('节点逾期未确认 1 个，本期现场确认 2 个');
 
   // the evaluation sheet carries the grade beside the score
   const x = await api('GET', '/api/evaluation/export?year=2026');

@@ -12,6 +12,7 @@ import { milestoneLight, normalizeProjectCode, projectLight, type Project } from
 import { projectRefusalText, type ProjectForm, type ProjectProblem } from '../../domain/project-text';
 import { localDate } from '../../domain/time';
 import { projectFormCard, readProjectForm } from './form';
+import { projectsReport } from './report';
 import { PROJECT_REFUSAL, ProjectService, type ProjectStore } from './service';
 
 /** 项目化督导 (docs/rules.md#projects) as a feature: 立项, 归入项目, 确认节点, the live project card, /api/projects. */
@@ -199,6 +200,7 @@ export function projectsFeature(deps: AppDeps, store: ProjectStore, dispatch: Di
     routes: projectRoutes(deps, store, service),
     help: projectHelp,
     relay: () => store.relayAll(),
+    reportSection: (q) => projectsReport(deps, store, q),
   };
   return { feature, service };
 }

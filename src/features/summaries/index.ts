@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppDeps } from '../../app/deps';
-import { RouteError, type Feature, type RouteRequest } from '../../app/feature';
+import { RouteError, type Feature, type ReportSections, type RouteRequest } from '../../app/feature';
 import { code, personLookup } from '../../app/route-inputs';
 import { hasRole, type Org, type Person } from '../../domain/org';
 import { formulaText, scoreTerms } from '../../domain/ranking';
@@ -37,13 +37,13 @@ const periodParam = z.string().refine((s) => parsePeriod(s) !== null, 'expected 
 const rankingQuery = z.object({ period: periodParam, group: code.optional(), leader: code.optional() }).strict();
 
 /** `yearEnd(year)`: the year's 成效 card sent with the December summary (the results feature); absent → none. */
-export function summariesFeature(deps: AppDeps, escalations: EscalationService, o: { yearEnd?: (year: number) => Promise<unknown> } = {}): SummariesFeature {
+export function summariesFeature(deps: AppDeps, escalations: EscalationService, o: { yearEnd?: (year: number) => Promise<unknown>; sections?: ReportSections } = {}): SummariesFeature {
   const service = new SummaryService(deps, escalations);
   const person = personLookup(deps);
   const relay = () => Promise.all([deps.escalations.relayAll(), deps.appeals.relayAll()]);
   const feature: Feature = {
     name: 'summaries',
-    jobs: [monthlySummaryJob(service, relay, o.yearEnd)],
+    jobs: [monthlySummaryJob(service, relay, o.yearEnd, o.sections)],
     routes: [
       {
         method: 'get',

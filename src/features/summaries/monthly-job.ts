@@ -6,6 +6,7 @@ import { checkCard, monthlySummaryCard } from '../../cards';
 import { hasRole } from '../../domain/org';
 import { isFirstWorkdayOfMonth, monthOf, previousPeriod } from '../../domain/summary';
 import { workdayWhen, type JobDef } from '../../app/job';
+import type { ReportSections } from '../../app/feature';
 
 /**
  * `monthly-summary` (docs/rules.md#summaries-and-ranking): on the first workday of a month, each city leader gets last month's
@@ -14,7 +15,8 @@ import { workdayWhen, type JobDef } from '../../app/job';
  * every workday the override names acts.
  */
 /** `yearEnd(year)`: the year's 成效 card, sent with the December summary (docs/rules.md#the-years-results); absent → none. */
-export function monthlySummaryJob(summary: SummaryService, relay: () => Promise<unknown>, yearEnd?: (year: number) => Promise<unknown | undefined>): JobDef {
+/** `sections`: the features' sections (the projects'), asked per scope without importing them. */
+export function monthlySummaryJob(summary: SummaryService, relay: () => Promise<unknown>, yearEnd?: (year: number) => Promise<unknown | undefined>, sections?: ReportSections): JobDef {
   return {
     name: 'monthly-summary',
     catchUp: 'each', // each acting slot is its own month's message
@@ -33,8 +35,9 @@ export function monthlySummaryJob(summary: SummaryService, relay: () => Promise<
       // every card from one scan of the tasks (see SummaryService.scan)
       const inputs = await summary.monthlyMany(sends.map((x) => x.scope), month, at);
       const items: OutboxItem[] = [];
+      const extra = await Promise.all(sends.map((x) => (sections ? sections({ groups: x.scope.groups, from: month.from, to: month.to, at }) : [])));
       sends.forEach(({ scope, targets }, i) => {
-        const card = monthlySummaryCard(inputs[i]);
+        const card = monthlySummaryCard({ ...inputs[i], sections: extra[i] });
         const problems = checkCard(card);
         if (problems.length) deps.log.warn({ scope: scope.key, problems }, 'monthly summary card exceeds a limit');
         for (const to of targets) items.push({ key: messageKey('monthly', scope.key, month.label, to.id), kind: 'send', to, msgType: 'interactive', content: card });

@@ -7,6 +7,7 @@ import type { WorkCalendar } from '../../domain/calendar';
 import { OPEN_STATES, type Task } from '../../domain/task';
 import { addDays, isoWeekday, type LocalDate } from '../../domain/time';
 import { workdayWhen, type JobDef } from '../../app/job';
+import type { ReportSections } from '../../app/feature';
 
 /**
  * `weekly-digest` (the week's first workday, 09:00 — Monday unless it is a holiday): each group's chat
@@ -36,7 +37,7 @@ export const firstWorkdayOnly = workdayWhen((ctx) => {
   return first === ctx.today ? null : `周报在每周第一个工作日（本周是 ${first}）发送（可用 --force 强制运行）`;
 });
 
-export function weeklyDigestJob(): JobDef {
+export function weeklyDigestJob(sections?: ReportSections): JobDef {
   return {
     name: 'weekly-digest',
     description: '每周第一个工作日向各督导组群推送在办事项（按单位、红黄绿灯）',
@@ -71,7 +72,9 @@ export function weeklyDigestJob(): JobDef {
       }
       const items: OutboxItem[] = [];
       for (const group of org.groups) {
-        const card = weeklyDigestCard({ groupName: group.name, weekOf, units: [...byGroup.get(group.code)!.values()] });
+        // the projects' section: the group's (every group's for the coordination group), milestones confirmed since last week's digest
+        const extra = sections ? await sections({ groups: coordination.includes(group.code) ? null : [group.code], from: addDays(weekOf, -7), to: today, at }) : [];
+        const card = weeklyDigestCard({ groupName: group.name, weekOf, units: [...byGroup.get(group.code)!.values()], sections: extra });
         for (const to of groupTargets(org, group.code)) items.push({ key: messageKey('weekly', group.code, weekOf, to.id), kind: 'send', to, msgType: 'interactive', content: card });
       }
       await outbox.put(items);
