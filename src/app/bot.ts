@@ -7,8 +7,9 @@ import { machineNow } from '../clock';
 /**
  * The one entry for everything Feishu delivers (webhook and WebSocket alike): dedupe by event id (and by
  * message id for messages) in MongoDB, then route. Answers within Feishu's 3-second limit: work that
- * runs longer finishes in the background after a holding answer. Handler errors are logged and answered
- * with an error toast (cards) or nothing (events), never with a status that makes Feishu resend.
+ * runs longer finishes in the background after a holding answer. A card action's handler error is
+ * answered with an error toast; an event's is answered with an error so Feishu delivers it again, or,
+ * when the event was already answered, retried here (docs/architecture.md#the-hot-path).
  */
 export interface Handlers {
   onMessage(m: Extract<Inbound, { type: 'message' }>): Promise<void>;
@@ -29,6 +30,10 @@ export class ClaimBusy extends Error {
 
 /** A claim older than this while still 'processing' belongs to an instance that died. */
 const STALE_CLAIM_MS = 2 * 60_000;
+
+/** Retries of an answered event whose handler failed: from the first delay, doubling, up to the last. */
+const RETRY_FIRST_MS = 1000;
+const RETRY_LAST_MS = 512_000;
 
 export type BotAnswer = CardAnswer | Record<string, never>;
 
@@ -158,7 +163,9 @@ export class Bot {
     if (this.answersFromMemory(inb)) return {};
     const log = this.deps.log.child({ event: inb.eventId, kind: inb.type });
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), this.budgetMs)));
+    const state = { claimed: false, late: false };
+    // set in the timer itself: a handler failing after this sees the event answered (microtasks run first)
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => ((state.late = true), r('late')), this.budgetMs)));
     const twin = this.active.get(inb.eventId);
     if (twin) {
       // a delivery of an id this process is taking in: acknowledged once that claim is known to be ours
@@ -173,7 +180,6 @@ export class Bot {
       }
       throw new Error('the same event is being taken in and its claim is not yet known: answered with an error so Feishu delivers it again');
     }
-    const state = { claimed: false };
     let settle!: (v: boolean) => void;
     this.active.set(inb.eventId, { claimed: new Promise<boolean>((r) => (settle = r)) });
     const work = this.claimAndRun(inb, log, state);
@@ -197,30 +203,72 @@ export class Bot {
     return inb.type === 'card' ? { toast: { type: 'info', content: '正在处理，卡片稍后更新' } } : {};
   }
 
-  /** Claims, then runs the handler; rejects only when a claim fails (handler errors become answers). */
-  private async claimAndRun(inb: Inbound, log: Logger, state: { claimed: boolean }): Promise<BotAnswer> {
+  /**
+   * Claims, then runs the handler. Rejects when a claim fails, and when an event's handler fails before
+   * its answer went out: the claims stay 'processing' under this process, so the answer is an error and
+   * Feishu's redelivery takes them over and runs the handler again. An event whose handler fails after
+   * it was answered (past the budget) is retried here, with backoff, while it stays active. A card
+   * action's failure is its answer: an error toast (the official presses again).
+   */
+  private async claimAndRun(inb: Inbound, log: Logger, state: { claimed: boolean; late: boolean }): Promise<BotAnswer> {
     const ids = await this.claimAll(inb);
     if (!ids) {
       log.info('duplicate delivery acknowledged');
       return {};
     }
     state.claimed = true;
-    return (async (): Promise<BotAnswer> => {
-      switch (inb.type) {
-        case 'message':
-          await this.handlers.onMessage(inb);
-          return {};
-        case 'card':
-          return this.handlers.onCard(inb);
-        default:
-          await this.handlers.onOther?.(inb);
-          return {};
-      }
-    })()
-      .catch((err): BotAnswer => {
+    try {
+      const answer = await this.run(inb);
+      this.done(inb.eventId, ids);
+      return answer;
+    } catch (err) {
+      if (inb.type === 'card') {
         log.error({ err }, 'handler failed');
-        return inb.type === 'card' ? { toast: { type: 'error', content: '处理失败，请稍后重试；如仍失败请联系管理员。' } } : {};
-      })
-      .finally(() => this.done(inb.eventId, ids));
+        this.done(inb.eventId, ids);
+        return { toast: { type: 'error', content: '处理失败，请稍后重试；如仍失败请联系管理员。' } };
+      }
+      if (!state.late) {
+        log.error({ err }, 'handler failed: answered with an error so Feishu delivers it again');
+        throw err;
+      }
+      log.error({ err }, 'handler failed after the event was answered: retried here');
+      void this.retry(inb, ids, log);
+      return {};
+    }
+  }
+
+  private async run(inb: Inbound): Promise<BotAnswer> {
+    switch (inb.type) {
+      case 'message':
+        await this.handlers.onMessage(inb);
+        return {};
+      case 'card':
+        return this.handlers.onCard(inb);
+      default:
+        await this.handlers.onOther?.(inb);
+        return {};
+    }
+  }
+
+  /**
+   * An event answered 200 whose handler failed: Feishu will not deliver it again, so it runs again here
+   * after 1 s, 2 s, 4 s … (about 17 minutes in all, longer than the outages the database is expected to
+   * have), still active so redeliveries are acknowledged, and is marked done when it succeeds. Should all
+   * attempts fail, its claims are withdrawn and the loss is logged.
+   */
+  private async retry(inb: Inbound, ids: string[], log: Logger): Promise<void> {
+    for (let delay = RETRY_FIRST_MS; delay <= RETRY_LAST_MS; delay *= 2) {
+      await new Promise((r) => setTimeout(r, delay).unref?.());
+      try {
+        await this.run(inb);
+        log.info('handler succeeded on retry');
+        return this.done(inb.eventId, ids);
+      } catch (err) {
+        log.warn({ err, retryInMs: delay * 2 }, 'handler failed again');
+      }
+    }
+    log.error({ ids }, 'handler kept failing: event given up (its claims withdrawn)');
+    await this.deps.claims.release(ids).catch(() => undefined);
+    this.active.delete(inb.eventId);
   }
 }

@@ -193,6 +193,33 @@ describe('Bot.receive: the budget includes the claims', () => {
   });
 });
 
+describe('Bot.receive: an event whose handler fails is not lost', () => {
+  test('failing inside the budget: answered with an error; the redelivery runs it again, once', async () => {
+    const { deps, rows } = fakeDeps();
+    (deps as unknown as { locks: { owner: string } }).locks.owner = 'instance-a';
+    let fail = true;
+    const seen: string[] = [];
+    const bot = new Bot(deps, { onMessage: async (m) => { if (fail) throw new Error('database unreachable'); seen.push(m.eventId); }, onCard: async () => ({ toast: { type: 'success', content: '' } }) }, BUDGET);
+    await expect(bot.receive(message())).rejects.toThrow('database unreachable');
+    expect(rows.get('ev-msg-1')?.state).toBe('processing'); // kept, ours: the redelivery takes it over
+    fail = false;
+    expect(await bot.receive(message())).toEqual({});
+    await until(() => rows.get('ev-msg-1')?.state === 'done');
+    expect(await bot.receive(message())).toEqual({});
+    expect(seen).toEqual(['ev-msg-1']);
+  });
+
+  test('failing after its answer went out: retried here until it succeeds, then marked done', async () => {
+    const { deps, rows } = fakeDeps();
+    let attempts = 0;
+    const bot = new Bot(deps, { onMessage: async () => { attempts++; if (attempts === 1) { await sleep(1.5 * BUDGET); throw new Error('database unreachable'); } }, onCard: async () => ({ toast: { type: 'success', content: '' } }) }, BUDGET);
+    expect(await bot.receive(message())).toEqual({}); // the budget passed with the claim made: acknowledged
+    await until(() => attempts === 2 && rows.get('ev-msg-1')?.state === 'done', 5000);
+    expect(await bot.receive(message())).toEqual({}); // a redelivery meanwhile or after: acknowledged, not run
+    expect(attempts).toBe(2);
+  });
+});
+
 describe('Bot.receive: claims whose answer was lost in an outage', () => {
   /** A claim insert that reaches the database while its answer is lost (the network failed after sending). */
   function lossy(owner: string) {
