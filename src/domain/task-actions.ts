@@ -11,7 +11,8 @@ import { isLocalDate, localDate, shortDate, type LocalDate } from './time';
  */
 export type TaskCommand =
   | { type: 'accept' }
-  | { type: 'progress'; percent: number; content: string; evidence: Evidence[]; via: 'card' | 'reply' | 'command' }
+  /** `source`: the chat message it came from, so a message handled again (a redelivery) is recorded once. */
+  | { type: 'progress'; percent: number; content: string; evidence: Evidence[]; via: 'card' | 'reply' | 'command'; source?: string }
   | { type: 'submit'; content: string }
   | { type: 'approve'; requestId?: string }
   | { type: 'return'; reason: string; requestId?: string }
@@ -121,8 +122,9 @@ const STEPS: Steps = {
     if (!Number.isInteger(cmd.percent) || cmd.percent < 0 || cmd.percent > 100) return invalid('进度请填写 0 到 100 之间的整数，例如 60。');
     const content = cmd.content.trim();
     if (!content && !cmd.evidence.length) return invalid('请写明进展情况，例如“已完成3户签约”。');
+    if (cmd.source && t.reports.some((r) => r.source === cmd.source)) return stale('这条进度反馈已记录。');
     const unit = actorUnit(t, actor);
-    const report = { at, by: actor.code, unit, percent: cmd.percent, content, evidence: cmd.evidence, via: cmd.via };
+    const report = { at, by: actor.code, unit, percent: cmd.percent, content, evidence: cmd.evidence, via: cmd.via, ...(cmd.source ? { source: cmd.source } : {}) };
     const isLead = unit === t.leadUnit;
     const changes: Partial<Task> = { reports: [...t.reports, report] };
     if (isLead) changes.progress = cmd.percent;

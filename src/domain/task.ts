@@ -37,6 +37,8 @@ export interface ProgressReport {
   content: string;
   evidence: Evidence[];
   via: 'card' | 'reply' | 'command';
+  /** The chat message it came from (replies and commands): one report per message. */
+  source?: string;
 }
 
 export type RequestKind = 'close' | 'extension' | 'escalation';

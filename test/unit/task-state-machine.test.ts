@@ -146,6 +146,16 @@ describe('task state machine: every state × command × role', () => {
     const out = applyTaskCommand(t, COMMANDS.accept, { at, actor: person('O1'), org, tz: 'Asia/Shanghai', cal, expectState: 'dispatched' });
     expect(out).toMatchObject({ ok: false, kind: 'stale' });
   });
+
+  test('a progress report from a chat message is recorded once, however often the message is handled', () => {
+    const ctx = { at, actor: person('O1'), org, tz: 'Asia/Shanghai', cal };
+    const cmd: TaskCommand = { type: 'progress', percent: 40, content: '已完成3户签约', evidence: [], via: 'reply', source: 'om_1' };
+    const first = applyTaskCommand(taskIn('in_progress', 'progress'), cmd, ctx);
+    if (!first.ok) throw new Error(first.message);
+    expect(first.task.reports.at(-1)).toMatchObject({ source: 'om_1', percent: 40 });
+    expect(applyTaskCommand(first.task, cmd, ctx)).toMatchObject({ ok: false, kind: 'stale', message: '这条进度反馈已记录。' });
+    expect(applyTaskCommand(first.task, { ...cmd, source: 'om_2' }, ctx)).toMatchObject({ ok: true });
+  });
 });
 
 describe('permissions: every action × role', () => {

@@ -46,7 +46,7 @@ export class TaskMessages {
     },
     progress: async (m, person, cmd) => {
       const evidence = evidenceIn(m, cmd.text);
-      const r = await this.tasks.act(cmd.code, { type: 'progress', percent: cmd.percent, content: cmd.text, evidence, via: 'command' }, person);
+      const r = await this.tasks.act(cmd.code, { type: 'progress', percent: cmd.percent, content: cmd.text, evidence, via: 'command', source: m.messageId }, person);
       return [replyText(m, r.ok ? progressReplyText(cmd.code, cmd.percent, evidence.length, evidenceCount(r.task)) : r.message)];
     },
     urge: async (m, person, cmd) => {
@@ -85,7 +85,8 @@ export class TaskMessages {
     const pct = /(\d{1,3})\s*[%％]/.exec(text);
     const percent = said.percent ?? (pct ? Math.min(Number(pct[1]), 100) : task.progress);
     const evidence = evidenceIn(m, text);
-    const r = await this.tasks.act(code, { type: 'progress', percent, content: text, evidence, via: 'reply' }, person);
+    // a message handled again (its first run failed after the report was written): the same answer, no second report
+    const r = task.reports.some((x) => x.source === m.messageId) ? { ok: true as const, task } : await this.tasks.act(code, { type: 'progress', percent, content: text, evidence, via: 'reply', source: m.messageId }, person);
     return [replyText(m, r.ok ? progressReplyText(code, percent, evidence.length, evidenceCount(r.task)) : r.message)];
   }
 }
