@@ -124,23 +124,7 @@ export interface BuildOptions {
 export async function buildService(config: Config, opts: BuildOptions = {}): Promise<Service> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const closers: (() => Promise<unknown>)[] = [];
-
-  // database: MONGODB_URI, or in sandbox mode the project's own FerretDB
-  let uri = config.MONGODB_URI;
-  let sandbox: Sandbox | undefined;
-  let businessNow = () => machineNow(); // the stand-in stamps messages on the business clock, once there is one
-  if (config.sandbox) {
-    sandbox = await startSandbox({ config, log, now: () => businessNow() });
-    closers.push(() => sandbox!.stop());
-    uri ??= sandbox.mongoUri;
-  }
-  if (!uri) throw new Error('MONGODB_URI is required outside sandbox mode');
-  // the service does not wait for the database: it listens at once and answers 503 until it is up
-  const db = new Database({ uri, dbName: opts.dbName, log, timeoutMs: config.DB_TIMEOUT });
-  const conn = db.conn;
-  const metrics = createMetrics({ onCollectError: (e) => log.warn({ err: e.message }, 'metrics: the outbox could not be read') });
-  db.onClient((client) => metrics.watchMongo(client));
-  closers.push(() => db.close());
+  const { db, conn, metrics, sandbox, businessClock } = await openStorage(config, opts, log, closers);
 
   const feishu = config.feishu ?? sandbox!.feishu;
   const messenger = opts.messenger ?? new FeishuMessenger({ appId: feishu.appId, appSecret: feishu.appSecret, domain: feishu.domain, timeoutMs: opts.outbox?.timeoutMs, onError: (code) => metrics.feishuError(code) });
@@ -150,8 +134,8 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   const core = await buildCore(config, { conn, log, clock: opts.clock, botOpenId: () => botOpenId, outboxSender: () => outboxSender, messenger: () => messenger, resolver: () => resolver, metrics, prepare: false });
   const { deps, views, features, runner } = core;
   const { models, locks, outbox } = core.stores;
-  const { tasks, clock } = deps;
-  businessNow = () => clock.now().getTime();
+  const { clock } = deps;
+  businessClock.now = () => clock.now().getTime();
   db.onStart('indexes', () => ensureIndexes(models));
   // reminders and letters sent before they were put on the record (once; see app/record-steps.ts)
   db.onStart('audit backfill', () => backfillSteps(deps).catch((e: Error) => log.warn({ err: e.message }, 'audit backfill failed; it is tried again at the next start')));
@@ -165,17 +149,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     closers.push(() => kept!.flush()); // closers run last-first: written before the database closes
   }
 
-  const messages = new MessageHandler(deps, features);
-  const actions = featureActions(features);
-  const cards = new CardHandler(deps, actions);
-  const bot = new Bot(deps, {
-    onMessage: (m) => messages.handle(m),
-    onCard: meteredCards((a) => cards.handle(a), metrics, new Set([...CARD_ACTIONS, ...actions.keys()])),
-    onOther: async (e) => {
-      if (e.eventType === 'im.chat.member.bot.added_v1' && e.chatId) await messages.greet(e.chatId, e.eventId);
-    },
-    otherTypes: ['im.chat.member.bot.added_v1'],
-  });
+  const bot = botOf(deps, features, metrics);
   const ingress = meteredBot(bot, metrics);
   const worker = new OutboxWorker({ models, store: outbox, locks, messenger, renderer: views, files: deps.files, log, limiter: new RateLimiter(config.OUTBOX_CHAT_RATE, config.OUTBOX_APP_RATE), lockTtlMs: opts.outbox?.lockTtlMs, pollMs: opts.outbox?.pollMs, scanMs: opts.outbox?.scanMs ?? config.OUTBOX_SCAN, editNow: () => clock.now().getTime() });
   outboxSender = worker;
@@ -200,8 +174,6 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   metrics.watchOutbox(() => outbox.depth(), () => clock.now());
   const app = createHttpApp({ log, db, ready, routers, auth, metrics });
 
-  let server: Server | undefined;
-  let relayTimer: NodeJS.Timeout | undefined;
   const learnBot = async () => {
     try {
       botOpenId = (await messenger.botInfo()).openId;
@@ -210,20 +182,57 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
       setTimeout(() => void learnBot(), 60_000).unref();
     }
   };
+  const startWs = () => {
+    if (config.FEISHU_EVENT_MODE === 'websocket' && config.feishu) ws = (opts.longConnection ?? startLongConnection)(ingress, feishu, log);
+  };
+  const parts = { config, deps, stores: core.stores, app, routers, bot, worker, runner, conn, metrics, db, sandbox, learnBot };
+  return withLifecycle(parts, { features, log, closers, startWs, stopWs: () => ws?.close() });
+}
 
-  const service: Service = {
-    config,
-    deps,
-    stores: core.stores,
-    app,
-    routers,
-    bot,
-    worker,
-    runner,
-    conn,
-    metrics,
-    db,
-    sandbox,
+/** The database (MONGODB_URI, or in sandbox mode the project's own FerretDB) and the metrics watching it. */
+async function openStorage(config: Config, opts: BuildOptions, log: Logger, closers: (() => Promise<unknown>)[]) {
+  let uri = config.MONGODB_URI;
+  let sandbox: Sandbox | undefined;
+  const businessClock = { now: () => machineNow() }; // the stand-in stamps messages on the business clock, once there is one
+  if (config.sandbox) {
+    sandbox = await startSandbox({ config, log, now: () => businessClock.now() });
+    closers.push(() => sandbox!.stop());
+    uri ??= sandbox.mongoUri;
+  }
+  if (!uri) throw new Error('MONGODB_URI is required outside sandbox mode');
+  // the service does not wait for the database: it listens at once and answers 503 until it is up
+  const db = new Database({ uri, dbName: opts.dbName, log, timeoutMs: config.DB_TIMEOUT });
+  const metrics = createMetrics({ onCollectError: (e) => log.warn({ err: e.message }, 'metrics: the outbox could not be read') });
+  db.onClient((client) => metrics.watchMongo(client));
+  closers.push(() => db.close());
+  return { db, conn: db.conn, metrics, sandbox, businessClock };
+}
+
+/** The bot's one entry, routing messages and card actions to the features (docs/architecture.md#one-entry-for-events). */
+function botOf(deps: WiredDeps, features: readonly Feature[], metrics: Metrics): Bot {
+  const messages = new MessageHandler(deps, features);
+  const actions = featureActions(features);
+  const cards = new CardHandler(deps, actions);
+  return new Bot(deps, {
+    onMessage: (m) => messages.handle(m),
+    onCard: meteredCards((a) => cards.handle(a), metrics, new Set([...CARD_ACTIONS, ...actions.keys()])),
+    onOther: async (e) => {
+      if (e.eventType === 'im.chat.member.bot.added_v1' && e.chatId) await messages.greet(e.chatId, e.eventId);
+    },
+    otherTypes: ['im.chat.member.bot.added_v1'],
+  });
+}
+
+type ServiceParts = Omit<Service, 'listen' | 'startBackground' | 'close'>;
+
+/** Listening, the background work (relay, outbox worker, schedule, long connection) and the orderly close. */
+function withLifecycle(p: ServiceParts, o: { features: readonly Feature[]; log: Logger; closers: (() => Promise<unknown>)[]; startWs: () => void; stopWs: () => void }): Service {
+  const { config, db, worker, runner, deps, sandbox, app } = p;
+  const { log } = o;
+  let server: Server | undefined;
+  let relayTimer: NodeJS.Timeout | undefined;
+  return {
+    ...p,
     async listen(port = config.PORT) {
       server = app.listen(port, config.host);
       await new Promise<void>((r, j) => server!.once('listening', r).once('error', j));
@@ -231,39 +240,34 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
       sandbox?.attach(actual);
       return actual;
     },
-    learnBot,
     startBackground({ scheduler = true } = {}) {
-      void learnBot();
+      void p.learnBot();
       // what a crash left owed is relayed once the database is up, and every 5 minutes (skipped while it is away)
       const relay = () => {
         if (!db.ready) return;
-        void tasks.relayAll().catch((e) => log.warn({ err: (e as Error).message }, 'relay failed; the next pass retries'));
-        for (const f of features) void f.relay?.().catch((e) => log.warn({ err: (e as Error).message, feature: f.name }, 'relay failed; the next pass retries'));
+        void deps.tasks.relayAll().catch((e) => log.warn({ err: (e as Error).message }, 'relay failed; the next pass retries'));
+        for (const f of o.features) void f.relay?.().catch((e) => log.warn({ err: (e as Error).message, feature: f.name }, 'relay failed; the next pass retries'));
       };
       void db.whenReady().then(relay);
       relayTimer = setInterval(relay, 5 * 60_000);
       relayTimer.unref();
       worker.start();
       if (scheduler) runner.start(() => db.ready);
-      if (config.FEISHU_EVENT_MODE === 'websocket' && config.feishu) {
-        ws = (opts.longConnection ?? startLongConnection)(ingress, feishu, log);
-      }
+      o.startWs();
     },
     async close() {
       // stop taking requests, finish in-flight work, release leases, close the database
       if (server) await new Promise<void>((r) => server!.close(() => r()));
-      await tasks.settled(); // relays that card answers left running (docs/architecture.md#a-card-click-in-four-round-trips)
+      await deps.tasks.settled(); // relays that card answers left running (docs/architecture.md#a-card-click-in-four-round-trips)
       if (relayTimer) clearInterval(relayTimer);
-      ws?.close();
+      o.stopWs();
       await runner.stop();
       await worker.stop();
-      await locks.releaseAll().catch(() => undefined);
-      for (const c of closers.reverse()) await c().catch((e) => log.warn({ err: e }, 'close step failed'));
+      await p.stores.locks.releaseAll().catch(() => undefined);
+      for (const c of o.closers.reverse()) await c().catch((e) => log.warn({ err: e }, 'close step failed'));
     },
   };
-  return service;
 }
-
 
 /**
  * The application without transports: dependencies, card views, services and jobs on one database.
