@@ -121,9 +121,10 @@ export class Bot {
    * another event id of the same message is being handled (ClaimBusy) or was, past the lease (the previous
    * release never marked message ids done): taken, and that event's own redelivery finishes it.
    */
-  private async settle(id: string, kind: 'event' | 'key' | 'key of a taken-over event'): Promise<'ours' | 'taken'> {
+  private async settle(id: string, kind: 'event' | 'key' | 'key of a taken-over event', again = true): Promise<'ours' | 'taken'> {
     const existing = await this.deps.claims.get(id);
-    if (!existing || existing.state !== 'processing') return 'taken';
+    if (!existing) return this.claimVanished(id, kind, again);
+    if (existing.state !== 'processing') return 'taken';
     if (kind === 'key of a taken-over event') return 'ours';
     const owner = this.deps.locks.owner;
     const stale = machineNow() - new Date(existing.at).getTime() >= STALE_CLAIM_MS;
@@ -134,6 +135,18 @@ export class Bot {
     }
     if (kind === 'key') return 'taken';
     return (await this.deps.locks.tryAcquire(`event:${id}`, STALE_CLAIM_MS)) ? 'ours' : 'taken';
+  }
+
+  /**
+   * A claim found taken that is gone when read back: another delivery withdrew it (it gave up on its
+   * event while another instance was between claims), so nobody holds it. Claimed again: ours if that
+   * insert wins; read once more if another delivery won it meanwhile; refused (ClaimBusy, Feishu delivers
+   * again) should it vanish twice.
+   */
+  private async claimVanished(id: string, kind: 'event' | 'key' | 'key of a taken-over event', again: boolean): Promise<'ours' | 'taken'> {
+    if (!again) throw new ClaimBusy(id);
+    const [fresh] = await this.deps.claims.add([{ id, type: kind === 'event' ? 'event' : 'message' }], this.deps.locks.owner);
+    return fresh ? 'ours' : this.settle(id, kind, false);
   }
 
   /** Marks the claims done (batched), retried while the database is away; the event stays active until then. */

@@ -220,6 +220,25 @@ describe('Bot.receive: an event whose handler fails is not lost', () => {
   });
 });
 
+describe('Bot.receive: a claim withdrawn between insert and read-back', () => {
+  test('the message id another delivery withdrew is claimed again and the event applied, once', async () => {
+    const { deps, rows } = fakeDeps();
+    (deps as unknown as { locks: { owner: string } }).locks.owner = 'instance-a';
+    rows.set('msg:om_1', { state: 'processing', at: new Date(), owner: 'instance-b' } as never);
+    const pe = (deps as unknown as { models: { processedEvents: { findById(id: string): { lean(): Promise<unknown> } } } }).models.processedEvents;
+    const read = pe.findById.bind(pe);
+    pe.findById = (id: string) => {
+      if (id === 'msg:om_1' && (rows.get(id) as { owner?: string } | undefined)?.owner === 'instance-b') rows.delete(id); // instance B withdraws it just now
+      return read(id);
+    };
+    const { h, seen } = handlers();
+    const bot = new Bot(deps, h, BUDGET);
+    expect(await bot.receive(message())).toEqual({});
+    expect(seen).toEqual(['message:ev-msg-1']);
+    await until(() => rows.get('msg:om_1')?.state === 'done');
+  });
+});
+
 describe('Bot.receive: claims whose answer was lost in an outage', () => {
   /** A claim insert that reaches the database while its answer is lost (the network failed after sending). */
   function lossy(owner: string) {
