@@ -125,6 +125,7 @@ export class Bot {
     const existing = await this.deps.claims.get(id);
     if (!existing) return this.claimVanished(id, kind, again);
     if (existing.state !== 'processing') return 'taken';
+    if (existing.withdrawn) return this.takeWithdrawn(id);
     if (kind === 'key of a taken-over event') return 'ours';
     const owner = this.deps.locks.owner;
     const stale = machineNow() - new Date(existing.at).getTime() >= STALE_CLAIM_MS;
@@ -147,6 +148,17 @@ export class Bot {
     if (!again) throw new ClaimBusy(id);
     const [fresh] = await this.deps.claims.add([{ id, type: kind === 'event' ? 'event' : 'message' }], this.deps.locks.owner);
     return fresh ? 'ours' : this.settle(id, kind, false);
+  }
+
+  /**
+   * A claim its delivery withdrew: taken over under the lock `event:<id>` (the lock the previous release
+   * takes for a claim it reads as left by a dead instance), and made ours. Lost to another delivery: that
+   * one applies it, so this one is a duplicate.
+   */
+  private async takeWithdrawn(id: string): Promise<'ours' | 'taken'> {
+    if (!(await this.deps.locks.tryAcquire(`event:${id}`, STALE_CLAIM_MS))) return 'taken';
+    await this.deps.claims.takeOver(id, this.deps.locks.owner);
+    return 'ours';
   }
 
   /** Marks the claims done (batched), retried while the database is away; the event stays active until then. */

@@ -33,11 +33,15 @@ function fakeDeps(opts: { claimDelayMs?: number; claimError?: Error } = {}) {
         });
         if (writeErrors.length) throw Object.assign(new Error('E11000 duplicate key'), { code: 11000, writeErrors });
       },
-      async bulkWrite(ops: { updateOne: { filter: { _id: string }; update: { $set: { state: string } } } }[]) {
+      async bulkWrite(ops: { updateOne: { filter: { _id: string }; update: { $set: Record<string, unknown> } } }[]) {
         for (const { updateOne: u } of ops) {
           const row = rows.get(u.filter._id);
-          if (row) row.state = u.update.$set.state;
+          if (row) Object.assign(row, u.update.$set);
         }
+      },
+      async updateOne(filter: { _id: string }, update: { $set: Record<string, unknown> }) {
+        const row = rows.get(filter._id);
+        if (row) Object.assign(row, update.$set);
       },
     },
     findById: (id: string) => ({ lean: async () => rows.get(id) ?? null }),
@@ -403,8 +407,21 @@ describe('Bot.receive: claims in one batch, read beside the previous release’s
     rows.set('msg:om_1', { state: 'processing', at: ago(1000), owner: 'instance-old' } as never);
     const { h, seen } = handlers();
     await expect(new Bot(deps, h, BUDGET).receive(message('ev-msg-2'))).rejects.toThrow('being taken in by another instance');
-    expect(rows.has('ev-msg-2')).toBe(false);
+    // withdrawn, not deleted: either release reads it as free to take over (the previous one: as a dead instance's)
+    expect(rows.get('ev-msg-2')).toMatchObject({ state: 'processing', withdrawn: true, at: new Date(0) });
     expect(seen).toEqual([]);
+    rows.set('msg:om_1', { state: 'done', at: new Date() } as never); // the other instance finished the message
+    expect(await new Bot(deps, h, BUDGET).receive(message('ev-msg-2'))).toEqual({}); // the redelivery: taken over, a duplicate
+    expect(seen).toEqual([]);
+  });
+
+  test('an event claim its delivery withdrew is taken over by the redelivery and applied once', async () => {
+    const { deps, rows } = owned();
+    rows.set('ev-msg-1', { state: 'processing', at: new Date(0), owner: 'instance-b', withdrawn: true } as never);
+    const { h, seen } = handlers();
+    expect(await new Bot(deps, h, BUDGET).receive(message())).toEqual({});
+    expect(seen).toEqual(['message:ev-msg-1']);
+    await until(() => rows.get('ev-msg-1')?.state === 'done');
   });
 
   test('an event a dead instance left processing past the lease is taken over with its message id, applied once, both marked done', async () => {

@@ -86,6 +86,12 @@ export class MongoEventClaims implements EventClaims {
   }
 
   async release(ids: readonly string[]): Promise<void> {
-    for (const id of ids) await this.models.processedEvents.deleteOne({ _id: id });
+    if (!ids.length) return;
+    const set = { at: new Date(0), withdrawn: true };
+    await this.models.processedEvents.collection.bulkWrite(ids.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: set } } })) as never, { ordered: false });
+  }
+
+  async takeOver(id: string, owner: string): Promise<void> {
+    await this.models.processedEvents.collection.updateOne({ _id: id } as never, { $set: { owner, at: machineDate(), withdrawn: false } });
   }
 }

@@ -7,6 +7,8 @@ export interface EventClaim {
   state: string; // processing | done
   at: Date;
   owner?: string; // the instance that claimed it (absent on claims from before owners were recorded)
+  /** Withdrawn by the delivery that made it (it will not work on it): the next delivery takes it over. */
+  withdrawn?: boolean;
 }
 
 export interface ClaimRequest {
@@ -24,8 +26,14 @@ export interface EventClaims {
   get(id: string): Promise<EventClaim | null>;
   /** Marks the ids done (batched with other done marks); resolves once that is durable. */
   done(ids: readonly string[]): Promise<void>;
-  /** Withdraws claims this instance made and will not work on, so a redelivery starts afresh. */
+  /**
+   * Withdraws claims this instance made and will not work on, so a redelivery takes them over. They stay
+   * 'processing', marked withdrawn and dated long ago: the previous release reads that as a claim whose
+   * instance died and takes it over under the lock `event:<id>` (a deleted claim it would read as done).
+   */
   release(ids: readonly string[]): Promise<void>;
+  /** Makes a withdrawn (or dead instance's) claim `owner`'s, dated now, after its `event:<id>` lock was won. */
+  takeOver(id: string, owner: string): Promise<void>;
   /**
    * True when this instance knows the id's claim is durable and done (a bounded memory of the latest
    * ids): a repeat is then answered with no database round trip. False says nothing: ask `add`/`get`.
