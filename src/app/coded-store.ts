@@ -1,4 +1,5 @@
 import type { OutboxItem } from './outbox-item';
+import type { AuditNote, DocChange } from './ports/owed-docs';
 
 /**
  * A port for a feature's numbered documents (projects `XM-…`, visits `XC-…`): created once by origin
@@ -6,20 +7,7 @@ import type { OutboxItem } from './outbox-item';
  * document's lock with the messages the change owes kept on the document in the same write, then
  * relayed to the outbox (docs/rules.md#reliability-rules). Every change goes on the record (audits).
  */
-export interface AuditNote {
-  action: string;
-  by: string;
-  note?: string;
-  before?: Record<string, unknown>;
-  after?: Record<string, unknown>;
-}
-
-export interface DocChange<T, R> {
-  doc?: T; // the new version (rev is set by the store); absent = nothing changes
-  owed?: OutboxItem[];
-  audit?: AuditNote;
-  result: R;
-}
+export type { AuditNote, DocChange } from './ports/owed-docs';
 
 export interface CodedStore<T extends { code: string; rev: number }> {
   /** The document of `origin`, made with the next code of `year` unless that origin made one already. */

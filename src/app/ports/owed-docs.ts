@@ -16,7 +16,7 @@ export interface AuditNote {
 }
 
 export interface DocChange<T, R> {
-  doc?: T; // the new version; absent = nothing changes
+  doc?: T; // the new version (a coded store sets its rev); absent = nothing changes
   owed?: OutboxItem[];
   audit?: AuditNote;
   result: R;
