@@ -75,18 +75,34 @@ export async function drive(post: (r: SignedRequest) => Promise<Answer>, reqs: S
 /** Counts the commands a connection sends (`monitorCommands` is on for every dudao connection). */
 export class RoundTrips {
   private counts = new Map<string, number>();
+  /** Time in the database per command kind (ms, summed), from start to reply. */
+  private times = new Map<string, number[]>();
+  private started = new Map<number, { key: string; at: number }>();
   private on = false;
 
   constructor(conn: Connection) {
-    conn.getClient().on('commandStarted', (e: mongo.CommandStartedEvent) => {
+    const client = conn.getClient();
+    client.on('commandStarted', (e: mongo.CommandStartedEvent) => {
       if (!this.on) return;
       const key = `${e.commandName} ${String(e.command[e.commandName] ?? '')}`;
       this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+      this.started.set(e.requestId, { key, at: performance.now() });
     });
+    const ended = (e: { requestId: number }) => {
+      const s = this.started.get(e.requestId);
+      if (!s) return;
+      this.started.delete(e.requestId);
+      const list = this.times.get(s.key) ?? [];
+      list.push(performance.now() - s.at);
+      this.times.set(s.key, list);
+    };
+    client.on('commandSucceeded', ended);
+    client.on('commandFailed', ended);
   }
 
   start(): void {
     this.counts.clear();
+    this.times.clear();
     this.on = true;
   }
 
@@ -95,7 +111,9 @@ export class RoundTrips {
     this.on = false;
     const total = [...this.counts.values()].reduce((a, b) => a + b, 0);
     const top = [...this.counts].sort((a, b) => b[1] - a[1]).slice(0, 5);
-    return { rtPerReq: total / Math.max(1, requests), rtDetail: top.map(([k, n]) => `${k} ${(n / Math.max(1, requests)).toFixed(2)}`).join(', ') };
+    const slow = [...this.times].map(([k, l]) => [k, percentiles(l)] as const).sort((a, b) => b[1].p99 - a[1].p99).slice(0, 4);
+    const dbTime = slow.map(([k, p]) => `${k} p50 ${p.p50.toFixed(0)}/p99 ${p.p99.toFixed(0)} ms`).join(', ');
+    return { rtPerReq: total / Math.max(1, requests), rtDetail: top.map(([k, n]) => `${k} ${(n / Math.max(1, requests)).toFixed(2)}`).join(', ') + (dbTime ? `; in the database: ${dbTime}` : '') };
   }
 
   /** Runs `fn` while counting; `requests` is how many it served (read from its result). */
