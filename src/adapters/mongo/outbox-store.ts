@@ -3,6 +3,8 @@ import type { OutboxItem, OutboxRow, OutboxStatus } from '../../app/outbox-item'
 import type { Outbox } from '../../app/ports/outbox';
 import { OUTBOX_SCHEMA_VERSION } from './models/outbox';
 import { machineDate, machineNow } from '../../clock';
+import { insertOutcomes } from './event-claims';
+import { GroupCommit } from './group-commit';
 
 /**
  * The outbox's rows. `put` is safe to repeat: a row's _id is the item's idempotency key, so the relay
@@ -55,6 +57,8 @@ export function itemProblem(item: OutboxItem): string | null {
 
 export class OutboxStore implements Outbox {
   private listeners: ((rows: OutboxHead[]) => void)[] = [];
+  /** Puts made within 1 ms of each other (a morning's requests) go to the database as one insert. */
+  private readonly inserts = new GroupCommit<OutboxRow, boolean>((docs) => this.insertAll(docs), { windowMs: 1, max: 500 });
 
   constructor(private readonly models: Models) {}
 
@@ -65,7 +69,8 @@ export class OutboxStore implements Outbox {
 
   /**
    * Queues items to go out now (wall-clock time: the outbox never follows the business clock). A bad
-   * item refuses the whole batch, naming the item and what is wrong, and nothing is queued.
+   * item refuses the whole put, naming the item and what is wrong, and nothing of it is queued. Puts made
+   * at the same moment share one insert (docs/architecture.md#the-hot-path); a put's items stay together.
    */
   async put(items: OutboxItem[]): Promise<void> {
     if (!items.length) return;
@@ -85,20 +90,28 @@ export class OutboxStore implements Outbox {
       createdAt: now,
       schemaVersion: OUTBOX_SCHEMA_VERSION,
     }));
-    const skipped = new Set<number>();
+    await this.inserts.submit(docs);
+  }
+
+  /**
+   * One unordered insertMany for every put of the batch. Per row: inserted, a duplicate (E11000: a row
+   * already queued or sent with that key, or the same key twice in this batch: skipped, the put still
+   * succeeds) or an error, which fails its own put only. The rows of that put that did insert stay queued,
+   * as they did when each put was its own unordered insertMany. A batch that fails as a whole fails
+   * every put in it (insertOutcomes throws).
+   */
+  private async insertAll(docs: OutboxRow[]): Promise<(boolean | Error)[]> {
+    let outcomes: (boolean | Error)[];
     try {
       await this.models.outbox.collection.insertMany(docs as never[], { ordered: false });
+      outcomes = docs.map(() => true);
     } catch (e) {
-      const err = e as { code?: number; writeErrors?: { code?: number; index?: number }[] };
-      const writeErrors = err.writeErrors ?? [];
-      const onlyDuplicates = (err.code === 11000 || writeErrors.length > 0) && writeErrors.every((w) => w.code === 11000);
-      if (!onlyDuplicates) throw e;
-      // duplicates are rows already queued (or sent): the worker must not see them as new
-      for (const w of writeErrors) if (typeof w.index === 'number') skipped.add(w.index);
-      if (!writeErrors.length) docs.forEach((_, i) => skipped.add(i));
+      outcomes = insertOutcomes(docs.length, e).map((o, i) => (o instanceof Error ? new Error(`outbox row ${docs[i]._id} was not queued: ${o.message}`) : o));
     }
-    const fresh = docs.filter((_, i) => !skipped.has(i)).map(headOf);
+    // duplicates are rows already queued (or sent): the worker must not see them as new
+    const fresh = docs.filter((_, i) => outcomes[i] === true).map(headOf);
     if (fresh.length) this.notify(fresh);
+    return outcomes;
   }
 
   /** The oldest rows not yet final, in lane order (a whole-collection read on FerretDB: not for hot paths). */
