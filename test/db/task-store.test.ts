@@ -73,4 +73,48 @@ describe('locks', () => {
     await b.release('k1'); // b no longer owns it: nothing happens
     expect(await b.tryAcquire('k1', 60_000)).toBe(false);
   });
+
+  describe('releases', () => {
+    const coll = () => db.models.locks.collection;
+    afterEach(() => jest.restoreAllMocks());
+
+    test('released at the same moment: one delete of them all; each free again at once', async () => {
+      const a = new Locks(db.models.locks);
+      const b = new Locks(db.models.locks);
+      const keys = Array.from({ length: 30 }, (_, i) => `burst:${i}`);
+      expect(await Promise.all(keys.map((k) => a.tryAcquire(k, 30_000)))).toEqual(keys.map(() => true));
+      const many = jest.spyOn(coll(), 'deleteMany');
+      const one = jest.spyOn(coll(), 'deleteOne');
+      await Promise.all(keys.map((k) => a.release(k)));
+      expect(many).toHaveBeenCalledTimes(1);
+      expect(many.mock.calls[0][0]).toEqual({ _id: { $in: keys } });
+      expect(one).not.toHaveBeenCalled();
+      expect(await coll().countDocuments({ _id: { $in: keys } } as never)).toBe(0);
+      expect(await Promise.all(keys.map((k) => b.tryAcquire(k, 30_000)))).toEqual(keys.map(() => true));
+      await b.releaseAll();
+    });
+
+    test('a lone release deletes by _id alone; one near its expiry only if still this owner’s', async () => {
+      const a = new Locks(db.models.locks);
+      expect(await a.tryAcquire('lone', 30_000)).toBe(true);
+      expect(await a.tryAcquire('near', 5_000)).toBe(true); // within SURELY_HELD_MS of its expiry
+      const many = jest.spyOn(coll(), 'deleteMany');
+      const one = jest.spyOn(coll(), 'deleteOne');
+      await Promise.all([a.release('lone'), a.release('near')]);
+      expect(many).not.toHaveBeenCalled();
+      expect(one.mock.calls.map((c) => c[0])).toEqual(expect.arrayContaining([{ _id: 'lone' }, { _id: 'near', owner: a.owner }]));
+      expect(one).toHaveBeenCalledTimes(2);
+      expect(await coll().countDocuments({ _id: { $in: ['lone', 'near'] } } as never)).toBe(0);
+    });
+
+    test('a failed delete fails every release that shared it', async () => {
+      const a = new Locks(db.models.locks);
+      const keys = ['fail:1', 'fail:2', 'fail:3'];
+      for (const k of keys) expect(await a.tryAcquire(k, 30_000)).toBe(true);
+      jest.spyOn(coll(), 'deleteMany').mockRejectedValueOnce(new Error('connection closed'));
+      const results = await Promise.allSettled(keys.map((k) => a.release(k)));
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      await a.releaseAll();
+    });
+  });
 });

@@ -42,6 +42,9 @@ export class Locks implements LockPort {
   /** Locks taken at the same moment (a morning's clicks on many tasks) go to the database in one insert. */
   private readonly inserts = new GroupCommit<LockRow, boolean>((docs) => this.insertAll(docs), { windowMs: 1, max: 500 });
 
+  /** Locks released by `_id` at the same moment (the same clicks, after their answers) go in one delete. */
+  private readonly deletes = new GroupCommit<string, void>((keys) => this.deleteAll(keys), { windowMs: 2, max: 500 });
+
   constructor(private readonly locks: Model<LockDoc>) {}
 
   /**
@@ -99,14 +102,28 @@ export class Locks implements LockPort {
 
   /**
    * Deletes the lock by `_id` alone while it is surely still this instance's (a task's lock is held for
-   * a few round trips of its 30 s): on FerretDB's SQLite handler any other filter reads every lock.
-   * Near or past its expiry another instance may have taken it over: then only this owner's is deleted.
+   * a few round trips of its 30 s), together with the others released at the same moment. Near or past
+   * its expiry another instance may have taken it over: then only this owner's is deleted, on its own
+   * (on FerretDB's SQLite handler that filter reads every lock).
    */
   async release(key: string): Promise<void> {
     const until = this.held.get(key);
     this.held.delete(key);
     const mine = until !== undefined && machineNow() < until - SURELY_HELD_MS;
-    await this.locks.collection.deleteOne((mine ? { _id: key } : { _id: key, owner: this.owner }) as never);
+    if (mine) await this.deletes.submit([key]);
+    else await this.locks.collection.deleteOne({ _id: key, owner: this.owner } as never);
+  }
+
+  /**
+   * One lock: a delete by `_id` (the index). More: one `$in`, which on FerretDB's SQLite handler reads the
+   * whole of `locks` (the locks held now and the few a crashed holder left) and still costs a fraction of
+   * a delete per key, each its own write transaction (docs/architecture.md#a-card-click-in-four-round-trips).
+   * A failure fails every release of the batch.
+   */
+  private async deleteAll(keys: string[]): Promise<void[]> {
+    if (keys.length === 1) await this.locks.collection.deleteOne({ _id: keys[0] } as never);
+    else await this.locks.collection.deleteMany({ _id: { $in: keys } } as never);
+    return keys.map(() => undefined);
   }
 
   async acquire(key: string, opts: LockOptions = {}): Promise<void> {
