@@ -215,6 +215,7 @@ function botOf(deps: WiredDeps, features: readonly Feature[], metrics: Metrics):
   const cards = new CardHandler(deps, actions);
   return new Bot(deps, {
     onMessage: (m) => messages.handle(m),
+    query: (m) => messages.query(m),
     onCard: meteredCards((a) => cards.handle(a), metrics, new Set([...CARD_ACTIONS, ...actions.keys()])),
     onOther: async (e) => {
       if (e.eventType === 'im.chat.member.bot.added_v1' && e.chatId) await messages.greet(e.chatId, e.eventId);

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { mentionsBot, type Inbound } from './inbound';
 import type { CardAnswer } from './card-handler';
 import type { AppDeps } from './deps';
+import type { OutboxItem } from './outbox-item';
 import { machineNow } from '../clock';
 
 /**
@@ -15,6 +16,11 @@ export interface Handlers {
   onMessage(m: Extract<Inbound, { type: 'message' }>): Promise<void>;
   onCard(a: Extract<Inbound, { type: 'card' }>): Promise<CardAnswer>;
   onOther?(e: Extract<Inbound, { type: 'other' }>): Promise<void>;
+  /**
+   * A message the bot answers from what it reads alone (a query: 帮助, 我的任务 …): the messages to send,
+   * decided with no write; null for every other message (claimed, then `onMessage`).
+   */
+  query?(m: Extract<Inbound, { type: 'message' }>): Promise<OutboxItem[] | null>;
   /** The event types `onOther` acts on; any other is acknowledged untouched. Absent: every type goes to it. */
   otherTypes?: readonly string[];
 }
@@ -186,6 +192,10 @@ export class Bot {
    */
   async receive(inb: Inbound): Promise<BotAnswer> {
     if (this.answersFromMemory(inb)) return {};
+    if (inb.type === 'message' && this.handlers.query && !this.active.has(inb.eventId)) {
+      const answered = await this.answerQuery(inb);
+      if (answered) return answered;
+    }
     const log = this.deps.log.child({ event: inb.eventId, kind: inb.type });
     let timer: NodeJS.Timeout | undefined;
     const state = { claimed: false, late: false };
@@ -226,6 +236,35 @@ export class Bot {
     if (!state.claimed && inb.type !== 'card') throw new Error(`event not claimed within ${this.budgetMs} ms: answered with an error so Feishu delivers it again`);
     log.warn({ budgetMs: this.budgetMs }, 'answered before the work finished (Feishu waits 3 s at most)');
     return inb.type === 'card' ? { toast: { type: 'info', content: '正在处理，卡片稍后更新' } } : {};
+  }
+
+  /**
+   * A query in one write (docs/architecture.md#the-hot-path): its answer is decided first, with no
+   * write; then its messages are queued and its claims recorded done, each in an insert shared with the
+   * other requests of the moment, and it is acknowledged once both are durable. Nothing needs a
+   * 'processing' claim or a done mark: every step is safe to repeat (the messages' keys come from the
+   * message id, so a repeat or a second event id of the same message queues nothing new; an id claimed
+   * before stays as it is). Not durable within the budget: answered with an error, so Feishu delivers it
+   * again and it is asked again. Null: not a query (the full path).
+   */
+  private async answerQuery(inb: Extract<Inbound, { type: 'message' }>): Promise<BotAnswer | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), this.budgetMs)));
+    const work = (async () => {
+      const items = await this.handlers.query!(inb);
+      if (!items) return null;
+      await this.deps.outbox.put(items);
+      await this.deps.claims.record([{ id: inb.eventId, type: inb.type }, ...inb.dedupeKeys.map((id) => ({ id, type: 'message' }))], this.deps.locks.owner);
+      return {};
+    })();
+    try {
+      const first = await Promise.race([work, late]);
+      if (first !== 'late') return first;
+    } finally {
+      clearTimeout(timer);
+    }
+    work.catch((err) => this.deps.log.warn({ err, event: inb.eventId }, 'a query answered late failed; its redelivery asks again'));
+    throw new Error(`query not answered within ${this.budgetMs} ms: answered with an error so Feishu delivers it again`);
   }
 
   /**

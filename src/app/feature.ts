@@ -26,12 +26,20 @@ export interface Feature {
    * this feature answers, by the kind the parser reads; a kind answered by two features stops the start.
    */
   parsed?: ParsedCommands;
+  /**
+   * The kinds among `parsed` whose answer only reads (帮助, 我的任务, 查询 …): the messages the handler
+   * returns are all it does. Such a command, sent as a text outside any thread, is answered in one write
+   * (docs/architecture.md#the-hot-path): decided first, then queued and recorded at once, and it
+   * may be asked more than once for one message (a repeat queues nothing). A handler that writes must not be listed.
+   */
+  queries?: readonly Command['cmd'][];
   /** Card buttons by action name (`project.confirm`); the value is the shared card value (src/cards/actions.ts). */
   actions?: Record<string, (c: ActionContext) => Promise<CardAnswer>>;
   /**
    * A message from a known person before the core reads it as a command: a reply in the thread of one of
    * this feature's cards (`ctx.cardRef`), a file, a location. Answer `null` when it is not this feature's;
    * it must decide that from the message and the context alone (no I/O), since every message asks.
+   * A text outside any thread whose command is a query (`queries`) is answered without asking it.
    */
   onMessage?(m: InboundMessage, ctx: MessageContext): Promise<OutboxItem[] | null>;
   /**
@@ -207,6 +215,11 @@ export function parsedCommands(features: readonly Feature[]): Map<Command['cmd']
     }
   }
   return out;
+}
+
+/** The parsed kinds the features list as queries (answered by reading alone). */
+export function queryKinds(features: readonly Feature[]): Set<Command['cmd']> {
+  return new Set(features.flatMap((f) => f.queries ?? []));
 }
 
 /** The features' effects of a task change (`onTaskNotice`), in the features' order, for TaskService. */

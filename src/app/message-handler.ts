@@ -7,7 +7,7 @@ import { unknownPersonMessage } from '../domain/permissions';
 import type { AppDeps } from './deps';
 import { mentionsBot, type InboundMessage } from './inbound';
 import { replyText } from './notify';
-import { matchCommand, parsedCommands, type Feature, type MessageContext } from './feature';
+import { matchCommand, parsedCommands, queryKinds, type Feature, type MessageContext } from './feature';
 
 /**
  * Messages, routed to the features (docs/architecture.md#features): their claims (`onMessage`), their
@@ -16,12 +16,32 @@ import { matchCommand, parsedCommands, type Feature, type MessageContext } from 
  */
 export class MessageHandler {
   private readonly parsed: ReturnType<typeof parsedCommands>;
+  private readonly queries: ReturnType<typeof queryKinds>;
 
   constructor(
     private readonly deps: AppDeps,
     private readonly features: readonly Feature[] = [],
   ) {
     this.parsed = parsedCommands(features);
+    this.queries = queryKinds(features);
+  }
+
+  /**
+   * The answer to a query, decided with no write (docs/architecture.md#the-hot-path): a text
+   * outside any thread (so no feature's claim or card-thread reading applies), addressed to the bot by a
+   * known person, within the length limit, whose command a feature lists in `queries`, or a usage error,
+   * or words no command knows. The same answer `handle` would queue. Null for every other message.
+   */
+  async query(m: InboundMessage): Promise<OutboxItem[] | null> {
+    if (m.senderType !== 'user' || !m.senderOpenId || m.msgType !== 'text' || m.parentId || m.rootId) return null;
+    if (!mentionsBot(m, this.deps.botOpenId()) || overLimit('messageChars', m.text.length)) return null;
+    const person = (await this.deps.orgs.get()).byOpenId(m.senderOpenId);
+    if (!person) return null;
+    const cmd = parseCommand(m.text);
+    const answersAlone = this.queries.has(cmd.cmd) || cmd.cmd === 'usage' || (cmd.cmd === 'unknown' && !matchCommand(this.features, m.text));
+    if (!answersAlone) return null;
+    this.deps.log.info({ cmd: cmd.cmd, sender: m.senderOpenId, chat: m.chatId }, 'query');
+    return this.command(m, person, cmd, m.text);
   }
 
   private send(items: OutboxItem[]): Promise<void> {

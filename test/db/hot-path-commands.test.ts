@@ -89,10 +89,26 @@ describe('a 签收 click', () => {
 });
 
 describe('events', () => {
-  test('a p2p 帮助: every filter by _id', async () => {
-    await record(() => h.say('ou_off1', '帮助'));
+  // a query in one write (docs/architecture.md#the-hot-path): its reply queued, then its claims recorded done
+  test('a p2p 帮助: two inserts and nothing else, every filter by _id', async () => {
+    const before = await h.service.deps.models.outbox.estimatedDocumentCount();
+    const r = await record(() => h.say('ou_off1', '帮助'));
     expect(monitor.scans()).toEqual([]);
+    expect(monitor.commands.map((c) => `${c.name} ${c.collection}`)).toEqual(['insert outbox', 'insert processed_events']);
+    expect(r.rounds).toBe(2);
+    expect(await h.service.deps.models.outbox.estimatedDocumentCount()).toBe(before + 1);
+    const said = await h.service.deps.models.processedEvents.find({}).sort({ at: -1 }).limit(2).lean<{ _id: string; state: string }[]>();
+    expect(said.map((c) => c.state)).toEqual(['done', 'done']);
+    expect(said.some((c) => c._id.startsWith('msg:'))).toBe(true);
   }, 30_000);
+
+  test('a command that changes something (进度) still takes the full path: claimed, handled, marked done', async () => {
+    const { code } = await dispatchOne('检查消防通道');
+    await record(() => h.say('ou_off1', `进度 ${code} 30% 已检查两处`));
+    const names = monitor.commands.map((c) => `${c.name} ${c.collection}`);
+    expect(names).toContain('update processed_events');
+    expect((await h.service.deps.tasks.get(code))!.progress).toBe(30);
+  }, 60_000);
 
   test('a progress report replying to a task card in the unit group: every filter by _id', async () => {
     const { code, card } = await dispatchOne('清点应急仓库');

@@ -27,6 +27,12 @@ export interface EventClaims {
   /** Marks the ids done (batched with other done marks); resolves once that is durable. */
   done(ids: readonly string[]): Promise<void>;
   /**
+   * Records ids whose work is already durable (a query's answer queued) as claims made done, in one
+   * insert shared with the claims of the same moment: an id claimed before is left as it is. Resolves
+   * once that is durable (docs/architecture.md#the-hot-path).
+   */
+  record(claims: readonly ClaimRequest[], owner: string): Promise<void>;
+  /**
    * Withdraws claims this instance made and will not work on, so a redelivery takes them over. They stay
    * 'processing', marked withdrawn and dated long ago: the previous release reads that as a claim whose
    * instance died and takes it over under the lock `event:<id>` (a deleted claim it would read as done).

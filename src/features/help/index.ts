@@ -31,6 +31,7 @@ export function helpFeature(deps: AppDeps, features: () => readonly Feature[]): 
   return {
     name: 'help',
     parsed: { help: async (m, person) => [replyCard(m, await helpCardOf(deps, features(), person))] },
+    queries: ['help'],
     help: () => [HELP_LINE],
   };
 }

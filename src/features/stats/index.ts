@@ -19,6 +19,7 @@ export function statsFeature(views: CardViews): Feature {
   return {
     name: 'stats',
     parsed: { stats: async (m, person) => [mayAsk(person) ? replyCard(m, await views.stats(person)) : replyText(m, statsRefusal(person))] },
+    queries: ['stats'],
     help: (p) => (mayAsk(p) ? [STATS_HELP] : []),
   };
 }

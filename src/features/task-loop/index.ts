@@ -17,6 +17,7 @@ export function taskLoopFeature(deps: AppDeps, views: CardViews, tasks: TaskServ
   return {
     name: 'task-loop',
     parsed: messages.parsed,
+    queries: ['my', 'query'], // they read and answer; 进度, 催办 and 提级 change the task
     onReply: (m, ctx) => messages.onReply(m, ctx),
     actions: new TaskCardActions(deps, views, tasks).handlers(),
     help: helpOf,
