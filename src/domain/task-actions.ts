@@ -11,7 +11,7 @@ import { isLocalDate, localDate, shortDate, type LocalDate } from './time';
  */
 export type TaskCommand =
   | { type: 'accept' }
-  /** `source`: the chat message it came from, so a message handled again (a redelivery) is recorded once. */
+  /** `source`: the chat message it came from (`card:<event id>` for a card's form), so one handled again (a redelivery, a retry) is recorded once. */
   | { type: 'progress'; percent: number; content: string; evidence: Evidence[]; via: 'card' | 'reply' | 'command'; source?: string }
   | { type: 'submit'; content: string }
   | { type: 'approve'; requestId?: string }

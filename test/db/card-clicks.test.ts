@@ -4,10 +4,13 @@
  *   every press is answered (its updated card, or the holding toast on a slow machine), each change applied once.
  * - 50 presses of one task's 签收 at once, from five instances (separate lock owners), at the store:
  *   applied once — one history entry, one set of owed messages — and every press answered.
+ * - a press's handler run a second time (the bot's retry of a held click): refused, not applied twice.
  */
 import { Locks } from '../../src/adapters/mongo/lock';
 import { TaskStore } from '../../src/adapters/mongo/task-store';
 import { TaskService } from '../../src/app/task-service';
+import type { Handlers } from '../../src/app/bot';
+import type { InboundCardAction } from '../../src/app/inbound';
 import { cardText, findButton } from '../../src/cards/inspect';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -101,4 +104,23 @@ test('50 presses of one task’s 签收 at once, from five instances: applied on
   expect((await outboxRows()) - before).toBe(owedByOne);
   const doc = await models.tasks.findById(code).lean();
   expect(doc!.owed).toEqual([]);
+}, 120_000);
+
+test('a held click’s handler run again, as the bot retries it (src/app/bot.ts): 签收 and a progress form applied once', async () => {
+  const [{ card }] = await dispatch('复查台账', 1);
+  const { deps } = h.service;
+  const code = (await deps.cards.sentAs(card))!.ref.slice('task:'.length);
+  const onCard = (h.service.bot as unknown as { handlers: Handlers }).handlers.onCard;
+  const press = (eventId: string, value: Record<string, unknown>, formValue: Record<string, unknown> = {}): InboundCardAction => ({ type: 'card', eventId, operatorOpenId: 'ou_off1', value: { v: 1, c: code, ...value }, formValue, messageId: card, format: 'v2' });
+  const accept = press('ev-held-accept', { a: 'task.accept', s: 'dispatched' });
+  expect((await onCard(accept)).toast).toMatchObject({ type: 'success', content: '已签收' });
+  expect((await onCard(accept)).toast.type).toBe('warning'); // the task is 办理中 now: refused, not applied twice
+  const progress = press('ev-held-progress', { a: 'task.progress', s: 'in_progress' }, { progress: '30', content: '已完成一半台账核对' });
+  expect((await onCard(progress)).toast).toMatchObject({ type: 'success' });
+  expect((await onCard(progress)).toast).toMatchObject({ type: 'warning', content: '这条进度反馈已记录。' });
+  await h.drain();
+  const task = (await deps.tasks.get(code))!;
+  expect(task.history.filter((e) => e.action === 'accept')).toHaveLength(1);
+  expect(task.reports).toHaveLength(1);
+  expect(task.reports[0]).toMatchObject({ percent: 30, source: 'card:ev-held-progress' });
 }, 120_000);

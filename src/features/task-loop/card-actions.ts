@@ -50,7 +50,8 @@ export class TaskCardActions {
   handlers(): Record<string, Handler> {
     return {
       'task.accept': (c) => this.taskCommand(c, { type: 'accept' }),
-      'task.progress': (c) => this.withForm(c, 'progress', FORMS.progress, (f) => ({ type: 'progress', percent: f.progress, content: f.content, evidence: [], via: 'card' })),
+      // keyed by the event: a press run again (Bot retries a held click) is recorded once
+      'task.progress': (c) => this.withForm(c, 'progress', FORMS.progress, (f) => ({ type: 'progress', percent: f.progress, content: f.content, evidence: [], via: 'card', source: `card:${c.action.eventId}` })),
       'task.submit': (c) => this.withForm(c, 'submit', FORMS.submit, (f) => ({ type: 'submit', content: f.content })),
       'task.extension': (c) => this.withForm(c, 'extension', FORMS.extension, (f) => ({ type: 'request_extension', newDeadline: f.new_deadline, reason: f.reason })),
       'task.escalation': (c) => this.escalation(c),
