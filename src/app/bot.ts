@@ -9,8 +9,8 @@ import { machineNow } from '../clock';
  * The one entry for everything Feishu delivers (webhook and WebSocket alike): dedupe by event id (and by
  * message id for messages) in MongoDB, then route. Answers within Feishu's 3-second limit: work that
  * runs longer finishes in the background after a holding answer. A card action's handler error is
- * answered with an error toast; an event's is answered with an error so Feishu delivers it again, or,
- * when the event was already answered, retried here (docs/architecture.md#the-hot-path).
+ * answered with an error toast; an event's is answered with an error so Feishu delivers it again. Either,
+ * once answered (a card's holding toast promised the update), is retried here (docs/architecture.md#the-hot-path).
  */
 export interface Handlers {
   onMessage(m: Extract<Inbound, { type: 'message' }>): Promise<void>;
@@ -37,7 +37,7 @@ export class ClaimBusy extends Error {
 /** A claim older than this while still 'processing' belongs to an instance that died. */
 const STALE_CLAIM_MS = 2 * 60_000;
 
-/** Retries of an answered event whose handler failed: from the first delay, doubling, up to the last. */
+/** Retries of answered work that failed (a handler, a card's claim): from the first delay, doubling, up to the last. */
 const RETRY_FIRST_MS = 1000;
 const RETRY_LAST_MS = 512_000;
 
@@ -188,7 +188,8 @@ export class Bot {
    * not done at the budget is answered with an error, so Feishu delivers it again: if the claim then
    * succeeds the redelivery is a duplicate, if it fails the redelivery is applied — nothing is lost to a
    * sick database. A card action has no redelivery: it gets the holding toast, and a claim that fails
-   * after that is logged (the official presses again). A claim that fails inside the budget throws.
+   * after that is retried here (`retryClaim`), kept active so a repeat is acknowledged. A claim that fails
+   * inside the budget throws.
    */
   async receive(inb: Inbound): Promise<BotAnswer> {
     if (this.answersFromMemory(inb)) return {};
@@ -220,7 +221,12 @@ export class Bot {
     const work = this.claimAndRun(inb, log, state);
     work.then(
       () => settle(true), // ours (done is marked when the handler ends) or a duplicate
-      () => {
+      (err) => {
+        if (state.late && inb.type === 'card') {
+          settle(true); // the holding toast promised it: still this process's to apply, so a repeat is acknowledged
+          void this.retryClaim(inb, log, state, err);
+          return;
+        }
         settle(false); // not taken in: a redelivery starts again (and takes over a claim that did land)
         this.active.delete(inb.eventId);
       },
@@ -232,7 +238,7 @@ export class Bot {
       clearTimeout(timer);
     }
     if (first !== 'late') return first;
-    work.catch((err) => log.error({ err }, 'claiming the delivery failed after it was answered'));
+    if (inb.type !== 'card') work.catch((err) => log.error({ err }, 'claiming the delivery failed after it was answered'));
     if (!state.claimed && inb.type !== 'card') throw new Error(`event not claimed within ${this.budgetMs} ms: answered with an error so Feishu delivers it again`);
     log.warn({ budgetMs: this.budgetMs }, 'answered before the work finished (Feishu waits 3 s at most)');
     return inb.type === 'card' ? { toast: { type: 'info', content: '正在处理，卡片稍后更新' } } : {};
@@ -272,7 +278,9 @@ export class Bot {
    * its answer went out: the claims stay 'processing' under this process, so the answer is an error and
    * Feishu's redelivery takes them over and runs the handler again. An event whose handler fails after
    * it was answered (past the budget) is retried here, with backoff, while it stays active. A card
-   * action's failure is its answer: an error toast (the official presses again).
+   * action's failure inside the budget is its answer: an error toast (the official presses again); past
+   * the budget the official was told the card would update, so it is retried like an event. Only a thrown
+   * error is: a handler that answers a refusal (an error or warning toast) has decided, and is done.
    */
   private async claimAndRun(inb: Inbound, log: Logger, state: { claimed: boolean; late: boolean }): Promise<BotAnswer> {
     const ids = await this.claimAll(inb);
@@ -286,18 +294,18 @@ export class Bot {
       this.done(inb.eventId, ids);
       return answer;
     } catch (err) {
+      if (state.late) {
+        log.error({ err }, 'handler failed after the event was answered: retried here');
+        void this.retryHandler(inb, ids, log);
+        return {};
+      }
       if (inb.type === 'card') {
         log.error({ err }, 'handler failed');
         this.done(inb.eventId, ids);
         return { toast: { type: 'error', content: '处理失败，请稍后重试；如仍失败请联系管理员。' } };
       }
-      if (!state.late) {
-        log.error({ err }, 'handler failed: answered with an error so Feishu delivers it again');
-        throw err;
-      }
-      log.error({ err }, 'handler failed after the event was answered: retried here');
-      void this.retry(inb, ids, log);
-      return {};
+      log.error({ err }, 'handler failed: answered with an error so Feishu delivers it again');
+      throw err;
     }
   }
 
@@ -315,24 +323,56 @@ export class Bot {
   }
 
   /**
-   * An event answered 200 whose handler failed: Feishu will not deliver it again, so it runs again here
-   * after 1 s, 2 s, 4 s … (about 17 minutes in all, longer than the outages the database is expected to
-   * have), still active so redeliveries are acknowledged, and is marked done when it succeeds. Should all
-   * attempts fail, its claims are withdrawn and the loss is logged.
+   * Answered work that failed, run again here after 1 s, 2 s, 4 s … (about 17 minutes in all, longer
+   * than the outages the database is expected to have) while the event stays active, so redeliveries are
+   * acknowledged. True once `attempt` succeeds; false when every attempt failed.
    */
-  private async retry(inb: Inbound, ids: string[], log: Logger): Promise<void> {
+  private async retry(log: Logger, what: string, attempt: () => Promise<unknown>): Promise<boolean> {
     for (let delay = RETRY_FIRST_MS; delay <= RETRY_LAST_MS; delay *= 2) {
       await new Promise((r) => setTimeout(r, delay).unref?.());
       try {
-        await this.run(inb);
-        log.info('handler succeeded on retry');
-        return this.done(inb.eventId, ids);
+        await attempt();
+        log.info(`${what} succeeded on retry`);
+        return true;
       } catch (err) {
-        log.warn({ err, retryInMs: delay * 2 }, 'handler failed again');
+        log.warn({ err, retryInMs: delay * 2 }, `${what} failed again`);
       }
     }
-    log.error({ ids }, 'handler kept failing: event given up (its claims withdrawn)');
+    return false;
+  }
+
+  /**
+   * An answered event (or a card action answered with the holding toast) whose handler failed: Feishu
+   * will not deliver it again, so it runs again here and is marked done when it succeeds. Running a card
+   * handler again is safe: a task button's change is decided by the domain from the task as read under
+   * its lock (`TaskService.press` → `TaskStore.changeNow`), so a change the failed run did write makes
+   * the repeat a refusal (签收 of a task already 办理中, a request already decided, a state the card no
+   * longer shows), not a second change; a progress report from a card keeps the event id as its `source`
+   * and is recorded once. Only 催办 (no change to the task, a notice) would go out twice if the failed run
+   * had written it. Should all attempts fail, its claims are withdrawn and the loss is logged.
+   */
+  private async retryHandler(inb: Inbound, ids: string[], log: Logger): Promise<void> {
+    if (await this.retry(log, 'handler', () => this.run(inb))) return this.done(inb.eventId, ids);
+    log.error({ ids, ...operator(inb) }, 'handler kept failing: event given up (its claims withdrawn)');
     await this.deps.claims.release(ids).catch(() => undefined);
     this.active.delete(inb.eventId);
   }
+
+  /**
+   * A card action answered with the holding toast whose claim then failed (the database away): Feishu
+   * does not deliver a card callback again, so the claim and the handler are tried again here
+   * (`claimAndRun` marks it done, or retries a failing handler itself). Should every claim fail, the
+   * loss is logged; nothing is released, since no claim of it is known to be ours.
+   */
+  private async retryClaim(inb: Inbound, log: Logger, state: { claimed: boolean; late: boolean }, err: unknown): Promise<void> {
+    log.error({ err }, 'claiming the card action failed after the holding answer: retried here');
+    if (await this.retry(log, 'claim', () => this.claimAndRun(inb, log, state))) return;
+    log.error(operator(inb), 'claiming the card action kept failing: given up, not applied');
+    this.active.delete(inb.eventId);
+  }
+}
+
+/** Who pressed, for the log of a card action lost: the open_id only (the event id is in the logger). */
+function operator(inb: Inbound): { operator?: string } {
+  return inb.type === 'card' ? { operator: inb.operatorOpenId } : {};
 }

@@ -18,14 +18,14 @@ function fakeDeps(opts: { claimDelayMs?: number; claimError?: Error } = {}) {
   const inserts: string[] = [];
   const batches: string[][] = [];
   const errors: unknown[] = [];
-  const ctl = { delayMs: opts.claimDelayMs ?? 0 };
+  const ctl = { delayMs: opts.claimDelayMs ?? 0, claimError: opts.claimError };
   const processedEvents = {
     collection: {
       async insertMany(docs: { _id: string; at: Date; state: string; owner?: string }[]) {
         inserts.push(...docs.map((d) => d._id));
         batches.push(docs.map((d) => d._id));
         await sleep(ctl.delayMs);
-        if (opts.claimError) throw opts.claimError;
+        if (ctl.claimError) throw ctl.claimError;
         const writeErrors: { index: number; code: number }[] = [];
         docs.forEach((doc, index) => {
           if (rows.has(doc._id)) writeErrors.push({ index, code: 11000 });
@@ -154,14 +154,20 @@ describe('Bot.receive: the budget includes the claims', () => {
     expect(seen).toEqual([]);
   });
 
-  test('a claim that fails after the budget: answered at the budget, the failure logged, nothing applied', async () => {
-    const { deps, errors } = fakeDeps({ claimDelayMs: 2 * BUDGET, claimError: new Error('db down') });
+  test('a card whose claim fails after the budget: answered at the budget, the claim retried, applied once', async () => {
+    const { deps, rows, errors, ctl } = fakeDeps({ claimDelayMs: 2 * BUDGET, claimError: new Error('db down') });
     const { h, seen } = handlers();
-    const { value, ms } = await timed(new Bot(deps, h, BUDGET).receive(card()));
+    const bot = new Bot(deps, h, BUDGET);
+    const { value, ms } = await timed(bot.receive(card()));
     expect(value).toEqual({ toast: { type: 'info', content: '正在处理，卡片稍后更新' } });
     expect(ms).toBeLessThan(1.5 * BUDGET);
     await until(() => errors.length > 0);
     expect(seen).toEqual([]);
+    ctl.delayMs = 0;
+    ctl.claimError = undefined; // the database back before the first retry (after 1 s)
+    expect(await bot.receive(card())).toEqual({}); // a repeat meanwhile: acknowledged, not run
+    await until(() => rows.get('ev-card-1')?.state === 'done', 5000);
+    expect(seen).toEqual(['card:ev-card-1']);
   });
 
   test('an event whose claim is not done at the budget is refused, so Feishu delivers it again; applied once', async () => {
@@ -221,6 +227,91 @@ describe('Bot.receive: an event whose handler fails is not lost', () => {
     await until(() => attempts === 2 && rows.get('ev-msg-1')?.state === 'done', 5000);
     expect(await bot.receive(message())).toEqual({}); // a redelivery meanwhile or after: acknowledged, not run
     expect(attempts).toBe(2);
+  });
+});
+
+describe('Bot.receive: a card action answered with the holding toast is applied, not dropped', () => {
+  /** A card handler that fails (throws) on its first run, after the budget; `answer` is what the others answer. */
+  function failingOnce(answer: Awaited<ReturnType<Handlers['onCard']>> = { toast: { type: 'success', content: '已签收' } }) {
+    const calls = { n: 0 };
+    const h: Handlers = {
+      onMessage: async () => undefined,
+      async onCard() {
+        calls.n++;
+        if (calls.n > 1) return answer;
+        await sleep(1.5 * BUDGET);
+        throw new Error('lock task:DB-2026-0001 busy');
+      },
+    };
+    return { h, calls };
+  }
+
+  test('a handler that throws after the holding answer is retried and applied once, then marked done', async () => {
+    const { deps, rows } = fakeDeps();
+    const { h, calls } = failingOnce();
+    const bot = new Bot(deps, h, BUDGET);
+    expect(await bot.receive(card())).toEqual({ toast: { type: 'info', content: '正在处理，卡片稍后更新' } });
+    await until(() => calls.n === 1 && rows.get('ev-card-1')?.state === 'processing');
+    await sleep(2 * BUDGET); // the handler has thrown: no done mark, no error toast to nobody
+    expect(rows.get('ev-card-1')?.state).toBe('processing');
+    await until(() => rows.get('ev-card-1')?.state === 'done', 5000);
+    expect(calls.n).toBe(2);
+  });
+
+  test('a repeated delivery during the retries is acknowledged without running the handler again', async () => {
+    const { deps, rows } = fakeDeps();
+    const { h, calls } = failingOnce();
+    const bot = new Bot(deps, h, BUDGET);
+    await bot.receive(card());
+    await sleep(2 * BUDGET); // thrown, the retry waiting its first second
+    expect(calls.n).toBe(1);
+    expect(await bot.receive(card())).toEqual({});
+    expect(calls.n).toBe(1);
+    await until(() => rows.get('ev-card-1')?.state === 'done', 5000);
+    expect(await bot.receive(card())).toEqual({});
+    expect(calls.n).toBe(2);
+  });
+
+  test('a refusal answered after the holding toast (a warning toast, nothing thrown) is done, not retried', async () => {
+    const { deps, rows } = fakeDeps();
+    const calls = { n: 0 };
+    const h: Handlers = {
+      onMessage: async () => undefined,
+      async onCard() {
+        calls.n++;
+        await sleep(1.5 * BUDGET);
+        return { toast: { type: 'warning', content: 'DB-2026-0001 已是“办理中”，此按钮已失效，卡片已刷新为最新状态。' } };
+      },
+    };
+    const bot = new Bot(deps, h, BUDGET);
+    expect(await bot.receive(card())).toMatchObject({ toast: { type: 'info' } });
+    await until(() => rows.get('ev-card-1')?.state === 'done'); // marked at once: a retried one is only after it succeeds
+    await sleep(1200); // past the first retry's delay
+    expect(calls.n).toBe(1);
+  });
+  test('a handler that keeps failing: given up after the last retry (about 17 minutes), logged with ids, its claims withdrawn', async () => {
+    jest.useFakeTimers();
+    try {
+      const { deps, rows, errors } = fakeDeps();
+      const calls = { n: 0 };
+      const h: Handlers = {
+        onMessage: async () => undefined,
+        async onCard() {
+          calls.n++;
+          await sleep(1.5 * BUDGET);
+          throw new Error('db down');
+        },
+      };
+      const answer = new Bot(deps, h, BUDGET).receive({ ...card(), operatorOpenId: 'ou_off1' } as Inbound);
+      await jest.advanceTimersByTimeAsync(BUDGET);
+      expect(await answer).toMatchObject({ toast: { type: 'info' } });
+      await jest.advanceTimersByTimeAsync(1_100_000);
+      expect(calls.n).toBe(11); // the run, then retries after 1, 2, 4 … 512 s
+      expect(errors.at(-1)).toEqual({ ids: ['ev-card-1'], operator: 'ou_off1' });
+      expect(rows.get('ev-card-1')).toMatchObject({ state: 'processing', withdrawn: true });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 
