@@ -245,13 +245,13 @@ export class Bot {
   }
 
   /**
-   * A query in one write (docs/architecture.md#the-hot-path): its answer is decided first, with no
-   * write; then its messages are queued and its claims recorded done, each in an insert shared with the
-   * other requests of the moment, and it is acknowledged once both are durable. Nothing needs a
-   * 'processing' claim or a done mark: every step is safe to repeat (the messages' keys come from the
-   * message id, so a repeat or a second event id of the same message queues nothing new; an id claimed
-   * before stays as it is). Not durable within the budget: answered with an error, so Feishu delivers it
-   * again and it is asked again. Null: not a query (the full path).
+   * A query in one write (docs/architecture.md#the-hot-path): its answer is decided first, with no write;
+   * then its reply is queued, in an insert shared with the requests of the moment, and it is acknowledged
+   * once that is durable. The queued reply is its claim: its key comes from the message id, so a repeat,
+   * a second event id of the same message or the previous release's full path queues nothing new. No
+   * 'processing' claim, no done mark; this instance remembers the ids, so a replay here costs nothing.
+   * Not durable within the budget: answered with an error, so Feishu delivers it again and it is asked
+   * again. Null: not a query (the full path).
    */
   private async answerQuery(inb: Extract<Inbound, { type: 'message' }>): Promise<BotAnswer | null> {
     let timer: NodeJS.Timeout | undefined;
@@ -260,7 +260,7 @@ export class Bot {
       const items = await this.handlers.query!(inb);
       if (!items) return null;
       await this.deps.outbox.put(items);
-      await this.deps.claims.record([{ id: inb.eventId, type: inb.type }, ...inb.dedupeKeys.map((id) => ({ id, type: 'message' }))], this.deps.locks.owner);
+      this.deps.claims.remember([inb.eventId, ...inb.dedupeKeys]);
       return {};
     })();
     try {

@@ -1,7 +1,8 @@
 /**
  * A query in one write (docs/architecture.md#the-hot-path): which messages the bot answers by
- * reading alone (MessageHandler.query), and how Bot.receive acknowledges them — the reply queued, then
- * the claims recorded done, nothing marked afterwards; late or failing: an error, so Feishu delivers again.
+ * reading alone (MessageHandler.query), and how Bot.receive acknowledges them — once the reply is queued
+ * (its key, made from the message id, is the claim), nothing marked afterwards; late or failing: an error,
+ * so Feishu delivers it again.
  */
 import pino from 'pino';
 import { Bot, type Handlers } from '../../src/app/bot';
@@ -65,7 +66,7 @@ describe('MessageHandler.query: answered by reading alone', () => {
   });
 });
 
-describe('Bot.receive: a query acknowledged once its reply is queued and its claims recorded', () => {
+describe('Bot.receive: a query acknowledged once its reply is queued', () => {
   function botWith(o: { putMs?: number; putError?: Error; answer?: OutboxItem[] | null } = {}) {
     const steps: string[] = [];
     const botDeps = {
@@ -81,7 +82,7 @@ describe('Bot.receive: a query acknowledged once its reply is queued and its cla
       },
       claims: {
         knownDone: () => false,
-        record: async (claims: { id: string }[]) => void steps.push(`record ${claims.map((c) => c.id).join(',')}`),
+        remember: (ids: string[]) => void steps.push(`remember ${ids.join(',')}`),
         add: async (claims: unknown[]) => (steps.push('claim'), claims.map(() => true)),
         done: async () => void steps.push('done'),
       },
@@ -94,10 +95,10 @@ describe('Bot.receive: a query acknowledged once its reply is queued and its cla
     return { bot: new Bot(botDeps, h, 200), steps };
   }
 
-  test('the reply first, then the claims (event id and message id) recorded done; no claim before, no done mark after', async () => {
+  test('one write: the reply queued (its key is its claim); the ids remembered here; no claim, no done mark', async () => {
     const { bot, steps } = botWith();
     expect(await bot.receive(message('帮助'))).toEqual({});
-    expect(steps).toEqual([`put ${messageKey('reply', 'om_帮助', 0)}`, 'record ev_帮助,msg:om_帮助']);
+    expect(steps).toEqual([`put ${messageKey('reply', 'om_帮助', 0)}`, 'remember ev_帮助,msg:om_帮助']);
   });
 
   test('not a query: the full path (claimed, then handled)', async () => {
@@ -116,6 +117,6 @@ describe('Bot.receive: a query acknowledged once its reply is queued and its cla
     const { bot, steps } = botWith({ putMs: 400 });
     await expect(bot.receive(message('帮助'))).rejects.toThrow('query not answered within 200 ms');
     await new Promise((r) => setTimeout(r, 400));
-    expect(steps).toEqual([`put ${messageKey('reply', 'om_帮助', 0)}`, 'record ev_帮助,msg:om_帮助']);
+    expect(steps).toEqual([`put ${messageKey('reply', 'om_帮助', 0)}`, 'remember ev_帮助,msg:om_帮助']);
   });
 });

@@ -14,7 +14,7 @@ export interface EventClaimsOptions {
   doneWindowMs?: number;
 }
 
-type ClaimDoc = { _id: string; type: string; at: Date; state: 'processing' | 'done'; owner: string; schemaVersion: number };
+type ClaimDoc = { _id: string; type: string; at: Date; state: 'processing'; owner: string; schemaVersion: number };
 type WriteError = { code?: number; index?: number; errmsg?: string };
 
 /** The per-document outcome of an unordered insertMany: true inserted, false a duplicate, an Error otherwise. */
@@ -75,10 +75,8 @@ export class MongoEventClaims implements EventClaims {
     return this.inserts.submit(claims.map((c) => ({ _id: c.id, type: c.type, at, state: 'processing', owner, schemaVersion: PROCESSED_EVENT_SCHEMA_VERSION })));
   }
 
-  async record(claims: readonly ClaimRequest[], owner: string): Promise<void> {
-    const at = machineDate();
-    await this.inserts.submit(claims.map((c) => ({ _id: c.id, type: c.type, at, state: 'done', owner, schemaVersion: PROCESSED_EVENT_SCHEMA_VERSION })));
-    for (const c of claims) this.settled.add(c.id);
+  remember(ids: readonly string[]): void {
+    for (const id of ids) this.settled.add(id);
   }
 
   async get(id: string): Promise<EventClaim | null> {

@@ -27,11 +27,11 @@ export interface EventClaims {
   /** Marks the ids done (batched with other done marks); resolves once that is durable. */
   done(ids: readonly string[]): Promise<void>;
   /**
-   * Records ids whose work is already durable (a query's answer queued) as claims made done, in one
-   * insert shared with the claims of the same moment: an id claimed before is left as it is. Resolves
-   * once that is durable (docs/architecture.md#the-hot-path).
+   * Remembers ids whose work is durable by other means (a query's reply queued under a key made from
+   * its message id: docs/architecture.md#the-hot-path), so a repeat here is answered from memory like a
+   * done claim's. Nothing is written: another instance asks again and finds the reply queued.
    */
-  record(claims: readonly ClaimRequest[], owner: string): Promise<void>;
+  remember(ids: readonly string[]): void;
   /**
    * Withdraws claims this instance made and will not work on, so a redelivery takes them over. They stay
    * 'processing', marked withdrawn and dated long ago: the previous release reads that as a claim whose
