@@ -117,7 +117,8 @@ async function startService(dbUri: string, dbName: string, fake: FakeFeishu): Pr
   const config = loadConfig({
     FEISHU_APP_ID: APP.appId, FEISHU_APP_SECRET: APP.appSecret, FEISHU_VERIFICATION_TOKEN: APP.verificationToken, FEISHU_ENCRYPT_KEY: APP.encryptKey,
     FEISHU_DOMAIN: fake.url, MONGODB_URI: dbUri, ADMIN_TOKEN: 'bench-admin-token-123456', LOG_LEVEL: 'silent',
-    OUTBOX_CHAT_RATE: '1000', OUTBOX_APP_RATE: '5000', // setting up the click phases sends hundreds of cards
+    // the outbox sends at Feishu's own limits, as deployed (the defaults: 50 messages a second per app, 5 per
+    // chat): what the phases queue goes out behind them at that pace, as it would in the morning rush
   });
   const service = await buildService(config, { dbName, log: createLogger('silent'), clock: new FixedClock(NOW) });
   const port = await service.listen(0);
