@@ -94,7 +94,10 @@ export class Bot {
   private async claimAll(inb: Inbound): Promise<string[] | null> {
     const { claims } = this.deps;
     const keys = inb.type === 'message' ? inb.dedupeKeys : [];
-    const fresh = await claims.add([{ id: inb.eventId, type: inb.type }, ...keys.map((id) => ({ id, type: 'message' }))], this.deps.locks.owner);
+    // a card action's claim is written done: Feishu does not deliver a callback again (a press that fails is
+    // pressed again, under a new event id), so its claim only tells a duplicate; a done mark would cost a write per click
+    const doneAtOnce = inb.type === 'card';
+    const fresh = await claims.add([{ id: inb.eventId, type: inb.type }, ...keys.map((id) => ({ id, type: 'message' }))], this.deps.locks.owner, doneAtOnce ? 'done' : 'processing');
     const newKeys = keys.filter((_, i) => fresh[i + 1]);
     const withdrawn = (ids: string[]) => async (e: unknown) => {
       if (e instanceof ClaimBusy) await claims.release(ids).catch(() => undefined);
@@ -112,7 +115,7 @@ export class Bot {
       this.done(inb.eventId, [inb.eventId, ...newKeys]); // the message was taken in under another event id
       return null;
     }
-    return [inb.eventId, ...keys];
+    return doneAtOnce && !tookOver ? [] : [inb.eventId, ...keys];
   }
 
   /**
@@ -291,6 +294,7 @@ export class Bot {
     state.claimed = true;
     try {
       const answer = await this.run(inb);
+      if (!ids.length) this.deps.claims.remember([inb.eventId]); // claimed done: nothing to mark
       this.done(inb.eventId, ids);
       return answer;
     } catch (err) {
@@ -349,10 +353,14 @@ export class Bot {
    * the repeat a refusal (签收 of a task already 办理中, a request already decided, a state the card no
    * longer shows), not a second change; a progress report from a card keeps the event id as its `source`
    * and is recorded once. Only 催办 (no change to the task, a notice) would go out twice if the failed run
-   * had written it. Should all attempts fail, its claims are withdrawn and the loss is logged.
+   * had written it. Should all attempts fail, its claims are withdrawn (a card action's, written done,
+   * stays: the official presses again, a new event) and the loss is logged.
    */
   private async retryHandler(inb: Inbound, ids: string[], log: Logger): Promise<void> {
-    if (await this.retry(log, 'handler', () => this.run(inb))) return this.done(inb.eventId, ids);
+    if (await this.retry(log, 'handler', () => this.run(inb))) {
+      if (!ids.length) this.deps.claims.remember([inb.eventId]); // a card action's claim, written done
+      return this.done(inb.eventId, ids);
+    }
     log.error({ ids, ...operator(inb) }, 'handler kept failing: event given up (its claims withdrawn)');
     await this.deps.claims.release(ids).catch(() => undefined);
     this.active.delete(inb.eventId);

@@ -14,7 +14,7 @@ export interface EventClaimsOptions {
   doneWindowMs?: number;
 }
 
-type ClaimDoc = { _id: string; type: string; at: Date; state: 'processing'; owner: string; schemaVersion: number };
+type ClaimDoc = { _id: string; type: string; at: Date; state: 'processing' | 'done'; owner: string; schemaVersion: number };
 type WriteError = { code?: number; index?: number; errmsg?: string };
 
 /** The per-document outcome of an unordered insertMany: true inserted, false a duplicate, an Error otherwise. */
@@ -70,9 +70,9 @@ export class MongoEventClaims implements EventClaims {
     return this.settled.has(id);
   }
 
-  add(claims: readonly ClaimRequest[], owner: string): Promise<boolean[]> {
+  add(claims: readonly ClaimRequest[], owner: string, state: 'processing' | 'done' = 'processing'): Promise<boolean[]> {
     const at = machineDate();
-    return this.inserts.submit(claims.map((c) => ({ _id: c.id, type: c.type, at, state: 'processing', owner, schemaVersion: PROCESSED_EVENT_SCHEMA_VERSION })));
+    return this.inserts.submit(claims.map((c) => ({ _id: c.id, type: c.type, at, state, owner, schemaVersion: PROCESSED_EVENT_SCHEMA_VERSION })));
   }
 
   remember(ids: readonly string[]): void {

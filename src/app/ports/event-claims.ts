@@ -20,9 +20,10 @@ export interface EventClaims {
   /**
    * Claims the ids for `owner`, durably, in one database batch (shared with other claims made at the same
    * moment): per id, true when this call claimed it, false when it was claimed before. Rejects when the
-   * database did not confirm them (then a redelivery finds them ours or absent).
+   * database did not confirm them (then a redelivery finds them ours or absent). `state` 'done': a claim
+   * that only tells duplicates (a card action's, never delivered again), needing no done mark.
    */
-  add(claims: readonly ClaimRequest[], owner: string): Promise<boolean[]>;
+  add(claims: readonly ClaimRequest[], owner: string, state?: 'processing' | 'done'): Promise<boolean[]>;
   get(id: string): Promise<EventClaim | null>;
   /** Marks the ids done (batched with other done marks); resolves once that is durable. */
   done(ids: readonly string[]): Promise<void>;
