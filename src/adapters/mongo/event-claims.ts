@@ -4,6 +4,7 @@ import { PROCESSED_EVENT_SCHEMA_VERSION } from './models/processed-events';
 import { machineDate } from '../../clock';
 import { GroupCommit } from './group-commit';
 import { RecentIds } from './recent-ids';
+import { writeGate } from './write-gate';
 
 export interface EventClaimsOptions {
   /** How many done ids to remember (answered with no round trip). */
@@ -49,7 +50,7 @@ export class MongoEventClaims implements EventClaims {
 
   private async insertAll(docs: ClaimDoc[]): Promise<(boolean | Error)[]> {
     try {
-      await this.models.processedEvents.collection.insertMany(docs as never[], { ordered: false });
+      await writeGate(this.models.processedEvents.db).run('answer', () => this.models.processedEvents.collection.insertMany(docs as never[], { ordered: false }));
       return docs.map(() => true);
     } catch (e) {
       return insertOutcomes(docs.length, e);
@@ -58,10 +59,10 @@ export class MongoEventClaims implements EventClaims {
 
   private async markAll(ids: string[]): Promise<true[]> {
     const unique = [...new Set(ids)];
-    await this.models.processedEvents.collection.bulkWrite(
+    await writeGate(this.models.processedEvents.db).run('after', () => this.models.processedEvents.collection.bulkWrite(
       unique.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: { state: 'done' } } } })) as never[],
       { ordered: false },
-    );
+    ));
     for (const id of unique) this.settled.add(id);
     return ids.map(() => true as const);
   }

@@ -1,8 +1,10 @@
 /**
  * Group commit (docs/architecture.md#the-hot-path): requests made within `windowMs` of the first one go to
- * the database together, in one round trip, up to `max` at a time. `flush` answers each item (a value, or
- * an Error for that item alone); a flush that throws fails every item of its batch. Items submitted in one
- * call travel in one batch (an event's claim beside its message ids).
+ * the database together, in one round trip, up to `max` at a time. One batch is in the database at a
+ * time: what arrives meanwhile waits and goes whole as the next batch when it is answered, so a busy
+ * database gets fewer, larger batches. `flush` answers each item (a value, or an Error for that item
+ * alone); a flush that throws fails every item of its batch. Items submitted in one call travel in one
+ * batch (an event's claim beside its message ids).
  */
 export interface GroupCommitOptions {
   windowMs: number;
@@ -11,6 +13,8 @@ export interface GroupCommitOptions {
 
 interface Waiting<In, Out> {
   item: In;
+  /** The first item of its `submit` call (batches are cut only before one). */
+  first: boolean;
   resolve(v: Out): void;
   reject(e: unknown): void;
 }
@@ -18,6 +22,8 @@ interface Waiting<In, Out> {
 export class GroupCommit<In, Out> {
   private pending: Waiting<In, Out>[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** A batch is in the database: what comes meanwhile waits for it and goes as the next batch, whole. */
+  private inFlight = false;
 
   constructor(
     private readonly flush: (items: In[]) => Promise<(Out | Error)[]>,
@@ -26,7 +32,7 @@ export class GroupCommit<In, Out> {
 
   submit(items: readonly In[]): Promise<Out[]> {
     if (this.pending.length + items.length > this.opts.max) this.flushNow(); // kept together in the next batch
-    const answers = items.map((item) => new Promise<Out>((resolve, reject) => this.pending.push({ item, resolve, reject })));
+    const answers = items.map((item, i) => new Promise<Out>((resolve, reject) => this.pending.push({ item, first: i === 0, resolve, reject })));
     if (this.pending.length >= this.opts.max) this.flushNow();
     else this.timer ??= setTimeout(() => this.flushNow(), this.opts.windowMs);
     return Promise.all(answers);
@@ -35,10 +41,15 @@ export class GroupCommit<In, Out> {
   private flushNow(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.pending;
-    this.pending = [];
+    if (this.inFlight) return; // sent when the batch in the database is answered
+    const batch = this.pending.splice(0, this.cut());
     if (!batch.length) return;
-    this.flush(batch.map((w) => w.item)).then(
+    this.inFlight = true;
+    const next = () => {
+      this.inFlight = false;
+      if (this.pending.length) this.flushNow();
+    };
+    this.flush(batch.map((w) => w.item)).finally(next).then(
       (results) =>
         batch.forEach((w, i) => {
           const r = results[i];
@@ -47,5 +58,14 @@ export class GroupCommit<In, Out> {
         }),
       (err) => batch.forEach((w) => w.reject(err)),
     );
+  }
+
+  /** How many pending items the next batch takes: all, or up to `max` cut before a call's first item (a call larger than `max` goes whole). */
+  private cut(): number {
+    const { max } = this.opts;
+    if (this.pending.length <= max) return this.pending.length;
+    const starts = this.pending.flatMap((w, i) => (w.first && i > 0 ? [i] : []));
+    const within = starts.filter((i) => i <= max);
+    return within.at(-1) ?? starts[0] ?? this.pending.length;
   }
 }

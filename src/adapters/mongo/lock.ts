@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { Model } from 'mongoose';
 import type { LockOptions, Locks as LockPort } from '../../app/ports/locks';
 import { GroupCommit } from './group-commit';
+import { writeGate } from './write-gate';
 import { LOCK_SCHEMA_VERSION, type LockDoc } from './models/locks';
 import { machineNow } from '../../clock';
 
@@ -73,7 +74,7 @@ export class Locks implements LockPort {
 
   private async insertAll(docs: LockRow[]): Promise<(boolean | Error)[]> {
     try {
-      await this.locks.collection.insertMany(docs as never[], { ordered: false });
+      await writeGate(this.locks.db).run('answer', () => this.locks.collection.insertMany(docs as never[], { ordered: false }));
       return docs.map(() => true);
     } catch (e) {
       // per lock: taken (a duplicate key) or not written; a failure of the whole batch fails each
@@ -121,8 +122,9 @@ export class Locks implements LockPort {
    * A failure fails every release of the batch.
    */
   private async deleteAll(keys: string[]): Promise<void[]> {
-    if (keys.length === 1) await this.locks.collection.deleteOne({ _id: keys[0] } as never);
-    else await this.locks.collection.deleteMany({ _id: { $in: keys } } as never);
+    const gate = writeGate(this.locks.db);
+    if (keys.length === 1) await gate.run('after', () => this.locks.collection.deleteOne({ _id: keys[0] } as never));
+    else await gate.run('after', () => this.locks.collection.deleteMany({ _id: { $in: keys } } as never));
     return keys.map(() => undefined);
   }
 
