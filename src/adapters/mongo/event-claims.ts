@@ -50,7 +50,7 @@ export class MongoEventClaims implements EventClaims {
 
   private async insertAll(docs: ClaimDoc[]): Promise<(boolean | Error)[]> {
     try {
-      await writeGate(this.models.processedEvents.db).run('answer', () => this.models.processedEvents.collection.insertMany(docs as never[], { ordered: false }));
+      await writeGate(this.models.processedEvents).run('answer', () => this.models.processedEvents.collection.insertMany(docs as never[], { ordered: false }));
       return docs.map(() => true);
     } catch (e) {
       return insertOutcomes(docs.length, e);
@@ -59,7 +59,7 @@ export class MongoEventClaims implements EventClaims {
 
   private async markAll(ids: string[]): Promise<true[]> {
     const unique = [...new Set(ids)];
-    await writeGate(this.models.processedEvents.db).run('after', () => this.models.processedEvents.collection.bulkWrite(
+    await writeGate(this.models.processedEvents).run('after', () => this.models.processedEvents.collection.bulkWrite(
       unique.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: { state: 'done' } } } })) as never[],
       { ordered: false },
     ));

@@ -74,7 +74,7 @@ export class Locks implements LockPort {
 
   private async insertAll(docs: LockRow[]): Promise<(boolean | Error)[]> {
     try {
-      await writeGate(this.locks.db).run('answer', () => this.locks.collection.insertMany(docs as never[], { ordered: false }));
+      await writeGate(this.locks).run('answer', () => this.locks.collection.insertMany(docs as never[], { ordered: false }));
       return docs.map(() => true);
     } catch (e) {
       // per lock: taken (a duplicate key) or not written; a failure of the whole batch fails each
@@ -122,7 +122,7 @@ export class Locks implements LockPort {
    * A failure fails every release of the batch.
    */
   private async deleteAll(keys: string[]): Promise<void[]> {
-    const gate = writeGate(this.locks.db);
+    const gate = writeGate(this.locks);
     if (keys.length === 1) await gate.run('after', () => this.locks.collection.deleteOne({ _id: keys[0] } as never));
     else await gate.run('after', () => this.locks.collection.deleteMany({ _id: { $in: keys } } as never));
     return keys.map(() => undefined);

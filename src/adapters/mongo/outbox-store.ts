@@ -104,7 +104,7 @@ export class OutboxStore implements Outbox {
   private async insertAll(docs: OutboxRow[]): Promise<(boolean | Error)[]> {
     let outcomes: (boolean | Error)[];
     try {
-      await writeGate(this.models.outbox.db).run('answer', () => this.models.outbox.collection.insertMany(docs as never[], { ordered: false }));
+      await writeGate(this.models.outbox).run('answer', () => this.models.outbox.collection.insertMany(docs as never[], { ordered: false }));
       outcomes = docs.map(() => true);
     } catch (e) {
       outcomes = insertOutcomes(docs.length, e).map((o, i) => (o instanceof Error ? new Error(`outbox row ${docs[i]._id} was not queued: ${o.message}`) : o));
@@ -147,7 +147,7 @@ export class OutboxStore implements Outbox {
 
   /** Changes one row by its _id (the one filter FerretDB answers without a full read). */
   async update(id: string, set: Partial<OutboxRow>): Promise<void> {
-    await writeGate(this.models.outbox.db).run('after', () => this.models.outbox.updateOne({ _id: id }, { $set: set }));
+    await writeGate(this.models.outbox).run('after', () => this.models.outbox.updateOne({ _id: id }, { $set: set }));
     if (set.status === 'pending') {
       // a failed row retried (admin API): the worker learns of it now, not at its next scan
       const row = await this.get(id);

@@ -156,7 +156,7 @@ export class TaskStore implements TaskRepository {
   private async save(id: string, task: Task, owed: OutboxItem[]): Promise<void> {
     const set: Record<string, unknown> = { ...task, owed, owedAt: owed.length ? machineDate() : null };
     delete set._id;
-    const res = await writeGate(this.models.tasks.db).run('answer', () => this.models.tasks.updateOne({ _id: id }, { $set: set }));
+    const res = await writeGate(this.models.tasks).run('answer', () => this.models.tasks.updateOne({ _id: id }, { $set: set }));
     if (res.matchedCount !== 1) throw new Error(`task ${id} vanished under its lock`);
   }
 
@@ -214,7 +214,7 @@ export class TaskStore implements TaskRepository {
   /** Under the task's lock, with what it owes as written: into the outbox, then cleared. */
   private async relayOwed(id: string, owed: OutboxItem[]): Promise<void> {
     await this.outbox.put(await this.expand(owed));
-    await writeGate(this.models.tasks.db).run('after', () => this.models.tasks.updateOne({ _id: id }, { $set: { owed: [], owedAt: null } }));
+    await writeGate(this.models.tasks).run('after', () => this.models.tasks.updateOne({ _id: id }, { $set: { owed: [], owedAt: null } }));
   }
 
   /** A 'refresh' item becomes one patch per live copy of what it names. */

@@ -47,9 +47,10 @@ export class WriteGate {
 
 const gates = new WeakMap<object, WriteGate>();
 
-/** The gate of a connection (a model's `db`), made on first use. */
-export function writeGate(conn: object): WriteGate {
-  let gate = gates.get(conn);
-  if (!gate) gates.set(conn, (gate = new WriteGate()));
+/** The gate of a model's connection (its `db`; a stand-in without one has its own), made on first use. */
+export function writeGate(model: { db?: object }): WriteGate {
+  const key = model.db ?? model;
+  let gate = gates.get(key);
+  if (!gate) gates.set(key, (gate = new WriteGate()));
   return gate;
 }
