@@ -59,6 +59,11 @@ export function replyCard(m: InboundMessage, card: unknown, n = 0): OutboxItem {
   return { key: messageKey('reply', m.messageId, n), kind: 'reply', messageId: m.messageId, msgType: 'interactive', content: card, lane: `chat:${m.chatId}` };
 }
 
+/** A reply whose card is rendered when it is sent (`render`), not kept as a live copy: the row stays small. */
+export function replyRendered(m: InboundMessage, card: string, ref: string, view: string, n = 0): OutboxItem {
+  return { key: messageKey('reply', m.messageId, n), kind: 'reply', messageId: m.messageId, msgType: 'interactive', render: { card, ref, view }, lane: `chat:${m.chatId}` };
+}
+
 export function replyLiveCard(m: InboundMessage, card: string, ref: string, view: string, n = 0): OutboxItem {
   return { key: messageKey('reply', m.messageId, n), kind: 'reply', messageId: m.messageId, msgType: 'interactive', render: { card, ref, view }, record: { ref, view }, lane: `chat:${m.chatId}` };
 }

@@ -57,10 +57,14 @@ export class CommandMonitor {
   private list: RecordedCommand[] = [];
   private readonly inFlight = new Map<number, RecordedCommand>();
 
+  /** Commands not recorded: the service's own background reads (the organisation's version stamp, every 3 s). */
+  ignore: (collection: string | undefined, filters: unknown[]) => boolean = () => false;
+
   private readonly started = (e: CommandStartedEvent) => {
     if (!this.recording || DRIVER.has(e.commandName)) return;
     const cmd = e.command as Record<string, unknown>;
     const collection = typeof cmd[e.commandName] === 'string' ? (cmd[e.commandName] as string) : undefined;
+    if (this.ignore(collection, filtersOf(e.commandName, cmd))) return;
     const rec: RecordedCommand = { name: e.commandName, collection, filters: filtersOf(e.commandName, cmd), round: this.deepestDone + 1, startedAt: performance.now() };
     this.list.push(rec);
     this.inFlight.set(e.requestId, rec);

@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../app/deps';
 import type { Feature, HelpLine } from '../../app/feature';
-import { replyCard } from '../../app/notify';
+import { replyRendered } from '../../app/notify';
 import type { Card } from '../../app/views';
 import { helpCard } from '../../cards';
 import type { Person } from '../../domain/org';
@@ -30,8 +30,15 @@ export async function helpCardOf(deps: Pick<AppDeps, 'orgs'>, features: readonly
 export function helpFeature(deps: AppDeps, features: () => readonly Feature[]): Feature {
   return {
     name: 'help',
-    parsed: { help: async (m, person) => [replyCard(m, await helpCardOf(deps, features(), person))] },
+    // the card is rendered when the reply is sent (a small row to queue; the roles as they are then)
+    parsed: { help: async (m) => [replyRendered(m, 'help', `help:${m.senderOpenId}`, 'chat')] },
     queries: ['help'],
+    renderers: {
+      help: async (openId, org) => {
+        const person = org.byOpenId(openId);
+        return person ? helpCardOf(deps, features(), person) : null; // gone from the organisation: nothing to show
+      },
+    },
     help: () => [HELP_LINE],
   };
 }
