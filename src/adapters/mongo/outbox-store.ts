@@ -1,5 +1,5 @@
 import type { Models } from './models';
-import { writeGate } from './write-gate';
+import { writeGate, type WriteUrgency } from './write-gate';
 import type { OutboxItem, OutboxRow, OutboxStatus } from '../../app/outbox-item';
 import type { Outbox } from '../../app/ports/outbox';
 import { OUTBOX_SCHEMA_VERSION } from './models/outbox';
@@ -58,8 +58,14 @@ export function itemProblem(item: OutboxItem): string | null {
 
 export class OutboxStore implements Outbox {
   private listeners: ((rows: OutboxHead[]) => void)[] = [];
-  /** Puts made within 1 ms of each other (a morning's requests) go to the database as one insert. */
-  private readonly inserts = new GroupCommit<OutboxRow, boolean>((docs) => this.insertAll(docs), { windowMs: 1, max: 500 });
+  /**
+   * Puts made within 1 ms of each other (a morning's requests) go to the database as one insert: those an
+   * answer waits for (a query's reply) apart from those that follow one (a relay's), which go after them.
+   */
+  private readonly inserts: Record<WriteUrgency, GroupCommit<OutboxRow, boolean>> = {
+    answer: new GroupCommit((docs) => this.insertAll(docs, 'answer'), { windowMs: 1, max: 500 }),
+    after: new GroupCommit((docs) => this.insertAll(docs, 'after'), { windowMs: 1, max: 500 }),
+  };
 
   constructor(private readonly models: Models) {}
 
@@ -72,8 +78,9 @@ export class OutboxStore implements Outbox {
    * Queues items to go out now (wall-clock time: the outbox never follows the business clock). A bad
    * item refuses the whole put, naming the item and what is wrong, and nothing of it is queued. Puts made
    * at the same moment share one insert (docs/architecture.md#the-hot-path); a put's items stay together.
+   * `urgency` 'after': a put that follows an answer (the relay), sent after the writes answers wait for.
    */
-  async put(items: OutboxItem[]): Promise<void> {
+  async put(items: OutboxItem[], urgency: WriteUrgency = 'answer'): Promise<void> {
     if (!items.length) return;
     items.forEach((item, i) => {
       const problem = itemProblem(item);
@@ -91,7 +98,7 @@ export class OutboxStore implements Outbox {
       createdAt: now,
       schemaVersion: OUTBOX_SCHEMA_VERSION,
     }));
-    await this.inserts.submit(docs);
+    await this.inserts[urgency].submit(docs);
   }
 
   /**
@@ -101,10 +108,10 @@ export class OutboxStore implements Outbox {
    * as they did when each put was its own unordered insertMany. A batch that fails as a whole fails
    * every put in it (insertOutcomes throws).
    */
-  private async insertAll(docs: OutboxRow[]): Promise<(boolean | Error)[]> {
+  private async insertAll(docs: OutboxRow[], urgency: WriteUrgency): Promise<(boolean | Error)[]> {
     let outcomes: (boolean | Error)[];
     try {
-      await writeGate(this.models.outbox).run('answer', () => this.models.outbox.collection.insertMany(docs as never[], { ordered: false }));
+      await writeGate(this.models.outbox).run(urgency, () => this.models.outbox.collection.insertMany(docs as never[], { ordered: false }));
       outcomes = docs.map(() => true);
     } catch (e) {
       outcomes = insertOutcomes(docs.length, e).map((o, i) => (o instanceof Error ? new Error(`outbox row ${docs[i]._id} was not queued: ${o.message}`) : o));

@@ -213,7 +213,7 @@ export class TaskStore implements TaskRepository {
 
   /** Under the task's lock, with what it owes as written: into the outbox, then cleared. */
   private async relayOwed(id: string, owed: OutboxItem[]): Promise<void> {
-    await this.outbox.put(await this.expand(owed));
+    await this.outbox.put(await this.expand(owed), 'after');
     await writeGate(this.models.tasks).run('after', () => this.models.tasks.updateOne({ _id: id }, { $set: { owed: [], owedAt: null } }));
   }
 
