@@ -279,17 +279,23 @@ describe('Bot.receive: a card action answered with the holding toast is applied,
     expect(calls.n).toBe(2);
   });
 
-  test('a refusal answered after the holding toast (a warning toast, nothing thrown) is done, not retried', async () => {
-    const { deps, rows } = fakeDeps();
+  /** A card handler that answers (or throws) past the budget, counting its calls. */
+  function slowCard(then: () => Promise<Awaited<ReturnType<Handlers['onCard']>>>) {
     const calls = { n: 0 };
     const h: Handlers = {
       onMessage: async () => undefined,
       async onCard() {
         calls.n++;
         await sleep(1.5 * BUDGET);
-        return { toast: { type: 'warning', content: 'DB-2026-0001 已是“办理中”，此按钮已失效，卡片已刷新为最新状态。' } };
+        return then();
       },
     };
+    return { h, calls };
+  }
+
+  test('a refusal answered after the holding toast (a warning toast, nothing thrown) is done, not retried', async () => {
+    const { deps, rows } = fakeDeps();
+    const { h, calls } = slowCard(async () => ({ toast: { type: 'warning', content: 'DB-2026-0001 已是“办理中”，此按钮已失效，卡片已刷新为最新状态。' } }));
     const bot = new Bot(deps, h, BUDGET);
     expect(await bot.receive(card())).toMatchObject({ toast: { type: 'info' } });
     await until(() => rows.get('ev-card-1')?.state === 'done'); // marked at once: a retried one is only after it succeeds
@@ -300,15 +306,9 @@ describe('Bot.receive: a card action answered with the holding toast is applied,
     jest.useFakeTimers();
     try {
       const { deps, rows, errors } = fakeDeps();
-      const calls = { n: 0 };
-      const h: Handlers = {
-        onMessage: async () => undefined,
-        async onCard() {
-          calls.n++;
-          await sleep(1.5 * BUDGET);
-          throw new Error('db down');
-        },
-      };
+      const { h, calls } = slowCard(async () => {
+        throw new Error('db down');
+      });
       const answer = new Bot(deps, h, BUDGET).receive({ ...card(), operatorOpenId: 'ou_off1' } as Inbound);
       await jest.advanceTimersByTimeAsync(BUDGET);
       expect(await answer).toMatchObject({ toast: { type: 'info' } });
