@@ -42,6 +42,16 @@ describe('GroupCommit', () => {
     expect(await Promise.all(later)).toEqual([[20], [30, 40], [50]]);
   });
 
+  test('a batch the database does not answer holds the next one back for holdMs only', async () => {
+    const batches: number[][] = [];
+    const never = new Promise<number[]>(() => undefined);
+    const gc = new GroupCommit<number, number>(async (items) => (batches.push(items), batches.length === 1 ? never : items), { windowMs: 1, max: 10, holdMs: 20 });
+    void gc.submit([1]);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await gc.submit([2])).toEqual([2]); // went once the first had held 20 ms
+    expect(batches).toEqual([[1], [2]]);
+  });
+
   test('a backlog beyond `max` is cut before a call’s first item, never inside a call', async () => {
     const batches: number[][] = [];
     const gate = deferred();

@@ -1,14 +1,16 @@
 /**
  * Group commit (docs/architecture.md#the-hot-path): requests made within `windowMs` of the first one go to
  * the database together, in one round trip, up to `max` at a time. One batch is in the database at a
- * time: what arrives meanwhile waits and goes whole as the next batch when it is answered, so a busy
- * database gets fewer, larger batches. `flush` answers each item (a value, or an Error for that item
+ * time: what arrives meanwhile waits and goes whole as the next batch when it is answered (or after
+ * `holdMs`, should the database stall), so a busy database gets fewer, larger batches. `flush` answers each item (a value, or an Error for that item
  * alone); a flush that throws fails every item of its batch. Items submitted in one call travel in one
  * batch (an event's claim beside its message ids).
  */
 export interface GroupCommitOptions {
   windowMs: number;
   max: number;
+  /** A batch still in the database after this lets the next one go (a stalled call never holds the rest back); default 50 ms. */
+  holdMs?: number;
 }
 
 interface Waiting<In, Out> {
@@ -45,10 +47,15 @@ export class GroupCommit<In, Out> {
     const batch = this.pending.splice(0, this.cut());
     if (!batch.length) return;
     this.inFlight = true;
+    let released = false;
     const next = () => {
+      if (released) return;
+      released = true;
+      clearTimeout(hold);
       this.inFlight = false;
       if (this.pending.length) this.flushNow();
     };
+    const hold = setTimeout(next, this.opts.holdMs ?? 50);
     this.flush(batch.map((w) => w.item)).finally(next).then(
       (results) =>
         batch.forEach((w, i) => {
