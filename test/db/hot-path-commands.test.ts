@@ -10,6 +10,8 @@ import { cardText } from '../../src/cards/inspect';
 import type { BotAnswer } from '../../src/app/bot';
 import type { Inbound } from '../../src/app/inbound';
 import { CommandMonitor } from '../support/command-monitor';
+import { MongoCardCopies } from '../../src/adapters/mongo/card-copy-store';
+import { defineModels } from '../../src/adapters/mongo/models';
 import { startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -82,6 +84,8 @@ describe('a 签收 click', () => {
     expect(r.rounds).toBeGreaterThan(0);
     expect(r.rounds).toBeLessThanOrEqual(4);
     expect(monitor.commands.filter((c) => ORG_COLLECTIONS.includes(c.collection ?? ''))).toEqual([]);
+    // which copy was pressed is known from the sending: card_messages is not read
+    expect(monitor.commands.filter((c) => c.collection === 'card_messages')).toEqual([]);
     // the relay happened after the answer: the change's messages are in the outbox, none left owed
     await h.drain();
     const doc = await h.service.deps.models.tasks.findById(code).lean();
@@ -89,6 +93,21 @@ describe('a 签收 click', () => {
     expect(h.botMessages('oc_g1').some((m) => cardText(m.content).includes('已签收') || JSON.stringify(m.content).includes('已签收'))).toBe(true);
   }, 60_000);
 });
+
+test('a click on a card another instance sent: its copy read once by _id, then remembered', async () => {
+  const { card } = await dispatchOne('复核河道保洁记录');
+  // another instance: its own connection (the same client, so the monitor hears it), its own memory
+  const conn = h.service.conn.useDb(h.service.conn.name, { useCache: false });
+  const other = new MongoCardCopies(defineModels(conn), h.service.deps.locks as never);
+  monitor.start();
+  const first = await other.sentAs(card);
+  const again = await other.sentAs(card);
+  monitor.stop();
+  expect(first).toMatchObject({ view: 'unit' });
+  expect(again).toEqual({ ref: first!.ref, view: 'unit' });
+  const reads = monitor.commands.filter((c) => c.collection === 'card_messages' && c.name !== 'create'); // its models create their collections
+  expect(reads.map((c) => `${c.name} ${JSON.stringify(c.filters)}`)).toEqual([`find [{"_id":"${card}"}]`]);
+}, 60_000);
 
 describe('events', () => {
   // a query in one write (docs/architecture.md#the-hot-path): its queued reply is its claim

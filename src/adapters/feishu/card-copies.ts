@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { FeishuError, type Messenger } from '../../app/ports';
 import { CardRefs } from '../mongo/card-refs';
+import { rememberCopy } from '../mongo/card-copy-store';
 import type { Locks } from '../../app/ports/locks';
 import type { Models } from '../mongo/models';
 import { CARD_MESSAGE_SCHEMA_VERSION, type CardMessageDoc } from '../mongo/models/card-messages';
@@ -59,6 +60,7 @@ export class CardCopies {
       .catch((e: { code?: number }) => {
         if (e?.code !== 11000) throw e;
       });
+    rememberCopy(cardMessages, r.messageId, where);
     await this.refs.replace(where.ref, where._id, { messageId: r.messageId, view: where.view });
     await cardMessages.updateOne({ _id: where._id }, { $set: { replacedBy: r.messageId } });
     this.o.log.info({ old: where._id, fresh: r.messageId, ref: where.ref }, 'card past its edit window: a fresh copy replaces it');
@@ -90,5 +92,6 @@ export class CardCopies {
       .catch((e: { code?: number }) => {
         if (e?.code !== 11000) throw e; // the same uuid sent twice gives the same message: already recorded
       });
+    rememberCopy(this.o.models.cardMessages, messageId, row.record!); // durable now: a click on it needs no read
   }
 }
