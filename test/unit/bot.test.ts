@@ -168,8 +168,10 @@ describe('Bot.receive: the budget includes the claims', () => {
     ctl.delayMs = 0;
     ctl.claimError = undefined; // the database back before the first retry (after 1 s)
     expect(await bot.receive(card())).toEqual({}); // a repeat meanwhile: acknowledged, not run
-    await until(() => rows.get('ev-card-1')?.state === 'done', 5000);
+    await until(() => seen.length > 0, 5000); // the claim (written done) lands, then the handler runs
+    await sleep(50);
     expect(seen).toEqual(['card:ev-card-1']);
+    expect(rows.get('ev-card-1')?.state).toBe('done');
   });
 
   test('an event whose claim is not done at the budget is refused, so Feishu delivers it again; applied once', async () => {
@@ -298,8 +300,8 @@ describe('Bot.receive: a card action answered with the holding toast is applied,
     const { h, calls } = slowCard(async () => ({ toast: { type: 'warning', content: 'DB-2026-0001 已是“办理中”，此按钮已失效，卡片已刷新为最新状态。' } }));
     const bot = new Bot(deps, h, BUDGET);
     expect(await bot.receive(card())).toMatchObject({ toast: { type: 'info' } });
-    await until(() => rows.get('ev-card-1')?.state === 'done'); // marked at once: a retried one is only after it succeeds
-    await sleep(1200); // past the first retry's delay
+    await until(() => calls.n === 1 && rows.get('ev-card-1')?.state === 'done');
+    await sleep(1.5 * BUDGET + 1200); // the refusal answered, then past where a first retry would have run
     expect(calls.n).toBe(1);
   });
   test('a handler that keeps failing: given up after the last retry (about 17 minutes), logged with the operator; its claim stays done (a new press is a new event)', async () => {
