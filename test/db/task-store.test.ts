@@ -46,6 +46,34 @@ describe('task store on FerretDB', () => {
     expect(after!.rev).toBe(11);
   }, 60_000);
 
+  test('a change is stored as an update through the model would store it (times as dates, absent fields left out)', async () => {
+    const [a, b] = await store.create([0, 1].map((i) => ({ task: newTask({ origin: `same-shape:${i}` }), owed: () => [] })), 2031);
+    const at = new Date('2026-12-01T02:00:00Z');
+    const changed = (cur: typeof a) => ({
+      ...cur,
+      rev: cur.rev + 1,
+      state: 'in_progress' as const,
+      acceptedAt: at,
+      acceptedBy: 'ou_x',
+      submittedAt: undefined,
+      reports: [{ at, by: 'ou_x', unit: 'MSZ', percent: 30, content: '进度', evidence: [], via: 'card' as const }],
+      history: [...cur.history, { seq: cur.history.length + 1, at, by: 'ou_x', action: 'accept', note: undefined, before: { state: cur.state }, after: { state: 'in_progress' } }],
+    });
+    await store.change(a.code, (cur) => ({ task: changed(cur), result: null }));
+    const viaModel: Record<string, unknown> = { ...changed((await store.get(b.code))!), owed: [], owedAt: null };
+    delete viaModel.code;
+    await db.models.tasks.updateOne({ _id: b.code }, { $set: viaModel });
+    const [da, dbDoc] = await Promise.all([a.code, b.code].map((c) => db.models.tasks.collection.findOne({ _id: c } as never)));
+    const strip = (d: Record<string, unknown> | null) => {
+      const { _id, code, origin, seq, ...rest } = d!;
+      void _id, code, origin, seq;
+      return rest;
+    };
+    expect(strip(da)).toEqual(strip(dbDoc));
+    expect(da!.acceptedAt).toBeInstanceOf(Date);
+    expect('submittedAt' in da!).toBe(false);
+  });
+
   test('owed messages reach the outbox once, even if relayed twice', async () => {
     const [t] = await store.create(
       [{ task: newTask({ origin: 'owed' }), owed: (code) => [{ key: `k-${code}`, kind: 'send', to: { type: 'chat_id', id: 'oc_x' }, msgType: 'text', content: { text: code } }] }],
