@@ -78,6 +78,11 @@ export class Bot {
    * Answered with no database round trip: an event that needs nothing, or a repeat of one this instance
    * knows is durably done (by its event id, or a message by its message id).
    */
+  /** A repeat of an event this instance knows is durably done, told by its id alone (before it is read further). */
+  knownDone(eventId: string): boolean {
+    return this.deps.claims.knownDone(eventId);
+  }
+
   answersFromMemory(inb: Inbound): boolean {
     if (this.needsNothing(inb)) return true;
     const { claims } = this.deps;

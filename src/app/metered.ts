@@ -4,13 +4,18 @@ import { secondsSince, type Metrics } from '../metrics';
 import type { Bot } from './bot';
 
 /** The bot's entry and the card handler, timed for metrics (src/metrics.ts). */
-export type Receiver = Pick<Bot, 'receive'> & Partial<Pick<Bot, 'answersFromMemory'>>;
+export type Receiver = Pick<Bot, 'receive'> & Partial<Pick<Bot, 'answersFromMemory' | 'knownDone'>>;
 
 const EVENT_KIND = { message: 'im.message.receive_v1', card: 'card.action.trigger' } as const;
 
 export function meteredBot(bot: Receiver, m: Pick<Metrics, 'ingress'>): Receiver {
   return {
     answersFromMemory: bot.answersFromMemory?.bind(bot),
+    knownDone(eventId) {
+      const yes = bot.knownDone?.(eventId) ?? false;
+      if (yes) m.ingress('repeat', 0); // answered from memory, before it was read: counted, no time to speak of
+      return yes;
+    },
     async receive(inb) {
       const started = performance.now();
       try {

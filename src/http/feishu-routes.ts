@@ -12,7 +12,7 @@ import { machineNow } from '../clock';
  * POST /feishu/events and POST /feishu/card: both accept events and card callbacks in every format
  * (Feishu may send card.action.trigger to the event URL). Verified on the raw bytes first.
  */
-export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Pick<Bot, 'receive'> & Partial<Pick<Bot, 'answersFromMemory'>>; log: Logger; now?: () => number; db?: Pick<DbHealth, 'ready' | 'reason'> }): Router {
+export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Pick<Bot, 'receive'> & Partial<Pick<Bot, 'answersFromMemory' | 'knownDone'>>; log: Logger; now?: () => number; db?: Pick<DbHealth, 'ready' | 'reason'> }): Router {
   const router = appRouter();
   const handle = async (ctx: import('koa').Context) => {
     const raw: Buffer = ctx.state.raw ?? Buffer.alloc(0);
@@ -25,6 +25,11 @@ export function feishuRoutes(opts: { verify: () => VerifyOptions; bot: Pick<Bot,
     }
     if (v.kind === 'challenge') {
       ctx.body = { challenge: v.challenge };
+      return;
+    }
+    // a repeat of an event known done is answered by its id, before the event is read any further
+    if (opts.bot.knownDone?.(v.eventId)) {
+      ctx.body = {};
       return;
     }
     const inb = toInbound(v.body, v.dedupeKey);

@@ -23,15 +23,20 @@ export interface VerifyOptions {
 
 export type Verified =
   | { ok: true; kind: 'challenge'; challenge: string }
-  | { ok: true; kind: 'event'; body: Record<string, unknown>; dedupeKey: string }
+  /** `eventId`: the id the event is taken by (parseEvent's), read before the rest of it is */
+  | { ok: true; kind: 'event'; body: Record<string, unknown>; dedupeKey: string; eventId: string }
   | { ok: false; status: 400 | 401; reason: string };
 
 const deny = (reason: string): Verified => ({ ok: false, status: 401, reason });
 
+/** The AES key is the SHA-256 of the encrypt key: hashed once per key, not per request. */
+let aesKey: { of: string; key: Buffer } | undefined;
+
 export function decryptBody(encrypt: string, key: string): string {
   const buf = Buffer.from(encrypt, 'base64');
   if (buf.length < 32 || buf.length % 16 !== 0) throw new Error('bad ciphertext length');
-  const decipher = createDecipheriv('aes-256-cbc', createHash('sha256').update(key).digest(), buf.subarray(0, 16));
+  if (aesKey?.of !== key) aesKey = { of: key, key: createHash('sha256').update(key).digest() };
+  const decipher = createDecipheriv('aes-256-cbc', aesKey.key, buf.subarray(0, 16));
   return Buffer.concat([decipher.update(buf.subarray(16)), decipher.final()]).toString('utf8');
 }
 
@@ -127,7 +132,8 @@ export function verifyRequest(raw: string, headers: Record<string, string | stri
     // old card callbacks are never encrypted; they are signed with SHA-1 over the verification token
     const bad = checkSignature(raw, headers, opts.verificationToken, 'sha1', now, opts.maxAgeMs);
     if (bad) return deny(bad);
-    return { ok: true, kind: 'event', body, dedupeKey: `card1:${createHash('sha256').update(raw).digest('hex').slice(0, 32)}` };
+    const dedupeKey = `card1:${createHash('sha256').update(raw).digest('hex').slice(0, 32)}`;
+    return { ok: true, kind: 'event', body, dedupeKey, eventId: dedupeKey };
   }
   if (!isSchema2 && !isEvent1) return malformed('unknown request shape', raw, headers, opts, now, body);
 
@@ -150,5 +156,5 @@ export function verifyRequest(raw: string, headers: Record<string, string | stri
 
   const id = isSchema2 ? header2!.event_id : body.uuid;
   if (typeof id !== 'string' || !id) return { ok: false, status: 400, reason: 'no event id' };
-  return { ok: true, kind: 'event', body, dedupeKey: `ev:${id}` };
+  return { ok: true, kind: 'event', body, dedupeKey: `ev:${id}`, eventId: id };
 }

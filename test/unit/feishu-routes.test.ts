@@ -1,0 +1,60 @@
+/**
+ * POST /feishu/events on its own (a stub bot): a repeat of an event the bot knows is done is answered
+ * by its id alone, once the request is verified, without the event being read further; everything
+ * else reaches `receive` as the inbound the envelope says.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Inbound } from '../../src/app/inbound';
+import { alwaysUp } from '../../src/http/db-gate';
+import { createHttpApp } from '../../src/http/app';
+import { feishuRoutes } from '../../src/http/feishu-routes';
+import { createLogger } from '../../src/log';
+import { post, signRequest } from '../../src/sandbox/feishu-stand-in/signing';
+
+const APP = { verificationToken: 'tok-routes', encryptKey: 'key-routes' };
+const log = createLogger('silent');
+const received: Inbound[] = [];
+const asked: string[] = [];
+const done = new Set(['ev_done']);
+let server: http.Server;
+let url: string;
+
+beforeAll(async () => {
+  const bot = {
+    knownDone: (id: string) => (asked.push(id), done.has(id)),
+    receive: async (inb: Inbound) => (received.push(inb), { toast: { type: 'info' as const, content: `handled ${inb.eventId}` } }),
+  };
+  const app = createHttpApp({ log, db: alwaysUp, routers: [feishuRoutes({ verify: () => ({ ...APP, maxAgeMs: 3_600_000 }), bot, log })], auth: { adminToken: 'x'.repeat(24) } });
+  server = http.createServer(app.callback()).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feishu/events`;
+});
+afterAll(() => new Promise((r) => server.close(r)));
+beforeEach(() => ((received.length = 0), (asked.length = 0)));
+
+const readEvent = (id: string) => ({ schema: '2.0', header: { event_id: id, event_type: 'im.message.message_read_v1', create_time: String(Date.now()) }, event: { reader: { reader_id: { open_id: 'ou_1' } }, message_id_list: ['om_1'] } });
+
+describe('POST /feishu/events: a known repeat', () => {
+  test('answered {} by its id, without being read further or reaching receive', async () => {
+    const res = await post(url, signRequest(readEvent('ev_done'), APP));
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({});
+    expect(asked).toEqual(['ev_done']);
+    expect(received).toHaveLength(0);
+  });
+
+  test('an event not known done reaches receive, read in full', async () => {
+    const res = await post(url, signRequest(readEvent('ev_new'), APP));
+    expect(res.json).toEqual({ toast: { type: 'info', content: 'handled ev_new' } });
+    expect(received.map((i) => [i.type, i.eventId])).toEqual([['other', 'ev_new']]);
+  });
+
+  test('a forged copy of a known event is refused before its id is looked at', async () => {
+    const forged = signRequest(readEvent('ev_done'), { ...APP, encryptKey: 'not-the-key' });
+    const res = await post(url, forged);
+    expect(res.status).toBe(401);
+    expect(asked).toHaveLength(0);
+    expect(received).toHaveLength(0);
+  });
+});
