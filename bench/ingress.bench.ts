@@ -10,7 +10,7 @@ import { FakeFeishu, newEventId, signRequest, type SignedRequest } from '../test
 import { startBenchDb } from './bench-db';
 import { benchOrg } from './bench-org';
 import { clickPhase, mixedPhase, prepareClicks, type ClickResult } from './clicks';
-import { drive, poster, RoundTrips, type Load } from './load';
+import { drive, merge, poster, RoundTrips, type Load } from './load';
 import { runWhenMain } from './measure';
 
 /**
@@ -26,13 +26,17 @@ import { runWhenMain } from './measure';
  *   errors, each applied once; and 40 at once while the reminders job runs over 2,000 open tasks.
  *
  * Each line has p50/p99, the rate, the ratio to the bare Koa handler (and to node:http) and the
- * database commands per request, counted by the driver's command monitor. BENCH_REQUESTS (default
- * 2,000 per event phase), BENCH_CONCURRENCY (20) and BENCH_PHASE_SECONDS (12: a phase stops taking
- * new requests then) change the load; BENCH_CLICKS (`40,200`) the click phases.
+ * database commands per request, counted by the driver's command monitor. The event phases run in
+ * BENCH_ROUNDS (5) rounds, a slice of each phase per round, so the baselines and dudao meet the same
+ * moments of a shared machine (run one after another, a phase's rate moved by half with its neighbours'
+ * load); the replies the 帮助 slices queue go out at Feishu's pace throughout, under every phase alike.
+ * BENCH_REQUESTS (default 2,000 per event phase), BENCH_CONCURRENCY (20) and BENCH_PHASE_SECONDS (12: a
+ * phase stops taking new requests then) change the load; BENCH_CLICKS (`40,200`) the click phases.
  */
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const PHASE_MS = Number(process.env.BENCH_PHASE_SECONDS ?? 12) * 1000;
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const CLICKS = (process.env.BENCH_CLICKS ?? '40,200').split(',').map(Number).filter((n) => n > 0);
 const MIXED_CLICKS = 40;
 const OPEN_TASKS = Number(process.env.BENCH_OPEN_TASKS ?? 2000);
@@ -160,20 +164,35 @@ export async function run(): Promise<void> {
     await drive(to(port), readEvents(200), CONCURRENCY);
     await drive(to(port), helpMessages(fake, 50), CONCURRENCY);
 
-    const bareR = await drive(to(bare.port), Array(REQUESTS * 2).fill(sample), CONCURRENCY, PHASE_MS);
-    const koaR = await drive(to(koa.port), Array(REQUESTS * 2).fill(sample), CONCURRENCY, PHASE_MS);
-    handled.n = 0;
-    const sdkR = await drive(to(lib.port), readEvents(REQUESTS), CONCURRENCY, PHASE_MS);
-    const sdkNote = handled.n === sdkR.sent ? '' : `  (SDK handled ${handled.n} of ${sdkR.sent}!)`;
-    const read = await rt.around(() => drive(to(port), readEvents(REQUESTS), CONCURRENCY, PHASE_MS));
-    const chat = await rt.around(() => drive(to(port), chatter(fake, REQUESTS), CONCURRENCY, PHASE_MS));
-    const queuedBefore = await service.deps.models.outbox.estimatedDocumentCount();
     const helpReqs = helpMessages(fake, Math.floor(REQUESTS / 2));
-    const help = await rt.around(() => drive(to(port), helpReqs, CONCURRENCY, PHASE_MS));
+    const phases = [
+      { port: bare.port, reqs: Array(REQUESTS * 2).fill(sample) },
+      { port: koa.port, reqs: Array(REQUESTS * 2).fill(sample) },
+      { port: lib.port, reqs: readEvents(REQUESTS) },
+      { port, reqs: readEvents(REQUESTS), rt: new RoundTrips(service.conn) },
+      { port, reqs: chatter(fake, REQUESTS), rt: new RoundTrips(service.conn) },
+      { port, reqs: helpReqs, rt: new RoundTrips(service.conn) },
+      { port, reqs: Array(REQUESTS).fill(helpReqs[0]), rt: new RoundTrips(service.conn) }, // replays: the first 帮助 is handled in round 1's 帮助 slice
+    ].map((p) => ({ ...p, slices: [] as Load[] }));
+    handled.n = 0;
+    const queuedBefore = await service.deps.models.outbox.estimatedDocumentCount();
+    for (const p of phases) {
+      p.rt?.start(); // counting from nothing, then only during its own slices
+      p.rt?.pause();
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const p of phases) {
+        const per = Math.ceil(p.reqs.length / ROUNDS);
+        p.rt?.resume();
+        p.slices.push(await drive(to(p.port), p.reqs.slice(round * per, (round + 1) * per), CONCURRENCY, PHASE_MS / ROUNDS));
+        p.rt?.pause();
+      }
+    }
     const queued = (await service.deps.models.outbox.estimatedDocumentCount()) - queuedBefore;
-    const replay = await rt.around(() => drive(to(port), Array(REQUESTS).fill(helpReqs[0]), CONCURRENCY, PHASE_MS));
+    const [bareR, koaR, sdkR, read, chat, help, replay] = phases.map((p) => ({ ...merge(p.slices), ...(p.rt ? p.rt.stop(merge(p.slices).sent) : {}) }));
+    const sdkNote = handled.n === sdkR.sent ? '' : `  (SDK handled ${handled.n} of ${sdkR.sent}!)`;
 
-    console.log('\n  events (signed, encrypted; ratios to the bare handlers of this run):');
+    console.log(`\n  events (signed, encrypted; ${ROUNDS} rounds of a slice of each phase; ratios to the bare handlers of the same rounds):`);
     table(
       [
         ['bare node:http: read body + JSON.parse', bareR],

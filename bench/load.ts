@@ -37,6 +37,9 @@ export interface Load {
   max: number;
   /** answers not 200 (or that failed to arrive) */
   bad: number;
+  /** each request's latency (ms) and the seconds the load ran: slices of one phase are merged from them */
+  lat: number[];
+  secs: number;
   /** database commands sent while the load ran, per request (undefined: not counted) */
   rtPerReq?: number;
   rtDetail?: string;
@@ -69,7 +72,14 @@ export async function drive(post: (r: SignedRequest) => Promise<Answer>, reqs: S
     }),
   );
   const secs = (performance.now() - t0) / 1000;
-  return { sent: lat.length, perSec: lat.length / secs, ...percentiles(lat), bad, answers };
+  return { sent: lat.length, perSec: lat.length / secs, ...percentiles(lat), bad, answers, lat, secs };
+}
+
+/** Slices of one phase (run between other phases' slices) as one load. */
+export function merge(slices: Load[]): Load {
+  const lat = slices.flatMap((s) => s.lat);
+  const secs = slices.reduce((a, s) => a + s.secs, 0);
+  return { sent: lat.length, perSec: lat.length / secs, ...percentiles(lat), bad: slices.reduce((a, s) => a + s.bad, 0), answers: slices.flatMap((s) => s.answers), lat, secs };
 }
 
 /** Counts the commands a connection sends (`monitorCommands` is on for every dudao connection). */
@@ -104,6 +114,15 @@ export class RoundTrips {
     this.counts.clear();
     this.times.clear();
     this.on = true;
+  }
+
+  /** Counting again without forgetting (the next slice of the same phase). */
+  resume(): void {
+    this.on = true;
+  }
+
+  pause(): void {
+    this.on = false;
   }
 
   /** Stops counting; the total per request and the commonest commands. */
