@@ -155,8 +155,9 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   outboxSender = worker;
 
   const verify = () => ({ verificationToken: feishu.verificationToken, encryptKey: feishu.encryptKey, maxAgeMs: config.FEISHU_MAX_EVENT_AGE });
+  const deliveries = feishuRoutes({ verify, bot: ingress, log, db });
   const routers: Router[] = [
-    feishuRoutes({ verify, bot: ingress, log, db }),
+    deliveries,
     apiRoutes({ deps, runner }),
     dashboardRoutes({ deps, runner }),
     recordRoutes({ deps }),
@@ -172,7 +173,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     if (config.FEISHU_EVENT_MODE === 'websocket' && config.feishu && ws?.state() !== 'connected') throw new NotReady('ws_not_connected', `the long connection to Feishu is ${ws?.state() ?? 'not started'}`);
   };
   metrics.watchOutbox(() => outbox.depth(), () => clock.now());
-  const app = createHttpApp({ log, db, ready, routers, auth, metrics });
+  const app = createHttpApp({ log, db, ready, routers, ingress: deliveries, auth, metrics });
 
   const learnBot = async () => {
     try {

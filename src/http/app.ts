@@ -19,6 +19,12 @@ export interface HttpOptions {
   /** What else /readyz needs besides the database: throws NotReady with its own reason. */
   ready?: () => Promise<void>;
   routers: Router[];
+  /**
+   * Feishu's deliveries (POST /feishu/events, /feishu/card), also one of `routers`: answered right after
+   * the error handling, before the request log, the admin guard and the other routers, which have nothing
+   * to say to them (docs/architecture.md#the-hot-path).
+   */
+  ingress?: Router;
   auth: GuardOptions;
   /** Answers counted by status and scraped at GET /metrics (behind the guard). */
   metrics?: Metrics;
@@ -54,6 +60,12 @@ export function createHttpApp(o: HttpOptions): Koa {
     await next();
     if (ctx.path !== '/healthz' && ctx.path !== '/readyz') o.log.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: machineNow() - started }, 'http');
   });
+  if (o.ingress) {
+    const read = rawBody(o.bodyLimit ?? 1 << 20);
+    const deliver = o.ingress.routes();
+    const paths = new Set(o.ingress.stack.map((l) => l.path));
+    app.use((ctx, next) => (ctx.method === 'POST' && paths.has(ctx.path) ? read(ctx, () => deliver(ctx as Parameters<typeof deliver>[0], next)) : next()));
+  }
   app.use(apiGuard(o.auth));
   app.use(rawBody(o.bodyLimit ?? 1 << 20));
   const base = appRouter();

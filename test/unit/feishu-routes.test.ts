@@ -25,7 +25,9 @@ beforeAll(async () => {
     knownDone: (id: string) => (asked.push(id), done.has(id)),
     receive: async (inb: Inbound) => (received.push(inb), { toast: { type: 'info' as const, content: `handled ${inb.eventId}` } }),
   };
-  const app = createHttpApp({ log, db: alwaysUp, routers: [feishuRoutes({ verify: () => ({ ...APP, maxAgeMs: 3_600_000 }), bot, log })], auth: { adminToken: 'x'.repeat(24) } });
+  const deliveries = feishuRoutes({ verify: () => ({ ...APP, maxAgeMs: 3_600_000 }), bot, log });
+  // as main.ts mounts it: answered ahead of the other middleware, and among the routers (405s, the API description)
+  const app = createHttpApp({ log, db: alwaysUp, routers: [deliveries], ingress: deliveries, auth: { adminToken: 'x'.repeat(24) }, bodyLimit: 64 * 1024 });
   server = http.createServer(app.callback()).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feishu/events`;
@@ -48,6 +50,15 @@ describe('POST /feishu/events: a known repeat', () => {
     const res = await post(url, signRequest(readEvent('ev_new'), APP));
     expect(res.json).toEqual({ toast: { type: 'info', content: 'handled ev_new' } });
     expect(received.map((i) => [i.type, i.eventId])).toEqual([['other', 'ev_new']]);
+  });
+
+  test('mounted ahead of the rest, it keeps the body limit, and other methods still get the 405', async () => {
+    const big = signRequest({ ...readEvent('ev_big'), pad: 'x'.repeat(70 * 1024) }, APP);
+    expect((await post(url, big)).status).toBe(413);
+    const get = await fetch(url);
+    expect(get.status).toBe(405);
+    expect(((await get.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+    expect(received).toHaveLength(0);
   });
 
   test('a forged copy of a known event is refused before its id is looked at', async () => {
