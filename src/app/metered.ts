@@ -11,11 +11,7 @@ const EVENT_KIND = { message: 'im.message.receive_v1', card: 'card.action.trigge
 export function meteredBot(bot: Receiver, m: Pick<Metrics, 'ingress'>): Receiver {
   return {
     answersFromMemory: bot.answersFromMemory?.bind(bot),
-    knownDone(eventId) {
-      const yes = bot.knownDone?.(eventId) ?? false;
-      if (yes) m.ingress('repeat', 0); // answered from memory, before it was read: counted, no time to speak of
-      return yes;
-    },
+    knownDone: (eventId) => bot.knownDone?.(eventId) ?? false, // a repeat answered from memory: in dudao_http_responses_total only
     async receive(inb) {
       const started = performance.now();
       try {

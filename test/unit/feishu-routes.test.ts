@@ -61,6 +61,19 @@ describe('POST /feishu/events: a known repeat', () => {
     expect(received).toHaveLength(0);
   });
 
+  test('a body sent in chunks without a length is cut off at the limit: 413, and a small one is read whole', async () => {
+    const chunked = (parts: string[]) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => (res.resume(), resolve(res.statusCode ?? 0)));
+        req.on('error', reject);
+        for (const p of parts) req.write(p);
+        req.end();
+      });
+    expect(await chunked(['{"pad":"', 'x'.repeat(40 * 1024), 'x'.repeat(40 * 1024), '"}'])).toBe(413);
+    expect(await chunked(['{"encrypt":', '"not base64"}'])).toBe(401); // read whole, then refused as unverifiable
+    expect(received).toHaveLength(0);
+  });
+
   test('a forged copy of a known event is refused before its id is looked at', async () => {
     const forged = signRequest(readEvent('ev_done'), { ...APP, encryptKey: 'not-the-key' });
     const res = await post(url, forged);
