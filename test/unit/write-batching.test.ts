@@ -128,6 +128,46 @@ describe('WriteGate', () => {
     await slow;
   });
 
+  test('calm: at once when no answer is being written; else once answers have been quiet for quietMs; never past maxMs', async () => {
+    jest.useFakeTimers(); // the gate's clock (performance.now) and its timers, moved by hand
+    try {
+      const gate = new WriteGate();
+      const calmed = (p: Promise<void>) => {
+        const s = { done: false };
+        void p.then(() => (s.done = true));
+        return s;
+      };
+      const first = calmed(gate.calm(30, 1000));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(first.done).toBe(true); // nothing written yet
+
+      const held = deferred();
+      const answer = gate.run('answer', () => held.promise);
+      const second = calmed(gate.calm(30, 1000));
+      await jest.advanceTimersByTimeAsync(200);
+      expect(second.done).toBe(false); // the answer write is still running
+      held.resolve();
+      await answer;
+      await jest.advanceTimersByTimeAsync(29);
+      expect(second.done).toBe(false); // quiet for less than 30 ms
+      await jest.advanceTimersByTimeAsync(2);
+      expect(second.done).toBe(true);
+
+      await gate.run('after', async () => undefined); // after-answer writes are background: they do not hold it
+      await jest.advanceTimersByTimeAsync(100);
+      const steady = setInterval(() => void gate.run('answer', async () => undefined), 5);
+      await jest.advanceTimersByTimeAsync(6);
+      const third = calmed(gate.calm(30, 150));
+      await jest.advanceTimersByTimeAsync(140);
+      expect(third.done).toBe(false); // a steady stream of answers holds it …
+      await jest.advanceTimersByTimeAsync(15);
+      expect(third.done).toBe(true); // … for maxMs at most
+      clearInterval(steady);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test('a write that fails hands the slot on and rejects only its own caller', async () => {
     const gate = new WriteGate();
     const failing = gate.run('answer', async () => {

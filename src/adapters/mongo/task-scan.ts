@@ -1,12 +1,34 @@
 import type { ScanPlan, TaskScan } from '../../app/ports/task-scan';
 import type { Models } from './models';
+import { writeGate } from './write-gate';
 
-/** Tasks streamed by the driver with a projection (no mongoose documents: the jobs read tens of thousands). */
+/** Tasks per round trip at most: FerretDB's SQLite handler decodes each, so a batch is a slice of its time. */
+const SLICE = 250;
+
+/**
+ * Tasks streamed by the driver with a projection (no mongoose documents: the jobs read tens of
+ * thousands), in slices of at most SLICE; before each slice the scan waits while answers are being
+ * written (`WriteGate.calm`): a job's scan is background work, and on FerretDB's SQLite handler each
+ * slice keeps the database busy for tens of ms that a morning's clicks would wait behind
+ * (docs/architecture.md#the-hot-path).
+ */
 export class MongoTaskScan implements TaskScan {
   constructor(private readonly models: Pick<Models, 'tasks'>) {}
 
   async *scan<T>(filter: Record<string, unknown>, fields: Readonly<Record<string, 0 | 1>>, batchSize: number): AsyncIterable<T> {
-    for await (const raw of this.models.tasks.collection.find(filter, { projection: fields, batchSize })) yield raw as T;
+    const slice = Math.max(1, Math.min(batchSize, SLICE));
+    const gate = writeGate(this.models.tasks);
+    const cursor = this.models.tasks.collection.find(filter, { projection: fields, batchSize: slice });
+    try {
+      for (let n = 0; ; n++) {
+        if (n % slice === 0) await gate.calm(); // the next slice is a round trip: not while answers are written
+        const raw = await cursor.next();
+        if (raw === null) return;
+        yield raw as T;
+      }
+    } finally {
+      await cursor.close();
+    }
   }
 
   /**

@@ -13,6 +13,9 @@ export type WriteUrgency = 'answer' | 'after';
 export class WriteGate {
   private running = 0;
   private readonly queues: Record<WriteUrgency, (() => void)[]> = { answer: [], after: [] };
+  /** Answer writes queued or running, and when the last one ended (machine ms): the hot path's pulse. */
+  private answering = 0;
+  private lastAnswer = -Infinity;
 
   /**
    * `holdMs`: a write still running after this lets the next one start (the gate orders writes; it never
@@ -25,6 +28,33 @@ export class WriteGate {
   ) {}
 
   async run<T>(urgency: WriteUrgency, write: () => Promise<T>): Promise<T> {
+    if (urgency === 'answer') this.answering++;
+    try {
+      return await this.take(urgency, write);
+    } finally {
+      if (urgency === 'answer') {
+        this.answering--;
+        this.lastAnswer = performance.now();
+      }
+    }
+  }
+
+  /**
+   * Background work (a job's next batch) waits here while answers are being written: until no answer
+   * write has been queued or running for `quietMs`, or `maxMs` at most, so a steady stream of events
+   * slows a job down but never stops it.
+   */
+  async calm(quietMs = 50, maxMs = 2000): Promise<void> {
+    const until = performance.now() + maxMs;
+    for (;;) {
+      const now = performance.now();
+      const quietFor = this.answering ? 0 : now - this.lastAnswer;
+      if (quietFor >= quietMs || now >= until) return;
+      await new Promise((r) => setTimeout(r, Math.min(quietMs - quietFor, until - now)));
+    }
+  }
+
+  private async take<T>(urgency: WriteUrgency, write: () => Promise<T>): Promise<T> {
     if (this.running < this.width) this.running++;
     else await new Promise<void>((r) => this.queues[urgency].push(r)); // the slot is handed over
     let handed = false;

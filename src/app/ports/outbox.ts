@@ -2,8 +2,11 @@ import type { OutboxItem, OutboxRow, OutboxStatus } from '../outbox-item';
 
 /** The outbox (docs/architecture.md#the-outbox-and-the-relay): what the bot owes people, sent by the worker. */
 export interface Outbox {
-  /** Queues items once each (by key): putting one again changes nothing. */
-  put(items: OutboxItem[]): Promise<void>;
+  /**
+   * Queues items once each (by key): putting one again changes nothing. 'after': the put is on no
+   * answer's path (a relay, a job), so the writes answers wait for go first.
+   */
+  put(items: OutboxItem[], urgency?: 'answer' | 'after'): Promise<void>;
   get(id: string): Promise<OutboxRow | null>;
   update(id: string, set: Partial<OutboxRow>): Promise<void>;
   /** Newest first; `retrying`: pending rows that failed at least once. */

@@ -206,10 +206,11 @@ async function runReminders(ctx: JobContext, opts: Required<RemindersOptions>): 
   // queued in slices as they are built: thousands of letter cards never sit in memory at once
   let messages = 0;
   const sends: OutboxItem[] = []; // what went to whom, in words in the result (the first SENT_LINES receivers)
+  // background writes: after the answers of the moment, in slices an answer would not wait long behind
   const put = async (items: OutboxItem[]) => {
-    for (let i = 0; i < items.length; i += 500) {
+    for (let i = 0; i < items.length; i += 200) {
       ctx.lease?.check(); // the lease lost: whoever took it over sends the rest
-      await outbox.put(items.slice(i, i + 500));
+      await outbox.put(items.slice(i, i + 200), 'after');
     }
     messages += items.length;
     for (const x of items) if (x.kind === 'send' && sends.length < 2000) sends.push(x);
