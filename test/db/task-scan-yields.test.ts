@@ -31,7 +31,7 @@ function holdAnswer(): () => Promise<void> {
 }
 
 test('no slice is asked for while an answer is being written; the scan then goes on and reads every task', async () => {
-  const it = new MongoTaskScan(db.models).scan<{ _id: string }>({ state: 'in_progress' }, { _id: 1 }, 2)[Symbol.asyncIterator]();
+  const it = new MongoTaskScan(db.models).scan<{ _id: string }>({ state: 'in_progress' }, { _id: 1 }, 2, true)[Symbol.asyncIterator]();
   let release = holdAnswer();
   const first = it.next();
   await sleep(150);
@@ -49,4 +49,14 @@ test('no slice is asked for while an answer is being written; the scan then goes
   for (let r = await it.next(); !r.done; r = await it.next()) seen.push(r.value._id);
   expect(seen.sort()).toEqual(['T0', 'T1', 'T2', 'T3', 'T4']);
   expect(sent.filter((c) => c === 'getMore').length).toBeGreaterThanOrEqual(2); // slices of 2
+});
+
+test('a scan an answer waits for (统计, an API call) does not wait for the answers being written', async () => {
+  sent.length = 0;
+  const release = holdAnswer();
+  const ids: string[] = [];
+  for await (const t of new MongoTaskScan(db.models).scan<{ _id: string }>({ state: 'in_progress' }, { _id: 1 }, 1000)) ids.push(t._id);
+  expect(ids).toHaveLength(5);
+  expect(sent).toEqual(['find']);
+  await release();
 });

@@ -7,15 +7,18 @@ const SLICE = 250;
 
 /**
  * Tasks streamed by the driver with a projection (no mongoose documents: the jobs read tens of
- * thousands), in slices of at most SLICE; before each slice the scan waits while answers are being
- * written (`WriteGate.calm`): a job's scan is background work, and on FerretDB's SQLite handler each
- * slice keeps the database busy for tens of ms that a morning's clicks would wait behind
- * (docs/architecture.md#the-hot-path).
+ * thousands). A background scan (a job's) goes in slices of at most SLICE and waits before each while
+ * answers are being written (`WriteGate.calm`): on FerretDB's SQLite handler each slice keeps the
+ * database busy for tens of ms that a morning's clicks would wait behind (docs/architecture.md#the-hot-path).
  */
 export class MongoTaskScan implements TaskScan {
   constructor(private readonly models: Pick<Models, 'tasks'>) {}
 
-  async *scan<T>(filter: Record<string, unknown>, fields: Readonly<Record<string, 0 | 1>>, batchSize: number): AsyncIterable<T> {
+  async *scan<T>(filter: Record<string, unknown>, fields: Readonly<Record<string, 0 | 1>>, batchSize: number, background = false): AsyncIterable<T> {
+    if (!background) {
+      for await (const raw of this.models.tasks.collection.find(filter, { projection: fields, batchSize })) yield raw as T;
+      return;
+    }
     const slice = Math.max(1, Math.min(batchSize, SLICE));
     const gate = writeGate(this.models.tasks);
     const cursor = this.models.tasks.collection.find(filter, { projection: fields, batchSize: slice });

@@ -6,7 +6,11 @@
 export type ScanPlan = 'one' | 'split';
 
 export interface TaskScan {
-  scan<T>(filter: Record<string, unknown>, fields: Readonly<Record<string, 0 | 1>>, batchSize: number): AsyncIterable<T>;
+  /**
+   * `background`: a job's scan, which gives way to the answers being written (in small slices, each
+   * asked for once they have been quiet a moment); an answer's own scan (统计, an API call) does not wait.
+   */
+  scan<T>(filter: Record<string, unknown>, fields: Readonly<Record<string, 0 | 1>>, batchSize: number, background?: boolean): AsyncIterable<T>;
   /**
    * How the database filters tasks: `one` when it reads every document whatever the filter (FerretDB on
    * SQLite), `split` when it filters equalities itself (FerretDB on PostgreSQL, MongoDB).

@@ -158,7 +158,7 @@ async function claimOwed(ctx: JobContext, opts: Required<RemindersOptions>, r: R
   };
   const t0 = performance.now();
   for (const query of reminderQueries(today, cal, settings.tz, r.plan)) {
-    for await (const task of taskScan.scan<Brief>(query, TASK_FIELDS, opts.batch)) {
+    for await (const task of taskScan.scan<Brief>(query, TASK_FIELDS, opts.batch, true)) {
       if (task.dispatchedAt > ctx.at) continue; // a slot caught up late leaves out what was dispatched after its moment
       tasks++;
       if (task.order) orders.add(task.order);

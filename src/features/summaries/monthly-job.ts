@@ -33,7 +33,7 @@ export function monthlySummaryJob(summary: SummaryService, relay: () => Promise<
         { scope: summary.cityScope(org), targets: [...org.admins().flatMap((p) => personTarget(org, p.code)), ...(coordination ? groupTargets(org, coordination.code) : [])] },
       ].filter((x) => x.targets.length);
       // every card from one scan of the tasks (see SummaryService.scan)
-      const inputs = await summary.monthlyMany(sends.map((x) => x.scope), month, at);
+      const inputs = await summary.monthlyMany(sends.map((x) => x.scope), month, at, true);
       const items: OutboxItem[] = [];
       const extra = await Promise.all(sends.map((x) => (sections ? sections({ groups: x.scope.groups, from: month.from, to: month.to, at }) : [])));
       sends.forEach(({ scope, targets }, i) => {

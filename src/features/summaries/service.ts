@@ -89,7 +89,7 @@ export class SummaryService {
    * costs about as much as one query: the monthly job makes all its cards (each leader's and the
    * city-wide one, this month and the month before, overdue now) from a single scan.
    */
-  async scan(scopes: Scope[], periods: Period[], today: LocalDate, withOverdue = false): Promise<ScopeFigures[]> {
+  async scan(scopes: Scope[], periods: Period[], today: LocalDate, withOverdue = false, background = false): Promise<ScopeFigures[]> {
     const { taskScan, letters, settings, cal } = this.deps;
     const tz = settings.tz;
     const excluded = await this.excluded();
@@ -100,7 +100,7 @@ export class SummaryService {
     const groups = scopes.every((s) => s.groups) ? [...new Set(scopes.flatMap((s) => s.groups!))] : null;
     // anything that can count: dispatched or closed since the earliest period, or still open
     const filter = { ...(groups ? { group: { $in: groups } } : {}), $or: [{ state: { $in: [...OPEN_STATES] } }, { dispatchedAt: { $gte: since } }, { closedAt: { $gte: since } }] };
-    for await (const t of taskScan.scan<ScannedTask>(filter, SCAN, 2000)) {
+    for await (const t of taskScan.scan<ScannedTask>(filter, SCAN, 2000, background)) {
       const dispatchedOn = localDate(t.dispatchedAt, tz);
       const closedOn = t.state === 'closed' && t.closedAt ? localDate(t.closedAt, tz) : null;
       const returned = (await this.returnsOf(t)).map((h) => localDate(new Date(h.at), tz));
@@ -144,11 +144,14 @@ export class SummaryService {
     return scope.groups && !scope.leader ? all.filter((e) => scope.groups!.includes(e.group)) : all;
   }
 
-  /** The monthly summaries of `month` for several scopes from one scan (overdue and agenda as of `now`). */
-  async monthlyMany(scopes: Scope[], month: Period, now: Date): Promise<MonthlySummaryInput[]> {
+  /**
+   * The monthly summaries of `month` for several scopes from one scan (overdue and agenda as of `now`);
+   * `background`: the monthly job's, which gives way to the answers being written.
+   */
+  async monthlyMany(scopes: Scope[], month: Period, now: Date, background = false): Promise<MonthlySummaryInput[]> {
     const org = await this.deps.orgs.get();
     const today = localDate(now, this.deps.settings.tz);
-    const figures = await this.scan(scopes, [month, previousPeriod(month)], today, true);
+    const figures = await this.scan(scopes, [month, previousPeriod(month)], today, true, background);
     const out: MonthlySummaryInput[] = [];
     for (const f of figures) {
       const agenda = await this.agenda(f.scope);

@@ -50,7 +50,7 @@ export function weeklyDigestJob(sections?: ReportSections): JobDef {
       const byGroup = new Map(org.groups.map((g) => [g.code, new Map<string, WeeklyUnit>()]));
       let tasks = 0;
       let skipped = 0;
-      for await (const t of taskScan.scan<Brief>({ state: { $in: [...OPEN_STATES] } }, FIELDS, 1000)) {
+      for await (const t of taskScan.scan<Brief>({ state: { $in: [...OPEN_STATES] } }, FIELDS, 1000, true)) {
         if (t.dispatchedAt > at) continue; // a slot caught up late leaves out what was dispatched after its moment
         let light: Light;
         try {
