@@ -120,6 +120,15 @@ describe('events', () => {
     expect(await h.service.deps.models.outbox.estimatedDocumentCount()).toBe(before + 1);
   }, 30_000);
 
+  // Feature.queries promises these read only: checked on the commands they send, whatever they answer
+  test.each([['我的任务'], ['查询 %CODE%'], ['统计'], ['查询'], ['今天天气怎么样']])('the query %s writes nothing but its reply', async (text) => {
+    const { code } = await dispatchOne(`查询用例 ${text}`);
+    await h.drain();
+    await record(() => h.say('ou_off1', text.replace('%CODE%', code)));
+    const writes = monitor.commands.filter((c) => ['insert', 'update', 'delete', 'findAndModify'].includes(c.name)).map((c) => `${c.name} ${c.collection}`);
+    expect(writes).toEqual(['insert outbox']);
+  }, 60_000);
+
   test('a command that changes something (进度) still takes the full path: claimed, handled, marked done', async () => {
     const { code } = await dispatchOne('检查消防通道');
     await record(() => h.say('ou_off1', `进度 ${code} 30% 已检查两处`));
