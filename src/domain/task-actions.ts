@@ -21,7 +21,8 @@ export type TaskCommand =
   | { type: 'request_escalation'; reason: string; units: string[] }
   | { type: 'decide_escalation'; accept: boolean; opinion: string; requestId?: string }
   | { type: 'cancel'; reason?: string }
-  | { type: 'urge'; note?: string };
+  /** `source`: as progress's — the chat message or `card:<event id>`, so one handled again urges once */
+  | { type: 'urge'; note?: string; source?: string };
 
 /** Something to tell people beyond updating the task's cards (which always happens). */
 export type Notice =
@@ -98,7 +99,7 @@ export function applyTaskCommand(task: Task, cmd: TaskCommand, ctx: ActionContex
     before[k] = task[k];
     after[k] = next[k];
   }
-  const entry: AuditEntry = { seq: nextSeq(task), at: ctx.at, by: ctx.actor.code, action: cmd.type, note: r.note, before, after };
+  const entry: AuditEntry = { seq: nextSeq(task), at: ctx.at, by: ctx.actor.code, action: cmd.type, note: r.note, before, after, ...(cmd.type === 'urge' && cmd.source ? { source: cmd.source } : {}) };
   next.history = [...task.history, entry];
   return { ok: true, task: next, entry, notices: r.notices, toast: r.toast };
 }
@@ -242,8 +243,9 @@ const STEPS: Steps = {
     const { at } = ctx;
     return { ok: true, changes: { state: 'cancelled', cancelledAt: at }, notices: [{ to: 'unit', text: `${t.code}「${t.title}」已由督导组撤销，无需再办理。${cmd.reason ? `说明：${cmd.reason}` : ''}` }], toast: '已撤销', note: cmd.reason };
   },
-  urge: (_t, cmd, ctx) => {
+  urge: (t, cmd, ctx) => {
     const { unitName } = ctx;
+    if (cmd.source && t.history.some((h) => h.action === 'urge' && h.source === cmd.source)) return stale('这次催办已发出。');
     return { ok: true, changes: {}, notices: [{ to: 'urge_card', note: cmd.note }], toast: `已向${unitName}发出催办`, note: cmd.note };
   },
 };

@@ -66,6 +66,8 @@ export interface AuditEntry {
   note?: string;
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
+  /** What it was asked from, when running it twice must not act twice (an urge: its message or card event) */
+  source?: string;
 }
 
 export interface Milestone {

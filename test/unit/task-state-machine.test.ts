@@ -156,6 +156,18 @@ describe('task state machine: every state × command × role', () => {
     expect(applyTaskCommand(first.task, cmd, ctx)).toMatchObject({ ok: false, kind: 'stale', message: '这条进度反馈已记录。' });
     expect(applyTaskCommand(first.task, { ...cmd, source: 'om_2' }, ctx)).toMatchObject({ ok: true });
   });
+
+  test('an urge from a message or a card is sent once, however often it is handled (a held click retried)', () => {
+    const ctx = { at, actor: person('P1'), org, tz: 'Asia/Shanghai', cal };
+    const cmd: TaskCommand = { type: 'urge', note: '请本周五前反馈', source: 'card:ev_1' };
+    const first = applyTaskCommand(taskIn('in_progress', 'urge'), cmd, ctx);
+    if (!first.ok) throw new Error(first.message);
+    expect(first.notices).toEqual([{ to: 'urge_card', note: '请本周五前反馈' }]);
+    expect(first.task.history.at(-1)).toMatchObject({ action: 'urge', source: 'card:ev_1' });
+    expect(applyTaskCommand(first.task, cmd, ctx)).toMatchObject({ ok: false, kind: 'stale', message: '这次催办已发出。' });
+    expect(applyTaskCommand(first.task, { ...cmd, source: 'card:ev_2' }, ctx)).toMatchObject({ ok: true }); // a second press: a second urge
+    expect(applyTaskCommand(first.task, { type: 'urge' }, ctx)).toMatchObject({ ok: true }); // no source: as before
+  });
 });
 
 describe('permissions: every action × role', () => {

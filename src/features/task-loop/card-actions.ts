@@ -56,7 +56,7 @@ export class TaskCardActions {
       'task.extension': (c) => this.withForm(c, 'extension', FORMS.extension, (f) => ({ type: 'request_extension', newDeadline: f.new_deadline, reason: f.reason })),
       'task.escalation': (c) => this.escalation(c),
       'task.back': (c) => this.showTask(c, 'main'),
-      'task.urge': (c) => this.taskCommand(c, { type: 'urge' }),
+      'task.urge': (c) => this.taskCommand(c, { type: 'urge', source: `card:${c.action.eventId}` }),
       'task.cancel': (c) => this.taskCommand(c, { type: 'cancel' }),
       'task.approve': (c) => this.taskCommand(c, { type: 'approve', requestId: c.value.r }),
       'task.return': (c) => this.review(c, FORMS.return, (f) => ({ type: 'return', reason: f.reason, requestId: c.value.r })),

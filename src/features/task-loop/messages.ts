@@ -50,7 +50,7 @@ export class TaskMessages {
       return [replyText(m, r.ok ? progressReplyText(cmd.code, cmd.percent, evidence.length, evidenceCount(r.task)) : r.message)];
     },
     urge: async (m, person, cmd) => {
-      const r = await this.tasks.act(cmd.code, { type: 'urge', note: cmd.note || undefined }, person);
+      const r = await this.tasks.act(cmd.code, { type: 'urge', note: cmd.note || undefined, source: m.messageId }, person);
       return [replyText(m, r.ok ? r.toast : r.message)];
     },
     escalate: async (m, person, cmd) => {
