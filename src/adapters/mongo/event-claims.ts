@@ -2,7 +2,7 @@ import type { ClaimRequest, EventClaim, EventClaims } from '../../app/ports/even
 import type { Models } from './models';
 import { PROCESSED_EVENT_SCHEMA_VERSION } from './models/processed-events';
 import { machineDate } from '../../clock';
-import { GroupCommit } from './group-commit';
+import { GroupCommit, insertOutcomes } from './group-commit';
 import { RecentIds } from './recent-ids';
 import { writeGate } from './write-gate';
 
@@ -16,17 +16,6 @@ export interface EventClaimsOptions {
 }
 
 type ClaimDoc = { _id: string; type: string; at: Date; state: 'processing' | 'done'; owner: string; schemaVersion: number };
-type WriteError = { code?: number; index?: number; errmsg?: string };
-
-/** The per-document outcome of an unordered insertMany: true inserted, false a duplicate, an Error otherwise. */
-export function insertOutcomes(n: number, e: unknown): (boolean | Error)[] {
-  const err = e as { writeErrors?: WriteError[] | WriteError; writeConcernError?: unknown };
-  const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
-  if (!writeErrors.length || err.writeConcernError || writeErrors.some((w) => typeof w.index !== 'number')) throw e; // the batch as a whole
-  const out: (boolean | Error)[] = Array.from({ length: n }, () => true);
-  for (const w of writeErrors) out[w.index!] = w.code === 11000 ? false : new Error(w.errmsg ?? `claim not written (code ${w.code})`);
-  return out;
-}
 
 /**
  * processed_events: one document per event id (and `msg:` message id) taken in, its unique _id the claim.

@@ -6,6 +6,22 @@
  * alone); a flush that throws fails every item of its batch. Items submitted in one call travel in one
  * batch (an event's claim beside its message ids).
  */
+type WriteError = { code?: number; index?: number; errmsg?: string };
+
+/**
+ * The per-document outcome of an unordered insertMany that threw: true inserted, false a duplicate
+ * (E11000), an Error otherwise. Throws `e` itself when the batch failed as a whole (no per-document
+ * errors, or a write concern error): every request in it fails.
+ */
+export function insertOutcomes(n: number, e: unknown): (boolean | Error)[] {
+  const err = e as { writeErrors?: WriteError[] | WriteError; writeConcernError?: unknown };
+  const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : err.writeErrors ? [err.writeErrors] : [];
+  if (!writeErrors.length || err.writeConcernError || writeErrors.some((w) => typeof w.index !== 'number')) throw e; // the batch as a whole
+  const out: (boolean | Error)[] = Array.from({ length: n }, () => true);
+  for (const w of writeErrors) out[w.index!] = w.code === 11000 ? false : new Error(w.errmsg ?? `not written (code ${w.code})`);
+  return out;
+}
+
 export interface GroupCommitOptions {
   windowMs: number;
   max: number;

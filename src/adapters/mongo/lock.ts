@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Model } from 'mongoose';
 import type { LockOptions, Locks as LockPort } from '../../app/ports/locks';
-import { GroupCommit } from './group-commit';
+import { GroupCommit, insertOutcomes } from './group-commit';
 import { writeGate } from './write-gate';
 import { LOCK_SCHEMA_VERSION, type LockDoc } from './models/locks';
 import { machineNow } from '../../clock';
@@ -77,14 +77,7 @@ export class Locks implements LockPort {
       await writeGate(this.locks).run('answer', () => this.locks.collection.insertMany(docs as never[], { ordered: false }));
       return docs.map(() => true);
     } catch (e) {
-      // per lock: taken (a duplicate key) or not written; a failure of the whole batch fails each
-      type WriteError = { code?: number; index?: number; errmsg?: string };
-      const raw = (e as { writeErrors?: WriteError[] | WriteError }).writeErrors;
-      const writeErrors = Array.isArray(raw) ? raw : raw ? [raw] : [];
-      if (!writeErrors.length || writeErrors.some((w) => typeof w.index !== 'number')) throw e;
-      const out: (boolean | Error)[] = docs.map(() => true);
-      for (const w of writeErrors) out[w.index!] = w.code === 11000 ? false : new Error(w.errmsg ?? `lock not written (code ${w.code})`);
-      return out;
+      return insertOutcomes(docs.length, e); // per lock: taken (a duplicate key) or not written; a failure of the whole batch fails each
     }
   }
 

@@ -4,7 +4,7 @@ import type { OutboxItem, OutboxRow, OutboxStatus } from '../../app/outbox-item'
 import type { Outbox } from '../../app/ports/outbox';
 import { OUTBOX_SCHEMA_VERSION } from './models/outbox';
 import { machineDate, machineNow } from '../../clock';
-import { insertOutcomes } from './event-claims';
+import { insertOutcomes } from './group-commit';
 import { GroupCommit } from './group-commit';
 
 /**
