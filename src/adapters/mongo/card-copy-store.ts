@@ -2,6 +2,7 @@ import type { CardCopies, CardCopy } from '../../app/ports/card-copies';
 import { CardRefs } from './card-refs';
 import type { Locks } from '../../app/ports/locks';
 import type { Models } from './models';
+import { perConnection } from './per-connection';
 
 /**
  * What card_messages says of a message — the card it is and whose copy — never changes once written
@@ -11,14 +12,7 @@ import type { Models } from './models';
  * oldest forgotten first; one memory per connection (the sender and the reader share it).
  */
 const KEEP = 50_000;
-const memories = new WeakMap<object, Map<string, CardCopy>>();
-
-function memoryOf(model: { db?: object }): Map<string, CardCopy> {
-  const key = model.db ?? model;
-  let m = memories.get(key);
-  if (!m) memories.set(key, (m = new Map()));
-  return m;
-}
+const memoryOf = perConnection((_model: { db?: object }) => new Map<string, CardCopy>());
 
 /** Remembers a recorded copy (`model`: the card_messages model). */
 export function rememberCopy(model: { db?: object }, messageId: string, copy: CardCopy): void {

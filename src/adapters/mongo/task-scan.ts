@@ -1,6 +1,7 @@
 import type { ScanPlan, TaskScan } from '../../app/ports/task-scan';
 import type { Models } from './models';
 import { writeGate } from './write-gate';
+import { perConnection } from './per-connection';
 
 /** Tasks per round trip at most: FerretDB's SQLite handler decodes each, so a batch is a slice of its time. */
 const SLICE = 250;
@@ -40,15 +41,12 @@ export class MongoTaskScan implements TaskScan {
    * either way. Asked once per connection.
    */
   plan(): Promise<ScanPlan> {
-    const conn = this.models.tasks.db;
-    let p = plans.get(conn);
-    if (!p) {
-      const explain = conn.db ? conn.db.command({ explain: { find: this.models.tasks.collection.collectionName, filter: { state: 'in_progress' } }, verbosity: 'queryPlanner' }) : Promise.reject(new Error('not connected'));
-      p = explain.then((e) => (e.filterPushdown === false ? 'one' : 'split') as ScanPlan).catch(() => 'one' as ScanPlan);
-      plans.set(conn, p);
-    }
-    return p;
+    return planOf(this.models.tasks);
   }
 }
 
-const plans = new WeakMap<object, Promise<ScanPlan>>();
+const planOf = perConnection((tasks: Models['tasks']): Promise<ScanPlan> => {
+  const conn = tasks.db;
+  const explain = conn.db ? conn.db.command({ explain: { find: tasks.collection.collectionName, filter: { state: 'in_progress' } }, verbosity: 'queryPlanner' }) : Promise.reject(new Error('not connected'));
+  return explain.then((e) => (e.filterPushdown === false ? 'one' : 'split') as ScanPlan).catch(() => 'one' as ScanPlan);
+});

@@ -1,3 +1,5 @@
+import { perConnection } from './per-connection';
+
 /**
  * One write at a time per database connection, the answer's writes first (docs/architecture.md#the-hot-path).
  *
@@ -75,12 +77,5 @@ export class WriteGate {
   }
 }
 
-const gates = new WeakMap<object, WriteGate>();
-
-/** The gate of a model's connection (its `db`; a stand-in without one has its own), made on first use. */
-export function writeGate(model: { db?: object }): WriteGate {
-  const key = model.db ?? model;
-  let gate = gates.get(key);
-  if (!gate) gates.set(key, (gate = new WriteGate()));
-  return gate;
-}
+/** The gate of a model's connection, made on first use. */
+export const writeGate = perConnection((_model: { db?: object }) => new WriteGate());
