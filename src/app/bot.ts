@@ -356,8 +356,10 @@ export class Bot {
    * handler again is safe: a task button's change is decided by the domain from the task as read under
    * its lock (`TaskService.press` → `TaskStore.changeNow`), so a change the failed run did write makes
    * the repeat a refusal (签收 of a task already 办理中, a request already decided, a state the card no
-   * longer shows), not a second change; a progress report or a 催办 from a card keeps the event id as its
-   * `source` and is recorded (and sent) once. Should all attempts fail, its claims are withdrawn (a card action's, written done,
+   * longer shows), not a second change, and every task command from a card carries the event id as its
+   * `source`, kept on its history entry, so it is refused even when the task came back to a state that
+   * allows it; what a feature creates from a press takes the event id into its origin (现场处置's task).
+   * Should all attempts fail, its claims are withdrawn (a card action's, written done,
    * stays: the official presses again, a new event) and the loss is logged.
    */
   private async retryHandler(inb: Inbound, ids: string[], log: Logger): Promise<void> {

@@ -9,10 +9,14 @@ import { isLocalDate, localDate, shortDate, type LocalDate } from './time';
  * The closed loop (docs/rules.md#tasks-and-their-states) as pure functions: a command on a task gives the new task, the audit entry
  * and what people must be told — or a refusal. The caller persists and sends.
  */
-export type TaskCommand =
+/**
+ * `source`: what it was asked from — the chat message id, or `card:<event id>` for a card — kept on its
+ * audit entry (a progress report also on the report), so a command handled again (a redelivery, a held
+ * click retried) is refused instead of applied twice.
+ */
+export type TaskCommand = (
   | { type: 'accept' }
-  /** `source`: the chat message it came from (`card:<event id>` for a card's form), so one handled again (a redelivery, a retry) is recorded once. */
-  | { type: 'progress'; percent: number; content: string; evidence: Evidence[]; via: 'card' | 'reply' | 'command'; source?: string }
+  | { type: 'progress'; percent: number; content: string; evidence: Evidence[]; via: 'card' | 'reply' | 'command' }
   | { type: 'submit'; content: string }
   | { type: 'approve'; requestId?: string }
   | { type: 'return'; reason: string; requestId?: string }
@@ -21,8 +25,8 @@ export type TaskCommand =
   | { type: 'request_escalation'; reason: string; units: string[] }
   | { type: 'decide_escalation'; accept: boolean; opinion: string; requestId?: string }
   | { type: 'cancel'; reason?: string }
-  /** `source`: as progress's — the chat message or `card:<event id>`, so one handled again urges once */
-  | { type: 'urge'; note?: string; source?: string };
+  | { type: 'urge'; note?: string }
+) & { source?: string };
 
 /** Something to tell people beyond updating the task's cards (which always happens). */
 export type Notice =
@@ -73,6 +77,8 @@ const ALLOWED_STATES: Record<TaskCommand['type'], TaskState[]> = {
 };
 
 const invalid = (message: string): Refusal => ({ ok: false, kind: 'invalid', message });
+/** The refusal of a command already applied from the same source (its own words where they read better). */
+const ALREADY: Partial<Record<TaskCommand['type'], string>> = { progress: '这条进度反馈已记录。', urge: '这次催办已发出。' };
 const stale = (message: string): Refusal => ({ ok: false, kind: 'stale', message });
 
 export function applyTaskCommand(task: Task, cmd: TaskCommand, ctx: ActionContext): Outcome {
@@ -83,6 +89,7 @@ export function applyTaskCommand(task: Task, cmd: TaskCommand, ctx: ActionContex
   if (ctx.expectState && ctx.expectState !== task.state) {
     return stale(`${task.code} 已是“${STATE_LABEL[task.state]}”，此按钮已失效，卡片已刷新为最新状态。`);
   }
+  if (cmd.source && task.history.some((h) => h.source === cmd.source)) return stale(ALREADY[cmd.type] ?? `${task.code} 的这次${verb(cmd)}已处理。`);
   if (!ALLOWED_STATES[cmd.type].includes(task.state)) {
     // STATE_LABEL of a finished task already says 已 (已办结, 已撤销)
     return isOpen(task) ? invalid(`${task.code} 当前为“${STATE_LABEL[task.state]}”，不能${verb(cmd)}。`) : stale(`${task.code} ${STATE_LABEL[task.state]}，无需再${verb(cmd)}。`);
@@ -99,7 +106,7 @@ export function applyTaskCommand(task: Task, cmd: TaskCommand, ctx: ActionContex
     before[k] = task[k];
     after[k] = next[k];
   }
-  const entry: AuditEntry = { seq: nextSeq(task), at: ctx.at, by: ctx.actor.code, action: cmd.type, note: r.note, before, after, ...(cmd.type === 'urge' && cmd.source ? { source: cmd.source } : {}) };
+  const entry: AuditEntry = { seq: nextSeq(task), at: ctx.at, by: ctx.actor.code, action: cmd.type, note: r.note, before, after, ...(cmd.source ? { source: cmd.source } : {}) };
   next.history = [...task.history, entry];
   return { ok: true, task: next, entry, notices: r.notices, toast: r.toast };
 }
@@ -243,9 +250,8 @@ const STEPS: Steps = {
     const { at } = ctx;
     return { ok: true, changes: { state: 'cancelled', cancelledAt: at }, notices: [{ to: 'unit', text: `${t.code}「${t.title}」已由督导组撤销，无需再办理。${cmd.reason ? `说明：${cmd.reason}` : ''}` }], toast: '已撤销', note: cmd.reason };
   },
-  urge: (t, cmd, ctx) => {
+  urge: (_t, cmd, ctx) => {
     const { unitName } = ctx;
-    if (cmd.source && t.history.some((h) => h.action === 'urge' && h.source === cmd.source)) return stale('这次催办已发出。');
     return { ok: true, changes: {}, notices: [{ to: 'urge_card', note: cmd.note }], toast: `已向${unitName}发出催办`, note: cmd.note };
   },
 };

@@ -1,4 +1,6 @@
-import { cardText } from '../../src/cards/inspect';
+import { toInbound } from '../../src/adapters/feishu/envelope';
+import type { Handlers } from '../../src/app/bot';
+import { cardText, findButton } from '../../src/cards/inspect';
 import { startHarness, type Harness } from '../support/harness';
 
 /** 现场督导 end to end (docs/rules.md#on-site-visits): a location, 2 photos and text in the card's thread; 现场处置 → a task; 转为派单 → a preview; a milestone confirmed by the visit. */
@@ -76,4 +78,24 @@ test('a visit from a location, 2 photos and text: one settled on the spot, one t
   expect((h.botMessages('oc_g1').at(-1)!.content as { text: string }).text).toContain('已结束');
   shown = h.fake.cardOf(card.message_id);
   expect(JSON.stringify(shown)).toContain('已结束');
+});
+
+test('现场处置 handled twice for one press (a held click retried after its handler failed) makes one task, settled once', async () => {
+  await h.say('ou_sup1', '现场督导', { chatId: 'oc_g1' });
+  await h.drain();
+  const card = h.botMessages('oc_g1').filter((m) => JSON.stringify(m.content).includes('现场督导 · 明察')).at(-1)!;
+  await h.say('ou_sup1', '单位：梅山镇', { chatId: 'oc_g1', replyTo: card.message_id });
+  await h.say('ou_sup1', '排水沟堵塞', { chatId: 'oc_g1', replyTo: card.message_id });
+  await h.drain();
+  const msg = h.fake.message(card.message_id)!;
+  const env = h.fake.cardAction({ operatorOpenId: 'ou_sup1', value: findButton(msg.content, '现场处置')!.value, formValue: { decision: '当日疏通排水沟', units: '梅山镇', deadline: '2026-12-04' }, openMessageId: card.message_id, openChatId: 'oc_g1', createTime: Date.now() });
+  const inb = toInbound(env as unknown as Record<string, unknown>, `ev:${env.header.event_id}`);
+  const { handlers } = h.service.bot as unknown as { handlers: Handlers };
+  const before = await h.service.deps.tasks.count({});
+  await handlers.onCard(inb as Extract<typeof inb, { type: 'card' }>);
+  await handlers.onCard(inb as Extract<typeof inb, { type: 'card' }>); // the same event again, as Bot.retryHandler runs it
+  await h.drain();
+  expect(await h.service.deps.tasks.count({})).toBe(before + 1);
+  const visit = (await (await fetch(`${h.base}/api/visits`, { headers: { authorization: 'Bearer test-admin-token-123456' } })).json()) as { items: { code: string; settled: unknown[] }[] };
+  expect(visit.items.find((v) => v.code === 'XC-2026-002')!.settled).toHaveLength(1);
 });

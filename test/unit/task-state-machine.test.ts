@@ -168,6 +168,21 @@ describe('task state machine: every state × command × role', () => {
     expect(applyTaskCommand(first.task, { ...cmd, source: 'card:ev_2' }, ctx)).toMatchObject({ ok: true }); // a second press: a second urge
     expect(applyTaskCommand(first.task, { type: 'urge' }, ctx)).toMatchObject({ ok: true }); // no source: as before
   });
+
+  test('any command from a card is applied once for its press, even when the task came back to where it allowed it', () => {
+    const unit = { at, actor: person('O1'), org, tz: 'Asia/Shanghai', cal };
+    const group = { ...unit, actor: person('P1') };
+    const press: TaskCommand = { type: 'submit', content: '已全部签约', source: 'card:ev_submit' };
+    const submitted = applyTaskCommand(taskIn('in_progress', 'submit'), press, unit);
+    if (!submitted.ok) throw new Error(submitted.message);
+    expect(submitted.task.history.at(-1)).toMatchObject({ action: 'submit', source: 'card:ev_submit' });
+    const returned = applyTaskCommand(submitted.task, { type: 'return', reason: '佐证材料不全', source: 'card:ev_return' }, group);
+    if (!returned.ok) throw new Error(returned.message);
+    expect(returned.task.state).toBe('in_progress');
+    // the first press run again (its handler retried after the group returned it): refused, not a second request
+    expect(applyTaskCommand(returned.task, press, unit)).toMatchObject({ ok: false, kind: 'stale' });
+    expect(applyTaskCommand(returned.task, { ...press, source: 'card:ev_submit2' }, unit)).toMatchObject({ ok: true });
+  });
 });
 
 describe('permissions: every action × role', () => {

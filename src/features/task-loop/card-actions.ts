@@ -106,7 +106,8 @@ export class TaskCardActions {
     if (!c.value.c) return this.answer('error', '按钮缺少督办单编号，请刷新卡片。');
     const view = this.viewOf(c.action.messageId, 'unit');
     view.catch(() => undefined); // awaited below; a failed press must not leave it unhandled
-    const { result: r, task } = await this.taskService.press(c.value.c, cmd, c.person, c.value.s as TaskState | undefined);
+    // the press's own event id: run again (a held click retried), the command is refused, not applied twice
+    const { result: r, task } = await this.taskService.press(c.value.c, { source: `card:${c.action.eventId}`, ...cmd }, c.person, c.value.s as TaskState | undefined);
     const card = async (mode: TaskCardMode, note?: string) => (task ? this.views.task(task, await view, { mode, note }) : undefined);
     if (r.ok) return this.answer('success', r.toast, await card('main'));
     const type: ToastType = r.kind === 'stale' ? 'warning' : 'error';

@@ -54,7 +54,7 @@ export class TaskMessages {
       return [replyText(m, r.ok ? r.toast : r.message)];
     },
     escalate: async (m, person, cmd) => {
-      const r = await this.tasks.act(cmd.code, { type: 'request_escalation', reason: cmd.reason, units: [] }, person);
+      const r = await this.tasks.act(cmd.code, { type: 'request_escalation', reason: cmd.reason, units: [], source: m.messageId }, person);
       return [replyText(m, r.ok ? r.toast : r.message)];
     },
   };

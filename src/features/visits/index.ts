@@ -65,9 +65,9 @@ async function settle(x: VisitCtx, c: ActionContext): Promise<CardAnswer> {
   if (!x.mine(v, c.person)) return answer(false, '只有本次督导的督导组成员可以现场处置。');
   const f = parseSettleForm(c.form, { org, today: localDate(deps.clock.now(), deps.settings.tz) });
   if (!f.ok) return answer(false, f.problems.join('；'));
-  const n = v.settled.length + 1;
   const draft = { ref: '现场处置', title: f.decision, content: `现场督导 ${v.code}（${v.mode}）现场处置${v.location ? `，地点：${v.location.name}` : ''}`, leadUnit: f.units[0], coUnits: f.units.slice(1), deadline: f.deadline, milestones: [], priority: '一般' as const, category: '问题整改', source: '现场督导' as const, ...(v.project ? { project: v.project } : {}) };
-  const [task] = await dispatch.create([{ draft, origin: `visit:${v.code}:settle:${n}`, group: v.group }], c.person, '现场督导', undefined, org);
+  // the task's origin is the press itself: the handler run again (a held click retried) finds its task, not a second one
+  const [task] = await dispatch.create([{ draft, origin: `visit:${v.code}:settle:card:${c.action.eventId}`, group: v.group }], c.person, '现场督导', undefined, org);
   await store.change(v.code, (y) => {
     if (y.settled.some((s) => s.task === task.code)) return { result: null };
     const open = y.findings.find((g) => g.state === 'open');
