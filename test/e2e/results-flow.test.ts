@@ -95,6 +95,12 @@ test('the record and the 成效 match the seeded data; the .docx reads back', as
   const bad = await h.click('ou_sup0', form.message_id, '提交评价', { unit: 'MSZ', year: '2026', grade: '优秀', remarks: '' });
   expect(bad.toast?.content).toContain('等次（grade）只能是');
   expect((await h.click('ou_sup0', form.message_id, '提交评价', { unit: 'MSZ', year: '2026', grade: '好', remarks: '作风扎实，群众认可' })).toast?.type).toBe('success');
+  // the same grade again (from a second form, or the press handled twice): nothing more on the record
+  await h.say('ou_sup0', '定性评价');
+  await h.drain();
+  const again = h.botMessages(h.fake.p2pChatOf('ou_sup0')).at(-1)!;
+  expect((await h.click('ou_sup0', again.message_id, '提交评价', { unit: 'MSZ', year: '2026', grade: '好', remarks: '作风扎实，群众认可' })).toast?.type).toBe('success');
+  expect((await api('GET', '/api/audit?action=grade')).json.total).toBe(1);
   await h.drain();
   await fieldWork();
 

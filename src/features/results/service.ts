@@ -95,7 +95,9 @@ export class ResultsService {
     const { changes } = this.stores.grades;
     const note = `${input.grade} ${input.remarks}`;
     const created = await changes.create(doc, [], { action: 'grade', by: p.code, note, after: { grade: input.grade } });
-    if (!created) await changes.change(id, (g) => ({ doc: { ...doc, rev: g.rev }, audit: { action: 'grade', by: p.code, note, before: { grade: g.grade }, after: { grade: input.grade } }, result: undefined }));
+    // the same grade again (a press handled twice, or submitted twice) changes nothing and records nothing
+    const same = (g: GradeDoc) => g.grade === doc.grade && g.remarks === doc.remarks && g.by === doc.by;
+    if (!created) await changes.change(id, (g) => (same(g) ? { result: undefined } : { doc: { ...doc, rev: g.rev }, audit: { action: 'grade', by: p.code, note, before: { grade: g.grade }, after: { grade: input.grade } }, result: undefined }));
     return { ok: true, doc };
   }
 
