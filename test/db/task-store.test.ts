@@ -74,6 +74,16 @@ describe('task store on FerretDB', () => {
     expect('submittedAt' in da!).toBe(false);
   });
 
+  test('a code counter left behind (an older build claimed before counting) skips the codes taken: no task is handed out twice', async () => {
+    const [a] = await store.create([{ task: newTask({ origin: 'lag:a' }), owed: () => [] }], 2032);
+    await db.models.counters.updateOne({ _id: 'task:2032' }, { $set: { seq: 0 } }); // as a crash between claim and count left it
+    const [b] = await store.create([{ task: newTask({ origin: 'lag:b' }), owed: () => [] }], 2032);
+    expect([a.code, b.code]).toEqual(['DB-2032-0001', 'DB-2032-0002']);
+    expect((await store.get(a.code))!.origin).toBe('lag:a');
+    expect((await store.get(b.code))!.origin).toBe('lag:b');
+    expect((await store.create([{ task: newTask({ origin: 'lag:b' }), owed: () => [] }], 2032))[0].code).toBe(b.code); // and its retry finds it
+  });
+
   test('owed messages reach the outbox once, even if relayed twice', async () => {
     const [t] = await store.create(
       [{ task: newTask({ origin: 'owed' }), owed: (code) => [{ key: `k-${code}`, kind: 'send', to: { type: 'chat_id', id: 'oc_x' }, msgType: 'text', content: { text: code } }] }],

@@ -51,10 +51,14 @@ export class MongoCodedStore<T extends { code: string; rev: number }> implements
         const counterId = `${this.kind}:${year}`;
         let code = claim?.code as string | undefined;
         if (!code) {
-          const seq = ((await this.models.counters.findById(counterId).lean<{ seq: number }>())?.seq ?? 0) + 1;
-          code = this.codeOf(year, seq);
-          await this.origins.insertOne({ _id: origin, code } as never);
+          let seq = (await this.models.counters.findById(counterId).lean<{ seq: number }>())?.seq ?? 0;
+          // the next free code (a counter left behind by an older build, which claimed before it counted,
+          // skips the codes taken); the counter before the claim, so a failure between the two leaves a
+          // gap in the numbers, never a code named twice
+          do code = this.codeOf(year, ++seq);
+          while (await this.docs.findOne({ _id: code as never }, { projection: { _id: 1 } }));
           await this.models.counters.updateOne({ _id: counterId }, { $set: { seq } }, { upsert: true });
+          await this.origins.insertOne({ _id: origin, code } as never);
         }
         const doc = { ...build(code), code, rev: 1 } as T;
         const o = owed(doc);

@@ -188,14 +188,19 @@ export class TaskStore implements TaskRepository {
         for (const { task, owed } of items) {
           const claimed = await models.taskOrigins.findById(task.origin).lean<{ code: string }>();
           let code = claimed?.code;
+          let existing = code ? await models.tasks.findById(code).lean<TaskDoc>() : null;
           if (!code) {
-            code = taskCode(year, ++seq);
-            await insertNew(models.taskOrigins, [{ _id: task.origin, code }]);
+            // the next free code (a counter left behind by an older build, which claimed before it
+            // counted, skips the codes already taken); the counter before the claim, so a failure
+            // between the two leaves a gap in the numbers, never a code named twice
+            do code = taskCode(year, ++seq);
+            while (await models.tasks.findById(code, { _id: 1 }).lean());
             await models.counters.updateOne({ _id: counterId }, { $set: { seq } }, { upsert: true });
+            await insertNew(models.taskOrigins, [{ _id: task.origin, code }]);
+            existing = null;
           }
-          const existing = await models.tasks.findById(code).lean<TaskDoc>();
           if (existing) {
-            out.push(toTask(existing));
+            out.push(toTask(existing)); // a retry finishing what it started
             continue;
           }
           const full: Task = { ...task, code, rev: 1, history: task.history ?? [] };
