@@ -84,9 +84,8 @@ export class Bot {
   }
 
   answersFromMemory(inb: Inbound): boolean {
-    if (this.needsNothing(inb)) return true;
-    const { claims } = this.deps;
-    return claims.knownDone(inb.eventId) || (inb.type === 'message' && inb.dedupeKeys.some((k) => claims.knownDone(k)));
+    if (this.needsNothing(inb) || this.knownDone(inb.eventId)) return true;
+    return inb.type === 'message' && inb.dedupeKeys.some((k) => this.knownDone(k));
   }
 
   /**

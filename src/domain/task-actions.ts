@@ -130,7 +130,7 @@ const STEPS: Steps = {
     if (!Number.isInteger(cmd.percent) || cmd.percent < 0 || cmd.percent > 100) return invalid('进度请填写 0 到 100 之间的整数，例如 60。');
     const content = cmd.content.trim();
     if (!content && !cmd.evidence.length) return invalid('请写明进展情况，例如“已完成3户签约”。');
-    if (cmd.source && t.reports.some((r) => r.source === cmd.source)) return stale('这条进度反馈已记录。');
+    if (cmd.source && t.reports.some((r) => r.source === cmd.source)) return stale(ALREADY.progress!); // a report from before its history entry kept the source
     const unit = actorUnit(t, actor);
     const report = { at, by: actor.code, unit, percent: cmd.percent, content, evidence: cmd.evidence, via: cmd.via, ...(cmd.source ? { source: cmd.source } : {}) };
     const isLead = unit === t.leadUnit;

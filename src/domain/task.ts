@@ -66,7 +66,7 @@ export interface AuditEntry {
   note?: string;
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
-  /** What it was asked from, when running it twice must not act twice (an urge: its message or card event) */
+  /** What the command came from (its chat message, or `card:<event id>`): run again, it is refused */
   source?: string;
 }
 

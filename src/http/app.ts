@@ -60,14 +60,14 @@ export function createHttpApp(o: HttpOptions): Koa {
     await next();
     if (ctx.path !== '/healthz' && ctx.path !== '/readyz') o.log.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: machineNow() - started }, 'http');
   });
+  const read = rawBody(o.bodyLimit ?? 1 << 20);
   if (o.ingress) {
-    const read = rawBody(o.bodyLimit ?? 1 << 20);
     const deliver = o.ingress.routes();
     const paths = new Set(o.ingress.stack.map((l) => l.path));
     app.use((ctx, next) => (ctx.method === 'POST' && paths.has(ctx.path) ? read(ctx, () => deliver(ctx as Parameters<typeof deliver>[0], next)) : next()));
   }
   app.use(apiGuard(o.auth));
-  app.use(rawBody(o.bodyLimit ?? 1 << 20));
+  app.use(read);
   const base = appRouter();
   base.get('/healthz', (ctx) => {
     ctx.body = { ok: true };

@@ -12,7 +12,7 @@ import { perConnection } from './per-connection';
  * oldest forgotten first; one memory per connection (the sender and the reader share it).
  */
 const KEEP = 50_000;
-const memoryOf = perConnection((_model: { db?: object }) => new Map<string, CardCopy>());
+const memoryOf = perConnection(() => new Map<string, CardCopy>());
 
 /** Remembers a recorded copy (`model`: the card_messages model). */
 export function rememberCopy(model: { db?: object }, messageId: string, copy: CardCopy): void {

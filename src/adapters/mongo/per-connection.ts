@@ -3,7 +3,7 @@
  * made from the first model asked with and gone with the connection: the write gate, the card-copy
  * memory, the scan plan.
  */
-export function perConnection<M extends { db?: object }, T>(make: (model: M) => T): (model: M) => T {
+export function perConnection<T, M extends { db?: object } = { db?: object }>(make: (model: M) => T): (model: M) => T {
   const made = new WeakMap<object, T>();
   return (model) => {
     const key = model.db ?? model;

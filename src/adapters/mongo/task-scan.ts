@@ -16,16 +16,12 @@ export class MongoTaskScan implements TaskScan {
   constructor(private readonly models: Pick<Models, 'tasks'>) {}
 
   async *scan<T>(filter: Record<string, unknown>, fields: Readonly<Record<string, 0 | 1>>, batchSize: number, background = false): AsyncIterable<T> {
-    if (!background) {
-      for await (const raw of this.models.tasks.collection.find(filter, { projection: fields, batchSize })) yield raw as T;
-      return;
-    }
-    const slice = Math.max(1, Math.min(batchSize, SLICE));
+    const slice = Math.max(1, background ? Math.min(batchSize, SLICE) : batchSize);
     const gate = writeGate(this.models.tasks);
     const cursor = this.models.tasks.collection.find(filter, { projection: fields, batchSize: slice });
     try {
       for (let n = 0; ; n++) {
-        if (n % slice === 0) await gate.calm(); // the next slice is a round trip: not while answers are written
+        if (background && n % slice === 0) await gate.calm(); // the next slice is a round trip: not while answers are written
         const raw = await cursor.next();
         if (raw === null) return;
         yield raw as T;

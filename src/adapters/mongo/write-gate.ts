@@ -1,3 +1,4 @@
+import type { PutUrgency } from '../../app/ports/outbox';
 import { perConnection } from './per-connection';
 
 /**
@@ -10,7 +11,7 @@ import { perConnection } from './per-connection';
  * answer waits for (claims, locks, a task's change) go before those that follow an answer (the relay,
  * releases, done marks, the outbox worker's marks). Reads are not gated.
  */
-export type WriteUrgency = 'answer' | 'after';
+export type WriteUrgency = PutUrgency;
 
 export class WriteGate {
   private running = 0;
@@ -78,4 +79,4 @@ export class WriteGate {
 }
 
 /** The gate of a model's connection, made on first use. */
-export const writeGate = perConnection((_model: { db?: object }) => new WriteGate());
+export const writeGate = perConnection(() => new WriteGate());

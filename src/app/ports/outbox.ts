@@ -1,12 +1,12 @@
 import type { OutboxItem, OutboxRow, OutboxStatus } from '../outbox-item';
 
 /** The outbox (docs/architecture.md#the-outbox-and-the-relay): what the bot owes people, sent by the worker. */
+/** 'answer': an answer waits for the put; 'after': it follows one (a relay, a job), so answers' writes go first. */
+export type PutUrgency = 'answer' | 'after';
+
 export interface Outbox {
-  /**
-   * Queues items once each (by key): putting one again changes nothing. 'after': the put is on no
-   * answer's path (a relay, a job), so the writes answers wait for go first.
-   */
-  put(items: OutboxItem[], urgency?: 'answer' | 'after'): Promise<void>;
+  /** Queues items once each (by key): putting one again changes nothing. */
+  put(items: OutboxItem[], urgency?: PutUrgency): Promise<void>;
   get(id: string): Promise<OutboxRow | null>;
   update(id: string, set: Partial<OutboxRow>): Promise<void>;
   /** Newest first; `retrying`: pending rows that failed at least once. */

@@ -51,12 +51,12 @@ export class TaskCardActions {
     return {
       'task.accept': (c) => this.taskCommand(c, { type: 'accept' }),
       // keyed by the event: a press run again (Bot retries a held click) is recorded once
-      'task.progress': (c) => this.withForm(c, 'progress', FORMS.progress, (f) => ({ type: 'progress', percent: f.progress, content: f.content, evidence: [], via: 'card', source: `card:${c.action.eventId}` })),
+      'task.progress': (c) => this.withForm(c, 'progress', FORMS.progress, (f) => ({ type: 'progress', percent: f.progress, content: f.content, evidence: [], via: 'card' })),
       'task.submit': (c) => this.withForm(c, 'submit', FORMS.submit, (f) => ({ type: 'submit', content: f.content })),
       'task.extension': (c) => this.withForm(c, 'extension', FORMS.extension, (f) => ({ type: 'request_extension', newDeadline: f.new_deadline, reason: f.reason })),
       'task.escalation': (c) => this.escalation(c),
       'task.back': (c) => this.showTask(c, 'main'),
-      'task.urge': (c) => this.taskCommand(c, { type: 'urge', source: `card:${c.action.eventId}` }),
+      'task.urge': (c) => this.taskCommand(c, { type: 'urge' }),
       'task.cancel': (c) => this.taskCommand(c, { type: 'cancel' }),
       'task.approve': (c) => this.taskCommand(c, { type: 'approve', requestId: c.value.r }),
       'task.return': (c) => this.review(c, FORMS.return, (f) => ({ type: 'return', reason: f.reason, requestId: c.value.r })),
