@@ -6,7 +6,7 @@ import { org } from '../fixtures/dispatch/org';
 /**
  * `亮点 单位 标题 内容` against generated text: always an answer, never an exception; what it reads is
  * what was written (the unit's code, the title as one word, the rest as the content); a refusal is in
- * Chinese and carries the usage.
+ * Chinese.
  */
 jest.setTimeout(120_000);
 const RUNS = 3_000;
@@ -22,12 +22,12 @@ const any = fc.oneof(
 );
 
 describe('parseHighlight on generated text', () => {
-  it('always answers, never throws; a refusal is in Chinese and shows the usage', () => {
+  it('always answers, never throws; what it accepts is well formed, a refusal is in Chinese and short', () => {
     fc.assert(
       fc.property(any, (text) => {
         const r = parseHighlight(text, org);
         if (r.ok) {
-          expect(Object.values(codes).concat(org.units.map((u) => u.code))).toContain(r.unit);
+          expect(org.units.map((u) => u.code)).toContain(r.unit);
           expect(r.title).not.toMatch(/\s/);
           expect(r.content.length).toBeGreaterThan(0);
         } else {
